@@ -1,0 +1,67 @@
+# QuantumFlow — `make help` is the contributor's map.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PIP     := $(VENV)/bin/pip
+BIN     := $(VENV)/bin
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LABEXT_OUT := jupyter-data/data/share/jupyter/labextensions/quantumflow
+RUST_SRC := $(shell find rust -name '*.rs' -o -name Cargo.toml) Cargo.toml
+export QUANTUMFLOW_WORKERS ?= 2
+
+.PHONY: help install labext lab lint fmt rust-test py-test nb-test ui-test bench bench-quick test clean
+
+help:  ## this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: $(PY) pyproject.toml $(RUST_SRC)
+	$(PIP) install -q -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed  ## create .venv and install QuantumFlow (Rust in release mode) with every test extra
+
+$(LABEXT_OUT)/package.json: $(VENV)/.installed $(shell find labextension/src labextension/style -type f 2>/dev/null) labextension/package.json package.json
+	npm install --no-audit --no-fund
+	PATH=$(abspath $(BIN)):$$PATH npm run build --workspace labextension
+	@test -f $@ || { echo "lab extension build did not produce $@"; exit 1; }
+
+labext: $(LABEXT_OUT)/package.json  ## build the JupyterLab extension and link it into .venv
+	@mkdir -p $(VENV)/share/jupyter/labextensions
+	@ln -sfn $(abspath $(LABEXT_OUT)) $(VENV)/share/jupyter/labextensions/quantumflow
+
+lab: install labext  ## install everything and open JupyterLab on the example notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
+
+lint: install  ## ruff, mypy (+stubtest), rustfmt, clippy, eslint, prettier
+	$(BIN)/ruff check quantumflow tests benchmarks
+	$(BIN)/ruff format --check quantumflow tests benchmarks
+	$(BIN)/mypy
+	$(PY) -m mypy.stubtest quantumflow._scheduler
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+fmt:  ## format Python and Rust in place
+	$(BIN)/ruff format quantumflow tests benchmarks
+	$(BIN)/ruff check --fix quantumflow tests benchmarks
+	cargo fmt --all
+
+rust-test:  ## cargo test (scheduler core + bindings)
+	cargo test --workspace --exclude qflow-py
+
+py-test: install  ## pytest (real simulators, real SQLite, real Jupyter server, real Dask)
+	$(BIN)/pytest -q
+
+test: lint rust-test py-test  ## everything CI runs
+
+bench: install  ## run benchmarks/ and rewrite docs/benchmarks.md
+	$(PY) benchmarks/run.py --markdown docs/benchmarks.md
+
+clean:  ## remove build outputs (keeps .venv)
+	cargo clean
+	rm -rf $(LABEXT_OUT) labextension/lib node_modules

@@ -1,0 +1,137 @@
+"""Type stubs of the native module ``quantumflow._scheduler`` (Rust: rust/qflow-py).
+
+Rust owns the decisions (graph algorithms, ready queue, retries, timeouts, cancellation);
+Python owns the effects (calling user functions, SDKs, the store). Only task indices
+(``0..n``), small integer codes and floats cross this boundary.
+
+Checked against the compiled module by ``python -m mypy.stubtest quantumflow._scheduler``.
+"""
+
+from collections.abc import Callable, Sequence
+
+__version__: str
+
+# Outcome codes passed to Dispatcher.complete()
+OK: int  # the attempt succeeded
+FAILED: int  # the attempt failed; retry if the task has retries left
+FATAL: int  # the attempt failed; never retry (e.g. bad circuit)
+
+# Notification kinds passed to the ``notify`` callback of Dispatcher.run()
+TIMED_OUT: int  # the attempt passed its deadline; Python must abandon/kill it
+RETRY: int  # the task failed and will start again after its backoff
+SKIPPED: int  # an upstream task failed or was cancelled; this task will not run
+CANCELLED: int  # the run was cancelled before this task started
+
+class GraphCycleError(ValueError):
+    """The edges contain a cycle; ``cycle`` lists its node indices in order."""
+
+    cycle: list[int]
+
+class Plan:
+    """A HEFT-style list schedule over resource slots."""
+
+    order: list[int]  # tasks in planned start order
+    start: list[float]  # predicted start time per task (index = task)
+    finish: list[float]  # predicted finish time per task
+    slot: list[int]  # slot index (within its resource) the task is planned on
+    makespan: float
+    critical_path: list[int]
+
+class Dag:
+    """An immutable task graph, built in one call.
+
+    Args:
+        n: number of tasks (indices ``0..n``).
+        src, dst: edge endpoints (``src[i] -> dst[i]`` means dst depends on src); any
+            sequence of ints or a buffer (``array('I')``, numpy uint32/int64).
+        cost: estimated seconds per task (default 1.0 each).
+
+    Raises:
+        GraphCycleError: the edges contain a cycle.
+        ValueError: an index is out of range or the arrays differ in length.
+    """
+
+    def __init__(
+        self,
+        n: int,
+        src: Sequence[int],
+        dst: Sequence[int],
+        cost: Sequence[float] | None = None,
+    ) -> None: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def n_edges(self) -> int: ...
+    def topological_order(self) -> list[int]: ...
+    def critical_path(self) -> tuple[list[int], float]:
+        """Longest cost path (task indices, total cost)."""
+
+    def upward_rank(self) -> list[float]:
+        """Per task: its cost plus the longest cost path to any exit task."""
+
+    def predecessors(self, task: int) -> list[int]: ...
+    def successors(self, task: int) -> list[int]: ...
+    def plan(
+        self,
+        *,
+        resource: Sequence[int] | None = None,
+        capacities: Sequence[int] | None = None,
+        workers: int = 1,
+        policy: str = "heft",
+    ) -> Plan:
+        """Plan over resources: task i needs one slot of ``resource[i]`` whose slot count is
+        ``capacities[resource[i]]``; with no resources, ``workers`` identical slots.
+        ``policy``: ``"heft"`` (upward rank, cost-aware) or ``"fifo"`` (topological order)."""
+
+class Dispatcher:
+    """Drives one run of a Dag: a tokio runtime owns timers; Python workers do the work.
+
+    Args:
+        dag: the graph.
+        max_concurrency: attempts running at once.
+        resource, capacities: per-task resource index and per-resource slot counts.
+        retries: per-task retry count (default 0).
+        backoff_s: first retry delay in seconds; doubles per attempt.
+        timeouts_s: per-task time limit in seconds (0 or negative = none).
+        continue_on_failure: keep running tasks that do not depend on a failed one.
+        done: tasks already finished (resume/cache): never started, satisfy dependents.
+        priority: larger runs first among ready tasks (default: upward rank by cost).
+    """
+
+    def __init__(
+        self,
+        dag: Dag,
+        *,
+        max_concurrency: int,
+        resource: Sequence[int] | None = None,
+        capacities: Sequence[int] | None = None,
+        retries: Sequence[int] | None = None,
+        backoff_s: float = 0.0,
+        timeouts_s: Sequence[float] | None = None,
+        continue_on_failure: bool = False,
+        done: Sequence[int] = (),
+        priority: Sequence[float] | None = None,
+    ) -> None: ...
+    def run(
+        self,
+        start: Callable[[list[tuple[int, int]]], None],
+        notify: Callable[[list[tuple[int, int, int]]], None],
+    ) -> str:
+        """Block until every task is finished, skipped or cancelled (GIL released while
+        waiting). ``start`` receives ``(task, attempt)`` pairs to launch without blocking;
+        ``notify`` receives ``(task, attempt, kind)`` triples. Returns ``"succeeded"``,
+        ``"failed"`` or ``"cancelled"``. Exceptions raised by the callbacks cancel the run
+        and are re-raised here."""
+
+    def complete(self, task: int, attempt: int, outcome: int, *, take: int = 0) -> list[tuple[int, int]]:
+        """Report an attempt's outcome (thread-safe, from any worker thread). Returns up to
+        ``take`` newly ready ``(task, attempt)`` pairs that the caller must run itself
+        (the fast path for chains); the rest go through ``start``. Stale attempts (already
+        timed out or cancelled) are ignored and return ``[]``."""
+
+    def cancel(self) -> None:
+        """Stop starting tasks; running attempts finish or are abandoned by Python."""
+
+    def state(self, task: int) -> str:
+        """``pending``, ``ready``, ``running``, ``retrying``, ``succeeded``, ``failed``,
+        ``skipped`` or ``cancelled``."""

@@ -1,0 +1,73 @@
+"""One Settings object: the only place that reads ``QUANTUMFLOW_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _jupyter_data_dir() -> Path:
+    # jupyter_core knows the platform rules (XDG, JUPYTER_DATA_DIR); import lazily.
+    try:
+        from jupyter_core.paths import jupyter_data_dir
+    except ImportError:  # pragma: no cover - jupyter_core ships with jupyter_server
+        return Path.home() / ".local" / "share" / "jupyter"
+    return Path(jupyter_data_dir())
+
+
+def _env_float(name: str, default: float | None) -> float | None:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings, from ``QUANTUMFLOW_*`` environment variables with sensible defaults.
+
+    Attributes:
+        db: SQLAlchemy URL or file path of the store (``QUANTUMFLOW_DB``).
+        home: directory for the default database and artifacts (``QUANTUMFLOW_HOME``).
+        token: bearer token for ``quantumflow serve`` (``QUANTUMFLOW_TOKEN``).
+        dask_address: default Dask scheduler address (``QUANTUMFLOW_DASK_ADDRESS``).
+        max_memory_bytes: statevector memory limit; None = what the machine has free
+            (``QUANTUMFLOW_MAX_MEMORY_GB``).
+        workers: default worker count for local executors (``QUANTUMFLOW_WORKERS``).
+    """
+
+    home: Path = field(default_factory=lambda: _default_home())
+    db: str | None = None
+    token: str | None = None
+    dask_address: str | None = None
+    max_memory_bytes: int | None = None
+    workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+
+    @property
+    def db_url(self) -> str:
+        """The store's SQLAlchemy URL (a bare path becomes a SQLite URL)."""
+        raw = self.db or str(self.home / "quantumflow.db")
+        return raw if "://" in raw else f"sqlite:///{Path(raw).expanduser().resolve()}"
+
+    @property
+    def artifacts_dir(self) -> Path:
+        """Where large task outputs are kept, content-addressed."""
+        return self.home / "artifacts"
+
+
+def _default_home() -> Path:
+    raw = os.environ.get("QUANTUMFLOW_HOME")
+    return Path(raw).expanduser() if raw else _jupyter_data_dir() / "quantumflow"
+
+
+def load_settings() -> Settings:
+    """Read the environment now (call again after changing ``os.environ`` in tests)."""
+    mem_gb = _env_float("QUANTUMFLOW_MAX_MEMORY_GB", None)
+    workers = os.environ.get("QUANTUMFLOW_WORKERS")
+    return Settings(
+        home=_default_home(),
+        db=os.environ.get("QUANTUMFLOW_DB") or None,
+        token=os.environ.get("QUANTUMFLOW_TOKEN") or None,
+        dask_address=os.environ.get("QUANTUMFLOW_DASK_ADDRESS") or None,
+        max_memory_bytes=int(mem_gb * 2**30) if mem_gb is not None else None,
+        workers=int(workers) if workers else max(1, os.cpu_count() or 1),
+    )

@@ -1,0 +1,1 @@
+//! QuantumFlow scheduler core (placeholder; filled in by the scheduler work).

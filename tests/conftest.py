@@ -1,0 +1,23 @@
+"""Shared fixtures: every test gets its own real SQLite store and QuantumFlow home."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "qf-home"
+    monkeypatch.setenv("QUANTUMFLOW_HOME", str(home))
+    monkeypatch.delenv("QUANTUMFLOW_DB", raising=False)
+    monkeypatch.delenv("QUANTUMFLOW_TOKEN", raising=False)
+    yield home
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """A fresh SQLite database file for one test."""
+    return f"sqlite:///{tmp_path / 'test.db'}"
