@@ -21,6 +21,11 @@ def _env_float(name: str, default: float | None) -> float | None:
     return float(raw) if raw not in (None, "") else default
 
 
+def _default_home() -> Path:
+    raw = os.environ.get("QUANTUMFLOW_HOME")
+    return Path(raw).expanduser() if raw else _jupyter_data_dir() / "quantumflow"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime settings, from ``QUANTUMFLOW_*`` environment variables with sensible defaults.
@@ -35,7 +40,7 @@ class Settings:
         workers: default worker count for local executors (``QUANTUMFLOW_WORKERS``).
     """
 
-    home: Path = field(default_factory=lambda: _default_home())
+    home: Path = field(default_factory=_default_home)
     db: str | None = None
     token: str | None = None
     dask_address: str | None = None
@@ -52,11 +57,6 @@ class Settings:
     def artifacts_dir(self) -> Path:
         """Where large task outputs are kept, content-addressed."""
         return self.home / "artifacts"
-
-
-def _default_home() -> Path:
-    raw = os.environ.get("QUANTUMFLOW_HOME")
-    return Path(raw).expanduser() if raw else _jupyter_data_dir() / "quantumflow"
 
 
 def load_settings() -> Settings:

@@ -60,7 +60,9 @@ class BackendError(QuantumFlowError):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, backend: str | None = None, retryable: bool = False):
+    def __init__(
+        self, message: str, *, backend: str | None = None, retryable: bool = False
+    ) -> None:
         self.backend = backend
         self.retryable = retryable
         super().__init__(message)

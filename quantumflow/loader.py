@@ -1,4 +1,4 @@
-"""Read a WorkflowSpec from a file, YAML/JSON text or a dict, with errors that name task and field."""
+"""Read a WorkflowSpec from a file, YAML/JSON text or a dict; errors name the task and field."""
 
 from __future__ import annotations
 
@@ -72,7 +72,8 @@ def spec_from_dict(data: dict[str, Any]) -> WorkflowSpec:
 
 
 def _problems(err: ValidationError, data: dict[str, Any]) -> list[Problem]:
-    tasks = data.get("tasks") if isinstance(data.get("tasks"), list) else []
+    raw_tasks = data.get("tasks")
+    tasks: list[Any] = raw_tasks if isinstance(raw_tasks, list) else []
     problems: list[Problem] = []
     for e in err.errors():
         loc = list(e["loc"])

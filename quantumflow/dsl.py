@@ -1,0 +1,272 @@
+"""Python DSL: ``@task`` / ``@quantum_task`` and a ``Workflow`` builder that produce a WorkflowSpec.
+
+Inside ``with Workflow("name") as wf:``, calling a decorated function does not run it: it adds
+a task and returns a :class:`TaskOutput` handle that later calls take as inputs::
+
+    @task
+    def double(x: int) -> int:
+        return 2 * x
+
+    with Workflow("demo", params={"x": 21}) as wf:
+        a = double(x=wf.param("x"))
+        b = double(x=a)
+    run = wf.run()            # run.outputs[b.task_id] == 84
+
+Outside a workflow, a decorated function is just the function.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
+
+from .errors import SpecError
+from .loader import dump_spec, load_spec
+from .spec import CircuitSource, ClassicalTask, Policies, QuantumTask, WorkflowSpec
+
+if TYPE_CHECKING:
+    from .engine import Run
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_current: contextvars.ContextVar[Workflow | None] = contextvars.ContextVar(
+    "quantumflow_workflow", default=None
+)
+
+
+class TaskOutput:
+    """A handle on a task's output (``out["key"]`` selects one item of a dict output)."""
+
+    def __init__(self, task_id: str, key: str | None = None) -> None:
+        self.task_id = task_id
+        self.key = key
+
+    def __getitem__(self, key: str) -> TaskOutput:
+        return TaskOutput(self.task_id, key)
+
+    def as_input(self) -> dict[str, str]:
+        """The spec form: ``{ref: TASK}`` or ``{ref: TASK.key}``."""
+        return {"ref": f"{self.task_id}.{self.key}" if self.key else self.task_id}
+
+    def __repr__(self) -> str:
+        return f"TaskOutput({self.as_input()['ref']!r})"
+
+
+class Param:
+    """A handle on a workflow parameter."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def as_input(self) -> dict[str, str]:
+        return {"param": self.name}
+
+
+def _to_input(value: Any) -> Any:
+    if isinstance(value, TaskOutput | Param):
+        return value.as_input()
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("ref", "param"):
+        return {"literal": value}  # a user dict that would read as a reference
+    return value
+
+
+def _fn_path(fn: Callable[..., Any]) -> str:
+    if "<" in fn.__qualname__:  # <locals>, <lambda>: not importable by workers
+        raise SpecError(f"task function {fn.__qualname__} must be defined at module level")
+    return f"{fn.__module__}:{fn.__qualname__}"
+
+
+class TaskFunction(Generic[P, R]):
+    """A function marked with ``@task``: plain call outside a workflow, task builder inside."""
+
+    def __init__(self, fn: Callable[P, R], options: dict[str, Any]) -> None:
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.options = options
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        wf = _current.get()
+        if wf is None:
+            return self.fn(*args, **kwargs)
+        if args:
+            raise SpecError(
+                f"call task {self.fn.__name__} with keyword arguments inside a workflow"
+            )
+        inputs: dict[str, Any] = dict(kwargs)
+        return wf.add(self, **inputs)  # type: ignore[return-value]
+
+
+@overload
+def task(fn: Callable[P, R], /) -> TaskFunction[P, R]: ...
+@overload
+def task(
+    *,
+    id: str | None = None,
+    retries: int | None = None,
+    timeout_s: float | None = None,
+    cache: bool = False,
+    resources: dict[str, float] | None = None,
+) -> Callable[[Callable[P, R]], TaskFunction[P, R]]: ...
+
+
+def task(fn: Any = None, /, **options: Any) -> Any:
+    """Mark a module-level function as a classical task (options as in the spec)."""
+    if fn is not None:
+        return TaskFunction(fn, {})
+    return lambda f: TaskFunction(f, options)
+
+
+class QuantumTaskFunction(TaskFunction[P, R]):
+    """A circuit factory marked with ``@quantum_task``: becomes a quantum task in a workflow."""
+
+
+def quantum_task(
+    *, backend: str, shots: int | None = 1024, **options: Any
+) -> Callable[[Callable[P, R]], QuantumTaskFunction[P, R]]:
+    """Mark a function returning a cirq/qiskit/pennylane circuit as a quantum task."""
+    return lambda f: QuantumTaskFunction(f, {"backend": backend, "shots": shots, **options})
+
+
+class Workflow:
+    """Builds a :class:`WorkflowSpec` from Python; ``save``/``load`` round-trip ``.qflow`` files."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        params: dict[str, Any] | None = None,
+        policies: Policies | dict[str, Any] | None = None,
+        description: str | None = None,
+    ) -> None:
+        pol = Policies.model_validate(policies or {})
+        self._spec = WorkflowSpec(
+            name=name, params=params or {}, policies=pol, description=description
+        )
+        self._token: contextvars.Token[Workflow | None] | None = None
+
+    # -- building ---------------------------------------------------------------------------
+    def __enter__(self) -> Workflow:
+        self._token = _current.set(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _current.reset(self._token)
+            self._token = None
+
+    def param(self, name: str) -> Param:
+        """Reference a workflow parameter as a task input."""
+        return Param(name)
+
+    def add(
+        self,
+        fn: Callable[..., Any] | str,
+        *,
+        id: str | None = None,
+        depends_on: list[TaskOutput | str] | None = None,
+        **inputs: Any,
+    ) -> TaskOutput:
+        """Add a classical (or ``@quantum_task``) step; returns the handle on its output."""
+        options = dict(fn.options) if isinstance(fn, TaskFunction) else {}
+        target = fn.fn if isinstance(fn, TaskFunction) else fn
+        task_id = (
+            id
+            or options.pop("id", None)
+            or self._fresh_id(target if isinstance(target, str) else target.__name__)
+        )
+        options.pop("id", None)
+        deps = [d.task_id if isinstance(d, TaskOutput) else d for d in depends_on or []]
+        common: dict[str, Any] = {
+            "id": task_id,
+            "depends_on": deps,
+            "inputs": {k: _to_input(v) for k, v in inputs.items()},
+        }
+        path = target if isinstance(target, str) else _fn_path(target)
+        if isinstance(fn, QuantumTaskFunction):
+            new: ClassicalTask | QuantumTask = QuantumTask.model_validate(
+                {**common, "circuit": {"callable": path}, **options}
+            )
+        else:
+            new = ClassicalTask.model_validate({**common, "fn": path, **options})
+        self._append(new)
+        return TaskOutput(task_id)
+
+    def quantum(
+        self,
+        id: str,
+        *,
+        backend: str,
+        circuit: dict[str, Any] | str,
+        depends_on: list[TaskOutput | str] | None = None,
+        inputs: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> TaskOutput:
+        """Add a quantum task; ``circuit`` is QASM text or a circuit-source dict."""
+        source = (
+            CircuitSource(qasm=circuit)
+            if isinstance(circuit, str)
+            else CircuitSource.model_validate(circuit)
+        )
+        deps = [d.task_id if isinstance(d, TaskOutput) else d for d in depends_on or []]
+        self._append(
+            QuantumTask(
+                id=id,
+                backend=backend,
+                circuit=source,
+                depends_on=deps,
+                inputs={k: _to_input(v) for k, v in (inputs or {}).items()},
+                **options,
+            )
+        )
+        return TaskOutput(id)
+
+    def _append(self, new: ClassicalTask | QuantumTask) -> None:
+        if any(t.id == new.id for t in self._spec.tasks):
+            raise SpecError(f"task '{new.id}' is defined twice (pass id=... to tell them apart)")
+        self._spec.tasks.append(new)
+
+    def _fresh_id(self, base: str) -> str:
+        base = re.sub(r"[^A-Za-z0-9_\-]", "_", base.rsplit(":", 1)[-1].rsplit(".", 1)[-1])
+        taken = {t.id for t in self._spec.tasks}
+        if base not in taken:
+            return base
+        n = 2
+        while f"{base}_{n}" in taken:
+            n += 1
+        return f"{base}_{n}"
+
+    # -- using ------------------------------------------------------------------------------
+    @property
+    def spec(self) -> WorkflowSpec:
+        """A validated copy of the spec built so far."""
+        return WorkflowSpec.model_validate(self._spec.model_dump())
+
+    def save(self, path: str | Path) -> Path:
+        """Write the spec to ``.qflow``/``.json`` (JSON) or ``.yaml``/``.yml``."""
+        return dump_spec(self.spec, path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Workflow:
+        """Read a workflow file written by :meth:`save`, the designer, or by hand."""
+        return cls.from_spec(load_spec(Path(path)))
+
+    @classmethod
+    def from_spec(cls, spec: WorkflowSpec) -> Workflow:
+        """Wrap an existing spec (no copy is shared with the caller)."""
+        wf = cls(spec.name)
+        wf._spec = WorkflowSpec.model_validate(spec.model_dump())
+        return wf
+
+    def run(self, **options: Any) -> Run:
+        """Validate and run (keyword options as for :func:`quantumflow.run`)."""
+        from .engine import run
+
+        return run(self.spec, **options)
+
+    def __repr__(self) -> str:
+        return f"Workflow({self._spec.name!r}, tasks={len(self._spec.tasks)})"
