@@ -1,0 +1,309 @@
+"""The ``quantumflow`` command: thin wrappers that build a spec, call the engine, show the result.
+
+Exit codes: 0 success, 1 the run failed (or was cancelled), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import yaml
+
+from .errors import QuantumFlowError, SpecError
+
+log = logging.getLogger("quantumflow.cli")
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _parse_params(pairs: Sequence[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise SpecError(f"--param expects NAME=VALUE, got '{pair}'")
+        try:
+            params[key] = yaml.safe_load(raw) if raw else ""
+        except yaml.YAMLError:
+            params[key] = raw
+    return params
+
+
+def _out(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"error: {message}\n")
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .engine import validate
+    from .loader import load_spec
+
+    spec = load_spec(args.path)
+    validate(spec)
+    sys.stdout.write(f"{args.path}: ok ({len(spec.tasks)} tasks)\n")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .engine import run
+    from .loader import load_spec
+
+    spec = load_spec(args.path)
+    params = _parse_params(args.param)
+    options: dict[str, Any] = {"db": args.db, "executor": args.executor, "params": params}
+    if args.address:
+        options["address"] = args.address
+    if args.json or not sys.stderr.isatty():
+        result = run(spec, **options)
+    else:
+        from .progress import run_with_progress
+
+        result = run_with_progress(spec, run, **options)
+    if args.json:
+        _out({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+    else:
+        _print_run_summary(result)
+    return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
+
+
+def _print_run_summary(result: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"run {result.id}: {result.status}")
+    for col in ("task", "status", "attempts", "seconds", "error"):
+        table.add_column(col)
+    for task_id, t in result.tasks.items():
+        duration = f"{t.duration:.3f}" if t.duration is not None else ""
+        table.add_row(task_id, t.status, str(t.attempts), duration, (t.error or "")[:80])
+    Console().print(table)
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from .store import open_store
+
+    runs = open_store(args.db).list_runs(limit=args.limit)
+    rows = [
+        {
+            "run_id": r.id,
+            "workflow": r.name,
+            "status": r.status,
+            "created_at": r.created_at,
+            "finished_at": r.finished_at,
+        }
+        for r in runs
+    ]
+    if args.json:
+        _out(rows)
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="runs (newest first)")
+    for col in ("run_id", "workflow", "status", "created"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(row["run_id"], row["workflow"], row["status"], _when(row["created_at"]))
+    Console().print(table)
+    return EXIT_OK
+
+
+def _when(ts: float | None) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ts).isoformat(timespec="seconds") if ts else ""
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .store import open_store
+
+    store = open_store(args.db)
+    record = store.get_run(args.run_id)
+    tasks = {
+        tid: {
+            "status": t.status,
+            "attempts": t.attempts,
+            "duration_s": t.duration_s,
+            "error": t.error,
+            "cache_hit": t.cache_hit,
+        }
+        for tid, t in record.tasks.items()
+    }
+    data = {
+        "run_id": record.id,
+        "workflow": record.name,
+        "status": record.status,
+        "created_at": record.created_at,
+        "started_at": record.started_at,
+        "finished_at": record.finished_at,
+        "error": record.error,
+        "tasks": tasks,
+    }
+    if args.json:
+        _out(data)
+    else:
+        sys.stdout.write(yaml.safe_dump(data, sort_keys=False))
+    return EXIT_OK
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from .engine import resume
+
+    result = resume(args.run_id, db=args.db, executor=args.executor)
+    if args.json:
+        _out({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+    else:
+        _print_run_summary(result)
+    return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    from .engine import cancel
+
+    cancel(args.run_id, db=args.db)
+    sys.stdout.write(f"cancel requested for run {args.run_id}\n")
+    return EXIT_OK
+
+
+def cmd_schema(_: argparse.Namespace) -> int:
+    from .spec import json_schema
+
+    _out(json_schema())
+    return EXIT_OK
+
+
+def cmd_backends(args: argparse.Namespace) -> int:
+    from .backends import list_backends
+
+    infos = [_as_dict(b) for b in list_backends()]
+    if args.json:
+        _out(infos)
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="quantum backends")
+    for col in ("name", "sdk", "usable", "note"):
+        table.add_column(col)
+    for info in infos:
+        usable = "yes" if info.get("usable", info.get("installed")) else "no"
+        table.add_row(
+            str(info.get("name")), str(info.get("sdk", "")), usable, str(info.get("reason") or "")
+        )
+    Console().print(table)
+    return EXIT_OK
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    import dataclasses
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    if hasattr(obj, "model_dump"):
+        return dict(obj.model_dump())
+    return dict(obj)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .api.serve import serve
+
+    serve(host=args.host, port=args.port, token=args.token, db=args.db)
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for docs and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="quantumflow", description="Design, run and monitor hybrid quantum workflows."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> Any:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=fn)
+        return p
+
+    p = add("validate", cmd_validate, "check a workflow file without running it")
+    p.add_argument("path")
+    p = add("run", cmd_run, "run a workflow file")
+    p.add_argument("path")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--executor", default="threads", help="threads | processes | dask")
+    p.add_argument("--address", default=None, help="Dask scheduler address (executor dask)")
+    _db_json(p)
+    p = add("runs", cmd_runs, "list runs, newest first")
+    p.add_argument("--limit", type=int, default=50)
+    _db_json(p)
+    p = add("show", cmd_show, "show one run and its tasks")
+    p.add_argument("run_id")
+    _db_json(p)
+    p = add("resume", cmd_resume, "continue an interrupted run from its last finished tasks")
+    p.add_argument("run_id")
+    p.add_argument("--executor", default="threads")
+    _db_json(p)
+    p = add("cancel", cmd_cancel, "ask a running run to stop")
+    p.add_argument("run_id")
+    p.add_argument("--db", default=None)
+    add("schema", cmd_schema, "print the WorkflowSpec JSON Schema")
+    p = add("backends", cmd_backends, "list quantum backends and whether they are usable")
+    p.add_argument("--json", action="store_true")
+    p = add("serve", cmd_serve, "serve the REST API standalone (bearer-token auth)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--token", default=None, help="or QUANTUMFLOW_TOKEN")
+    p.add_argument("--db", default=None)
+    _register_extra_commands(add)
+    return parser
+
+
+def _db_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, help="database path or SQLAlchemy URL")
+    p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+
+
+def _register_extra_commands(add: Callable[..., Any]) -> None:
+    """Commands owned by optional parts (cost estimator) register here when present."""
+    try:
+        from .cost.cli import register
+    except ImportError:
+        return
+    register(add)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``quantumflow`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        code: int = args.func(args)
+    except QuantumFlowError as err:
+        _err(str(err))
+        return err.exit_code
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return EXIT_FAILED
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""The built-in library of classical steps, usable by name as a task's ``fn``.
+
+``fn: parity`` is the same as ``fn: quantumflow.library.postprocess:parity``. The designer's
+palette lists :data:`REGISTRY`; each entry points at a plain, importable function.
+"""
+
+from __future__ import annotations
+
+REGISTRY: dict[str, str] = {
+    # post-processing of quantum results
+    "parity": "quantumflow.library.postprocess:parity",
+    "marginal_counts": "quantumflow.library.postprocess:marginal_counts",
+    "expectation_from_counts": "quantumflow.library.postprocess:expectation_from_counts",
+    "most_frequent": "quantumflow.library.postprocess:most_frequent",
+    "total_variation_distance": "quantumflow.library.postprocess:total_variation_distance",
+    # optimisation over sweeps and parameters
+    "best_sweep_point": "quantumflow.library.optimize:best_sweep_point",
+    "minimize": "quantumflow.library.optimize:minimize",
+    # data
+    "constant": "quantumflow.library.data:constant",
+    "linspace": "quantumflow.library.data:linspace",
+    "collect": "quantumflow.library.data:collect",
+}
+
+__all__ = ["REGISTRY"]
