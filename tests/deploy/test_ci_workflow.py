@@ -1,0 +1,49 @@
+""".github/workflows/ci.yml: valid GitHub Actions workflow with every job the project needs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from tests.deploy.deploy_helpers import ROOT, load_vendored_schema
+
+WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[str, Any]:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    # YAML 1.1 reads the bare key `on` as True; GitHub reads it as "on".
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def test_matches_github_workflow_schema(workflow: dict[str, Any]) -> None:
+    schema = load_vendored_schema("github-workflows")
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    assert [e.message for e in validator.iter_errors(workflow)] == []
+
+
+def test_has_every_job(workflow: dict[str, Any]) -> None:
+    assert set(workflow["jobs"]) >= {"lint", "rust", "python", "notebooks", "browser", "wheels"}
+    oses = {row["os"] for row in workflow["jobs"]["wheels"]["strategy"]["matrix"]["include"]}
+    assert any(o.startswith("ubuntu") for o in oses) and any(o.startswith("macos") for o in oses)
+    steps = workflow["jobs"]["wheels"]["steps"]
+    assert any(str(s.get("uses", "")).startswith("PyO3/maturin-action") for s in steps)
+
+
+def test_make_targets_it_calls_exist(workflow: dict[str, Any]) -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    defined = set(re.findall(r"^([a-z][a-z-]*):", makefile, flags=re.MULTILINE))
+    called: set[str] = set()
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            for m in re.finditer(r"\bmake ((?:[a-z][a-z-]* ?)+)", step.get("run", "")):
+                called.update(m.group(1).split())
+    assert called, "CI should call make targets"
+    assert called <= defined, called - defined
