@@ -1,0 +1,99 @@
+"""Exception handlers: every error leaves the API as JSON ``{"detail": ...}`` with its status.
+
+``QuantumFlowError`` subclasses map to 4xx codes; request validation errors become a list of
+problems naming the task and field; anything unexpected is logged and answered with a 500
+that carries no internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from ..errors import (
+    BackendError,
+    BudgetExceededError,
+    Problem,
+    QuantumFlowError,
+    RunNotFoundError,
+    SpecError,
+    WorkflowNotFoundError,
+)
+
+log = logging.getLogger(__name__)
+
+
+class ConflictError(QuantumFlowError):
+    """The request conflicts with the current state (e.g. cancelling a finished run)."""
+
+
+class TaskNotFoundError(QuantumFlowError):
+    """The run has no task with that id."""
+
+
+def status_for(err: QuantumFlowError) -> int:
+    """The HTTP status that answers a QuantumFlowError."""
+    if isinstance(err, RunNotFoundError | WorkflowNotFoundError | TaskNotFoundError):
+        return 404
+    if isinstance(err, SpecError):
+        return 422
+    if isinstance(err, ConflictError | BudgetExceededError):
+        return 409
+    if isinstance(err, BackendError):
+        return 400
+    return 400
+
+
+def problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
+    """Problems as ``ProblemDetail`` dicts."""
+    return [{"message": p.message, "task": p.task, "field": p.field} for p in problems]
+
+
+def _validation_problems(err: RequestValidationError, body: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for e in err.errors():
+        loc = list(e.get("loc", ()))
+        if loc and loc[0] in ("body", "query", "path", "header"):
+            loc = loc[1:]
+        task = None
+        spec = body
+        if loc and loc[0] == "spec" and isinstance(body, dict):
+            spec, loc = body.get("spec"), loc[1:]
+        if len(loc) >= 2 and loc[0] == "tasks" and isinstance(loc[1], int):
+            tasks = spec.get("tasks") if isinstance(spec, dict) else None
+            raw = tasks[loc[1]] if isinstance(tasks, list) and loc[1] < len(tasks) else None
+            raw_id = raw.get("id") if isinstance(raw, dict) else None
+            task = str(raw_id) if raw_id is not None else f"#{loc[1]}"
+            loc = [p for p in loc[2:] if p not in ("classical", "quantum")]
+        msg = str(e.get("msg", "invalid value")).removeprefix("Value error, ")
+        if e.get("type") == "extra_forbidden":
+            msg = "unknown field"
+        field = ".".join(str(p) for p in loc) or None
+        out.append({"message": msg, "task": task, "field": field})
+    return out
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Register the JSON error handlers on ``app``."""
+
+    @app.exception_handler(QuantumFlowError)
+    async def _qf_error(_: Request, err: QuantumFlowError) -> JSONResponse:
+        status = status_for(err)
+        detail: Any = problems_json(err.problems) if isinstance(err, SpecError) else str(err)
+        return JSONResponse({"detail": detail}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, err: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _validation_problems(err, err.body)}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, err: Exception) -> JSONResponse:
+        log.exception("unexpected error in %s %s", request.method, request.url.path)
+        return JSONResponse(
+            {"detail": f"internal error ({type(err).__name__}); see the server log"},
+            status_code=500,
+        )

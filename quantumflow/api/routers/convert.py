@@ -1,0 +1,92 @@
+"""Store records -> API model dicts (the one place that knows both shapes)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: Output previews are read for runs up to this many tasks (each is a store read).
+PREVIEW_MAX_TASKS = 500
+PREVIEW_CHARS = 200
+
+
+def run_summary(run: Any) -> dict[str, Any]:
+    """A ``RunSummary`` dict from a store ``RunRecord``."""
+    spec = getattr(run, "spec", None)
+    name = getattr(run, "name", None) or (spec.get("name") if isinstance(spec, dict) else None)
+    return {
+        "id": run.id,
+        "workflow_id": run.workflow_id,
+        "name": name,
+        "status": run.status,
+        "created_at": getattr(run, "created_at", None),
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "error": run.error,
+    }
+
+
+def _preview(store: Any, ref: str | None) -> str | None:
+    if not ref:
+        return None
+    try:
+        value = store.get_output(ref)
+    except Exception as err:  # a missing artifact must not break the run view
+        log.warning("cannot read output %s: %s", ref, err)
+        return None
+    try:
+        text = json.dumps(value, default=repr)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
+
+
+def task_info(task_id: str, task: Any, store: Any, *, preview: bool) -> dict[str, Any]:
+    """A ``TaskRunInfo`` dict from a store ``TaskRunRecord``."""
+    started = getattr(task, "started_at", None)
+    finished = getattr(task, "finished_at", None)
+    duration = getattr(task, "duration", None)
+    if duration is None and started is not None and finished is not None:
+        duration = finished - started
+    ref = getattr(task, "output_ref", None)
+    return {
+        "task_id": task_id,
+        "status": task.status,
+        "attempts": getattr(task, "attempts", None) or getattr(task, "attempt", 0) or 0,
+        "started_at": started,
+        "finished_at": finished,
+        "duration": duration,
+        "error": getattr(task, "error", None),
+        "cache_hit": bool(getattr(task, "cache_hit", False)),
+        "output_summary": _preview(store, ref) if preview else None,
+    }
+
+
+def run_detail(run: Any, store: Any) -> dict[str, Any]:
+    """A ``RunDetail`` dict (tasks in spec order where the spec is known)."""
+    tasks: dict[str, Any] = dict(run.tasks)
+    preview = len(tasks) <= PREVIEW_MAX_TASKS
+    spec = getattr(run, "spec", None)
+    order = [t.get("id") for t in spec.get("tasks", [])] if isinstance(spec, dict) else []
+    ordered = [t for t in order if t in tasks] + [t for t in tasks if t not in set(order)]
+    return {
+        **run_summary(run),
+        "params": getattr(run, "params", None) or {},
+        "tasks": [task_info(t, tasks[t], store, preview=preview) for t in ordered],
+    }
+
+
+def event_json(event: Any) -> dict[str, Any]:
+    """A ``RunEvent`` dict from a store ``EventRecord``."""
+    data = getattr(event, "data", None)
+    return {
+        "id": event.id,
+        "run_id": event.run_id,
+        "task_id": event.task_id,
+        "kind": event.kind,
+        "data": data if isinstance(data, dict) else ({} if data is None else {"value": data}),
+        "at": event.at,
+    }

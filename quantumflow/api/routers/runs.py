@@ -1,0 +1,111 @@
+"""``/api/runs``: history, one run's tasks, cancel, re-run from a task, task logs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, status
+
+from ..context import ApiContext, get_context
+from ..errors import ConflictError, TaskNotFoundError
+from ..schemas import (
+    CancelResult,
+    ErrorResponse,
+    RerunRequest,
+    RunAccepted,
+    RunDetail,
+    RunPage,
+    RunStatus,
+    RunSummary,
+    TaskLogs,
+)
+from .convert import event_json, run_detail, run_summary
+
+router = APIRouter(prefix="/runs", tags=["runs"])
+Ctx = Annotated[ApiContext, Depends(get_context)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}}
+TERMINAL = frozenset({"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"})
+
+
+@router.get("", response_model=RunPage)
+def list_runs(
+    ctx: Ctx,
+    workflow_id: Annotated[str | None, Query(max_length=200)] = None,
+    status: Annotated[RunStatus | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> RunPage:
+    """Runs, newest first, optionally of one workflow and/or in one status."""
+    rows = ctx.store.list_runs(
+        workflow_id=workflow_id, status=status, limit=limit + 1, offset=offset
+    )
+    items = [RunSummary.model_validate(run_summary(r)) for r in rows[:limit]]
+    return RunPage(items=items, limit=limit, offset=offset, has_more=len(rows) > limit)
+
+
+@router.get("/{run_id}", response_model=RunDetail, responses=NOT_FOUND)
+def get_run(run_id: str, ctx: Ctx) -> dict[str, Any]:
+    """A run with every task's status, attempts, timing, error and an output preview."""
+    return run_detail(ctx.store.get_run(run_id), ctx.store)
+
+
+@router.post(
+    "/{run_id}/cancel",
+    response_model=CancelResult,
+    responses={**NOT_FOUND, 409: {"model": ErrorResponse}},
+)
+def cancel_run(run_id: str, ctx: Ctx) -> CancelResult:
+    """Ask a running run to stop (works for runs started by any process).
+
+    Answers 409 when the run has already finished.
+    """
+    run = ctx.store.get_run(run_id)
+    if run.status in TERMINAL:
+        raise ConflictError(f"run '{run_id}' already finished ({run.status})")
+    ctx.cancel(run_id)
+    return CancelResult.model_validate(
+        {"run_id": run_id, "cancel_requested": True, "status": run.status}
+    )
+
+
+@router.post(
+    "/{run_id}/rerun",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunAccepted,
+    responses={**NOT_FOUND, 422: {"model": ErrorResponse}},
+)
+def rerun(run_id: str, body: RerunRequest, ctx: Ctx) -> RunAccepted:
+    """Re-run ``from_task`` and everything downstream as a new run; upstream from the store."""
+    from ...errors import Problem, SpecError
+
+    run = ctx.store.get_run(run_id)
+    if body.from_task not in run.tasks:
+        raise SpecError(
+            Problem(f"run '{run_id}' has no task '{body.from_task}'", field="from_task")
+        )
+    new_id = ctx.rerun(run_id, from_task=body.from_task, executor=body.executor)
+    return RunAccepted(run_id=new_id, workflow_id=run.workflow_id, status="pending")
+
+
+@router.get("/{run_id}/tasks/{task_id}/logs", response_model=TaskLogs, responses=NOT_FOUND)
+def task_logs(
+    run_id: str,
+    task_id: str,
+    ctx: Ctx,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> TaskLogs:
+    """A task's events (state changes, retries, errors, log lines), oldest first."""
+    run = ctx.store.get_run(run_id)
+    if task_id not in run.tasks:
+        raise TaskNotFoundError(f"run '{run_id}' has no task '{task_id}'")
+    entries: list[dict[str, Any]] = []
+    after = 0
+    while len(entries) < limit:
+        batch = ctx.store.events_since(run_id, after_id=after, limit=1000)
+        if not batch:
+            break
+        after = batch[-1].id
+        entries.extend(event_json(e) for e in batch if e.task_id == task_id)
+    return TaskLogs.model_validate(
+        {"run_id": run_id, "task_id": task_id, "entries": entries[:limit]}
+    )

@@ -1,0 +1,112 @@
+"""``/api/workflows``: save, list, read, replace, delete and run workflows."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, status
+
+from ...loader import spec_from_dict
+from ...spec import WorkflowSpec
+from ..context import ApiContext, get_context
+from ..schemas import (
+    Deleted,
+    ErrorResponse,
+    RunAccepted,
+    RunRequest,
+    WorkflowCreated,
+    WorkflowDetail,
+    WorkflowSummary,
+)
+
+router = APIRouter(prefix="/workflows", tags=["workflows"])
+Ctx = Annotated[ApiContext, Depends(get_context)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}}
+INVALID: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
+
+
+def _summary(record: Any) -> dict[str, Any]:
+    spec = record.spec if isinstance(record.spec, dict) else {}
+    tasks = spec.get("tasks")
+    return {
+        "id": record.id,
+        "name": record.name,
+        "description": spec.get("description"),
+        "task_count": len(tasks) if isinstance(tasks, list) else 0,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+    }
+
+
+def _validate(spec: WorkflowSpec) -> None:
+    from ...engine import validate
+
+    validate(spec)
+
+
+@router.get("", response_model=list[WorkflowSummary])
+def list_workflows(ctx: Ctx) -> list[dict[str, Any]]:
+    """Every saved workflow, without specs."""
+    return [_summary(r) for r in ctx.store.list_workflows()]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WorkflowCreated,
+    responses=INVALID,
+)
+def create_workflow(spec: WorkflowSpec, ctx: Ctx) -> WorkflowCreated:
+    """Validate and save a WorkflowSpec; answers its new id.
+
+    A spec that fails validation answers 422 with one problem per task and field.
+    """
+    _validate(spec)
+    workflow_id = ctx.store.save_workflow(spec)
+    return WorkflowCreated(id=workflow_id, name=spec.name)
+
+
+@router.post(
+    "/run",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunAccepted,
+    responses={**NOT_FOUND, **INVALID},
+)
+def run_workflow(body: RunRequest, ctx: Ctx) -> RunAccepted:
+    """Start a run of a saved workflow or an inline spec; it goes on in the server process."""
+    if body.workflow_id is not None:
+        record = ctx.store.get_workflow(body.workflow_id)
+        spec = spec_from_dict(record.spec)
+    else:
+        assert body.spec is not None  # the model guarantees one of the two
+        spec = body.spec
+    run_id = ctx.start_run(
+        spec, params=body.params, workflow_id=body.workflow_id, executor=body.executor
+    )
+    return RunAccepted(run_id=run_id, workflow_id=body.workflow_id, status="pending")
+
+
+@router.get("/{workflow_id}", response_model=WorkflowDetail, responses=NOT_FOUND)
+def get_workflow(workflow_id: str, ctx: Ctx) -> dict[str, Any]:
+    """A saved workflow with its spec."""
+    record = ctx.store.get_workflow(workflow_id)
+    return {**_summary(record), "spec": record.spec}
+
+
+@router.put("/{workflow_id}", response_model=WorkflowCreated, responses={**NOT_FOUND, **INVALID})
+def replace_workflow(workflow_id: str, spec: WorkflowSpec, ctx: Ctx) -> WorkflowCreated:
+    """Replace a saved workflow's spec (same id; its runs keep the spec they ran)."""
+    ctx.store.get_workflow(workflow_id)  # 404 before validation work
+    _validate(spec)
+    ctx.store.save_workflow(spec, workflow_id=workflow_id)
+    return WorkflowCreated(id=workflow_id, name=spec.name)
+
+
+@router.delete("/{workflow_id}", response_model=Deleted, responses=NOT_FOUND)
+def delete_workflow(workflow_id: str, ctx: Ctx) -> Deleted:
+    """Delete a saved workflow (its runs stay in the history)."""
+    from ...errors import WorkflowNotFoundError
+
+    if not ctx.store.delete_workflow(workflow_id):
+        raise WorkflowNotFoundError(workflow_id)
+    return Deleted(id=workflow_id, deleted=True)

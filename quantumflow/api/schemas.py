@@ -1,0 +1,267 @@
+"""Request and response models of the REST API.
+
+The JupyterLab extension mirrors these models name for name in ``labextension/src/types.ts``:
+keep the class names and field names stable (add fields, don't rename them).
+Every request model rejects unknown fields (``extra="forbid"``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..spec import WorkflowSpec
+
+RunStatus = Literal[
+    "pending", "running", "succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"
+]
+TaskStatus = Literal[
+    "pending",
+    "queued",
+    "running",
+    "retrying",
+    "succeeded",
+    "failed",
+    "skipped",
+    "cancelled",
+    "cached",
+]
+ExecutorName = Literal["threads", "processes"]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+class ProblemDetail(_Response):
+    """One thing wrong with a request or a spec, naming the task and field where it can."""
+
+    message: str
+    task: str | None = None
+    field: str | None = None
+
+
+class ErrorResponse(_Response):
+    """Every error body: a message, or (422) the list of problems."""
+
+    detail: str | list[ProblemDetail]
+
+
+# ----------------------------------------------------------------------------- workflows
+
+
+class WorkflowSummary(_Response):
+    """A saved workflow in a listing."""
+
+    id: str
+    name: str
+    description: str | None = None
+    task_count: int
+    created_at: float
+    updated_at: float
+
+
+class WorkflowDetail(WorkflowSummary):
+    """A saved workflow with its full spec."""
+
+    spec: dict[str, Any] = Field(description="The WorkflowSpec (see GET /api/schema).")
+
+
+class WorkflowCreated(_Response):
+    """Answer to POST/PUT /api/workflows."""
+
+    id: str
+    name: str
+
+
+class Deleted(_Response):
+    """Answer to a DELETE."""
+
+    id: str
+    deleted: bool
+
+
+# ----------------------------------------------------------------------------- runs
+
+
+class RunRequest(_Request):
+    """Start a run of a saved workflow (``workflow_id``) or of an inline ``spec``."""
+
+    workflow_id: str | None = Field(default=None, max_length=200)
+    spec: WorkflowSpec | None = None
+    params: dict[str, Any] | None = Field(
+        default=None, description="Run parameters; override the spec's params."
+    )
+    executor: ExecutorName = "threads"
+
+    @model_validator(mode="after")
+    def _one_source(self) -> RunRequest:
+        if (self.workflow_id is None) == (self.spec is None):
+            raise ValueError("give exactly one of workflow_id or spec")
+        return self
+
+
+class RerunRequest(_Request):
+    """Re-run ``from_task`` and everything downstream; upstream outputs come from the store."""
+
+    from_task: str = Field(min_length=1, max_length=200)
+    executor: ExecutorName = "threads"
+
+
+class RunAccepted(_Response):
+    """Answer to a run request: the run goes on in the server process."""
+
+    run_id: str
+    workflow_id: str | None = None
+    status: RunStatus
+
+
+class TaskRunInfo(_Response):
+    """One task of a run."""
+
+    task_id: str
+    status: TaskStatus
+    attempts: int = 0
+    started_at: float | None = None
+    finished_at: float | None = None
+    duration: float | None = None
+    error: str | None = None
+    cache_hit: bool = False
+    output_summary: str | None = Field(
+        default=None, description="A short, truncated text preview of the task's output."
+    )
+
+
+class RunSummary(_Response):
+    """A run in a listing."""
+
+    id: str
+    workflow_id: str | None = None
+    name: str | None = None
+    status: RunStatus
+    created_at: float | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    error: str | None = None
+
+
+class RunDetail(RunSummary):
+    """A run with its tasks."""
+
+    params: dict[str, Any] = Field(default_factory=dict)
+    tasks: list[TaskRunInfo] = Field(default_factory=list)
+
+
+class RunPage(_Response):
+    """One page of runs, newest first."""
+
+    items: list[RunSummary]
+    limit: int
+    offset: int
+    has_more: bool
+
+
+class CancelResult(_Response):
+    """Answer to POST /api/runs/{run_id}/cancel."""
+
+    run_id: str
+    cancel_requested: bool
+    status: RunStatus
+
+
+class RunEvent(_Response):
+    """One persisted event of a run (the ``data:`` of an SSE message; ``id`` is its SSE id)."""
+
+    id: int
+    run_id: str
+    task_id: str | None = None
+    kind: str
+    data: dict[str, Any] = Field(default_factory=dict)
+    at: float
+
+
+class TaskLogs(_Response):
+    """The events and log lines of one task of a run, oldest first."""
+
+    run_id: str
+    task_id: str
+    entries: list[RunEvent]
+
+
+# ----------------------------------------------------------------------------- performance
+
+
+class TaskMetrics(_Response):
+    """Metrics of one task attempt (fields the store does not have are null)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    run_id: str
+    task_id: str
+    attempt: int | None = None
+    wall_s: float | None = None
+    queue_s: float | None = None
+    cpu_s: float | None = None
+    cache_hit: bool | None = None
+
+
+class TaskAggregate(_Response):
+    """A task's duration statistics over the workflow's runs."""
+
+    task_id: str
+    samples: int
+    mean_wall_s: float | None = None
+    min_wall_s: float | None = None
+    max_wall_s: float | None = None
+
+
+class WorkflowPerformance(_Response):
+    """Aggregates across a workflow's runs plus the latest run's per-task metrics."""
+
+    workflow_id: str
+    runs: int
+    runs_by_status: dict[str, int]
+    mean_run_s: float | None = None
+    latest_run_id: str | None = None
+    latest: list[TaskMetrics]
+    tasks: list[TaskAggregate]
+
+
+class TaskPerformance(_Response):
+    """One task's metrics history, oldest first."""
+
+    workflow_id: str
+    task_id: str
+    history: list[TaskMetrics]
+
+
+# ----------------------------------------------------------------------------- misc
+
+
+class EstimateRequest(_Request):
+    """What to estimate: a saved workflow or an inline spec."""
+
+    workflow_id: str | None = Field(default=None, max_length=200)
+    spec: WorkflowSpec | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> EstimateRequest:
+        if (self.workflow_id is None) == (self.spec is None):
+            raise ValueError("give exactly one of workflow_id or spec")
+        return self
+
+
+class BackendSummary(_Response):
+    """An installed or known quantum backend (what ``quantumflow backends`` prints)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
