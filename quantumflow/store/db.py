@@ -1,0 +1,119 @@
+"""Database engines: URL resolution, SQLite pragmas and transaction modes.
+
+SQLite is opened in WAL mode with a busy timeout and foreign keys on. pysqlite's own
+implicit BEGIN is switched off so that we emit ``BEGIN`` ourselves: write transactions use
+``BEGIN IMMEDIATE`` (take the write lock up front, so several processes writing the same
+file wait for each other instead of failing with "database is locked"), reads a plain
+deferred ``BEGIN``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from quantumflow.config import load_settings
+from quantumflow.errors import StoreError
+
+#: How long a SQLite writer waits for another process's write lock (milliseconds).
+BUSY_TIMEOUT_MS = 30_000
+
+
+def resolve_url(url: str | None) -> str:
+    """The SQLAlchemy URL to open: ``url`` (a URL or a file path) or ``Settings.db_url``."""
+    if url is None:
+        return load_settings().db_url
+    if "://" in url:
+        return url
+    return f"sqlite:///{Path(url).expanduser().resolve()}"
+
+
+def _json_default(value: Any) -> Any:
+    # Metrics and metadata may carry numpy scalars/arrays; store them as plain numbers.
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    return str(value)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=_json_default, separators=(",", ":"))
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url``; for SQLite, create the file's parent directories.
+
+    Raises:
+        StoreError: the URL cannot be parsed or its driver is not installed.
+    """
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError as err:
+        raise StoreError(f"not a database URL or path: {url!r}") from err
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed)
+    try:
+        engine = sa.create_engine(parsed, json_serializer=_dumps, pool_pre_ping=True)
+    except (ImportError, sa.exc.NoSuchModuleError) as err:
+        hint = " (pip install 'quantumflow[postgres]')" if backend == "postgresql" else ""
+        raise StoreError(f"cannot open {parsed!r}: driver missing{hint}") from err
+    return engine
+
+
+def _sqlite_engine(parsed: sa.URL) -> Engine:
+    database = parsed.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(f"cannot create the directory for {database}: {err}") from err
+    engine = sa.create_engine(
+        parsed,
+        json_serializer=_dumps,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see module docstring)
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+            cur.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("qf_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_tx(engine: Engine) -> Iterator[Connection]:
+    """A write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on success."""
+    with engine.connect() as plain:
+        conn = plain.execution_options(qf_write=True)
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_tx(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction (rolled back at the end)."""
+    with engine.connect() as conn, conn.begin() as tx:
+        yield conn
+        tx.rollback()

@@ -1,0 +1,130 @@
+"""The store's records: frozen dataclasses handed to and returned by :class:`Store`.
+
+Times are UNIX seconds (float). Status names are plain strings; the sets below are the
+legal values (``docs/internals.md`` lists them too).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+TASK_STATUSES = (
+    "pending",
+    "queued",
+    "running",
+    "retrying",
+    "succeeded",
+    "failed",
+    "skipped",
+    "cancelled",
+    "cached",
+)
+#: Task states after which a task never changes again (within one run attempt).
+TASK_TERMINAL = frozenset({"succeeded", "failed", "skipped", "cancelled", "cached"})
+
+RUN_STATUSES = (
+    "pending",
+    "running",
+    "succeeded",
+    "failed",
+    "cancelled",
+    "budget_exceeded",
+    "interrupted",
+)
+RUN_TERMINAL = frozenset({"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"})
+
+
+@dataclass(frozen=True)
+class TaskEvent:
+    """One task state change, as the engine reports it to ``Store.record``.
+
+    Attributes:
+        run_id: the run this task belongs to.
+        task_id: the task's id in the spec.
+        status: one of :data:`TASK_STATUSES`.
+        attempt: 1 for the first try, 2 after the first retry, ...
+        at: when it happened (UNIX seconds).
+        error: the error message for ``failed``/``retrying``.
+        output_ref: what ``Store.put_output`` returned, for ``succeeded``/``cached``.
+        cache_hit: the output came from the results cache.
+        metrics: per-attempt measurements (``cpu_s``, ``peak_mem_bytes``, ``worker``,
+            quantum fields such as ``qubits``, ``depth``, ``shots``, ``backend``, ...);
+            keys without a column are kept in the ``extra`` JSON column.
+    """
+
+    run_id: str
+    task_id: str
+    status: str
+    attempt: int = 1
+    at: float = field(default_factory=time.time)
+    error: str | None = None
+    output_ref: str | None = None
+    cache_hit: bool = False
+    metrics: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class WorkflowRecord:
+    """A saved workflow."""
+
+    id: str
+    name: str
+    spec: dict[str, Any]
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class TaskRunRecord:
+    """One task of one run, as last recorded."""
+
+    task_id: str
+    status: str
+    attempts: int
+    error: str | None
+    output_ref: str | None
+    cache_hit: bool
+    queued_at: float | None
+    started_at: float | None
+    finished_at: float | None
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from (last) start to finish, or None while unfinished."""
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One run of a workflow. ``tasks`` is empty when loaded by ``list_runs``."""
+
+    id: str
+    workflow_id: str | None
+    name: str
+    status: str
+    spec: dict[str, Any]
+    params: dict[str, Any]
+    error: str | None
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    cancel_requested: bool
+    host: str | None
+    pid: int | None
+    tasks: dict[str, TaskRunRecord] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One persisted event (task state change or run status), ordered by ``id``."""
+
+    id: int
+    run_id: str
+    task_id: str | None
+    kind: str
+    data: dict[str, Any]
+    at: float

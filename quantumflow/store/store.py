@@ -1,0 +1,214 @@
+"""The :class:`Store`: the one object the engine, API and CLI use to persist things.
+
+Everything synchronous (workflows, run rows, run status, cache, schedules) commits before
+returning. Task state changes go through :meth:`Store.record`, which only queues them for
+the group-commit writer (see ``writer.py``); :meth:`Store.flush` waits for them.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import weakref
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from quantumflow.config import load_settings
+from quantumflow.errors import StoreError
+
+from . import queries
+from .artifacts import ArtifactStore
+from .db import make_engine, resolve_url
+from .migrate import ensure_schema
+from .records import EventRecord, RunRecord, TaskEvent, WorkflowRecord
+from .writer import GroupWriter
+
+log = logging.getLogger(__name__)
+
+_open_stores: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def open_store(url: str | None = None, *, artifacts_dir: Path | str | None = None) -> Store:
+    """Open (creating and migrating if needed) the store at ``url``.
+
+    Args:
+        url: a SQLAlchemy URL (``sqlite:///…``, ``postgresql+psycopg://…``) or a file path;
+            None means ``Settings.db_url`` (``QUANTUMFLOW_DB`` or the default SQLite file).
+        artifacts_dir: where large outputs go; None means ``Settings.artifacts_dir``.
+
+    Raises:
+        StoreError: the database cannot be opened or migrated.
+    """
+    resolved = resolve_url(url)
+    engine = make_engine(resolved)
+    try:
+        ensure_schema(engine)
+    except StoreError:
+        engine.dispose()
+        raise
+    except Exception as err:
+        engine.dispose()
+        raise StoreError(f"cannot open the store at {engine.url!r}: {err}") from err
+    root = Path(artifacts_dir) if artifacts_dir is not None else load_settings().artifacts_dir
+    return Store(engine, artifacts=ArtifactStore(root))
+
+
+class Store:
+    """Repository over one database. Thread-safe; use one per process and ``close()`` it."""
+
+    def __init__(self, engine: Engine, *, artifacts: ArtifactStore) -> None:
+        self.engine = engine
+        self.artifacts = artifacts
+        self._writer = GroupWriter(engine)
+        self._closed = False
+        _open_stores.add(self)
+
+    @property
+    def url(self) -> str:
+        """The database URL (password hidden)."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Commit queued events, stop the writer and release connections (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._writer.close()
+        finally:
+            self.engine.dispose()
+            _open_stores.discard(self)
+
+    # ---------------------------------------------------------------- workflows
+    def save_workflow(self, spec: Any, *, workflow_id: str | None = None) -> str:
+        """Insert, or update when ``workflow_id`` exists; returns the id."""
+        return queries.save_workflow(self.engine, spec, workflow_id)
+
+    def get_workflow(self, workflow_id: str) -> WorkflowRecord:
+        """The workflow; ``WorkflowNotFoundError`` when missing."""
+        return queries.get_workflow(self.engine, workflow_id)
+
+    def list_workflows(self) -> list[WorkflowRecord]:
+        """Every saved workflow, most recently updated first."""
+        return queries.list_workflows(self.engine)
+
+    def delete_workflow(self, workflow_id: str) -> bool:
+        """Delete it (its runs stay, detached); False when it did not exist."""
+        return queries.delete_workflow(self.engine, workflow_id)
+
+    # ---------------------------------------------------------------- runs
+    def create_run(
+        self,
+        *,
+        spec: Any,
+        task_ids: Iterable[str],
+        workflow_id: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> str:
+        """One ``pending`` run row plus one ``pending`` task row per task; returns the run id."""
+        return queries.create_run(self.engine, spec, list(task_ids), workflow_id, params)
+
+    def set_run_status(self, run_id: str, status: str, *, error: str | None = None) -> None:
+        """Write the run's status now; a terminal status first commits queued task events."""
+        queries.check_run_status(status)
+        if status in queries.RUN_TERMINAL:
+            self.flush()
+        queries.set_run_status(self.engine, run_id, status, error)
+
+    def request_cancel(self, run_id: str) -> None:
+        """Ask the process running ``run_id`` to cancel it (it polls ``cancel_requested``)."""
+        queries.request_cancel(self.engine, run_id)
+
+    def cancel_requested(self, run_id: str) -> bool:
+        """Whether someone asked to cancel ``run_id``."""
+        return queries.cancel_requested(self.engine, run_id)
+
+    def record(self, events: Iterable[TaskEvent]) -> None:
+        """Queue task state changes; the writer thread commits them in groups."""
+        self._writer.put(events)
+
+    def flush(self) -> None:
+        """Block until every recorded event is committed."""
+        self._writer.flush()
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """The run with its tasks; ``RunNotFoundError`` when missing."""
+        return queries.get_run(self.engine, run_id)
+
+    def list_runs(
+        self,
+        *,
+        workflow_id: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[RunRecord]:
+        """Runs newest first (tasks not loaded)."""
+        return queries.list_runs(self.engine, workflow_id, status, limit, offset)
+
+    def events_since(self, run_id: str, after_id: int = 0, limit: int = 1000) -> list[EventRecord]:
+        """Persisted events of ``run_id`` with id > ``after_id`` (SSE ``Last-Event-ID``)."""
+        return queries.events_since(self.engine, run_id, after_id, limit)
+
+    def task_metrics(
+        self,
+        *,
+        workflow_id: str | None = None,
+        run_id: str | None = None,
+        task_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Rows of ``performance_metrics`` (oldest first), filtered."""
+        return queries.task_metrics(self.engine, workflow_id, run_id, task_id)
+
+    # ---------------------------------------------------------------- outputs and cache
+    def put_output(self, value: Any) -> str:
+        """Store a task output; returns its reference (see ``artifacts.py``)."""
+        return self.artifacts.put(value)
+
+    def get_output(self, ref: str) -> Any:
+        """The output behind a reference from :meth:`put_output`."""
+        return self.artifacts.get(ref)
+
+    def cache_lookup(self, key: str) -> str | None:
+        """The output reference cached under ``key``, if any."""
+        return queries.cache_lookup(self.engine, key)
+
+    def cache_store(self, key: str, output_ref: str) -> None:
+        """Remember ``output_ref`` under ``key`` (the first writer wins)."""
+        queries.cache_store(self.engine, key, output_ref)
+
+    # ---------------------------------------------------------------- schedules, calibration
+    def save_schedule(self, run_id: str, plan: dict[str, Any]) -> None:
+        """Store (or replace) the planned schedule of ``run_id``."""
+        queries.save_schedule(self.engine, run_id, plan)
+
+    def get_schedule(self, run_id: str) -> dict[str, Any] | None:
+        """The plan saved for ``run_id``, if any."""
+        return queries.get_schedule(self.engine, run_id)
+
+    def save_calibration(self, backend: str, model: dict[str, Any]) -> None:
+        """Store a fitted cost model for ``backend`` (the newest one is used)."""
+        queries.save_calibration(self.engine, backend, model)
+
+    def latest_calibration(self, backend: str) -> dict[str, Any] | None:
+        """The newest calibration model saved for ``backend``, if any."""
+        return queries.latest_calibration(self.engine, backend)
+
+
+@atexit.register
+def _close_all() -> None:
+    # Daemon writer threads die with the interpreter; commit what they still hold first.
+    for store in list(_open_stores):
+        try:
+            store.close()
+        except Exception:  # pragma: no cover - best effort at interpreter exit
+            log.exception("closing the store at exit")
