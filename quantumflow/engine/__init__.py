@@ -1,0 +1,28 @@
+"""The engine: validate -> plan (Rust) -> dispatch (Rust decides, executors act) -> record.
+
+See ``docs/internals.md`` (Engine) for the contract and ``docs/user-guide/running.md``.
+"""
+
+from __future__ import annotations
+
+from .api import cancel, open_db, rerun, resume, run, start
+from .functions import resolve_function
+from .inputs import TaskInputError
+from .models import Run, RunHandle, TaskResult
+from .validate import ValidatedWorkflow, validate
+
+__all__ = [
+    "Run",
+    "RunHandle",
+    "TaskInputError",
+    "TaskResult",
+    "ValidatedWorkflow",
+    "cancel",
+    "open_db",
+    "rerun",
+    "resolve_function",
+    "resume",
+    "run",
+    "start",
+    "validate",
+]

@@ -1,0 +1,326 @@
+"""The engine's entry points: run, start, resume, rerun, cancel, validate.
+
+Every surface (Python, CLI, REST, magics, panel) comes through here with the same spec.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import QuantumFlowError, SpecError
+from ..executors import Executor, get_executor
+from ..loader import load_spec
+from ..spec import WorkflowSpec
+from .models import Run, RunHandle, TaskResult
+from .plan import make_plan
+from .runner import Runner
+from .validate import ValidatedWorkflow, validate
+
+log = logging.getLogger(__name__)
+
+SpecLike = WorkflowSpec | dict[str, Any] | str | Path
+EventCallback = Callable[[Any], None]
+_REUSABLE = ("succeeded", "cached")
+
+_stores: dict[str, Any] = {}
+_stores_lock = threading.Lock()
+
+
+def open_db(db: Any = None) -> Any:
+    """The store for ``db``: a Store object, a URL/path, or None for the default.
+
+    Stores are opened once per URL and process (migrations run once).
+    """
+    if db is not None and not isinstance(db, str | Path):
+        return db
+    from ..store import open_store
+
+    key = str(db) if db is not None else ""
+    with _stores_lock:
+        store = _stores.get(key)
+        if store is None:
+            store = open_store(str(db) if db is not None else None)
+            _stores[key] = store
+        return store
+
+
+def _executor(executor: str | Executor, workers: int | None) -> tuple[Executor, bool]:
+    """The executor and whether this run owns it (and must shut it down)."""
+    if isinstance(executor, str):
+        return get_executor(executor, workers=workers), True
+    return executor, False
+
+
+def _lanes(ex: Executor, max_concurrency: int, n_tasks: int) -> int:
+    limit = max_concurrency
+    if ex.inline and ex.workers:
+        limit = min(limit, ex.workers)
+    return max(1, min(limit, n_tasks))
+
+
+def _execute(
+    vw: ValidatedWorkflow,
+    *,
+    store: Any,
+    run_id: str,
+    executor: str | Executor,
+    workers: int | None,
+    params: Mapping[str, Any],
+    on_event: EventCallback | None,
+    done: Mapping[int, tuple[Any, TaskResult]],
+    cancel_event: threading.Event | None = None,
+) -> Run:
+    inline_workers = workers if workers is not None else vw.spec.policies.max_concurrency
+    ex, owned = _executor(executor, inline_workers if executor == "threads" else workers)
+    try:
+        lanes = _lanes(ex, vw.spec.policies.max_concurrency, len(vw.ids) - len(done))
+        plan = make_plan(vw, workers=lanes)
+        runner = Runner(
+            vw,
+            plan,
+            store=store,
+            run_id=run_id,
+            executor=ex,
+            params=params,
+            lanes=lanes,
+            on_event=on_event,
+            done=done,
+            cancel_event=cancel_event,
+        )
+        return runner.execute()
+    finally:
+        if owned:
+            ex.shutdown(cancel=True)
+
+
+def _prepare(
+    spec_or_path: SpecLike, params: Mapping[str, Any] | None
+) -> tuple[ValidatedWorkflow, dict[str, Any]]:
+    spec = load_spec(spec_or_path)
+    vw = validate(spec, params=params)
+    return vw, {**spec.params, **(params or {})}
+
+
+def run(
+    spec_or_path: SpecLike,
+    *,
+    db: Any = None,
+    executor: str | Executor = "threads",
+    params: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    on_event: EventCallback | None = None,
+    workflow_id: str | None = None,
+    _cancel_event: threading.Event | None = None,
+    _on_created: Callable[[str], None] | None = None,
+) -> Run:
+    """Validate, plan and run a workflow to its end.
+
+    Args:
+        spec_or_path: a spec, a dict, a ``.yaml``/``.json``/``.qflow`` path, or YAML text.
+        db: store URL, path or Store (None: ``QUANTUMFLOW_DB`` or the default file).
+        executor: ``"threads"`` (default), ``"processes"``, ``"dask"``, or an Executor.
+        params: run parameters; they override the spec's ``params``.
+        workers: worker threads/processes (default: the run's ``max_concurrency`` for
+            threads, the CPU count for processes).
+        on_event: called in this process with every ``TaskEvent``.
+        workflow_id: the stored workflow this run belongs to.
+
+    Returns:
+        The finished :class:`Run` (status ``succeeded``, ``failed`` or ``cancelled``).
+
+    Raises:
+        SpecError: the spec is invalid; nothing was written to the store.
+        KeyboardInterrupt: Ctrl-C; the run was cancelled and recorded ``cancelled`` first.
+    """
+    vw, merged = _prepare(spec_or_path, params)
+    store = open_db(db)
+    run_id = store.create_run(spec=vw.spec, task_ids=vw.ids, workflow_id=workflow_id, params=merged)
+    if _on_created is not None:
+        _on_created(run_id)
+    return _execute(
+        vw,
+        store=store,
+        run_id=run_id,
+        executor=executor,
+        workers=workers,
+        params=merged,
+        on_event=on_event,
+        done={},
+        cancel_event=_cancel_event,
+    )
+
+
+def start(
+    spec_or_path: SpecLike,
+    *,
+    db: Any = None,
+    executor: str | Executor = "threads",
+    params: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    on_event: EventCallback | None = None,
+    workflow_id: str | None = None,
+) -> RunHandle:
+    """Like :func:`run`, in a background thread. The spec is validated (and the run row
+    created) before this returns, so ``handle.run_id`` is known and bad specs raise here.
+    """
+    vw, merged = _prepare(spec_or_path, params)
+    store = open_db(db)
+    run_id = store.create_run(spec=vw.spec, task_ids=vw.ids, workflow_id=workflow_id, params=merged)
+    handle = RunHandle(run_id)
+
+    def body() -> None:
+        try:
+            result = _execute(
+                vw,
+                store=store,
+                run_id=run_id,
+                executor=executor,
+                workers=workers,
+                params=merged,
+                on_event=on_event,
+                done={},
+                cancel_event=handle.cancel_event,
+            )
+        except BaseException as err:  # handed to wait()
+            log.exception("run %s failed to execute", run_id)
+            handle._finish(None, err)
+        else:
+            handle._finish(result, None)
+
+    handle.thread = threading.Thread(target=body, name=f"qf-run-{run_id}", daemon=True)
+    handle.thread.start()
+    return handle
+
+
+def _reusable(
+    store: Any, record: Any, vw: ValidatedWorkflow, keep: set[int] | None
+) -> dict[int, tuple[Any, TaskResult]]:
+    done: dict[int, tuple[Any, TaskResult]] = {}
+    for task_id, tr in record.tasks.items():
+        i = vw.index.get(task_id)
+        if i is None or tr.status not in _REUSABLE or (keep is not None and i not in keep):
+            continue
+        if tr.output_ref is None:
+            continue
+        value = store.get_output(tr.output_ref)
+        result = TaskResult(status=tr.status, attempts=0, cache_hit=tr.status == "cached")
+        done[i] = (value, result)
+    return done
+
+
+def resume(
+    run_id: str,
+    *,
+    db: Any = None,
+    executor: str | Executor = "threads",
+    workers: int | None = None,
+    on_event: EventCallback | None = None,
+) -> Run:
+    """Continue a run that was interrupted (killed process, Ctrl-C, failure).
+
+    Tasks that succeeded are not executed again; their stored outputs feed the rest.
+
+    Raises:
+        RunNotFoundError: no such run.
+    """
+    store = open_db(db)
+    record = store.get_run(run_id)
+    spec = WorkflowSpec.model_validate(record.spec)
+    params = dict(record.params or {})
+    vw = validate(spec, params=params)
+    done = _reusable(store, record, vw, None)
+    return _execute(
+        vw,
+        store=store,
+        run_id=run_id,
+        executor=executor,
+        workers=workers,
+        params=params,
+        on_event=on_event,
+        done=done,
+    )
+
+
+def rerun(
+    run_id: str,
+    *,
+    from_task: str,
+    db: Any = None,
+    executor: str | Executor = "threads",
+    params: Mapping[str, Any] | None = None,
+    workers: int | None = None,
+    on_event: EventCallback | None = None,
+) -> Run:
+    """A new run of the same workflow where ``from_task`` and everything downstream of it
+    run again and the other tasks reuse the earlier run's outputs (recorded ``cached``).
+
+    Raises:
+        RunNotFoundError: no such run.
+        SpecError: ``from_task`` is not a task of that run.
+    """
+    store = open_db(db)
+    record = store.get_run(run_id)
+    spec = WorkflowSpec.model_validate(record.spec)
+    merged = {**dict(record.params or {}), **(params or {})}
+    vw = validate(spec, params=merged)
+    if from_task not in vw.index:
+        raise SpecError(f"run {run_id} has no task '{from_task}'")
+    again = vw.downstream_of(vw.index[from_task])
+    keep = set(range(len(vw.ids))) - again
+    done = _reusable(store, record, vw, keep)
+    new_id = store.create_run(
+        spec=spec, task_ids=vw.ids, workflow_id=record.workflow_id, params=merged
+    )
+    from ..store import TaskEvent
+
+    events = [
+        TaskEvent(
+            run_id=new_id,
+            task_id=vw.ids[i],
+            status="cached",
+            attempt=0,
+            output_ref=record.tasks[vw.ids[i]].output_ref,
+            cache_hit=True,
+        )
+        for i in sorted(done)
+    ]
+    for _, result in done.values():
+        result.status, result.cache_hit = "cached", True
+    store.record(events)
+    return _execute(
+        vw,
+        store=store,
+        run_id=new_id,
+        executor=executor,
+        workers=workers,
+        params=merged,
+        on_event=on_event,
+        done=done,
+    )
+
+
+def cancel(run_id: str, *, db: Any = None) -> None:
+    """Ask a run to stop, from any process; its engine notices within ~0.2 s.
+
+    Raises:
+        RunNotFoundError: no such run.
+    """
+    store = open_db(db)
+    store.get_run(run_id)  # raises RunNotFoundError for a wrong id
+    store.request_cancel(run_id)
+
+
+__all__ = [
+    "QuantumFlowError",
+    "cancel",
+    "open_db",
+    "rerun",
+    "resume",
+    "run",
+    "start",
+    "validate",
+]

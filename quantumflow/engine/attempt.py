@@ -1,0 +1,259 @@
+"""One attempt of one task: resolve inputs, consult the cache, call, record, report to Rust.
+
+:class:`Attempts` holds the per-run task state shared by the worker threads. Who owns an
+attempt is settled by one atomic ``dict.pop`` on ``running``: the worker that finishes it
+or the timeout/cancel handler that abandons it, never both.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .. import _scheduler
+from ..errors import BackendError, SpecError
+from ..executors.base import Call
+from ..spec import ClassicalTask
+from .cache import cache_key
+from .inputs import TaskInputError
+from .models import TERMINAL_TASK, TaskResult
+from .validate import ValidatedWorkflow
+
+log = logging.getLogger(__name__)
+
+FIRST_ATTEMPT = 1  # the Dispatcher numbers attempts from 1
+_MISSING: Any = object()
+Pair = tuple[int, int]
+
+
+def _is_fatal(err: BaseException) -> bool:
+    if isinstance(err, TaskInputError | SpecError):
+        return True
+    return isinstance(err, BackendError) and not err.retryable
+
+
+def _describe(err: BaseException) -> str:
+    text = str(err)
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+class Attempts:
+    """Task state of one run and the code that runs one attempt (called by worker threads)."""
+
+    def __init__(
+        self,
+        vw: ValidatedWorkflow,
+        *,
+        store: Any,
+        run_id: str,
+        executor: Any,
+        params: Mapping[str, Any],
+        on_event: Callable[[Any], None] | None,
+    ) -> None:
+        from ..store import TaskEvent  # the store package is imported with the engine
+
+        self.vw, self.store, self.run_id, self.executor = vw, store, run_id, executor
+        self.params = dict(params)
+        self.on_event = on_event
+        self.task_event = TaskEvent
+        spec = vw.spec
+        pol = spec.policies
+        n = len(vw.ids)
+        self.outputs: list[Any] = [None] * n
+        self.results: list[TaskResult] = [TaskResult() for _ in range(n)]
+        self.retries = [t.retries if t.retries is not None else pol.retries for t in spec.tasks]
+        self.timeouts = [t.timeout_s or pol.timeout_s or 0.0 for t in spec.tasks]
+        self.inline: bool = bool(executor.inline)
+        self.running: dict[Pair, Call | None] = {}
+        self.retired: set[Pair] = set()
+        self.cancelling = False
+        self.dispatcher: _scheduler.Dispatcher | None = None
+        self._record = store.record
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ recording
+
+    def emit(
+        self,
+        task: int,
+        status: str,
+        attempt: int,
+        *,
+        at: float | None = None,
+        error: str | None = None,
+        output_ref: str | None = None,
+        cache_hit: bool = False,
+        metrics: dict[str, Any] | None = None,
+    ) -> None:
+        """Update the in-memory state, record the event in the store, tell ``on_event``."""
+        now = time.time() if at is None else at
+        res = self.results[task]
+        res.status = status
+        if status == "running":
+            res.started_at, res.error = now, None
+        elif status in ("succeeded", "failed", "retrying", "cached", "cancelled"):
+            if res.started_at is not None and status != "cancelled":
+                res.duration = now - res.started_at
+            res.finished_at = now
+            res.error = error
+            res.cache_hit = cache_hit
+        event = self.task_event(
+            run_id=self.run_id,
+            task_id=self.vw.ids[task],
+            status=status,
+            attempt=attempt,
+            at=now,
+            error=error,
+            output_ref=output_ref,
+            cache_hit=cache_hit,
+            metrics=metrics,
+        )
+        self._record((event,))
+        if self.on_event is not None:
+            try:
+                self.on_event(event)
+            except Exception:
+                log.exception("on_event callback failed (the run goes on)")
+
+    def _final(self, task: int, attempt: int) -> bool:
+        return attempt - FIRST_ATTEMPT >= self.retries[task]
+
+    # ------------------------------------------------------------------ one attempt
+
+    def run(self, task: int, attempt: int) -> list[Pair] | None:
+        """Run one attempt. Returns the successor pairs to run inline, or None when this
+        thread was replaced (its attempt timed out) and must exit."""
+        key = (task, attempt)
+        dispatcher = self.dispatcher
+        assert dispatcher is not None
+        if self.cancelling:  # already reported cancelled by the dispatcher
+            return []
+        spec_task = self.vw.spec.tasks[task]
+        self.results[task].attempts += 1
+        self.running[key] = None
+        if self.cancelling and self.running.pop(key, _MISSING) is not _MISSING:
+            return []  # cancelled between the check above and now; not yet reported
+        t0 = time.time()
+        c0 = time.thread_time()
+        self.emit(task, "running", attempt, at=t0)
+        ckey: str | None = None
+        cached = False
+        try:
+            kwargs = self.vw.inputs[task].resolve(self.outputs, self.params, self.vw.ids)
+            if spec_task.cache:
+                ckey = cache_key(spec_task, kwargs, self.params)
+            ref = self.store.cache_lookup(ckey) if ckey is not None else None
+            if ref is not None:
+                value, cached = self.store.get_output(ref), True
+            else:
+                value = self._call(key, spec_task, kwargs)
+        except BaseException as err:  # the user's error becomes the task's
+            if self.running.pop(key, _MISSING) is _MISSING:
+                return self._stale(key)
+            fatal = _is_fatal(err)
+            final = fatal or self._final(task, attempt)
+            log.debug("task %s attempt %d failed: %r", spec_task.id, attempt, err)
+            self.emit(
+                task,
+                "failed" if final else "retrying",
+                attempt,
+                error=_describe(err),
+                metrics=self._metrics(t0, c0, attempt),
+            )
+            outcome = _scheduler.FATAL if fatal else _scheduler.FAILED
+            return dispatcher.complete(task, attempt, outcome, take=1)
+        return self._succeed(key, value, ref=ref, ckey=ckey, cached=cached, t0=t0, c0=c0)
+
+    def _call(self, key: Pair, task: Any, kwargs: dict[str, Any]) -> Any:
+        if isinstance(task, ClassicalTask):
+            fn = self.vw.functions[key[0]]
+            if self.inline and fn is not None:
+                return fn(**kwargs)
+            call = Call(key, task.fn, kwargs, task.id)
+            self.running[key] = call
+            return self.executor.submit(call).result()
+        backends = importlib.import_module("quantumflow.backends")
+        return backends.execute_quantum_task(task, inputs=kwargs, params=self.params)
+
+    def _succeed(
+        self,
+        key: Pair,
+        value: Any,
+        *,
+        ref: str | None,
+        ckey: str | None,
+        cached: bool,
+        t0: float,
+        c0: float,
+    ) -> list[Pair] | None:
+        task, attempt = key
+        if self.running.pop(key, _MISSING) is _MISSING:
+            return self._stale(key)
+        dispatcher = self.dispatcher
+        assert dispatcher is not None
+        if ref is None:
+            try:
+                ref = self.store.put_output(value)
+            except Exception as err:  # an output the store cannot keep
+                msg = f"its return value cannot be stored: {_describe(err)}"
+                self.emit(task, "failed", attempt, error=msg)
+                return dispatcher.complete(task, attempt, _scheduler.FATAL, take=1)
+            if ckey is not None:
+                self.store.cache_store(ckey, ref)
+        self.outputs[task] = value
+        self.emit(
+            task,
+            "cached" if cached else "succeeded",
+            attempt,
+            output_ref=ref,
+            cache_hit=cached,
+            metrics=self._metrics(t0, c0, attempt),
+        )
+        return dispatcher.complete(task, attempt, _scheduler.OK, take=1)
+
+    def _metrics(self, t0: float, c0: float, attempt: int) -> dict[str, Any]:
+        now = time.time()
+        return {
+            "started_at": t0,
+            "finished_at": now,
+            "wall_s": now - t0,
+            "cpu_s": time.thread_time() - c0,
+            "retries": attempt - FIRST_ATTEMPT,
+        }
+
+    def _stale(self, key: Pair) -> list[Pair] | None:
+        with self._lock:
+            if key in self.retired:
+                self.retired.discard(key)
+                return None
+        return []
+
+    # ------------------------------------------------------------------ abandoning
+
+    def abandon(self, task: int, attempt: int, message: str) -> bool:
+        """A timed-out attempt: record it, stop it where possible. False if already done."""
+        key = (task, attempt)
+        call = self.running.pop(key, _MISSING)
+        if call is _MISSING:
+            return False
+        status = "failed" if self._final(task, attempt) else "retrying"
+        self.emit(task, status, attempt, error=message)
+        if self.inline:
+            with self._lock:
+                self.retired.add(key)
+        elif call is not None:
+            self.executor.abandon(call)
+        return True
+
+    def cancel(self, task: int, attempt: int) -> None:
+        """The dispatcher cancelled this task: record it, stop a running attempt."""
+        call = self.running.pop((task, attempt), _MISSING)
+        if call is _MISSING and self.results[task].status in TERMINAL_TASK:
+            return
+        self.emit(task, "cancelled", attempt, error="run cancelled")
+        if call is not _MISSING and call is not None:
+            self.executor.abandon(call)

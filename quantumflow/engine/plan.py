@@ -1,0 +1,75 @@
+"""The plan: estimated cost per task -> Rust ``Dag.plan()`` -> the schedules table.
+
+The upward rank computed here is the dispatcher's priority: tasks on the critical path
+start first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from .. import _scheduler
+from .validate import ValidatedWorkflow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """The plan of one run.
+
+    Attributes:
+        dag: the graph with costs.
+        priority: per task, its upward rank (larger starts first).
+        schedule: what is saved in the store (ids, not indices).
+    """
+
+    dag: _scheduler.Dag
+    priority: list[float]
+    schedule: dict[str, Any]
+
+
+def estimate_costs(vw: ValidatedWorkflow) -> list[float]:
+    """Predicted seconds per task: ``quantumflow.cost.estimate_task_seconds`` if present."""
+    try:
+        cost_mod = importlib.import_module("quantumflow.cost")
+        estimate = cost_mod.estimate_task_seconds
+    except (ImportError, AttributeError):
+        return [1.0] * len(vw.ids)
+    costs: list[float] = []
+    for task in vw.spec.tasks:
+        try:
+            value = float(estimate(task))
+        except Exception as err:  # a bad estimate must not stop a run
+            log.debug("cost estimate failed for %s: %r", task.id, err)
+            value = 1.0
+        costs.append(value if value > 0 else 1e-6)
+    return costs
+
+
+def make_plan(vw: ValidatedWorkflow, *, workers: int) -> RunPlan:
+    """Estimate costs, build the costed graph and plan it over ``workers`` slots."""
+    costs = estimate_costs(vw)
+    if all(c == 1.0 for c in costs):
+        dag = vw.dag
+    else:
+        dag = _scheduler.Dag(len(vw.ids), vw.src, vw.dst, costs)
+    plan = dag.plan(workers=max(1, workers))
+    priority = dag.upward_rank()
+    ids = vw.ids
+    schedule: dict[str, Any] = {
+        "policy": "heft",
+        "workers": workers,
+        "order": [ids[i] for i in plan.order],
+        "start": dict(zip(ids, plan.start, strict=True)),
+        "finish": dict(zip(ids, plan.finish, strict=True)),
+        "slot": dict(zip(ids, plan.slot, strict=True)),
+        "cost": dict(zip(ids, costs, strict=True)),
+        "priority": dict(zip(ids, priority, strict=True)),
+        "makespan": plan.makespan,
+        "critical_path": [ids[i] for i in plan.critical_path],
+    }
+    return RunPlan(dag, priority, schedule)

@@ -1,0 +1,216 @@
+"""The run loop: the Rust Dispatcher decides, worker threads act, the store records.
+
+One :class:`Runner` drives one run. ``Dispatcher.run`` (Rust) blocks a dispatch thread and
+calls back ``_start`` with ready ``(task, attempt)`` pairs and ``_notify`` with timeouts,
+skips and cancellations. Engine worker threads ("lanes") take pairs from a queue, run the
+attempt (in-thread for the threads executor, else through the executor) and report with
+``Dispatcher.complete(..., take=1)``, running a newly ready successor inline (chains stay
+on one thread). The calling thread watches for cancellation (handle, store, Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .. import _scheduler
+from ..errors import TaskTimeoutError
+from .attempt import Attempts
+from .models import TERMINAL_TASK, Run, TaskResult
+from .plan import RunPlan
+from .validate import ValidatedWorkflow
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.2  # how often the store's cancel flag is read
+_STOP = (-1, -1)
+
+
+class Runner:
+    """Drives one run to its end. Built by ``quantumflow.engine.api``; not public."""
+
+    def __init__(
+        self,
+        vw: ValidatedWorkflow,
+        plan: RunPlan,
+        *,
+        store: Any,
+        run_id: str,
+        executor: Any,
+        params: Mapping[str, Any],
+        lanes: int,
+        on_event: Callable[[Any], None] | None,
+        done: Mapping[int, tuple[Any, TaskResult]],
+        cancel_event: threading.Event | None = None,
+    ) -> None:
+        self.vw, self.plan, self.store, self.run_id = vw, plan, store, run_id
+        self.n_lanes = max(1, lanes)
+        self.cancel_event = cancel_event or threading.Event()
+        self.done = done
+        self.attempts = Attempts(
+            vw,
+            store=store,
+            run_id=run_id,
+            executor=executor,
+            params=params,
+            on_event=on_event,
+        )
+        for i, (value, result) in done.items():
+            self.attempts.outputs[i] = value
+            self.attempts.results[i] = result
+        self.ready: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
+        self.dispatcher: _scheduler.Dispatcher | None = None
+        self._finished = threading.Event()
+        self._outcome: str = "failed"
+        self._dispatch_error: BaseException | None = None
+        self._cancelled = False
+        self._lanes: list[threading.Thread] = []
+
+    # ------------------------------------------------------------------ main thread
+
+    def execute(self) -> Run:
+        """Run to the end and return the :class:`Run`.
+
+        Raises:
+            KeyboardInterrupt: after the run was cancelled and recorded as ``cancelled``.
+        """
+        spec = self.vw.spec
+        pol = spec.policies
+        tasks = spec.tasks
+        started = time.time()
+        self.store.set_run_status(self.run_id, "running")
+        self.store.save_schedule(self.run_id, self.plan.schedule)
+        dispatcher = _scheduler.Dispatcher(
+            self.plan.dag,
+            max_concurrency=pol.max_concurrency,
+            retries=self.attempts.retries,
+            backoff_s=pol.retry_backoff_s,
+            timeouts_s=[t.timeout_s or pol.timeout_s or 0.0 for t in tasks],
+            continue_on_failure=pol.on_failure == "continue",
+            done=sorted(self.done),
+            priority=self.plan.priority,
+        )
+        self.dispatcher = dispatcher
+        self.attempts.dispatcher = dispatcher
+        for _ in range(self.n_lanes):
+            self._add_lane()
+        thread = threading.Thread(target=self._dispatch, name="qf-dispatch", daemon=True)
+        thread.start()
+        interrupted = False
+        try:
+            self._watch()
+        except KeyboardInterrupt:
+            interrupted = True
+            self._cancel("interrupted (Ctrl-C)")
+            self._finished.wait()
+        for _ in self._lanes:
+            self.ready.put(_STOP)
+        run = self._finish(started)
+        if interrupted:
+            raise KeyboardInterrupt
+        if self._dispatch_error is not None:
+            raise self._dispatch_error
+        return run
+
+    def _watch(self) -> None:
+        while not self._finished.wait(POLL_S):
+            if not self._cancelled and (
+                self.cancel_event.is_set() or self.store.cancel_requested(self.run_id)
+            ):
+                self._cancel("cancelled")
+
+    def _cancel(self, reason: str) -> None:
+        if self._cancelled:
+            return
+        self._cancelled = True
+        log.info("run %s: %s", self.run_id, reason)
+        self.attempts.cancelling = True
+        if self.dispatcher is not None:
+            self.dispatcher.cancel()  # notifies CANCELLED for running and waiting tasks
+
+    def _finish(self, started: float) -> Run:
+        a = self.attempts
+        status = "cancelled" if self._cancelled else self._outcome
+        for i, res in enumerate(a.results):
+            if res.status not in TERMINAL_TASK:
+                a.emit(i, "cancelled" if status == "cancelled" else "skipped", res.attempts)
+        error = next((r.error for r in a.results if r.status == "failed" and r.error), None)
+        if self._dispatch_error is not None:
+            status, error = "failed", f"engine error: {self._dispatch_error!r}"
+        self.store.set_run_status(self.run_id, status, error=error)
+        self.store.flush()
+        ids = self.vw.ids
+        outputs = {
+            ids[i]: a.outputs[i]
+            for i, r in enumerate(a.results)
+            if r.status in ("succeeded", "cached")
+        }
+        return Run(
+            id=self.run_id,
+            status=status,
+            spec=self.vw.spec,
+            outputs=outputs,
+            tasks=dict(zip(ids, a.results, strict=True)),
+            params=dict(a.params),
+            started_at=started,
+            finished_at=time.time(),
+            error=error,
+        )
+
+    # ------------------------------------------------------------------ dispatch thread
+
+    def _dispatch(self) -> None:
+        assert self.dispatcher is not None
+        try:
+            self._outcome = self.dispatcher.run(self._start, self._notify)
+        except BaseException as err:  # handed to the main thread
+            self._dispatch_error = err
+        finally:
+            self._finished.set()
+
+    def _start(self, pairs: list[tuple[int, int]]) -> None:
+        put = self.ready.put
+        for pair in pairs:
+            put(pair)
+
+    def _notify(self, batch: list[tuple[int, int, int]]) -> None:
+        a = self.attempts
+        for task, attempt, kind in batch:
+            if kind == _scheduler.TIMED_OUT:
+                timeout = a.timeouts[task]
+                err = TaskTimeoutError(self.vw.ids[task], timeout)
+                if a.abandon(task, attempt, str(err)) and a.inline:
+                    self._add_lane()  # the stuck thread retires when its call returns
+            elif kind == _scheduler.SKIPPED:
+                a.emit(task, "skipped", 0)
+            elif kind == _scheduler.CANCELLED:
+                a.cancel(task, attempt)
+            # RETRY: the failed attempt already recorded 'retrying'.
+
+    # ------------------------------------------------------------------ lanes
+
+    def _add_lane(self) -> None:
+        lane = threading.Thread(target=self._lane, name="qf-lane", daemon=True)
+        self._lanes.append(lane)
+        lane.start()
+
+    def _lane(self) -> None:
+        get = self.ready.get
+        run_attempt = self.attempts.run
+        while True:
+            pair = get()
+            if pair == _STOP:
+                return
+            while True:
+                nxt = run_attempt(pair[0], pair[1])
+                if nxt is None:  # this thread was replaced after a timeout
+                    return
+                if not nxt:
+                    break
+                pair = nxt[0]
+                for extra in nxt[1:]:
+                    self.ready.put(extra)

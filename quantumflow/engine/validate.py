@@ -1,0 +1,189 @@
+"""Check a spec before anything runs: ids, references, params, functions, quantum fields, cycles.
+
+Every problem is collected (not just the first) and each names its task and field. Nothing
+is written anywhere; an invalid spec raises :class:`SpecError` (or :class:`CycleError`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import _scheduler
+from ..errors import CycleError, Problem, SpecError
+from ..spec import ClassicalTask, ParamRef, QuantumTask, Ref, WorkflowSpec, parse_input
+from .functions import resolve_function
+from .inputs import InputPlan, compile_inputs
+
+
+@dataclass
+class ValidatedWorkflow:
+    """A spec that passed validation, with its graph in index form (positions in ``tasks``).
+
+    Attributes:
+        spec: the spec.
+        ids: task ids by index.
+        index: task id -> index.
+        src, dst: edges (``dst`` depends on ``src``).
+        upstream: per task, the indices it depends on.
+        functions: per task, the resolved callable (None for quantum tasks or when imports
+            were not checked).
+        inputs: per task, its compiled inputs.
+        dag: the native graph (unit costs).
+    """
+
+    spec: WorkflowSpec
+    ids: list[str]
+    index: dict[str, int]
+    src: list[int]
+    dst: list[int]
+    upstream: list[list[int]]
+    functions: list[Callable[..., Any] | None]
+    inputs: list[InputPlan]
+    dag: _scheduler.Dag
+
+    def downstream_of(self, task: int) -> set[int]:
+        """``task`` and every task that depends on it, directly or not."""
+        seen = {task}
+        stack = [task]
+        while stack:
+            for nxt in self.dag.successors(stack.pop()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return seen
+
+
+def validate(
+    spec: WorkflowSpec,
+    *,
+    check_imports: bool = True,
+    params: Mapping[str, Any] | None = None,
+) -> ValidatedWorkflow:
+    """Validate a spec's graph and fields.
+
+    Args:
+        spec: a parsed spec (see ``quantumflow.load_spec``).
+        check_imports: import every classical ``fn`` (and check quantum tasks with their
+            backend); False checks only the graph.
+        params: run parameters, which may supply ``{param: X}`` inputs the spec lacks.
+
+    Returns:
+        The validated workflow in index form.
+
+    Raises:
+        CycleError: the dependencies contain a cycle (its task ids, in order).
+        SpecError: anything else; ``err.problems`` lists every problem with task and field.
+    """
+    problems: list[Problem] = []
+    ids = [t.id for t in spec.tasks]
+    index: dict[str, int] = {}
+    for i, tid in enumerate(ids):
+        if tid in index:
+            problems.append(Problem("duplicate task id", task=tid, field="id"))
+        else:
+            index[tid] = i
+    known_params = set(spec.params) | set(params or ())
+    src: list[int] = []
+    dst: list[int] = []
+    upstream: list[list[int]] = []
+    for i, task in enumerate(spec.tasks):
+        ups = _edges(task, index, known_params, problems)
+        upstream.append(ups)
+        src.extend(ups)
+        dst.extend([i] * len(ups))
+    functions: list[Callable[..., Any] | None] = (
+        _functions(spec, problems) if check_imports else [None] * len(ids)
+    )
+    if check_imports and any(isinstance(t, QuantumTask) for t in spec.tasks):
+        problems.extend(_quantum_problems(spec))
+    dag: _scheduler.Dag | None = None
+    cycle: list[str] | None = None
+    try:
+        dag = _scheduler.Dag(len(ids), src, dst)
+    except _scheduler.GraphCycleError as err:
+        cycle = [ids[i] for i in err.cycle]
+    if cycle is not None:
+        cycle_err = CycleError(cycle)
+        if not problems:
+            raise cycle_err
+        problems.extend(cycle_err.problems)
+    if problems:
+        raise SpecError(problems)
+    assert dag is not None
+    plans = [compile_inputs(t.id, t.inputs, index) for t in spec.tasks]
+    return ValidatedWorkflow(spec, ids, index, src, dst, upstream, functions, plans, dag)
+
+
+def _edges(
+    task: ClassicalTask | QuantumTask,
+    index: Mapping[str, int],
+    known_params: set[str],
+    problems: list[Problem],
+) -> list[int]:
+    ups: dict[int, None] = {}
+    for dep in task.depends_on:
+        if dep == task.id:
+            problems.append(Problem("a task cannot depend on itself", task.id, "depends_on"))
+        elif dep not in index:
+            problems.append(Problem(f"unknown task '{dep}'", task.id, "depends_on"))
+        else:
+            ups.setdefault(index[dep])
+    for name, raw in task.inputs.items():
+        parsed = parse_input(raw)
+        where = f"inputs.{name}"
+        if isinstance(parsed, Ref):
+            if parsed.task == task.id:
+                problems.append(Problem("a task cannot read its own output", task.id, where))
+            elif parsed.task not in index:
+                problems.append(Problem(f"unknown task '{parsed.task}' in ref", task.id, where))
+            else:
+                ups.setdefault(index[parsed.task])
+        elif isinstance(parsed, ParamRef) and parsed.name not in known_params:
+            problems.append(
+                Problem(
+                    f"unknown param '{parsed.name}' (add it to the workflow's params "
+                    "or pass it as a run param)",
+                    task.id,
+                    where,
+                )
+            )
+    return list(ups)
+
+
+def _functions(spec: WorkflowSpec, problems: list[Problem]) -> list[Callable[..., Any] | None]:
+    resolved: dict[str, Callable[..., Any] | SpecError] = {}
+    out: list[Callable[..., Any] | None] = []
+    for task in spec.tasks:
+        if not isinstance(task, ClassicalTask):
+            out.append(None)
+            continue
+        if task.fn not in resolved:
+            try:
+                resolved[task.fn] = resolve_function(task.fn)
+            except SpecError as err:
+                resolved[task.fn] = err
+        fn = resolved[task.fn]
+        if isinstance(fn, SpecError):
+            problems.append(Problem(str(fn), task.id, "fn"))
+            out.append(None)
+        else:
+            out.append(fn)
+    return out
+
+
+def _quantum_problems(spec: WorkflowSpec) -> list[Problem]:
+    try:
+        backends = importlib.import_module("quantumflow.backends")
+        check = backends.check_quantum_task
+    except (ImportError, AttributeError) as err:
+        msg = f"quantum tasks cannot be checked: backends are unavailable ({err})"
+        return [Problem(msg, t.id, "backend") for t in spec.tasks if isinstance(t, QuantumTask)]
+    problems: list[Problem] = []
+    for task in spec.tasks:
+        if isinstance(task, QuantumTask):
+            for p in check(task):
+                problems.append(p if p.task else Problem(p.message, task.id, p.field))
+    return problems

@@ -1,0 +1,58 @@
+"""Executors: where classical task calls run (threads, processes, Dask).
+
+``get_executor(name, **opts)`` resolves a name; third parties add one through the
+``quantumflow.executors`` entry-point group (the value is a factory taking keyword options).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from typing import Any
+
+from ..errors import QuantumFlowError
+from .base import Call, Executor, FutureLike, call_function
+
+__all__ = ["Call", "Executor", "FutureLike", "call_function", "get_executor", "known_executors"]
+
+# name -> "module:factory"; imported only when asked for (Dask is heavy).
+_BUILTIN = {
+    "threads": "quantumflow.executors.threads:ThreadExecutor",
+    "processes": "quantumflow.executors.processes:ProcessExecutor",
+    "dask": "quantumflow.executors.dask_executor:DaskExecutor",
+}
+
+
+def known_executors() -> list[str]:
+    """Every executor name ``get_executor`` accepts."""
+    names = set(_BUILTIN)
+    names.update(ep.name for ep in entry_points(group="quantumflow.executors"))
+    return sorted(names)
+
+
+def get_executor(name: str, **opts: Any) -> Executor:
+    """Create the executor called ``name`` with keyword options (e.g. ``workers=4``).
+
+    Raises:
+        QuantumFlowError: unknown name, or its module cannot be imported.
+    """
+    target = _BUILTIN.get(name)
+    factory: Callable[..., Any]
+    if target is None:
+        eps = [ep for ep in entry_points(group="quantumflow.executors") if ep.name == name]
+        if not eps:
+            raise QuantumFlowError(
+                f"unknown executor '{name}' (choose one of: {', '.join(known_executors())})"
+            )
+        factory = eps[0].load()
+    else:
+        module, _, attr = target.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module), attr)
+        except ImportError as err:
+            raise QuantumFlowError(
+                f"executor '{name}' is not available: {err} (pip install 'quantumflow[{name}]')"
+            ) from err
+    executor: Executor = factory(**opts)
+    return executor

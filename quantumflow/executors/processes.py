@@ -1,0 +1,192 @@
+"""Local worker processes for CPU-bound Python, with hard timeouts (the worker is killed).
+
+Each worker process is driven by one parent thread over a pipe. A call is pickled as
+``(fn_path, kwargs)``; the worker imports the function once and keeps it warm. When the
+engine abandons a call (timeout, cancel), the process running it is killed with SIGKILL
+and a fresh one takes its place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import os
+import queue
+import threading
+import traceback
+from concurrent.futures import Future
+from multiprocessing.connection import Connection
+from typing import Any
+
+from ..errors import QuantumFlowError
+from .base import Call, call_function
+
+log = logging.getLogger(__name__)
+
+
+class WorkerLostError(QuantumFlowError):
+    """A worker process died while running a call (killed on purpose or crashed)."""
+
+    exit_code = 1
+
+    def __init__(self, task: str, *, abandoned: bool) -> None:
+        self.task = task
+        self.abandoned = abandoned
+        why = (
+            "was stopped (timeout or cancel)" if abandoned else "crashed (killed or out of memory)"
+        )
+        super().__init__(f"task '{task}': its worker process {why}")
+
+
+def _worker_main(conn: Connection) -> None:  # pragma: no cover - runs in the child
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if msg is None:
+            return
+        fn_path, kwargs = msg
+        try:
+            reply: tuple[str, Any] = ("ok", call_function(fn_path, kwargs))
+            conn.send(reply)
+        except BaseException as err:  # sent back to the parent
+            text = "".join(traceback.format_exception_only(type(err), err)).strip()
+            try:
+                conn.send(("err", err))
+            except Exception:  # unpicklable error: send its text
+                conn.send(("err", RuntimeError(text)))
+
+
+class _Driver(threading.Thread):
+    """One parent thread per worker process: sends calls, waits for replies, restarts."""
+
+    def __init__(self, pool: ProcessExecutor, number: int) -> None:
+        super().__init__(name=f"qf-proc-{number}", daemon=True)
+        self.pool = pool
+        self.proc: Any = None
+        self.conn: Connection | None = None
+        self.current: Call | None = None
+        self.lock = threading.Lock()
+
+    def _spawn(self) -> None:
+        parent, child = self.pool.ctx.Pipe()
+        proc = self.pool.ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        proc.start()
+        child.close()
+        self.proc, self.conn = proc, parent
+
+    def kill(self) -> None:
+        with self.lock:
+            if self.proc is not None and self.proc.is_alive():
+                self.proc.kill()
+
+    def run(self) -> None:
+        while True:
+            item = self.pool.queue.get()
+            if item is None:
+                break
+            call, fut = item
+            if call.key in self.pool.abandoned or not fut.set_running_or_notify_cancel():
+                continue
+            self._run_one(call, fut)
+        self._stop()
+
+    def _run_one(self, call: Call, fut: Future[Any]) -> None:
+        with self.lock:
+            if self.proc is None or not self.proc.is_alive():
+                self._spawn()
+            self.current = call
+        assert self.conn is not None
+        try:
+            self.conn.send((call.fn_path, call.kwargs))
+            status, value = self.conn.recv()
+        except (EOFError, OSError):
+            abandoned = call.key in self.pool.abandoned
+            fut.set_exception(WorkerLostError(call.task_id, abandoned=abandoned))
+            with self.lock:
+                self.proc = None
+            return
+        except BaseException as err:  # e.g. kwargs that cannot be pickled
+            fut.set_exception(err)
+            return
+        finally:
+            self.current = None
+        if status == "ok":
+            fut.set_result(value)
+        else:
+            fut.set_exception(value)
+
+    def _stop(self) -> None:
+        with self.lock:
+            if self.conn is not None:
+                with contextlib.suppress(OSError):
+                    self.conn.send(None)
+            if self.proc is not None:
+                self.proc.join(timeout=2)
+                if self.proc.is_alive():
+                    self.proc.kill()
+                    self.proc.join()
+
+
+class ProcessExecutor:
+    """A pool of warm local worker processes (``spawn`` start method).
+
+    Args:
+        workers: number of worker processes (default: the CPU count).
+        start_method: multiprocessing start method (``spawn`` or ``forkserver``).
+    """
+
+    name = "processes"
+    inline = False
+
+    def __init__(self, *, workers: int | None = None, start_method: str = "spawn") -> None:
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        if self.workers < 1:
+            raise ValueError("workers must be >= 1")
+        self.ctx: Any = mp.get_context(start_method)
+        self.queue: queue.SimpleQueue[tuple[Call, Future[Any]] | None] = queue.SimpleQueue()
+        self.abandoned: set[tuple[int, int]] = set()
+        self._drivers: list[_Driver] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _ensure_started(self) -> None:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("executor is shut down")
+            if not self._drivers:
+                self._drivers = [_Driver(self, i) for i in range(self.workers)]
+                for d in self._drivers:
+                    d.start()
+
+    def submit(self, call: Call) -> Future[Any]:
+        """Queue ``call`` for the next free worker process."""
+        self._ensure_started()
+        fut: Future[Any] = Future()
+        self.queue.put((call, fut))
+        return fut
+
+    def abandon(self, call: Call) -> None:
+        """Kill the worker running ``call`` (or drop it if it has not started)."""
+        self.abandoned.add(call.key)
+        for d in self._drivers:
+            if d.current is not None and d.current.key == call.key:
+                log.debug("killing worker %s running %s", d.name, call.task_id)
+                d.kill()
+
+    def shutdown(self, *, cancel: bool = False) -> None:
+        """Stop the workers; ``cancel=True`` kills those still running a call."""
+        with self._lock:
+            self._closed = True
+            drivers = list(self._drivers)
+        if cancel:
+            for d in drivers:
+                if d.current is not None:
+                    self.abandoned.add(d.current.key)
+                    d.kill()
+        for _ in drivers:
+            self.queue.put(None)
+        for d in drivers:
+            d.join(timeout=10)

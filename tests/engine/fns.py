@@ -1,0 +1,63 @@
+"""Task functions used by the engine tests (importable by worker processes too)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+
+def one() -> int:
+    return 1
+
+
+def add(a: float, b: float) -> float:
+    return a + b
+
+
+def inc(x: float = 0) -> float:
+    return x + 1
+
+
+def total(**inputs: float) -> float:
+    return sum(inputs.values()) + 1
+
+
+def pair(a: int) -> dict[str, int]:
+    return {"lo": a, "hi": a * 10}
+
+
+def fail(**_: Any) -> None:
+    raise ValueError("this task always fails")
+
+
+def mark(path: str, name: str, sleep_s: float = 0.0, **_: Any) -> str:
+    """Append ``name`` to the file at ``path`` (one line per execution), then sleep."""
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(name + "\n")
+    time.sleep(sleep_s)
+    return name
+
+
+def flaky(path: str, fails: int) -> int:
+    """Fail the first ``fails`` calls (counted in a file), then return the call count."""
+    p = Path(path)
+    count = int(p.read_text()) if p.exists() else 0
+    p.write_text(str(count + 1))
+    if count < fails:
+        raise RuntimeError(f"flaky failure {count + 1}")
+    return count + 1
+
+
+def sleep(s: float, **_: Any) -> float:
+    time.sleep(s)
+    return s
+
+
+def pid(**_: Any) -> int:
+    return os.getpid()
+
+
+def unstorable() -> object:
+    return object()
