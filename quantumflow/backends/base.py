@@ -1,0 +1,127 @@
+"""The Backend protocol every adapter implements, and the small types it speaks.
+
+A backend gets a :class:`QuantumJob` (an IR circuit, its parameter points, shots, …) and
+answers non-blockingly: :meth:`Backend.submit` returns a :class:`JobHandle` at once;
+:meth:`Backend.status`, :meth:`Backend.result` and :meth:`Backend.cancel` take it.
+Local simulators may finish inside ``submit``; remote ones return while the job queues.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from .circuits.ir import Circuit
+
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do; ``max_qubits`` None means "limited by memory only"."""
+
+    max_qubits: int | None
+    native_gates: tuple[str, ...] = ()
+    shots: bool = True
+    expectations: bool = True
+    exact: bool = True
+    noise: bool = False
+    batching: str = "none"
+    remote: bool = False
+    mid_circuit_measurement: bool = True
+    classical_conditions: bool = True
+    bytes_per_amplitude: int = 16
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form (for ``quantumflow backends --json``)."""
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """One row of ``list_backends()``: ``usable`` is False when its SDK is missing."""
+
+    name: str
+    sdk: str
+    installed: bool
+    usable: bool
+    capabilities: dict[str, Any] | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class QuantumJob:
+    """Everything a backend needs to run one task (a sweep is many ``points``)."""
+
+    circuit: Circuit
+    points: tuple[dict[str, float], ...] = ({},)
+    shots: int | None = 1024
+    seed: int | None = None
+    observables: tuple[str, ...] = ()
+    noise: dict[str, Any] | None = None
+    transpile: dict[str, Any] | None = None
+    threads: int | None = None
+
+
+@dataclass
+class PointResult:
+    """The answer for one parameter point (counts keyed with clbit 0 rightmost)."""
+
+    counts: dict[str, int] | None = None
+    expectations: dict[str, float] | None = None
+    probabilities: dict[str, float] | None = None
+
+
+@dataclass
+class BatchResult:
+    """What :meth:`Backend.result` returns: one :class:`PointResult` per point + metadata."""
+
+    points: list[PointResult]
+    transpiled: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    job_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class JobHandle:
+    """A submitted job: ``payload`` is the adapter's own (an SDK job, or a finished result)."""
+
+    backend: str
+    job_id: str
+    payload: Any = None
+    submitted_at: float = field(default_factory=time.time)
+    state: JobStatus = "queued"
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A quantum backend. Third parties implement this and register an entry point."""
+
+    name: str
+    sdk: str
+
+    def capabilities(self) -> Capabilities:
+        """What this backend can do."""
+        ...
+
+    def estimate(self, job: QuantumJob) -> float:
+        """Predicted seconds to run ``job`` (queue excluded)."""
+        ...
+
+    def submit(self, job: QuantumJob) -> JobHandle:
+        """Start ``job`` and return at once (local simulators may already be done)."""
+        ...
+
+    def status(self, handle: JobHandle) -> JobStatus:
+        """Where the job is now."""
+        ...
+
+    def result(self, handle: JobHandle, *, timeout: float | None = None) -> BatchResult:
+        """Wait for and return the job's normalized results."""
+        ...
+
+    def cancel(self, handle: JobHandle) -> None:
+        """Cancel the job, at the provider too for remote jobs."""
+        ...

@@ -1,0 +1,257 @@
+"""Qiskit adapters: ``qiskit.aer`` (AerSimulator, optional noise) and ``qiskit.fake:NAME``
+(a qiskit-ibm-runtime fake backend: its coupling map, basis and noise, transpiled).
+
+Transpiled circuits are cached by (parsed circuit, backend, options), so a sweep or a
+repeated task transpiles once. Sweeps use Aer ``parameter_binds`` (counts) and Aer
+``EstimatorV2`` with a parameter array (expectations): one native batch each.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from ..errors import BackendError, UnsupportedFeatureError
+from .base import BatchResult, Capabilities, PointResult, QuantumJob
+from .circuits.ir import Circuit
+from .exact import probabilities_over_clbits
+from .local import LocalSimulator
+from .results import normalize_qiskit_counts, parse_observable, qiskit_label
+
+_CACHE_SIZE = 128
+
+
+class _TranspileCache:
+    """LRU of (circuit identity, backend, options) -> (circuit, transpiled, params).
+
+    Parsed circuits are themselves cached per QASM text, so identity is a cheap and exact
+    key; the circuit is kept in the entry so its id cannot be reused while cached."""
+
+    def __init__(self) -> None:
+        self._d: OrderedDict[tuple[int, str, str], tuple[Circuit, Any, dict[str, Any]]] = (
+            OrderedDict()
+        )
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, circuit: Circuit, key: str, make: Any) -> tuple[Any, dict[str, Any], float]:
+        k = (id(circuit), key, "")
+        entry = self._d.get(k)
+        if entry is not None and entry[0] is circuit:
+            self._d.move_to_end(k)
+            self.hits += 1
+            return entry[1], entry[2], 0.0
+        self.misses += 1
+        start = time.perf_counter()
+        tqc, params = make()
+        self._d[k] = (circuit, tqc, params)
+        if len(self._d) > _CACHE_SIZE:
+            self._d.popitem(last=False)
+        return tqc, params, time.perf_counter() - start
+
+
+TRANSPILE_CACHE = _TranspileCache()
+
+
+def sdk_versions() -> dict[str, str]:
+    """Versions of the Qiskit packages in use."""
+    import qiskit
+    import qiskit_aer
+
+    return {"qiskit": qiskit.__version__, "qiskit-aer": qiskit_aer.__version__}
+
+
+class AerBackend(LocalSimulator):
+    """``qiskit.aer``: Qiskit Aer's AerSimulator (``noise`` builds a NoiseModel)."""
+
+    sdk = "qiskit"
+
+    def __init__(self, arg: str | None = None) -> None:
+        self.name = "qiskit.aer" if not arg else f"qiskit.aer:{arg}"
+        self.method = arg or "automatic"
+        self._sims: dict[tuple[Any, ...], Any] = {}
+
+    def capabilities(self) -> Capabilities:
+        """Aer runs anything memory allows, with noise and native batches."""
+        return Capabilities(
+            max_qubits=None, noise=True, batching="parameter_binds, EstimatorV2 arrays"
+        )
+
+    # --------------------------------------------------------------- pieces
+    def target_backend(self, job: QuantumJob) -> Any:
+        """The AerSimulator to transpile for and run on (cached per options)."""
+        from qiskit_aer import AerSimulator
+
+        key = (self.method, job.threads, repr(sorted((job.noise or {}).items())))
+        sim = self._sims.get(key)
+        if sim is None:
+            opts: dict[str, Any] = {"method": self.method}
+            if job.threads:
+                opts["max_parallel_threads"] = job.threads
+            if job.noise:
+                opts["noise_model"] = build_noise_model(job.noise)
+            sim = AerSimulator(**opts)
+            self._sims[key] = sim
+        return sim
+
+    def transpile_options(self, job: QuantumJob) -> dict[str, Any]:
+        """Options passed to ``qiskit.transpile`` (seeded for reproducible layouts)."""
+        opts = {"optimization_level": 1, **(job.transpile or {})}
+        if job.seed is not None:
+            opts.setdefault("seed_transpiler", job.seed)
+        return opts
+
+    def prepared(self, job: QuantumJob, *, measured: bool) -> tuple[Any, dict[str, Any], float]:
+        """Transpiled circuit (cached) and its Parameter objects by name."""
+        from qiskit import transpile
+
+        from .circuits.to_qiskit import to_qiskit
+
+        sim = self.target_backend(job)
+        opts = self.transpile_options(job)
+        circuit = job.circuit if measured else _measurefree_cache(job.circuit)
+
+        def make() -> tuple[Any, dict[str, Any]]:
+            qc, params = to_qiskit(circuit)
+            return transpile(qc, backend=sim, **opts), params
+
+        key = f"{self.name}|{id(sim)}|{sorted(opts.items())}|{measured}"
+        return TRANSPILE_CACHE.get(circuit, key, make)
+
+    # --------------------------------------------------------------- run
+    def run(self, job: QuantumJob) -> BatchResult:
+        """Run counts and/or expectations for every point as one native batch each."""
+        results = [PointResult() for _ in job.points]
+        timings = {"transpile": 0.0, "execute": 0.0}
+        transpiled: dict[str, Any] = {}
+        if job.circuit.num_clbits and (job.shots or not job.observables):
+            tqc, params, t = self.prepared(job, measured=True)
+            timings["transpile"] += t
+            transpiled = {"depth": tqc.depth(), "gates": dict(tqc.count_ops())}
+            start = time.perf_counter()
+            self._sample(job, tqc, params, results)
+            timings["execute"] += time.perf_counter() - start
+        if job.observables:
+            tqc, params, t = self.prepared(job, measured=False)
+            timings["transpile"] += t
+            transpiled = transpiled or {"depth": tqc.depth(), "gates": dict(tqc.count_ops())}
+            start = time.perf_counter()
+            self._estimate(job, tqc, params, results)
+            timings["execute"] += time.perf_counter() - start
+        return BatchResult(results, transpiled=transpiled, timings=timings)
+
+    def _binds(self, job: QuantumJob, params: dict[str, Any]) -> list[dict[Any, list[float]]]:
+        missing = [n for n in params if any(n not in p for p in job.points)]
+        if missing:
+            raise BackendError(
+                f"circuit parameter(s) {', '.join(missing)} have no value; pass them as task "
+                "inputs or a sweep",
+                backend=self.name,
+            )
+        return [{params[n]: [p[n] for p in job.points] for n in params}] if params else []
+
+    def _sample(self, job: QuantumJob, tqc: Any, params: dict[str, Any], out: list[PointResult]):  # noqa: ANN202
+        width = job.circuit.num_clbits
+        if job.shots is None:
+            from qiskit.quantum_info import Statevector
+
+            from .circuits.to_qiskit import to_qiskit
+
+            qc, ps = to_qiskit(job.circuit.without_measurements())
+            for i, point in enumerate(job.points):
+                bound = qc.assign_parameters({ps[n]: point[n] for n in ps}) if ps else qc
+                sv = Statevector(bound).data
+                out[i].probabilities = probabilities_over_clbits(sv, job.circuit, backend=self.name)
+            return
+        sim = self.target_backend(job)
+        kwargs: dict[str, Any] = {"shots": job.shots}
+        if job.seed is not None:
+            kwargs["seed_simulator"] = job.seed
+        binds = self._binds(job, params)
+        if binds:
+            kwargs["parameter_binds"] = binds
+        result = sim.run(tqc, **kwargs).result()
+        if not result.success:
+            raise BackendError(f"{self.name} failed: {result.status}", backend=self.name)
+        for i in range(len(job.points)):
+            raw = result.get_counts(i) if binds else result.get_counts()
+            out[i].counts = normalize_qiskit_counts(raw, width)
+
+    def _estimate(self, job: QuantumJob, tqc: Any, params: dict[str, Any], out: list[PointResult]):  # noqa: ANN202
+        from qiskit.quantum_info import SparsePauliOp
+        from qiskit_aer.primitives import EstimatorV2
+
+        n = job.circuit.num_qubits
+        observables = [
+            SparsePauliOp(qiskit_label(parse_observable(o, n), n)) for o in job.observables
+        ]
+        if tqc.layout is not None:
+            observables = [o.apply_layout(tqc.layout) for o in observables]
+        names = list(params)
+        self._binds(job, params)
+        values = np.array([[p[nm] for nm in names] for p in job.points]) if names else None
+        opts: dict[str, Any] = {"backend_options": {}, "run_options": {}}
+        if job.threads:
+            opts["backend_options"]["max_parallel_threads"] = job.threads
+        if job.noise:
+            opts["backend_options"]["noise_model"] = build_noise_model(job.noise)
+        if job.seed is not None:
+            opts["run_options"]["seed"] = job.seed
+        precision = 0.0 if job.shots is None else 1.0 / np.sqrt(job.shots)
+        est = EstimatorV2(options={**opts, "default_precision": precision})
+        # bindings shaped (points, 1) broadcast against (observables,) -> (points, observables)
+        pub: tuple[Any, ...] = (tqc, observables)
+        if values is not None:
+            pub = (tqc, observables, values.reshape(-1, 1, len(names)))
+        evs = np.asarray(est.run([pub]).result()[0].data.evs)
+        evs = evs.reshape(len(job.points), len(job.observables))
+        for i, row in enumerate(evs):
+            out[i].expectations = {o: float(v) for o, v in zip(job.observables, row, strict=True)}
+
+
+_MF: dict[int, tuple[Circuit, Circuit]] = {}
+
+
+def _measurefree_cache(circuit: Circuit) -> Circuit:
+    """The measurement-free copy, memoized per circuit object (keeps transpile cache hot)."""
+    hit = _MF.get(id(circuit))
+    if hit is not None and hit[0] is circuit:
+        return hit[1]
+    if len(_MF) > _CACHE_SIZE:
+        _MF.clear()
+    stripped = circuit.without_measurements()
+    if not stripped.measurements_are_terminal() and circuit.has_conditions():
+        raise UnsupportedFeatureError("unsupported: expectation values of a conditioned circuit")
+    _MF[id(circuit)] = (circuit, stripped)
+    return stripped
+
+
+def build_noise_model(noise: dict[str, Any]) -> Any:
+    """A NoiseModel from ``{depolarizing: p1, depolarizing_2q: p2, readout: p}``."""
+    from qiskit_aer.noise import NoiseModel, ReadoutError, depolarizing_error
+
+    known = {"depolarizing", "depolarizing_2q", "readout"}
+    unknown = set(noise) - known
+    if unknown:
+        raise UnsupportedFeatureError(
+            f"unsupported noise option(s) {sorted(unknown)}; known: {sorted(known)}"
+        )
+    model = NoiseModel()
+    p1 = float(noise.get("depolarizing", 0.0))
+    p2 = float(noise.get("depolarizing_2q", p1))
+    if p1:
+        model.add_all_qubit_quantum_error(
+            depolarizing_error(p1, 1),
+            ["x", "y", "z", "h", "s", "sdg", "t", "tdg", "sx", "rx", "ry", "rz", "p", "u"],
+        )
+    if p2:
+        model.add_all_qubit_quantum_error(
+            depolarizing_error(p2, 2), ["cx", "cz", "cy", "swap", "cp", "rzz", "rxx", "ryy", "ecr"]
+        )
+    pr = float(noise.get("readout", 0.0))
+    if pr:
+        model.add_all_qubit_readout_error(ReadoutError([[1 - pr, pr], [pr, 1 - pr]]))
+    return model

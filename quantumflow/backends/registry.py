@@ -1,0 +1,176 @@
+"""Backend registry: built-in adapters plus the ``quantumflow.backends`` entry-point group.
+
+A backend name is ``FAMILY`` or ``FAMILY:ARG`` (``qiskit.fake:fake_manila``,
+``pennylane:lightning.qubit``). An entry point named ``FAMILY`` points at a class (or
+factory) called with ``ARG`` (or None); third parties register theirs the same way::
+
+    [project.entry-points."quantumflow.backends"]
+    "mysim" = "mypkg.backend:MyBackend"
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import threading
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Any
+
+from ..errors import BackendError
+from .base import Backend, BackendInfo
+
+log = logging.getLogger(__name__)
+
+GROUP = "quantumflow.backends"
+
+
+@dataclass(frozen=True)
+class Family:
+    """How to build a backend family and which SDK modules/extra it needs."""
+
+    target: str
+    sdk: str
+    modules: tuple[str, ...]
+    extra: str
+    examples: tuple[str, ...] = ()
+    note: str = ""
+
+
+BUILTIN: dict[str, Family] = {
+    "qiskit.aer": Family(
+        "quantumflow.backends.qiskit_backend:AerBackend", "qiskit",
+        ("qiskit", "qiskit_aer"), "qiskit", ("qiskit.aer",),
+    ),
+    "qiskit.fake": Family(
+        "quantumflow.backends.qiskit_fake:FakeBackend", "qiskit",
+        ("qiskit", "qiskit_aer", "qiskit_ibm_runtime"), "qiskit", ("qiskit.fake:fake_manila",),
+        "IBM fake backends: their coupling map, basis gates and noise",
+    ),
+    "qiskit.ibm": Family(
+        "quantumflow.backends.qiskit_ibm:IBMBackend", "qiskit",
+        ("qiskit", "qiskit_ibm_runtime"), "qiskit", ("qiskit.ibm:ibm_brisbane",),
+        "IBM Quantum (credentials from the environment or the saved account); "
+        "qiskit.ibm:fake_* runs in the runtime's local testing mode",
+    ),
+    "cirq.simulator": Family(
+        "quantumflow.backends.cirq_backend:CirqBackend", "cirq", ("cirq",), "cirq",
+        ("cirq.simulator",),
+    ),
+    "cirq.qsim": Family(
+        "quantumflow.backends.cirq_backend:QsimBackend", "cirq", ("cirq", "qsimcirq"), "cirq",
+        ("cirq.qsim",),
+    ),
+    "cirq.google": Family(
+        "quantumflow.backends.cirq_google_backend:GoogleBackend", "cirq",
+        ("cirq", "cirq_google"), "cirq", ("cirq.google:rainbow",),
+        "Google Quantum AI processors; offline through cirq-google's virtual engine",
+    ),
+    "pennylane": Family(
+        "quantumflow.backends.pennylane_backend:PennyLaneBackend", "pennylane",
+        ("pennylane",), "pennylane", ("pennylane:default.qubit", "pennylane:lightning.qubit"),
+    ),
+}  # fmt: skip
+
+_lock = threading.Lock()
+_instances: dict[str, Backend] = {}
+
+
+def split_name(name: str) -> tuple[str, str | None]:
+    """``'qiskit.fake:fake_manila'`` -> ``('qiskit.fake', 'fake_manila')``."""
+    family, sep, arg = name.partition(":")
+    return family, (arg if sep else None)
+
+
+def _entry_points() -> dict[str, Any]:
+    return {ep.name: ep for ep in entry_points(group=GROUP)}
+
+
+def _families() -> dict[str, Family | Any]:
+    found: dict[str, Family | Any] = dict(BUILTIN)
+    for name, ep in _entry_points().items():
+        if name not in BUILTIN or ep.value != BUILTIN[name].target:
+            found[name] = ep
+    return found
+
+
+def sdk_installed(family: Family) -> bool:
+    """Whether every module the family needs can be imported (without importing it)."""
+    return all(importlib.util.find_spec(m) is not None for m in family.modules)
+
+
+def _missing(name: str, family: Family) -> BackendError:
+    return BackendError(
+        f"backend '{name}' needs `pip install quantumflow[{family.extra}]`", backend=name
+    )
+
+
+def resolve_family(name: str) -> Family | Any:
+    """The :class:`Family` (or third-party entry point) for a backend name.
+
+    Raises:
+        BackendError: unknown backend (the message lists the known ones).
+    """
+    family, _ = split_name(name)
+    families = _families()
+    if family not in families:
+        known = ", ".join(sorted(families))
+        raise BackendError(f"unknown backend '{name}' (known: {known})", backend=name)
+    return families[family]
+
+
+def get_backend(name: str) -> Backend:
+    """The backend instance for ``name`` (built once, then shared).
+
+    Raises:
+        BackendError: unknown backend, or its SDK is not installed.
+    """
+    with _lock:
+        cached = _instances.get(name)
+    if cached is not None:
+        return cached
+    fam = resolve_family(name)
+    _, arg = split_name(name)
+    if isinstance(fam, Family):
+        if not sdk_installed(fam):
+            raise _missing(name, fam)
+        module, _, attr = fam.target.partition(":")
+        factory = getattr(importlib.import_module(module), attr)
+    else:
+        try:
+            factory = fam.load()
+        except ImportError as exc:
+            raise BackendError(f"backend '{name}' failed to load: {exc}", backend=name) from exc
+    backend: Backend = factory(arg)
+    with _lock:
+        return _instances.setdefault(name, backend)
+
+
+def list_backends() -> list[BackendInfo]:
+    """Every known backend family with example names, whether installed, and capabilities."""
+    rows: list[BackendInfo] = []
+    for fam_name, fam in sorted(_families().items()):
+        if not isinstance(fam, Family):
+            rows.append(_third_party_row(fam_name))
+            continue
+        installed = sdk_installed(fam)
+        for example in fam.examples:
+            caps = None
+            if installed and ":" not in example:
+                try:
+                    caps = get_backend(example).capabilities().to_dict()
+                except BackendError as exc:
+                    log.debug("backend %s not usable: %s", example, exc)
+            note = fam.note if installed else f"needs `pip install quantumflow[{fam.extra}]`"
+            rows.append(BackendInfo(example, fam.sdk, installed, installed, caps, note))
+    return rows
+
+
+def _third_party_row(name: str) -> BackendInfo:
+    try:
+        backend = get_backend(name)
+        caps = backend.capabilities().to_dict()
+        return BackendInfo(name, getattr(backend, "sdk", "?"), True, True, caps, "plugin")
+    except Exception as exc:  # a broken plugin must not break the listing
+        return BackendInfo(name, "?", True, False, None, f"plugin failed to load: {exc}")
