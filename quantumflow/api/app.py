@@ -54,7 +54,12 @@ def create_app(
 
     Returns:
         The FastAPI app. ``app.state.qf`` holds its :class:`ApiContext`.
+
+    Raises:
+        ValueError: ``token`` is an empty string.
     """
+    if token is not None and not token:
+        raise ValueError("the API token must be a non-empty string")
     ctx = ApiContext(store_url=store_url)
 
     @asynccontextmanager

@@ -63,3 +63,31 @@ def wait_run(
         if time.monotonic() > deadline:
             raise AssertionError(f"run {run_id} still {body.get('status')} after {timeout} s")
         time.sleep(0.05)
+
+
+def read_sse(lines: Any) -> list[dict[str, Any]]:
+    """Parse SSE ``lines`` (an iterator of text lines) until ``event: end``.
+
+    Each message is ``{"id", "event", "data", "t"}`` with ``data`` decoded from JSON and
+    ``t`` the monotonic time it arrived (to check that events are delivered incrementally).
+    """
+    import json
+
+    messages: list[dict[str, Any]] = []
+    current: dict[str, Any] = {}
+    for line in lines:
+        if line == "":
+            if "data" in current:
+                current["t"] = time.monotonic()
+                current["data"] = json.loads(current["data"])
+                current.setdefault("event", "message")
+                messages.append(current)
+                if current["event"] == "end":
+                    return messages
+            current = {}
+            continue
+        if line.startswith(":"):
+            continue
+        key, _, value = line.partition(":")
+        current[key] = value[1:] if value.startswith(" ") else value
+    return messages

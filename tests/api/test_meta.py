@@ -1,0 +1,62 @@
+"""/api/schema, /api/backends, /api/estimate, /api/openapi.json."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from fastapi.testclient import TestClient
+
+from quantumflow.spec import json_schema
+
+from .helpers import chain_spec
+
+
+def test_schema_is_the_spec_schema(client: TestClient) -> None:
+    assert client.get("/api/schema").json() == json_schema()
+
+
+def test_openapi_documents_every_route_and_our_error_model(client: TestClient) -> None:
+    doc = client.get("/api/openapi.json").json()
+    paths = set(doc["paths"])
+    assert {
+        "/api/workflows",
+        "/api/workflows/run",
+        "/api/workflows/{workflow_id}",
+        "/api/performance/{workflow_id}",
+        "/api/performance/{workflow_id}/{task_id}",
+        "/api/runs",
+        "/api/runs/{run_id}",
+        "/api/runs/{run_id}/cancel",
+        "/api/runs/{run_id}/rerun",
+        "/api/runs/{run_id}/events",
+        "/api/runs/{run_id}/tasks/{task_id}/logs",
+        "/api/estimate",
+        "/api/backends",
+        "/api/schema",
+    } <= paths
+    assert "HTTPValidationError" not in str(doc)
+    assert "ErrorResponse" in doc["components"]["schemas"]
+
+
+def test_backends(client: TestClient) -> None:
+    r = client.get("/api/backends")
+    if importlib.util.find_spec("quantumflow.backends.registry") is None:
+        assert r.status_code in (200, 501)
+        return
+    assert r.status_code == 200
+    names = {b["name"] for b in r.json()}
+    assert names, "at least one backend is registered"
+
+
+def test_estimate_answers_or_says_it_is_unavailable(client: TestClient) -> None:
+    r = client.post("/api/estimate", json={"spec": chain_spec()})
+    try:
+        from quantumflow.cost import estimate_workflow  # noqa: F401
+    except ImportError:
+        assert r.status_code == 501
+        assert "not available" in r.json()["detail"]
+    else:
+        assert r.status_code == 200, r.text
+        assert isinstance(r.json(), dict)
+    assert client.post("/api/estimate", json={}).status_code == 422
+    assert client.post("/api/estimate", json={"workflow_id": "nope"}).status_code in (404, 501)
