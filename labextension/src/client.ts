@@ -1,0 +1,92 @@
+/** Typed calls of the QuantumFlow REST API used by the panel (all via requestAPI). */
+import { APIError, requestAPI } from './api';
+import {
+  BackendSummary,
+  CancelResult,
+  EstimateResult,
+  JSONSchema,
+  RunAccepted,
+  RunDetail,
+  RunPage,
+  TaskLogs,
+  WorkflowCreated,
+  WorkflowDetail,
+  WorkflowPerformance,
+  WorkflowSpec
+} from './types';
+
+const enc = encodeURIComponent;
+
+export const api = {
+  schema: () => requestAPI<JSONSchema>('schema'),
+  backends: () => requestAPI<BackendSummary[]>('backends'),
+  /** Save the spec (create or update `workflowId`) and start a run of it. */
+  saveAndRun: async (
+    spec: WorkflowSpec,
+    workflowId: string | null,
+    params?: Record<string, unknown>
+  ): Promise<RunAccepted & { workflow_id: string }> => {
+    let id = workflowId;
+    if (id) {
+      try {
+        await requestAPI<WorkflowCreated>(`workflows/${enc(id)}`, { method: 'PUT', body: spec });
+      } catch (err) {
+        if (!(err instanceof APIError) || err.status !== 404) {
+          throw err;
+        }
+        id = null;
+      }
+    }
+    if (!id) {
+      id = (await requestAPI<WorkflowCreated>('workflows', { method: 'POST', body: spec })).id;
+    }
+    const body: Record<string, unknown> = { workflow_id: id };
+    if (params && Object.keys(params).length) {
+      body.params = params;
+    }
+    const accepted = await requestAPI<RunAccepted>('workflows/run', { method: 'POST', body });
+    return { ...accepted, workflow_id: id };
+  },
+  saveAndRunById: (workflowId: string) =>
+    requestAPI<RunAccepted>('workflows/run', { method: 'POST', body: { workflow_id: workflowId } }),
+  estimate: (spec: WorkflowSpec) =>
+    requestAPI<EstimateResult>('estimate', { method: 'POST', body: { spec } }),
+  /** Server-side validation: the dedicated route if the server has one, else estimate's. */
+  validate: async (spec: WorkflowSpec): Promise<void> => {
+    try {
+      await requestAPI<unknown>('workflows/validate', { method: 'POST', body: spec });
+    } catch (err) {
+      if (!(err instanceof APIError) || (err.status !== 404 && err.status !== 405)) {
+        throw err;
+      }
+      try {
+        await requestAPI<EstimateResult>('estimate', { method: 'POST', body: { spec } });
+      } catch (inner) {
+        if (!(inner instanceof APIError) || inner.status !== 501) {
+          throw inner;
+        }
+      }
+    }
+  },
+  runs: (query: { status?: string; workflow_id?: string; limit?: number; offset?: number }) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined && v !== '') {
+        q.set(k, String(v));
+      }
+    }
+    return requestAPI<RunPage>(`runs?${q.toString()}`);
+  },
+  runDetail: (id: string) => requestAPI<RunDetail>(`runs/${enc(id)}`),
+  cancel: (id: string) => requestAPI<CancelResult>(`runs/${enc(id)}/cancel`, { method: 'POST' }),
+  rerun: (id: string, fromTask: string) =>
+    requestAPI<RunAccepted>(`runs/${enc(id)}/rerun`, {
+      method: 'POST',
+      body: { from_task: fromTask }
+    }),
+  logs: (id: string, task: string) =>
+    requestAPI<TaskLogs>(`runs/${enc(id)}/tasks/${enc(task)}/logs`),
+  performance: (workflowId: string) =>
+    requestAPI<WorkflowPerformance>(`performance/${enc(workflowId)}`),
+  workflow: (id: string) => requestAPI<WorkflowDetail>(`workflows/${enc(id)}`)
+};

@@ -1,0 +1,120 @@
+/** The side panel: Designer / Runs / Dashboard tabs sharing the current run. */
+import React, { useEffect, useState } from 'react';
+import { Contents } from '@jupyterlab/services';
+import { useDesigner } from '../hooks/useDesigner';
+import { useRunStatus } from '../hooks/useRunStatus';
+import { api } from '../client';
+import { RunSummary, WorkflowSpec } from '../types';
+import { Dashboard } from './Dashboard';
+import { Designer } from './Designer';
+import { FileBar } from './FileBar';
+import { RunsTable } from './RunsTable';
+
+export type Tab = 'designer' | 'runs' | 'dashboard';
+
+export const EMPTY_SPEC: WorkflowSpec = { name: 'untitled', tasks: [] };
+
+export interface AppProps {
+  tab: Tab;
+  onTab: (tab: Tab) => void;
+  contents: Contents.IManager;
+  fitSignal: number;
+}
+
+/** A value that follows `value` at most once per `ms`. */
+function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setShown(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return shown;
+}
+
+export function App({ tab, onTab, contents, fitSignal }: AppProps) {
+  const designer = useDesigner(EMPTY_SPEC);
+  const [runId, setRunId] = useState<string | null>(null);
+  const [workflowId, setWorkflowId] = useState<string | null>(null);
+  const [runsVersion, setRunsVersion] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const run = useRunStatus(runId);
+  const big = designer.spec.tasks.length >= 1000;
+  const dashboardVersion = useThrottled(run.updates, big ? 2000 : 300);
+
+  const startRun = (id: string | null, wf?: string) => {
+    setRunId(id);
+    if (wf) {
+      setWorkflowId(wf);
+    }
+    setRunsVersion(v => v + 1);
+  };
+
+  const openRun = async (r: RunSummary) => {
+    setError(null);
+    try {
+      if (r.workflow_id) {
+        const wf = await api.workflow(r.workflow_id);
+        designer.reset(wf.spec);
+        setWorkflowId(r.workflow_id);
+      }
+      setRunId(r.id);
+      onTab('designer');
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const tabs: [Tab, string][] = [
+    ['designer', 'Designer'],
+    ['runs', 'Runs'],
+    ['dashboard', 'Dashboard']
+  ];
+  return (
+    <div className="jp-QFlow-app">
+      <div className="jp-QFlow-tabs" role="tablist">
+        {tabs.map(([id, label]) => (
+          <button
+            key={id}
+            role="tab"
+            aria-selected={tab === id}
+            className={`jp-QFlow-tab${tab === id ? ' jp-mod-current' : ''}`}
+            onClick={() => onTab(id)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      {error && <div className="jp-QFlow-field-error">{error}</div>}
+      <div className="jp-QFlow-tabpanel" hidden={tab !== 'designer'}>
+        <Designer
+          designer={designer}
+          run={run}
+          workflowId={workflowId}
+          onRun={startRun}
+          fitSignal={fitSignal + (tab === 'designer' ? 1 : 0)}
+          toolbar={
+            <FileBar
+              contents={contents}
+              spec={designer.spec}
+              onLoaded={spec => {
+                designer.reset(spec);
+                setWorkflowId(null);
+                setRunId(null);
+              }}
+            />
+          }
+        />
+      </div>
+      {tab === 'runs' && (
+        <div className="jp-QFlow-tabpanel">
+          <RunsTable onOpen={r => void openRun(r)} onStarted={startRun} refreshSignal={runsVersion + run.updates} />
+        </div>
+      )}
+      {tab === 'dashboard' && (
+        <div className="jp-QFlow-tabpanel">
+          <Dashboard runId={runId} version={dashboardVersion} />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Dashboard of one run (the panel's current run, or the latest one): timeline,
+ * expected vs actual, cost per backend, counts and sweep plots; aggregated charts for
+ * runs with ≥ 1,000 tasks. Reloads when the live run state changes (already ≤ 10/s).
+ */
+import React from 'react';
+import '../charts/register';
+import { api } from '../client';
+import { useResource } from '../hooks/useResource';
+import { BIG_WORKFLOW } from '../model/aggregate';
+import { BackendChart } from '../charts/BackendChart';
+import { BigRunCharts } from '../charts/BigRunCharts';
+import { ExpectedChart } from '../charts/ExpectedChart';
+import { ResultCharts } from '../charts/ResultCharts';
+import { TimelineChart } from '../charts/TimelineChart';
+
+export interface DashboardProps {
+  runId: string | null;
+  /** Changes whenever the live run state changes. */
+  version?: number;
+}
+
+async function load(runId: string | null) {
+  const id = runId ?? (await api.runs({ limit: 1 })).items[0]?.id;
+  if (!id) {
+    return null;
+  }
+  const detail = await api.runDetail(id);
+  const wf = detail.workflow_id;
+  const [perf, workflow] = await Promise.all([
+    wf ? api.performance(wf).catch(() => undefined) : undefined,
+    wf ? api.workflow(wf).catch(() => undefined) : undefined
+  ]);
+  return { detail, perf, spec: workflow?.spec };
+}
+
+export function Dashboard({ runId, version }: DashboardProps) {
+  const data = useResource(() => load(runId), [runId, version]);
+  if (data.error) {
+    return <div className="jp-QFlow-field-error">{data.error.message}</div>;
+  }
+  if (!data.data) {
+    return <div className="jp-QFlow-muted">{data.loading ? 'Loading…' : 'No runs yet: run a workflow first.'}</div>;
+  }
+  const { detail, perf, spec } = data.data;
+  const big = detail.tasks.length >= BIG_WORKFLOW;
+  const metrics = perf?.latest_run_id === detail.id ? perf.latest : [];
+  return (
+    <div className="jp-QFlow-dashboard" data-dashboard-run={detail.id}>
+      <div className="jp-QFlow-props-title">
+        {detail.name ?? detail.id} — {detail.status} · {detail.tasks.length} tasks
+        {perf ? ` · ${perf.runs} runs of this workflow` : ''}
+      </div>
+      {big && spec ? (
+        <BigRunCharts spec={spec} detail={detail} />
+      ) : (
+        <>
+          <TimelineChart detail={detail} metrics={metrics} />
+          <ExpectedChart detail={detail} history={perf?.tasks ?? []} />
+          <BackendChart spec={spec} detail={detail} metrics={metrics} />
+          <ResultCharts detail={detail} />
+        </>
+      )}
+    </div>
+  );
+}

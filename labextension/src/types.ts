@@ -1,0 +1,274 @@
+/**
+ * TypeScript mirrors of the WorkflowSpec (quantumflow/spec.py) and the REST API models
+ * (quantumflow/api/schemas.py), name for name. Keep in sync with those files.
+ */
+
+// ---------------------------------------------------------------- WorkflowSpec
+
+export type TaskStatus =
+  | 'pending'
+  | 'queued'
+  | 'running'
+  | 'retrying'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'cancelled'
+  | 'cached';
+
+export type RunStatus =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'budget_exceeded'
+  | 'interrupted';
+
+export interface Budget {
+  seconds?: number | null;
+  usd?: number | null;
+}
+
+export interface Policies {
+  max_concurrency?: number;
+  retries?: number;
+  retry_backoff_s?: number;
+  timeout_s?: number | null;
+  on_failure?: 'stop' | 'continue';
+  budget?: Budget | null;
+}
+
+export interface CircuitSource {
+  qasm?: string | null;
+  qasm_file?: string | null;
+  builtin?: string | null;
+  args?: Record<string, unknown>;
+  callable?: string | null;
+}
+
+interface TaskBase {
+  id: string;
+  description?: string | null;
+  depends_on?: string[];
+  inputs?: Record<string, unknown>;
+  retries?: number | null;
+  timeout_s?: number | null;
+  resources?: Record<string, number>;
+  group?: string | null;
+}
+
+export interface ClassicalTask extends TaskBase {
+  kind: 'classical';
+  fn: string;
+  cache?: boolean;
+}
+
+export interface QuantumTask extends TaskBase {
+  kind: 'quantum';
+  backend: string;
+  circuit: CircuitSource;
+  shots?: number | null;
+  seed?: number | null;
+  sweep?: Record<string, unknown> | null;
+  observables?: string[] | null;
+  noise?: Record<string, unknown> | null;
+  transpile?: Record<string, unknown> | null;
+  cache?: boolean;
+}
+
+export type Task = ClassicalTask | QuantumTask;
+
+export interface WorkflowSpec {
+  version?: string;
+  name: string;
+  description?: string | null;
+  params?: Record<string, unknown>;
+  policies?: Policies;
+  tasks: Task[];
+}
+
+// ---------------------------------------------------------------- API models
+// Mirrors quantumflow/api/schemas.py, class for class and field for field.
+
+export type ExecutorName = 'threads' | 'processes';
+
+export interface ProblemDetail {
+  message: string;
+  task?: string | null;
+  field?: string | null;
+}
+
+export interface ErrorResponse {
+  detail: string | ProblemDetail[];
+}
+
+export interface WorkflowSummary {
+  id: string;
+  name: string;
+  description?: string | null;
+  task_count: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WorkflowDetail extends WorkflowSummary {
+  spec: WorkflowSpec;
+}
+
+export interface WorkflowCreated {
+  id: string;
+  name: string;
+}
+
+export interface Deleted {
+  id: string;
+  deleted: boolean;
+}
+
+export interface RunRequest {
+  workflow_id?: string | null;
+  spec?: WorkflowSpec | null;
+  params?: Record<string, unknown> | null;
+  executor?: ExecutorName;
+}
+
+export interface RerunRequest {
+  from_task: string;
+  executor?: ExecutorName;
+}
+
+export interface RunAccepted {
+  run_id: string;
+  workflow_id?: string | null;
+  status: RunStatus;
+}
+
+export interface TaskRunInfo {
+  task_id: string;
+  status: TaskStatus;
+  attempts: number;
+  started_at?: number | null;
+  finished_at?: number | null;
+  duration?: number | null;
+  error?: string | null;
+  cache_hit: boolean;
+  output_summary?: string | null;
+}
+
+export interface RunSummary {
+  id: string;
+  workflow_id?: string | null;
+  name?: string | null;
+  status: RunStatus;
+  created_at?: number | null;
+  started_at?: number | null;
+  finished_at?: number | null;
+  error?: string | null;
+  /** Not in schemas.py yet: shown when a server sends it. */
+  cost_usd?: number | null;
+}
+
+export interface RunDetail extends RunSummary {
+  params: Record<string, unknown>;
+  tasks: TaskRunInfo[];
+}
+
+export interface RunPage {
+  items: RunSummary[];
+  limit: number;
+  offset: number;
+  has_more: boolean;
+}
+
+export interface CancelResult {
+  run_id: string;
+  cancel_requested: boolean;
+  status: RunStatus;
+}
+
+/** One persisted event of a run: the `data:` of an SSE message (`id` is its SSE id). */
+export interface RunEvent {
+  id: number;
+  run_id: string;
+  task_id?: string | null;
+  kind: string;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+export interface TaskLogs {
+  run_id: string;
+  task_id: string;
+  entries: RunEvent[];
+}
+
+export interface TaskMetrics {
+  run_id: string;
+  task_id: string;
+  attempt?: number | null;
+  wall_s?: number | null;
+  queue_s?: number | null;
+  cpu_s?: number | null;
+  cache_hit?: boolean | null;
+  [extra: string]: unknown;
+}
+
+export interface TaskAggregate {
+  task_id: string;
+  samples: number;
+  mean_wall_s?: number | null;
+  min_wall_s?: number | null;
+  max_wall_s?: number | null;
+}
+
+export interface WorkflowPerformance {
+  workflow_id: string;
+  runs: number;
+  runs_by_status: Record<string, number>;
+  mean_run_s?: number | null;
+  latest_run_id?: string | null;
+  latest: TaskMetrics[];
+  tasks: TaskAggregate[];
+}
+
+export interface TaskPerformance {
+  workflow_id: string;
+  task_id: string;
+  history: TaskMetrics[];
+}
+
+export interface EstimateRequest {
+  workflow_id?: string | null;
+  spec?: WorkflowSpec | null;
+}
+
+/** POST /api/estimate answers the cost estimator's dict (shape owned by quantumflow.cost). */
+export type EstimateResult = Record<string, unknown>;
+
+export interface BackendSummary {
+  name: string;
+  [extra: string]: unknown;
+}
+
+/** A JSON Schema node as far as the property editor reads it. */
+export interface JSONSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  pattern?: string;
+  properties?: Record<string, JSONSchema>;
+  required?: string[];
+  items?: JSONSchema;
+  anyOf?: JSONSchema[];
+  oneOf?: JSONSchema[];
+  $ref?: string;
+  $defs?: Record<string, JSONSchema>;
+  additionalProperties?: boolean | JSONSchema;
+}
