@@ -8,6 +8,22 @@ Checked against the compiled module by ``python -m mypy.stubtest quantumflow._sc
 """
 
 from collections.abc import Callable, Sequence
+from typing import final
+
+__all__ = [
+    "CANCELLED",
+    "FAILED",
+    "FATAL",
+    "OK",
+    "RETRY",
+    "SKIPPED",
+    "TIMED_OUT",
+    "Dag",
+    "Dispatcher",
+    "GraphCycleError",
+    "Plan",
+    "__version__",
+]
 
 __version__: str
 
@@ -20,13 +36,15 @@ FATAL: int  # the attempt failed; never retry (e.g. bad circuit)
 TIMED_OUT: int  # the attempt passed its deadline; Python must abandon/kill it
 RETRY: int  # the task failed and will start again after its backoff
 SKIPPED: int  # an upstream task failed or was cancelled; this task will not run
-CANCELLED: int  # the run was cancelled before this task started
+CANCELLED: int  # the run was cancelled (or stopped by a failure) before this task finished;
+# a running attempt notified CANCELLED (only on cancel()) is abandoned: Python may drop it
 
 class GraphCycleError(ValueError):
     """The edges contain a cycle; ``cycle`` lists its node indices in order."""
 
     cycle: list[int]
 
+@final
 class Plan:
     """A HEFT-style list schedule over resource slots."""
 
@@ -37,6 +55,7 @@ class Plan:
     makespan: float
     critical_path: list[int]
 
+@final
 class Dag:
     """An immutable task graph, built in one call.
 
@@ -51,13 +70,13 @@ class Dag:
         ValueError: an index is out of range or the arrays differ in length.
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         n: int,
         src: Sequence[int],
         dst: Sequence[int],
         cost: Sequence[float] | None = None,
-    ) -> None: ...
+    ) -> Dag: ...
     @property
     def n(self) -> int: ...
     @property
@@ -83,6 +102,7 @@ class Dag:
         ``capacities[resource[i]]``; with no resources, ``workers`` identical slots.
         ``policy``: ``"heft"`` (upward rank, cost-aware) or ``"fifo"`` (topological order)."""
 
+@final
 class Dispatcher:
     """Drives one run of a Dag: a tokio runtime owns timers; Python workers do the work.
 
@@ -98,8 +118,8 @@ class Dispatcher:
         priority: larger runs first among ready tasks (default: upward rank by cost).
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         dag: Dag,
         *,
         max_concurrency: int,
@@ -109,9 +129,9 @@ class Dispatcher:
         backoff_s: float = 0.0,
         timeouts_s: Sequence[float] | None = None,
         continue_on_failure: bool = False,
-        done: Sequence[int] = (),
+        done: Sequence[int] | None = None,
         priority: Sequence[float] | None = None,
-    ) -> None: ...
+    ) -> Dispatcher: ...
     def run(
         self,
         start: Callable[[list[tuple[int, int]]], None],
@@ -123,7 +143,9 @@ class Dispatcher:
         ``"failed"`` or ``"cancelled"``. Exceptions raised by the callbacks cancel the run
         and are re-raised here."""
 
-    def complete(self, task: int, attempt: int, outcome: int, *, take: int = 0) -> list[tuple[int, int]]:
+    def complete(
+        self, task: int, attempt: int, outcome: int, *, take: int = 0
+    ) -> list[tuple[int, int]]:
         """Report an attempt's outcome (thread-safe, from any worker thread). Returns up to
         ``take`` newly ready ``(task, attempt)`` pairs that the caller must run itself
         (the fast path for chains); the rest go through ``start``. Stale attempts (already

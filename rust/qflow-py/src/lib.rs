@@ -1,7 +1,29 @@
+//! `quantumflow._scheduler`: thin `PyO3` bindings over `qflow-core` plus the tokio dispatcher.
+//!
+//! Only task indices, small integer codes and floats cross this boundary.
+
+mod codes;
+mod convert;
+mod dag;
+mod dispatcher;
+mod driver;
+
 use pyo3::prelude::*;
 
 #[pymodule]
 fn _scheduler(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("OK", codes::OK)?;
+    m.add("FAILED", codes::FAILED)?;
+    m.add("FATAL", codes::FATAL)?;
+    m.add("TIMED_OUT", codes::TIMED_OUT)?;
+    m.add("RETRY", codes::RETRY)?;
+    m.add("SKIPPED", codes::SKIPPED)?;
+    m.add("CANCELLED", codes::CANCELLED)?;
+    m.add("GraphCycleError", py.get_type::<dag::GraphCycleError>())?;
+    m.add_class::<dag::PyDag>()?;
+    m.add_class::<dag::PyPlan>()?;
+    m.add_class::<dispatcher::Dispatcher>()?;
     Ok(())
 }
