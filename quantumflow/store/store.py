@@ -23,11 +23,12 @@ from . import queries
 from .artifacts import ArtifactStore
 from .db import make_engine, resolve_url
 from .migrate import ensure_schema
-from .records import EventRecord, RunRecord, TaskEvent, WorkflowRecord
+from .records import TASK_STATUSES, EventRecord, RunRecord, TaskEvent, WorkflowRecord
 from .writer import GroupWriter
 
 log = logging.getLogger(__name__)
 
+_TASK_STATUS_SET = frozenset(TASK_STATUSES)
 _open_stores: weakref.WeakSet[Store] = weakref.WeakSet()
 
 
@@ -133,8 +134,19 @@ class Store:
         return queries.cancel_requested(self.engine, run_id)
 
     def record(self, events: Iterable[TaskEvent]) -> None:
-        """Queue task state changes; the writer thread commits them in groups."""
-        self._writer.put(events)
+        """Queue task state changes; the writer thread commits them in groups.
+
+        Raises:
+            StoreError: an event has an unknown status, or the store is closed.
+        """
+        batch = list(events)
+        for ev in batch:
+            if ev.status not in _TASK_STATUS_SET:
+                raise StoreError(
+                    f"task '{ev.task_id}': unknown status {ev.status!r}; "
+                    f"one of {', '.join(TASK_STATUSES)}"
+                )
+        self._writer.put(batch)
 
     def flush(self) -> None:
         """Block until every recorded event is committed."""
