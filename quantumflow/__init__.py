@@ -28,6 +28,20 @@ __all__ = [
 ]
 
 
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext quantumflow``: the ``%%qflow`` / ``%qflow`` magics (IPython loaded lazily)."""
+    from .jupyter.magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext quantumflow``."""
+    from .jupyter.magics import unload_ipython_extension as unload
+
+    unload(ipython)
+
+
 def __getattr__(name: str) -> Any:
     # Heavy parts (engine, DSL) load on first use so `import quantumflow` stays cheap.
     lazy = {

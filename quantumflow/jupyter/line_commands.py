@@ -1,0 +1,84 @@
+"""What ``%qflow runs``, ``%qflow load`` and ``%qflow estimate`` compute and display."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import importlib
+from pathlib import Path
+from typing import Any
+
+from IPython.core.error import UsageError
+
+from ..loader import load_spec
+from ..spec import WorkflowSpec
+
+
+class RunsTable:
+    """Recent runs; shown as an HTML table in notebooks and as text elsewhere."""
+
+    COLUMNS = ("id", "name", "status", "started", "duration")
+
+    def __init__(self, rows: list[dict[str, str]]) -> None:
+        self.rows = rows
+
+    def __repr__(self) -> str:
+        if not self.rows:
+            return "no runs yet (run a %%qflow cell)"
+        widths = {c: max(len(c), *(len(r[c]) for r in self.rows)) for c in self.COLUMNS}
+        lines = ["  ".join(c.ljust(widths[c]) for c in self.COLUMNS)]
+        lines += ["  ".join(r[c].ljust(widths[c]) for c in self.COLUMNS) for r in self.rows]
+        return "\n".join(line.rstrip() for line in lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{c}</th>" for c in self.COLUMNS)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(r[c])}</td>" for c in self.COLUMNS) + "</tr>"
+            for r in self.rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _when(t: float | None) -> str:
+    return dt.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M:%S") if t else "-"
+
+
+def runs_table(store: Any, *, limit: int = 20) -> RunsTable:
+    """The ``limit`` newest runs of ``store``."""
+    rows = []
+    for r in store.list_runs(limit=limit):
+        took = r.finished_at - r.started_at if r.started_at and r.finished_at else None
+        rows.append(
+            {
+                "id": r.id,
+                "name": r.name,
+                "status": r.status,
+                "started": _when(r.started_at),
+                "duration": f"{took:.2f} s" if took is not None else "-",
+            }
+        )
+    return RunsTable(rows)
+
+
+def load_file(path: str) -> WorkflowSpec:
+    """A workflow file (``.qflow``, ``.json``, ``.yaml``) as a spec; UsageError if missing."""
+    if not Path(path).expanduser().is_file():
+        raise UsageError(f"no workflow file '{path}'")
+    return load_spec(Path(path))
+
+
+def estimate(spec: WorkflowSpec) -> Any:
+    """The cost engine's estimate of ``spec`` (time, money, per task).
+
+    Raises:
+        UsageError: the cost estimator is not part of this installation.
+    """
+    try:
+        cost = importlib.import_module("quantumflow.cost")
+        estimate_workflow = cost.estimate_workflow
+    except (ImportError, AttributeError):
+        raise UsageError(
+            "cost estimation is not available in this QuantumFlow installation "
+            "(quantumflow.cost.estimate_workflow is missing); the workflow itself is valid"
+        ) from None
+    return estimate_workflow(spec)

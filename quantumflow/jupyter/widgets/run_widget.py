@@ -1,0 +1,173 @@
+"""RunWidget: a live view of one run (DAG with task states, progress, time, charts).
+
+A thin ``anywidget.AnyWidget``: the Python side folds events into a :class:`RunState` and
+pushes its snapshot as synced traits, coalesced (``hold_sync``) and throttled to at most
+ten updates a second; ``widget.js`` draws them. Feed it in-process events
+(``on_event``, what ``quantumflow.run(..., on_event=w.on_event)`` calls) or let it follow a
+run started anywhere through the store's persisted events (:meth:`RunWidget.follow`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+
+from ...loader import load_spec
+from ...spec import WorkflowSpec
+from .charts import ChartState
+from .state import RUN_TERMINAL, RunState
+from .throttle import INTERVAL_S, Coalescer
+
+if TYPE_CHECKING:
+    from ...engine import Run
+
+log = logging.getLogger(__name__)
+
+_HERE = Path(__file__).parent
+#: Seconds between two reads of the store's event stream when following a run.
+POLL_S = 0.25
+
+
+class RunWidget(anywidget.AnyWidget):  # type: ignore[misc]
+    """The live dashboard of one run; display it in a notebook cell."""
+
+    _esm = _HERE / "widget.js"
+    _css = _HERE / "widget.css"
+
+    run_id = traitlets.Unicode("").tag(sync=True)
+    name = traitlets.Unicode("").tag(sync=True)
+    status = traitlets.Unicode("pending").tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+    graph = traitlets.Dict().tag(sync=True)
+    node_states = traitlets.Dict().tag(sync=True)
+    counts = traitlets.Dict().tag(sync=True)
+    total = traitlets.Int(0).tag(sync=True)
+    elapsed_s = traitlets.Float(0.0).tag(sync=True)
+    estimate_s = traitlets.Float(-1.0).tag(sync=True)
+    histogram = traitlets.Dict().tag(sync=True)
+    series: traitlets.List[Any] = traitlets.List().tag(sync=True)
+
+    def __init__(
+        self,
+        spec: WorkflowSpec | dict[str, Any],
+        *,
+        run_id: str = "",
+        load_output: Callable[[str], Any] | None = None,
+        interval: float = INTERVAL_S,
+        **kwargs: Any,
+    ) -> None:
+        spec = load_spec(spec)
+        super().__init__(run_id=run_id, name=spec.name, **kwargs)
+        self._lock = threading.Lock()
+        self.state = RunState(spec, run_id=run_id, load_output=load_output)
+        self.graph = self.state.graph.to_trait()
+        self.throttle = Coalescer(self._push, interval=interval)
+        self._follower: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._push()
+
+    # ------------------------------------------------------------------ feeding
+    def on_event(self, event: Any) -> None:
+        """Take one engine ``TaskEvent`` (or store ``EventRecord``); safe from any thread."""
+        with self._lock:
+            if not self.run_id and getattr(event, "run_id", None):
+                self.state.run_id = event.run_id
+            self.state.apply(event)
+        self.throttle.poke()
+
+    def set_run_status(self, status: str, *, error: str | None = None) -> None:
+        """Set the run's status (the final one is sent at once)."""
+        with self._lock:
+            self.state.set_run_status(status, error=error)
+        if status in RUN_TERMINAL:
+            self.throttle.cancel()
+            self.throttle.flush_now()
+        else:
+            self.throttle.poke()
+
+    def finish(self, run: Run) -> None:
+        """Show a finished :class:`~quantumflow.engine.Run` exactly (outputs included)."""
+        with self._lock:
+            st = self.state
+            st.run_id = run.id
+            ordered = sorted(run.tasks.items(), key=lambda kv: kv[1].finished_at or 0.0)
+            for task_id, result in ordered:
+                if st.task_status.get(task_id) != result.status:
+                    st.set_task(task_id, result.status, at=result.finished_at, error=result.error)
+            st.charts = ChartState()  # rebuild the charts from the real outputs, in order
+            st._pending_outputs.clear()
+            for task_id, _ in ordered:
+                if task_id in run.outputs and task_id in st.task_status:
+                    group = st.graph.node_of[task_id]
+                    st.charts.add_output(task_id, group, run.outputs[task_id])
+            if run.started_at is not None:
+                st.started_at = run.started_at
+            st.finished_at = run.finished_at
+            st.set_run_status(run.status, at=run.finished_at, error=run.error)
+        self.run_id = run.id
+        self.throttle.cancel()
+        self.throttle.flush_now()
+
+    # ------------------------------------------------------------------ following the store
+    def follow(self, store: Any, run_id: str, *, poll_s: float = POLL_S) -> None:
+        """Track ``run_id`` through ``store.events_since`` in a background thread.
+
+        Works for runs started anywhere (side panel, REST API, CLI, another kernel); the
+        thread stops once the run reaches a terminal status or :meth:`stop` is called.
+        """
+        self.run_id = run_id
+        self.state.run_id = run_id
+        if self.state._load_output is None:
+            self.state._load_output = store.get_output
+        self._stop.clear()
+        self._follower = threading.Thread(
+            target=self._follow_loop,
+            args=(store, run_id, poll_s),
+            name=f"quantumflow-follow-{run_id}",
+            daemon=True,
+        )
+        self._follower.start()
+
+    def _follow_loop(self, store: Any, run_id: str, poll_s: float) -> None:
+        after = 0
+        while not self._stop.is_set():
+            try:
+                batch = store.events_since(run_id, after_id=after, limit=1000)
+            except Exception:  # store gone (closed, deleted): stop following quietly
+                log.warning("stopped following run %s", run_id, exc_info=True)
+                return
+            for ev in batch:
+                after = max(after, int(ev.id))
+                self.on_event(ev)
+            if self.state.status in RUN_TERMINAL:
+                self.throttle.cancel()
+                self.throttle.flush_now()
+                return
+            if len(batch) < 1000:
+                self._stop.wait(poll_s)
+
+    def wait_followed(self, timeout: float | None = None) -> bool:
+        """Block until the follower thread ends; True if it has."""
+        if self._follower is None:
+            return True
+        self._follower.join(timeout)
+        return not self._follower.is_alive()
+
+    def stop(self) -> None:
+        """Stop following and drop any scheduled update."""
+        self._stop.set()
+        self.throttle.cancel()
+
+    # ------------------------------------------------------------------ pushing
+    def _push(self) -> None:
+        with self._lock:
+            snap = self.state.snapshot()
+        with self.hold_sync():
+            for key, value in snap.items():
+                setattr(self, key, value)
