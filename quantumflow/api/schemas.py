@@ -200,17 +200,28 @@ class TaskLogs(_Response):
 
 
 class TaskMetrics(_Response):
-    """Metrics of one task attempt (fields the store does not have are null)."""
+    """Metrics of one task attempt (a ``performance_metrics`` row; unknown values are null).
+
+    Quantum tasks also carry ``backend``, ``qubits``, ``depth``, ``shots``, ``sweep_size``,
+    ``gates_before``/``gates_after``, ``transpile_s``, ``queue_s`` (cloud queue),
+    ``execute_s``, ``job_id`` and ``cost_usd``.
+    """
 
     model_config = ConfigDict(extra="allow")
 
     run_id: str
     task_id: str
     attempt: int | None = None
+    status: str | None = None
+    queued_at: float | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
     wall_s: float | None = None
-    queue_s: float | None = None
     cpu_s: float | None = None
+    peak_mem_bytes: int | None = None
+    retries: int | None = None
     cache_hit: bool | None = None
+    worker: str | None = None
 
 
 class TaskAggregate(_Response):
@@ -264,4 +275,13 @@ class BackendSummary(_Response):
 
     model_config = ConfigDict(extra="allow")
 
-    name: str
+    name: str = Field(description="What a quantum task's 'backend' field names.")
+    sdk: str | None = None
+    installed: bool | None = Field(default=None, description="Its SDK is importable.")
+    usable: bool | None = Field(
+        default=None, description="Installed and, if remote, has credentials."
+    )
+    capabilities: dict[str, Any] | None = Field(
+        default=None, description="max_qubits, native_gates, shots, expectations, noise, ..."
+    )
+    note: str | None = None
