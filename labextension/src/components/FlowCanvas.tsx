@@ -82,7 +82,7 @@ function Canvas({ designer, status, invalid, onNodeOpen, onMessage, fitSignal }:
   );
 
   useEffect(() => {
-    const t = setTimeout(() => flow.fitView({ padding: 0.2, duration: 0 }), 0);
+    const t = setTimeout(() => flow.fitView({ padding: 0.2, duration: 0, maxZoom: 1.2 }), 0);
     return () => clearTimeout(t);
   }, [fitSignal, flow]);
 
@@ -233,7 +233,7 @@ function Canvas({ designer, status, invalid, onNodeOpen, onMessage, fitSignal }:
         onNodeDragStart={() => designer.moveNodes({}, true)}
         onNodeDoubleClick={(_, n) => onNodeOpen(n.id)}
         onNodeClick={(_, n) => onNodeOpen(n.id)}
-        onInit={(inst: ReactFlowInstance<TaskFlowNode>) => inst.fitView({ padding: 0.2 })}
+        onInit={(inst: ReactFlowInstance<TaskFlowNode>) => inst.fitView({ padding: 0.2, maxZoom: 1.2 })}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control']}

@@ -18,8 +18,17 @@ const CIRCUITS: Record<string, Record<string, unknown>> = {
   ghz: { n: 3 },
   qft: { n: 3 },
   hardware_efficient: { n: 2, layers: 1 },
-  random: { n: 3, depth: 4, seed: 1 }
+  random: { n: 3, depth: 4, seed: 1 },
+  qaoa_maxcut: { edges: [[0, 1], [1, 2]], p: 1 }
 };
+
+/** Local simulators first: the default backend of the circuit templates. */
+const PREFERRED = ['qiskit.aer', 'cirq.simulator', 'cirq.qsim', 'pennylane:default.qubit'];
+
+export function defaultBackend(backends: BackendSummary[]): string {
+  const names = backends.map(b => b.name);
+  return PREFERRED.find(p => names.includes(p)) ?? names[0] ?? 'qiskit.aer';
+}
 
 const LIBRARY = [
   'parity',
@@ -36,7 +45,7 @@ const LIBRARY = [
 
 /** Every palette entry, given the backends the server reports. */
 export function paletteItems(backends: BackendSummary[]): PaletteItem[] {
-  const defaultBackend = backends[0]?.name ?? 'qiskit.aer';
+  const fallback = defaultBackend(backends);
   const items: PaletteItem[] = [
     {
       label: 'Python function',
@@ -64,7 +73,7 @@ export function paletteItems(backends: BackendSummary[]): PaletteItem[] {
       template: {
         id: name,
         kind: 'quantum',
-        backend: defaultBackend,
+        backend: fallback,
         circuit: { builtin: name, args },
         shots: 1024
       }

@@ -94,7 +94,12 @@ function parseMaybe(text: string | null | undefined): unknown {
 /** Measurement counts in a task's output preview, if it has any. */
 export function countsOf(preview: string | null | undefined): Series | null {
   const value = parseMaybe(preview) as { counts?: unknown } | undefined;
-  const counts = value && typeof value === 'object' ? value.counts : undefined;
+  let counts = value && typeof value === 'object' ? value.counts : undefined;
+  if (counts === undefined && preview) {
+    // previews are truncated to a few hundred characters: the counts come first
+    const match = /"counts":\s*(\{[^{}]*\})/.exec(preview);
+    counts = match ? parseMaybe(match[1]) : undefined;
+  }
   if (!counts || typeof counts !== 'object') {
     return null;
   }

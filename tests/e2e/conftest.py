@@ -1,0 +1,165 @@
+"""Browser tests of the lab extension: a real JupyterLab (with the QuantumFlow server
+extension and the built lab extension) on 127.0.0.1, driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+LABEXT_DATA = REPO / "jupyter-data" / "data" / "share" / "jupyter"
+BUILT = LABEXT_DATA / "labextensions" / "quantumflow" / "package.json"
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "tests" / "e2e" / "artifacts"
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A running JupyterLab: its URL, token, notebook dir and log file."""
+
+    url: str
+    token: str
+    root: Path
+    log: Path
+
+    def api(self, method: str, path: str, body: object | None = None) -> object:
+        """Call the Jupyter server's REST API with the token (for test setup/checks)."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(
+            f"{self.url}{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 (loopback only)
+            raw = resp.read()
+        return json.loads(raw) if raw else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"jupyter lab did not start:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """A real JupyterLab server with a token, its own QuantumFlow store and notebook dir."""
+    if not BUILT.exists():
+        pytest.skip("lab extension not built: run `make labext` first")
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium (apt-get install chromium)")
+    base = tmp_path_factory.mktemp("lab")
+    root = base / "notebooks"
+    root.mkdir()
+    token = secrets.token_hex(16)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "QUANTUMFLOW_HOME": str(base / "qf-home"),
+        "JUPYTER_PATH": str(LABEXT_DATA),
+        "JUPYTER_CONFIG_DIR": str(base / "config"),
+        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+    }
+    env.pop("QUANTUMFLOW_DB", None)
+    log = base / "lab.log"
+    cmd = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+        f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_up(f"{url}/api/status?token={token}", proc, log)
+        yield Lab(url=url, token=token, root=root, log=log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium through playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object, lab: Lab) -> Iterator[object]:
+    """A JupyterLab page with the QuantumFlow panel open and widened; console errors kept."""
+    from playwright.sync_api import Browser, Page
+
+    assert isinstance(browser, Browser)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    pg: Page = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(f"{lab.url}/lab?token={lab.token}")
+    pg.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
+    pg.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('quantumflow:open-panel')", timeout=60_000)
+    pg.evaluate("() => window.jupyterapp.commands.execute('quantumflow:open-panel')")
+    pg.wait_for_selector("#quantumflow-panel .jp-QFlow-tabs", timeout=30_000)
+    widen_right_panel(pg, 1150)
+    # JupyterLab's "get notified about news?" toast would cover part of the panel.
+    news = pg.locator(".jp-toast-button", has_text="No")
+    if news.count():
+        news.first.click()
+    yield pg
+    context.close()
+    assert not errors, f"page errors: {errors}"
+
+
+def widen_right_panel(pg: object, width: int) -> None:
+    """Drag the splitter left of the right side bar so the panel is `width` px wide."""
+    box = pg.evaluate(  # type: ignore[attr-defined]
+        """() => {
+          const panel = document.getElementById('quantumflow-panel').getBoundingClientRect();
+          return { x: panel.left, y: panel.top + panel.height / 2, w: panel.width };
+        }"""
+    )
+    mouse = pg.mouse  # type: ignore[attr-defined]
+    mouse.move(box["x"] - 2, box["y"])
+    mouse.down()
+    mouse.move(box["x"] - (width - box["w"]), box["y"], steps=8)
+    mouse.up()

@@ -1,0 +1,134 @@
+"""The side panel end to end: drag two tasks, connect, set fields, save a .qflow, run it
+against the real server extension, watch the nodes turn green, see runs and a chart."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from .conftest import ARTIFACTS, Lab
+
+pytestmark = pytest.mark.slow
+
+PANEL = "#quantumflow-panel"
+
+
+def _node(task_id: str) -> str:
+    return f'{PANEL} .react-flow__node[data-id="{task_id}"]'
+
+
+def _drag_to_canvas(page: Any, item: str, dx: int, dy: int) -> None:
+    canvas = page.locator(f"{PANEL} .jp-QFlow-canvas .react-flow__pane")
+    box = canvas.bounding_box()
+    page.locator(f'{PANEL} [data-palette-item="{item}"]').drag_to(
+        canvas, target_position={"x": dx, "y": dy}
+    )
+    assert box is not None
+
+
+def _connect(page: Any, source: str, target: str) -> None:
+    src = page.locator(f"{_node(source)} .react-flow__handle-right").bounding_box()
+    dst = page.locator(f"{_node(target)} .react-flow__handle-left").bounding_box()
+    page.mouse.move(src["x"] + src["width"] / 2, src["y"] + src["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(dst["x"] + dst["width"] / 2, dst["y"] + dst["height"] / 2, steps=10)
+    page.mouse.up()
+
+
+def _set_field(page: Any, name: str, value: str) -> None:
+    field = page.locator(f"{PANEL} #qflow-field-{name}")
+    field.fill(value)
+    field.blur()
+
+
+def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
+    # Drag a circuit on a backend reported by GET /api/backends and a library step.
+    page.wait_for_selector(f'{PANEL} [data-palette-item="Backends:cirq.simulator"]')
+    _drag_to_canvas(page, "Backends:cirq.simulator", 120, 120)
+    page.wait_for_selector(_node("circuit"))
+    _drag_to_canvas(page, "Library:most_frequent", 420, 160)
+    page.wait_for_selector(_node("most_frequent"))
+    _connect(page, "circuit", "most_frequent")
+    page.wait_for_selector(f'{PANEL} .react-flow__edge[data-id="circuit->most_frequent"]')
+
+    # Property editor from GET /api/schema: set shots and the data reference.
+    page.locator(_node("circuit")).click()
+    page.wait_for_selector(f"{PANEL} #qflow-field-shots")
+    _set_field(page, "shots", "200")
+    page.locator(_node("most_frequent")).click()
+    page.wait_for_selector(f"{PANEL} #qflow-field-inputs")
+    _set_field(page, "inputs", '{"counts": {"ref": "circuit.counts"}}')
+    page.locator(f"{PANEL} [aria-label='Workflow name']").fill("bell_e2e")
+
+    # Save through the contents API and read the file back from the server.
+    page.locator(f"{PANEL} [aria-label='.qflow path']").fill("bell_e2e.qflow")
+    page.locator(f"{PANEL} .jp-QFlow-filebar button", has_text="Save").click()
+    page.wait_for_selector(f"{PANEL} .jp-QFlow-filebar >> text=Saved bell_e2e.qflow")
+    saved = lab.api("GET", "/api/contents/bell_e2e.qflow?content=1&format=text&type=file")
+    assert isinstance(saved, dict)
+    spec = json.loads(saved["content"])
+    assert spec["name"] == "bell_e2e"
+    by_id = {t["id"]: t for t in spec["tasks"]}
+    assert by_id["circuit"]["shots"] == 200
+    assert by_id["circuit"]["backend"] == "cirq.simulator"
+    assert by_id["most_frequent"]["inputs"] == {"counts": {"ref": "circuit.counts"}}
+    assert by_id["most_frequent"]["depends_on"] == ["circuit"]
+
+    # Run it: live states arrive over SSE until both nodes are green.
+    page.locator(f"{PANEL} .jp-QFlow-runbar button", has_text="Run").click()
+    page.wait_for_selector(
+        f'{_node("most_frequent")} [data-status="succeeded"]', timeout=120_000
+    )
+    page.wait_for_selector(f'{_node("circuit")} [data-status="succeeded"]')
+    page.wait_for_selector(f'{PANEL} [data-run-status="succeeded"]', timeout=30_000)
+    page.locator(_node("most_frequent")).click()
+    output = page.locator(f'{PANEL} [data-task-details="most_frequent"] [data-output]')
+    output.wait_for()
+    page.wait_for_function(
+        "el => /\"[01]{2}\"/.test(el.textContent)", arg=output.element_handle(), timeout=15_000
+    )
+    page.locator(PANEL).screenshot(path=str(ARTIFACTS / "designer.png"))
+
+    # Runs tab: the run is in the history.
+    page.locator(f"{PANEL} .jp-QFlow-tab", has_text="Runs").click()
+    row = page.locator(f"{PANEL} .jp-QFlow-table tbody tr", has_text="bell_e2e").first
+    row.wait_for()
+    assert "succeeded" in row.inner_text()
+    page.locator(PANEL).screenshot(path=str(ARTIFACTS / "runs.png"))
+
+    # Dashboard tab: charts drawn with chart.js.
+    page.locator(f"{PANEL} .jp-QFlow-tab", has_text="Dashboard").click()
+    page.wait_for_selector(f'{PANEL} [data-chart="timeline"] canvas')
+    page.wait_for_selector(f'{PANEL} [data-chart="counts-circuit"] canvas', timeout=15_000)
+    page.locator(PANEL).screenshot(path=str(ARTIFACTS / "dashboard.png"))
+
+
+def test_qflow_file_opens_in_designer_document(page: Any, lab: Lab) -> None:
+    spec = {
+        "name": "from_python",
+        "params": {"n": 2},
+        "tasks": [
+            {"id": "a", "kind": "classical", "fn": "constant", "inputs": {"value": 1}},
+            {"id": "b", "kind": "classical", "fn": "constant", "inputs": {"value": {"ref": "a"}}},
+        ],
+    }
+    text = json.dumps(spec, indent=2) + "\n"
+    lab.api("PUT", "/api/contents/doc.qflow", {"type": "file", "format": "text", "content": text})
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:open', {path: 'doc.qflow'})")
+    doc = ".jp-QFlowDocument"
+    page.wait_for_selector(f'{doc} .react-flow__node[data-id="b"]')
+    page.wait_for_selector(f'{doc} .react-flow__edge[data-id="a->b"]')
+    # Edit (rename the workflow), see the dirty marker, save with Ctrl+S.
+    page.locator(f"{doc} [aria-label='Workflow name']").fill("renamed")
+    page.wait_for_selector(".jp-mod-current.jp-mod-dirty", timeout=10_000)
+    page.locator(f'{doc} .react-flow__node[data-id="a"]').click()
+    page.keyboard.press("Control+s")
+    page.wait_for_function(
+        "() => !document.querySelector('.jp-mod-current.jp-mod-dirty')", timeout=10_000
+    )
+    saved = lab.api("GET", "/api/contents/doc.qflow?content=1&format=text&type=file")
+    assert isinstance(saved, dict)
+    assert json.loads(saved["content"]) == {**spec, "name": "renamed"}
+    page.locator(doc).screenshot(path=str(ARTIFACTS / "document.png"))
