@@ -83,17 +83,26 @@ def _pick(value: Any, key: str, task: str, name: str, upstream: str) -> Any:
 
 def compile_inputs(task_id: str, inputs: Mapping[str, Any], index: Mapping[str, int]) -> InputPlan:
     """Compile one task's inputs (references must name known tasks; validate checks that)."""
+    return compile_parsed(task_id, [(k, parse_input(v)) for k, v in inputs.items()], index)
+
+
+def compile_parsed(
+    task_id: str, parsed: Sequence[tuple[str, Any]], index: Mapping[str, int]
+) -> InputPlan:
+    """Like :func:`compile_inputs`, from ``(name, parse_input(value))`` pairs."""
     slots: list[Slot] = []
-    for name, raw in inputs.items():
-        parsed = parse_input(raw)
-        if isinstance(parsed, Ref):
-            if parsed.key is None:
-                slots.append((name, WHOLE, index[parsed.task], None))
+    literal_only = True
+    for name, item in parsed:
+        if isinstance(item, Ref):
+            literal_only = False
+            if item.key is None:
+                slots.append((name, WHOLE, index[item.task], None))
             else:
-                slots.append((name, KEY, index[parsed.task], parsed.key))
-        elif isinstance(parsed, ParamRef):
-            slots.append((name, PARAM, parsed.name, None))
+                slots.append((name, KEY, index[item.task], item.key))
+        elif isinstance(item, ParamRef):
+            literal_only = False
+            slots.append((name, PARAM, item.name, None))
         else:
-            slots.append((name, LITERAL, parsed, None))
-    constant = {name: a for name, _, a, _ in slots} if all(s[1] == LITERAL for s in slots) else None
+            slots.append((name, LITERAL, item, None))
+    constant = {name: a for name, _, a, _ in slots} if literal_only else None
     return InputPlan(task_id, tuple(slots), constant)

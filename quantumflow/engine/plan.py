@@ -60,15 +60,15 @@ def make_plan(vw: ValidatedWorkflow, *, workers: int) -> RunPlan:
     plan = dag.plan(workers=max(1, workers))
     priority = dag.upward_rank()
     ids = vw.ids
+    order = plan.order
+    # Lists aligned with "order" keep the stored JSON small for big graphs.
     schedule: dict[str, Any] = {
         "policy": "heft",
         "workers": workers,
-        "order": [ids[i] for i in plan.order],
-        "start": dict(zip(ids, plan.start, strict=True)),
-        "finish": dict(zip(ids, plan.finish, strict=True)),
-        "slot": dict(zip(ids, plan.slot, strict=True)),
-        "cost": dict(zip(ids, costs, strict=True)),
-        "priority": dict(zip(ids, priority, strict=True)),
+        "order": [ids[i] for i in order],
+        "start": [round(plan.start[i], 6) for i in order],
+        "finish": [round(plan.finish[i], 6) for i in order],
+        "slot": [plan.slot[i] for i in order],
         "makespan": plan.makespan,
         "critical_path": [ids[i] for i in plan.critical_path],
     }

@@ -78,10 +78,16 @@ class Runner:
         Raises:
             KeyboardInterrupt: after the run was cancelled and recorded as ``cancelled``.
         """
+        started = time.time()
+        try:
+            return self._execute(started)
+        finally:
+            self.attempts.sink.close()  # idempotent; a no-op after _finish
+
+    def _execute(self, started: float) -> Run:
         spec = self.vw.spec
         pol = spec.policies
         tasks = spec.tasks
-        started = time.time()
         self.store.set_run_status(self.run_id, "running")
         self.store.save_schedule(self.run_id, self.plan.schedule)
         dispatcher = _scheduler.Dispatcher(
@@ -141,8 +147,8 @@ class Runner:
         error = next((r.error for r in a.results if r.status == "failed" and r.error), None)
         if self._dispatch_error is not None:
             status, error = "failed", f"engine error: {self._dispatch_error!r}"
+        a.sink.close()
         self.store.set_run_status(self.run_id, status, error=error)
-        self.store.flush()
         ids = self.vw.ids
         outputs = {
             ids[i]: a.outputs[i]
@@ -201,12 +207,13 @@ class Runner:
     def _lane(self) -> None:
         get = self.ready.get
         run_attempt = self.attempts.run
+        clock = [time.thread_time()]
         while True:
             pair = get()
             if pair == _STOP:
                 return
             while True:
-                nxt = run_attempt(pair[0], pair[1])
+                nxt = run_attempt(pair[0], pair[1], clock)
                 if nxt is None:  # this thread was replaced after a timeout
                     return
                 if not nxt:

@@ -15,7 +15,7 @@ from .. import _scheduler
 from ..errors import CycleError, Problem, SpecError
 from ..spec import ClassicalTask, ParamRef, QuantumTask, Ref, WorkflowSpec, parse_input
 from .functions import resolve_function
-from .inputs import InputPlan, compile_inputs
+from .inputs import InputPlan, compile_parsed
 
 
 @dataclass
@@ -89,8 +89,11 @@ def validate(
     src: list[int] = []
     dst: list[int] = []
     upstream: list[list[int]] = []
+    parsed: list[list[tuple[str, Any]]] = []
     for i, task in enumerate(spec.tasks):
-        ups = _edges(task, index, known_params, problems)
+        items = [(k, parse_input(v)) for k, v in task.inputs.items()]
+        parsed.append(items)
+        ups = _edges(task, items, index, known_params, problems)
         upstream.append(ups)
         src.extend(ups)
         dst.extend([i] * len(ups))
@@ -113,12 +116,13 @@ def validate(
     if problems:
         raise SpecError(problems)
     assert dag is not None
-    plans = [compile_inputs(t.id, t.inputs, index) for t in spec.tasks]
+    plans = [compile_parsed(t.id, p, index) for t, p in zip(spec.tasks, parsed, strict=True)]
     return ValidatedWorkflow(spec, ids, index, src, dst, upstream, functions, plans, dag)
 
 
 def _edges(
     task: ClassicalTask | QuantumTask,
+    items: list[tuple[str, Any]],
     index: Mapping[str, int],
     known_params: set[str],
     problems: list[Problem],
@@ -131,8 +135,7 @@ def _edges(
             problems.append(Problem(f"unknown task '{dep}'", task.id, "depends_on"))
         else:
             ups.setdefault(index[dep])
-    for name, raw in task.inputs.items():
-        parsed = parse_input(raw)
+    for name, parsed in items:
         where = f"inputs.{name}"
         if isinstance(parsed, Ref):
             if parsed.task == task.id:

@@ -61,3 +61,13 @@ def pid(**_: Any) -> int:
 
 def unstorable() -> object:
     return object()
+
+
+def slow_first(path: str, s: float) -> int:
+    """Sleep ``s`` on the first call only (counted in a file); return the call number."""
+    p = Path(path)
+    count = int(p.read_text()) + 1 if p.exists() else 1
+    p.write_text(str(count))
+    if count == 1:
+        time.sleep(s)
+    return count
