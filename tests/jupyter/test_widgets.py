@@ -225,3 +225,13 @@ def test_esm_bundle_is_shipped() -> None:
     esm = (Path(__file__).parents[2] / "quantumflow/jupyter/widgets/widget.js").read_text()
     assert "export default { render }" in esm
     assert "import " not in esm.split("export default")[0]  # no CDN imports: offline
+
+
+def test_run_displays_as_the_widget(tmp_path: Path) -> None:
+    spec = {"name": "r", "tasks": [{"id": "a", "kind": "classical", "fn": "constant"}]}
+    run = engine.run(spec, db=str(tmp_path / "r.db"))
+    data, _ = run._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"] == repr(run)
+    widget = run.widget()
+    assert isinstance(widget, RunWidget) and widget.status == "succeeded"
