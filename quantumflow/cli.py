@@ -134,7 +134,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         tid: {
             "status": t.status,
             "attempts": t.attempts,
-            "duration_s": t.duration_s,
+            "duration_s": t.duration,
             "error": t.error,
             "cache_hit": t.cache_hit,
         }

@@ -38,12 +38,15 @@ def open_db(db: Any = None) -> Any:
     if db is not None and not isinstance(db, str | Path):
         return db
     from ..store import open_store
+    from ..store.db import resolve_url
 
-    key = str(db) if db is not None else ""
+    # Key by the resolved URL: QUANTUMFLOW_DB/HOME may change within a process (tests,
+    # notebooks), and the default must follow them.
+    key = resolve_url(str(db) if db is not None else None)
     with _stores_lock:
         store = _stores.get(key)
         if store is None:
-            store = open_store(str(db) if db is not None else None)
+            store = open_store(key)
             _stores[key] = store
         return store
 
