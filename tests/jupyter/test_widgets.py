@@ -228,7 +228,8 @@ def test_esm_bundle_is_shipped() -> None:
 
 
 def test_run_displays_as_the_widget(tmp_path: Path) -> None:
-    spec = {"name": "r", "tasks": [{"id": "a", "kind": "classical", "fn": "constant"}]}
+    task = {"id": "a", "kind": "classical", "fn": "constant", "inputs": {"value": 1}}
+    spec = {"name": "r", "tasks": [task]}
     run = engine.run(spec, db=str(tmp_path / "r.db"))
     data, _ = run._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
