@@ -94,7 +94,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from .store import open_store
 
     runs = open_store(args.db).list_runs(limit=args.limit)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "run_id": r.id,
             "workflow": r.name,
@@ -114,7 +114,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
     for col in ("run_id", "workflow", "status", "created"):
         table.add_column(col)
     for row in rows:
-        table.add_row(row["run_id"], row["workflow"], row["status"], _when(row["created_at"]))
+        table.add_row(
+            str(row["run_id"]), str(row["workflow"]), str(row["status"]), _when(row["created_at"])
+        )
     Console().print(table)
     return EXIT_OK
 
@@ -218,7 +220,7 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .api.serve import serve
 
-    serve(host=args.host, port=args.port, token=args.token, db=args.db)
+    serve(host=args.host, port=args.port, token=args.token, store_url=args.db)
     return EXIT_OK
 
 
