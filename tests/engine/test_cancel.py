@@ -1,0 +1,84 @@
+"""Cancelling runs: RunHandle.cancel, cross-process cancel through the store, Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quantumflow.engine import cancel, open_db, run, start
+from quantumflow.errors import RunNotFoundError
+
+from .conftest import ctask, wf
+
+
+def chain(tmp_path: Path, n: int = 5, sleep_s: float = 0.3) -> dict[str, Any]:
+    log = str(tmp_path / "log")
+    tasks = [ctask("t0", "mark", inputs={"path": log, "name": "t0", "sleep_s": sleep_s})]
+    tasks += [
+        ctask(
+            f"t{i}",
+            "mark",
+            depends_on=[f"t{i - 1}"],
+            inputs={"path": log, "name": f"t{i}", "sleep_s": sleep_s},
+        )
+        for i in range(1, n)
+    ]
+    return wf(*tasks)
+
+
+def test_handle_cancel(store: Any, tmp_path: Path) -> None:
+    handle = start(chain(tmp_path), db=store)
+    assert store.get_run(handle.run_id).status in ("pending", "running")
+    time.sleep(0.4)
+    handle.cancel()
+    r = handle.wait(10)
+    assert r.status == "cancelled"
+    assert r.tasks["t0"].status == "succeeded"
+    assert r.tasks["t4"].status == "cancelled"
+    rec = store.get_run(handle.run_id)
+    assert rec.status == "cancelled"
+    assert rec.tasks["t4"].status == "cancelled"
+    assert all(t.status in ("succeeded", "cancelled") for t in rec.tasks.values())
+
+
+def test_cancel_through_the_store_from_elsewhere(db_url: str, tmp_path: Path) -> None:
+    handle = start(chain(tmp_path), db=db_url)
+    time.sleep(0.2)
+    t0 = time.monotonic()
+    cancel(handle.run_id, db=db_url)
+    r = handle.wait(10)
+    assert time.monotonic() - t0 < 1.0  # polled every ~0.2 s; the running sleep is abandoned
+    assert r.status == "cancelled"
+    assert open_db(db_url).get_run(r.id).status == "cancelled"
+
+
+def test_cancel_unknown_run(store: Any) -> None:
+    with pytest.raises(RunNotFoundError):
+        cancel("nope", db=store)
+
+
+def test_ctrl_c_cancels_and_records(store: Any, tmp_path: Path) -> None:
+    runs: list[str] = []
+    timer = threading.Timer(0.4, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        run(chain(tmp_path), db=store, on_event=lambda ev: runs.append(ev.run_id))
+    timer.join()
+    rec = store.get_run(runs[0])
+    assert rec.status == "cancelled"
+    assert rec.tasks["t0"].status in ("succeeded", "cancelled")
+    assert rec.tasks["t4"].status == "cancelled"
+
+
+def test_wait_timeout(store: Any, tmp_path: Path) -> None:
+    handle = start(chain(tmp_path, n=2, sleep_s=0.5), db=store)
+    with pytest.raises(TimeoutError):
+        handle.wait(0.05)
+    assert handle.wait(10).status == "succeeded"
+    assert handle.done()
