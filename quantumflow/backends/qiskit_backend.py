@@ -121,6 +121,10 @@ class AerBackend(LocalSimulator):
         key = f"{self.name}|{id(sim)}|{sorted(opts.items())}|{measured}"
         return TRANSPILE_CACHE.get(circuit, key, make)
 
+    def estimator_backend_options(self, job: QuantumJob) -> dict[str, Any]:
+        """Extra AerSimulator options for the EstimatorV2 path (noise)."""
+        return {"noise_model": build_noise_model(job.noise)} if job.noise else {}
+
     # --------------------------------------------------------------- run
     def run(self, job: QuantumJob) -> BatchResult:
         """Run counts and/or expectations for every point as one native batch each."""
@@ -196,12 +200,11 @@ class AerBackend(LocalSimulator):
         opts: dict[str, Any] = {"backend_options": {}, "run_options": {}}
         if job.threads:
             opts["backend_options"]["max_parallel_threads"] = job.threads
-        if job.noise:
-            opts["backend_options"]["noise_model"] = build_noise_model(job.noise)
+        opts["backend_options"].update(self.estimator_backend_options(job))
         if job.seed is not None:
             opts["run_options"]["seed"] = job.seed
-        precision = 0.0 if job.shots is None else 1.0 / np.sqrt(job.shots)
-        est = EstimatorV2(options={**opts, "default_precision": precision})
+        # simulator expectations are exact (of the noisy model, if any): no fake shot noise
+        est = EstimatorV2(options={**opts, "default_precision": 0.0})
         # bindings shaped (points, 1) broadcast against (observables,) -> (points, observables)
         pub: tuple[Any, ...] = (tqc, observables)
         if values is not None:

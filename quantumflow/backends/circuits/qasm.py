@@ -182,6 +182,7 @@ class _Parser:
             for group in self.arglist(self.qregs, ";"):
                 for q in group:
                     self.ops.append(Op("reset", (q,), condition=cond))
+            self.expect(";")
         elif word == "barrier":
             self.next()
             groups = self.arglist(self.qregs, ";") if self.peek().text != ";" else []

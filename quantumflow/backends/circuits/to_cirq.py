@@ -43,14 +43,20 @@ def to_cirq(circuit: Circuit) -> cirq.Circuit:
     def angle(a: Angle) -> Any:
         return a.evaluate(symbols, _FUNCS) if isinstance(a, Expr) else a
 
+    measured: set[int] = set()
     for op in circuit.ops:
         made = _ops_for(op, [angle(p) for p in op.params], [qubits[q] for q in op.qubits])
         if op.condition is not None:
-            word = sum(
-                (1 << i) * sympy.Symbol(clbit_key(b)) for i, b in enumerate(op.condition.clbits)
-            )
-            cond = sympy.Eq(word, op.condition.value)
-            made = [m.with_classical_controls(cond) for m in made]
+            # bits not measured yet read 0 (registers start zeroed), as in OpenQASM
+            bits = [(i, b) for i, b in enumerate(op.condition.clbits) if b in measured]
+            word = sum((1 << i) * sympy.Symbol(clbit_key(b)) for i, b in bits)
+            if not bits:
+                made = made if op.condition.value == 0 else []
+            else:
+                cond = sympy.Eq(word, op.condition.value)
+                made = [m.with_classical_controls(cond) for m in made]
+        if op.name == "measure":
+            measured.add(op.clbits[0])
         ops.extend(made)
     return cirq.Circuit(ops)
 

@@ -56,7 +56,12 @@ def apply_ops(circuit: Circuit, values: Mapping[str, Any], *, mid_circuit: bool)
         if op.condition is None:
             _gate(op, params)
         else:
-            word = sum((1 << i) * mvs[b] for i, b in enumerate(op.condition.clbits) if b in mvs)
+            bits = [(i, b) for i, b in enumerate(op.condition.clbits) if b in mvs]
+            if not bits:  # nothing measured yet: the register reads 0
+                if op.condition.value == 0:
+                    _gate(op, params)
+                continue
+            word = sum((1 << i) * mvs[b] for i, b in bits)
             qml.cond(word == op.condition.value, lambda o=op, p=params: _gate(o, p))()
     return mvs
 
