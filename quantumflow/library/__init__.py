@@ -16,6 +16,17 @@ REGISTRY: dict[str, str] = {
     # optimisation over sweeps and parameters
     "best_sweep_point": "quantumflow.library.optimize:best_sweep_point",
     "minimize": "quantumflow.library.optimize:minimize",
+    # variational eigensolvers (quantumflow/library/vqe.py)
+    "exact_ground_energy": "quantumflow.library.vqe:exact_ground_energy",
+    "energy_from_sweep": "quantumflow.library.vqe:energy_from_sweep",
+    "pauli_energy": "quantumflow.library.vqe:pauli_energy",
+    # MaxCut / QAOA (quantumflow/library/maxcut.py)
+    "brute_force_maxcut": "quantumflow.library.maxcut:brute_force_maxcut",
+    "expected_cut_sweep": "quantumflow.library.maxcut:expected_cut_sweep",
+    "best_cut_from_counts": "quantumflow.library.maxcut:best_cut_from_counts",
+    # comparing backends (quantumflow/library/compare.py)
+    "tvd_table": "quantumflow.library.compare:tvd_table",
+    "fidelity_to_ideal": "quantumflow.library.compare:fidelity_to_ideal",
     # data
     "constant": "quantumflow.library.data:constant",
     "linspace": "quantumflow.library.data:linspace",
