@@ -17,6 +17,7 @@ from .context import ApiContext
 from .errors import install_handlers
 from .middleware import BearerAuth, BodyLimit
 from .routers import events, meta, performance, runs, workflows
+from .schemas import ErrorResponse
 
 API_PREFIX = "/api"
 #: Default request body limit (a WorkflowSpec with inline QASM rarely passes 1 MiB).
@@ -75,6 +76,11 @@ def create_app(
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         lifespan=lifespan,
+        responses={
+            400: {"model": ErrorResponse, "description": "Malformed request"},
+            401: {"model": ErrorResponse, "description": "Missing or wrong token (standalone)"},
+            413: {"model": ErrorResponse, "description": "Request body too large"},
+        },
     )
     app.state.qf = ctx
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
