@@ -44,7 +44,8 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def _dumps(value: Any) -> str:
+def dumps(value: Any) -> str:
+    """Compact JSON text as stored in JSON columns (numpy values become plain numbers)."""
     return json.dumps(value, default=_json_default, separators=(",", ":"))
 
 
@@ -62,7 +63,7 @@ def make_engine(url: str) -> Engine:
     if backend == "sqlite":
         return _sqlite_engine(parsed)
     try:
-        engine = sa.create_engine(parsed, json_serializer=_dumps, pool_pre_ping=True)
+        engine = sa.create_engine(parsed, json_serializer=dumps, pool_pre_ping=True)
     except (ImportError, sa.exc.NoSuchModuleError) as err:
         hint = " (pip install 'quantumflow[postgres]')" if backend == "postgresql" else ""
         raise StoreError(f"cannot open {parsed!r}: driver missing{hint}") from err
@@ -78,7 +79,7 @@ def _sqlite_engine(parsed: sa.URL) -> Engine:
             raise StoreError(f"cannot create the directory for {database}: {err}") from err
     engine = sa.create_engine(
         parsed,
-        json_serializer=_dumps,
+        json_serializer=dumps,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
 
