@@ -1,5 +1,7 @@
 //! The immutable task graph: CSR adjacency both ways plus a cached topological order.
 
+use std::sync::OnceLock;
+
 use crate::error::DagError;
 
 /// A directed acyclic task graph with per-task cost estimates (seconds).
@@ -10,9 +12,14 @@ pub struct Dag {
     cost: Vec<f64>,
     succ_off: Vec<u32>,
     succ: Vec<u32>,
-    pred_off: Vec<u32>,
-    pred: Vec<u32>,
+    indeg: Vec<u32>,
     topo: Vec<u32>,
+    /// Edge endpoints as given, kept to build `pred` on first use.
+    src: Vec<u32>,
+    dst: Vec<u32>,
+    /// Predecessor CSR, built lazily: the hot paths (build, order, ranks, critical path,
+    /// plan, scheduling) only walk successors.
+    pred: OnceLock<(Vec<u32>, Vec<u32>)>,
 }
 
 /// Compressed sparse rows from (key, value) pairs: `off[k]..off[k + 1]` indexes `vals`.
@@ -88,14 +95,19 @@ impl Dag {
             }
         };
         let (succ_off, succ) = csr(n, src, dst);
-        let (pred_off, pred) = csr(n, dst, src);
+        let mut indeg = vec![0u32; n];
+        for &d in dst {
+            indeg[d as usize] += 1;
+        }
         let mut dag = Self {
             cost,
             succ_off,
             succ,
-            pred_off,
-            pred,
+            indeg,
             topo: Vec::new(),
+            src: src.to_vec(),
+            dst: dst.to_vec(),
+            pred: OnceLock::new(),
         };
         dag.topo = dag.kahn()?;
         Ok(dag)
@@ -104,9 +116,7 @@ impl Dag {
     /// Kahn's algorithm; on failure, extract one cycle from the unprocessed remainder.
     fn kahn(&self) -> Result<Vec<u32>, DagError> {
         let n = self.n();
-        let mut indeg: Vec<u32> = (0..n)
-            .map(|v| self.pred_off[v + 1] - self.pred_off[v])
-            .collect();
+        let mut indeg = self.indeg.clone();
         let mut order: Vec<u32> = Vec::with_capacity(n);
         order.extend((0..n as u32).filter(|&v| indeg[v as usize] == 0));
         let mut head = 0;
@@ -175,15 +185,17 @@ impl Dag {
     /// Tasks that `task` depends on.
     #[must_use]
     pub fn predecessors(&self, task: u32) -> &[u32] {
+        let (off, pred) = self
+            .pred
+            .get_or_init(|| csr(self.n(), &self.dst, &self.src));
         let t = task as usize;
-        &self.pred[self.pred_off[t] as usize..self.pred_off[t + 1] as usize]
+        &pred[off[t] as usize..off[t + 1] as usize]
     }
 
     /// Number of edges into `task`.
     #[must_use]
     pub fn in_degree(&self, task: u32) -> u32 {
-        let t = task as usize;
-        self.pred_off[t + 1] - self.pred_off[t]
+        self.indeg[task as usize]
     }
 
     /// A topological order (Kahn, sources first in index order, then breadth-first).
@@ -210,34 +222,34 @@ impl Dag {
     /// The longest cost path (tasks in order) and its total cost; empty for an empty graph.
     #[must_use]
     pub fn critical_path(&self) -> (Vec<u32>, f64) {
-        let n = self.n();
-        let mut dist = vec![0.0f64; n];
-        let mut via = vec![u32::MAX; n];
-        let (mut best, mut best_len) = (u32::MAX, f64::NEG_INFINITY);
-        for &v in &self.topo {
-            // Costs are >= 0, so every dist is >= 0 and the first predecessor always wins.
-            let (mut d, mut from) = (0.0, u32::MAX);
-            for &p in self.predecessors(v) {
-                if from == u32::MAX || dist[p as usize] > d {
-                    (d, from) = (dist[p as usize], p);
-                }
-            }
-            let total = d + self.cost[v as usize];
-            dist[v as usize] = total;
-            via[v as usize] = from;
-            if total > best_len {
-                (best, best_len) = (v, total);
-            }
-        }
-        if best == u32::MAX {
+        self.critical_path_from_rank(&self.upward_rank())
+    }
+
+    /// [`Dag::critical_path`] from ranks already computed by [`Dag::upward_rank`]: start at
+    /// the highest rank, then keep stepping to the successor with the highest rank (ties go
+    /// to the lower index).
+    #[must_use]
+    pub fn critical_path_from_rank(&self, rank: &[f64]) -> (Vec<u32>, f64) {
+        let better = |a: u32, b: u32| {
+            rank[a as usize]
+                .total_cmp(&rank[b as usize])
+                .then(b.cmp(&a))
+        };
+        let Some(first) = (0..self.n() as u32).max_by(|&a, &b| better(a, b)) else {
             return (Vec::new(), 0.0);
+        };
+        let mut path = vec![first];
+        let mut v = first;
+        while let Some(next) = self
+            .successors(v)
+            .iter()
+            .copied()
+            .max_by(|&a, &b| better(a, b))
+        {
+            path.push(next);
+            v = next;
         }
-        let mut path = vec![best];
-        while via[*path.last().expect("path starts non-empty") as usize] != u32::MAX {
-            path.push(via[*path.last().expect("path starts non-empty") as usize]);
-        }
-        path.reverse();
-        (path, best_len)
+        (path, rank[first as usize])
     }
 
     /// Every task reachable from `task` (excluding itself), in breadth-first order.

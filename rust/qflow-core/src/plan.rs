@@ -142,41 +142,42 @@ pub fn plan(dag: &Dag, res: &Resources, policy: Policy) -> Result<Plan, PlanErro
                 .collect()
         })
         .collect();
+    let rank = dag.upward_rank();
     let order = match policy {
         Policy::Fifo => dag.topological_order().to_vec(),
-        Policy::Heft => heft_order(dag),
+        Policy::Heft => heft_order(dag, &rank),
     };
     let cost = dag.costs();
+    // `ready[t]`: the latest finish among t's predecessors, pushed forward as each is placed.
+    let mut ready = vec![0.0f64; n];
     let (mut start, mut finish, mut slot) = (vec![0.0; n], vec![0.0; n], vec![0u32; n]);
     let mut makespan = 0.0f64;
     for &t in &order {
         let ti = t as usize;
-        let ready = dag
-            .predecessors(t)
-            .iter()
-            .map(|&p| finish[p as usize])
-            .fold(0.0, f64::max);
         let heap = &mut slots[resource_of(t) as usize];
         let Reverse(FreeAt(free, s)) = heap.pop().expect("capacity checked above");
-        start[ti] = ready.max(free);
+        start[ti] = ready[ti].max(free);
         finish[ti] = start[ti] + cost[ti];
         slot[ti] = s;
         heap.push(Reverse(FreeAt(finish[ti], s)));
         makespan = makespan.max(finish[ti]);
+        for &succ in dag.successors(t) {
+            ready[succ as usize] = ready[succ as usize].max(finish[ti]);
+        }
     }
+    let critical_path = dag.critical_path_from_rank(&rank).0;
     Ok(Plan {
         order,
         start,
         finish,
         slot,
         makespan,
-        critical_path: dag.critical_path().0,
+        critical_path,
     })
 }
 
 /// List order: repeatedly take the ready task with the highest upward rank.
-fn heft_order(dag: &Dag) -> Vec<u32> {
-    let rank = dag.upward_rank();
+fn heft_order(dag: &Dag, rank: &[f64]) -> Vec<u32> {
     let cost = dag.costs();
     let mut waiting: Vec<u32> = (0..dag.n() as u32).map(|t| dag.in_degree(t)).collect();
     let mut queue = ReadyQueue::new(1);
