@@ -51,10 +51,15 @@ def open_db(db: Any = None) -> Any:
         return store
 
 
-def _executor(executor: str | Executor, workers: int | None) -> tuple[Executor, bool]:
+def _executor(
+    executor: str | Executor, workers: int | None, address: str | None
+) -> tuple[Executor, bool]:
     """The executor and whether this run owns it (and must shut it down)."""
     if isinstance(executor, str):
-        return get_executor(executor, workers=workers), True
+        opts: dict[str, Any] = {"workers": workers}
+        if address is not None:
+            opts["address"] = address
+        return get_executor(executor, **opts), True
     return executor, False
 
 
@@ -76,9 +81,10 @@ def _execute(
     on_event: EventCallback | None,
     done: Mapping[int, tuple[Any, TaskResult]],
     cancel_event: threading.Event | None = None,
+    address: str | None = None,
 ) -> Run:
     inline_workers = workers if workers is not None else vw.spec.policies.max_concurrency
-    ex, owned = _executor(executor, inline_workers if executor == "threads" else workers)
+    ex, owned = _executor(executor, inline_workers if executor == "threads" else workers, address)
     try:
         lanes = _lanes(ex, vw.spec.policies.max_concurrency, len(vw.ids) - len(done))
         plan = make_plan(vw, workers=lanes)
@@ -117,6 +123,7 @@ def run(
     workers: int | None = None,
     on_event: EventCallback | None = None,
     workflow_id: str | None = None,
+    address: str | None = None,
     _cancel_event: threading.Event | None = None,
     _on_created: Callable[[str], None] | None = None,
 ) -> Run:
@@ -131,6 +138,7 @@ def run(
             threads, the CPU count for processes).
         on_event: called in this process with every ``TaskEvent``.
         workflow_id: the stored workflow this run belongs to.
+        address: the Dask scheduler address for ``executor="dask"``.
 
     Returns:
         The finished :class:`Run` (status ``succeeded``, ``failed`` or ``cancelled``).
@@ -154,6 +162,7 @@ def run(
         on_event=on_event,
         done={},
         cancel_event=_cancel_event,
+        address=address,
     )
 
 
@@ -166,6 +175,7 @@ def start(
     workers: int | None = None,
     on_event: EventCallback | None = None,
     workflow_id: str | None = None,
+    address: str | None = None,
 ) -> RunHandle:
     """Like :func:`run`, in a background thread. The spec is validated (and the run row
     created) before this returns, so ``handle.run_id`` is known and bad specs raise here.
@@ -187,6 +197,7 @@ def start(
                 on_event=on_event,
                 done={},
                 cancel_event=handle.cancel_event,
+                address=address,
             )
         except BaseException as err:  # handed to wait()
             log.exception("run %s failed to execute", run_id)
@@ -222,6 +233,7 @@ def resume(
     executor: str | Executor = "threads",
     workers: int | None = None,
     on_event: EventCallback | None = None,
+    address: str | None = None,
 ) -> Run:
     """Continue a run that was interrupted (killed process, Ctrl-C, failure).
 
@@ -245,6 +257,7 @@ def resume(
         params=params,
         on_event=on_event,
         done=done,
+        address=address,
     )
 
 
@@ -257,6 +270,7 @@ def rerun(
     params: Mapping[str, Any] | None = None,
     workers: int | None = None,
     on_event: EventCallback | None = None,
+    address: str | None = None,
 ) -> Run:
     """A new run of the same workflow where ``from_task`` and everything downstream of it
     run again and the other tasks reuse the earlier run's outputs (recorded ``cached``).
@@ -294,6 +308,9 @@ def rerun(
     for _, result in done.values():
         result.status, result.cache_hit = "cached", True
     store.record(events)
+    if on_event is not None:
+        for event in events:
+            on_event(event)
     return _execute(
         vw,
         store=store,
@@ -303,6 +320,7 @@ def rerun(
         params=merged,
         on_event=on_event,
         done=done,
+        address=address,
     )
 
 

@@ -73,6 +73,7 @@ class Attempts:
         self.retired: set[Pair] = set()
         self.cancelling = False
         self.dispatcher: _scheduler.Dispatcher | None = None
+        self.priority: list[float] = [0.0] * n  # set by the runner from the plan
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ recording
@@ -174,7 +175,7 @@ class Attempts:
             fn = self.vw.functions[key[0]]
             if self.inline and fn is not None:
                 return fn(**kwargs)
-            call = Call(key, task.fn, kwargs, task.id)
+            call = Call(key, task.fn, kwargs, task.id, task.resources, self.priority[key[0]])
             self.running[key] = call
             return self.executor.submit(call).result()
         backends = importlib.import_module("quantumflow.backends")

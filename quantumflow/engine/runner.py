@@ -59,6 +59,7 @@ class Runner:
             params=params,
             on_event=on_event,
         )
+        self.attempts.priority = list(plan.priority)
         for i, (value, result) in done.items():
             self.attempts.outputs[i] = value
             self.attempts.results[i] = result

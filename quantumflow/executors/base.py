@@ -32,12 +32,18 @@ class Call:
         fn_path: ``package.module:function`` or a built-in library name.
         kwargs: the resolved inputs.
         task_id: the task's id (for error messages and logs).
+        resources: the task's ``resources`` (e.g. ``{"gpu": 1}``); remote executors may map
+            them to worker resources.
+        priority: the planner's upward rank (larger = more urgent); executors with their
+            own queue may order by it.
     """
 
     key: tuple[int, int]
     fn_path: str
     kwargs: dict[str, Any] = field(default_factory=dict)
     task_id: str = ""
+    resources: dict[str, float] = field(default_factory=dict)
+    priority: float = 0.0
 
 
 class FutureLike(Protocol):
