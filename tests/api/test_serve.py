@@ -104,3 +104,18 @@ def test_token_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
     assert generated and len(token) >= 24
     monkeypatch.setenv("QUANTUMFLOW_TOKEN", "from-env")
     assert resolve_token("10.0.0.1", None) == ("from-env", False)
+
+
+def test_user_guide_python_example_runs(
+    served: str, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """The standalone Python example of docs/user-guide/api.md, run against a real server."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "user-guide" / "api.md").read_text()
+    section = text.split("### With Python", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    code = code.replace("http://127.0.0.1:8765", served)
+    monkeypatch.setenv("QUANTUMFLOW_TOKEN", TOKEN)
+    exec(compile(code, "api.md", "exec"), {})
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "succeeded"
+    assert any("'status': 'succeeded'" in line for line in out[:-1])
