@@ -51,7 +51,9 @@ def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
     _drag_to_canvas(page, "Library:most_frequent", 420, 160)
     page.wait_for_selector(_node("most_frequent"))
     _connect(page, "circuit", "most_frequent")
-    page.wait_for_selector(f'{PANEL} .react-flow__edge[data-id="circuit->most_frequent"]')
+    page.wait_for_selector(
+        f'{PANEL} .react-flow__edge[data-id="circuit->most_frequent"]', state="attached"
+    )
 
     # Property editor from GET /api/schema: set shots and the data reference.
     page.locator(_node("circuit")).click()
@@ -116,17 +118,19 @@ def test_qflow_file_opens_in_designer_document(page: Any, lab: Lab) -> None:
     }
     text = json.dumps(spec, indent=2) + "\n"
     lab.api("PUT", "/api/contents/doc.qflow", {"type": "file", "format": "text", "content": text})
-    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:open', {path: 'doc.qflow'})")
+    page.evaluate(
+        "async () => { await window.jupyterapp.commands.execute('docmanager:open', {path: 'doc.qflow'}); }"
+    )
     doc = ".jp-QFlowDocument"
     page.wait_for_selector(f'{doc} .react-flow__node[data-id="b"]')
-    page.wait_for_selector(f'{doc} .react-flow__edge[data-id="a->b"]')
+    page.wait_for_selector(f'{doc} .react-flow__edge[data-id="a->b"]', state="attached")
     # Edit (rename the workflow), see the dirty marker, save with Ctrl+S.
     page.locator(f"{doc} [aria-label='Workflow name']").fill("renamed")
-    page.wait_for_selector(".jp-mod-current.jp-mod-dirty", timeout=10_000)
+    page.wait_for_selector(".lm-DockPanel-tabBar .jp-mod-dirty", timeout=10_000)
     page.locator(f'{doc} .react-flow__node[data-id="a"]').click()
     page.keyboard.press("Control+s")
     page.wait_for_function(
-        "() => !document.querySelector('.jp-mod-current.jp-mod-dirty')", timeout=10_000
+        "() => !document.querySelector('.lm-DockPanel-tabBar .jp-mod-dirty')", timeout=10_000
     )
     saved = lab.api("GET", "/api/contents/doc.qflow?content=1&format=text&type=file")
     assert isinstance(saved, dict)

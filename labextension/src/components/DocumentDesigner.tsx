@@ -32,7 +32,8 @@ export function DocumentDesigner({ context, fitSignal }: DocumentDesignerProps) 
   const designer = useDesigner(initial.current.spec, spec => {
     const text = serializeQflow(spec);
     written.current = text;
-    context.model.fromString(text); // marks the document dirty; Ctrl+S saves it
+    context.model.fromString(text);
+    context.model.dirty = true; // the tab's dirty marker; Ctrl+S (docmanager:save) clears it
   });
   const [runId, setRunId] = useState<string | null>(null);
   const [workflowId, setWorkflowId] = useState<string | null>(null);
