@@ -49,7 +49,8 @@ def _refs(ids: list[str]) -> dict[str, Any]:
 
 
 def mixed_workflow() -> dict[str, Any]:
-    """Fan-out/fan-in classical tasks plus a seeded qiskit-aer simulation on a worker."""
+    """Fan-out/fan-in classical tasks, a seeded qiskit-aer simulation inside a classical task
+    (so it runs on a worker), and a seeded quantum task post-processed on the cluster."""
     squares = [
         {
             "kind": "classical",
@@ -81,6 +82,20 @@ def mixed_workflow() -> dict[str, Any]:
                 "id": "parity",
                 "fn": f"{FNS}:parity",
                 "inputs": {"counts": {"ref": "bell"}},
+            },
+            {
+                "kind": "quantum",
+                "id": "ghz",
+                "backend": "qiskit.aer",
+                "circuit": {"builtin": "ghz", "args": {"n": 3}},
+                "shots": 256,
+                "seed": 11,
+            },
+            {
+                "kind": "classical",
+                "id": "ghz_parity",
+                "fn": "parity",
+                "inputs": {"counts": {"ref": "ghz.counts"}},
             },
         ],
     }
@@ -141,7 +156,17 @@ def test_results_identical_on_threads_processes_and_dask(cluster: Cluster, db_ur
     assert outputs["dask"]["sum"] == sum(i * i for i in range(8))
     assert sum(outputs["dask"]["bell"].values()) == 512
     assert set(outputs["dask"]["bell"]) <= {"00", "11"}
-    assert outputs["threads"] == outputs["processes"] == outputs["dask"]
+    assert set(outputs["dask"]["ghz"]["counts"]) <= {"000", "111"}
+    comparable = {name: _without_timings(out) for name, out in outputs.items()}
+    assert comparable["threads"] == comparable["processes"] == comparable["dask"]
+
+
+def _without_timings(outputs: dict[str, Any]) -> dict[str, Any]:
+    """Outputs minus what legitimately differs per run (wall times, local job ids)."""
+    out = dict(outputs)
+    meta = {k: v for k, v in out["ghz"]["metadata"].items() if k not in ("timings", "job_id")}
+    out["ghz"] = {**out["ghz"], "metadata": meta}
+    return out
 
 
 def test_user_errors_keep_their_type_and_retry_per_policy(
@@ -273,8 +298,9 @@ def test_unknown_resources_do_not_block_and_oversized_needs_fail(executor: DaskE
 def test_killing_a_worker_mid_run_loses_nothing(tmp_path: Path, db_url: str) -> None:
     cluster = start_cluster(tmp_path, workers={"w1": "", "w2": ""}, nthreads=2)
     n = 16
-    spec = mixed_workflow()
-    spec["tasks"] = [
+    spec = mixed_workflow()  # keeps the quantum tasks; widens the fan-out, slows it down
+    rest = [t for t in spec["tasks"] if not (t["id"].startswith("sq") or t["id"] == "sum")]
+    squares = [
         {
             "kind": "classical",
             "id": f"sq{i}",
@@ -282,14 +308,14 @@ def test_killing_a_worker_mid_run_loses_nothing(tmp_path: Path, db_url: str) -> 
             "inputs": {"x": i, "sleep_s": 0.6},
         }
         for i in range(n)
-    ] + [
-        {
-            "kind": "classical",
-            "id": "sum",
-            "fn": f"{FNS}:total",
-            "inputs": {f"sq{i}": {"ref": f"sq{i}"} for i in range(n)},
-        }
     ]
+    total = {
+        "kind": "classical",
+        "id": "sum",
+        "fn": f"{FNS}:total",
+        "inputs": _refs([t["id"] for t in squares]),
+    }
+    spec["tasks"] = [*squares, total, *rest]
     done = threading.Event()
     finished: list[str] = []
 
@@ -313,7 +339,11 @@ def test_killing_a_worker_mid_run_loses_nothing(tmp_path: Path, db_url: str) -> 
         cluster.stop()
     assert result is not None and result.status == "succeeded", result and result.error
     assert result.outputs["sum"] == sum(i * i for i in range(n))
-    assert all(result.tasks[f"sq{i}"].status == "succeeded" for i in range(n))
+    assert all(t.status == "succeeded" for t in result.tasks.values())
+    assert sum(result.outputs["bell"].values()) == 512
+    counts = result.outputs["ghz"]["counts"]
+    expected = sum((-1) ** k.count("1") * v for k, v in counts.items()) / 256
+    assert result.outputs["ghz_parity"] == pytest.approx(expected)
 
 
 @pytest.mark.slow
