@@ -60,15 +60,16 @@ def make_plan(vw: ValidatedWorkflow, *, workers: int) -> RunPlan:
     plan = dag.plan(workers=max(1, workers))
     priority = dag.upward_rank()
     ids = vw.ids
-    order = plan.order
+    # Read each Plan attribute once: every access builds a new list.
+    order, start, finish, slot = plan.order, plan.start, plan.finish, plan.slot
     # Lists aligned with "order" keep the stored JSON small for big graphs.
     schedule: dict[str, Any] = {
         "policy": "heft",
         "workers": workers,
         "order": [ids[i] for i in order],
-        "start": [round(plan.start[i], 6) for i in order],
-        "finish": [round(plan.finish[i], 6) for i in order],
-        "slot": [plan.slot[i] for i in order],
+        "start": [round(start[i], 6) for i in order],
+        "finish": [round(finish[i], 6) for i in order],
+        "slot": [slot[i] for i in order],
         "makespan": plan.makespan,
         "critical_path": [ids[i] for i in plan.critical_path],
     }

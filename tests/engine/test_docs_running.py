@@ -20,6 +20,6 @@ def test_running_guide_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     namespace: dict[str, object] = {"__name__": "running_md"}
     try:
         for i, block in enumerate(blocks):
-            exec(compile(block, f"{DOC.name}[block {i}]", "exec"), namespace)  # noqa: S102
+            exec(compile(block, f"{DOC.name}[block {i}]", "exec"), namespace)
     finally:
         sys.modules.pop("steps", None)
