@@ -57,6 +57,9 @@ rust-test:  ## cargo test (scheduler core + bindings)
 py-test: install  ## pytest (real simulators, real SQLite, real Jupyter server, real Dask)
 	$(BIN)/pytest -q
 
+nb-test: install  ## run the example notebooks as tests (nbval; numeric assertions inside), in a scratch store
+	QUANTUMFLOW_HOME=$$(mktemp -d) $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
+
 test: lint rust-test py-test  ## everything CI runs
 
 bench: install  ## run benchmarks/ and rewrite docs/benchmarks.md

@@ -48,8 +48,10 @@ def expected_cut_sweep(sweep: Mapping[str, Any], edges: Sequence[Sequence[int]])
     """Expected cut ``sum((1 - <Za Zb>) / 2)`` at every sweep point, and the best point.
 
     Returns:
-        ``{"points": [...], "values": [...], "best": {"point": {...}, "value": float}}``;
-        ``best["point"]`` can be passed as a quantum task's ``params`` input.
+        ``{"points": [...], "values": [...], "best": {"point": {...}, "value": float},
+        "best_point": {...}}``;
+        ``best_point`` (the same as ``best["point"]``) can be passed as a quantum task's
+        ``params`` input to sample the circuit there.
     """
     data = sweep.get("sweep", sweep)
     terms = zz_terms(edges)
@@ -65,6 +67,7 @@ def expected_cut_sweep(sweep: Mapping[str, Any], edges: Sequence[Sequence[int]])
         "points": [dict(p) for p in data["points"]],
         "values": values,
         "best": {"point": dict(data["points"][i]), "value": values[i]},
+        "best_point": dict(data["points"][i]),
     }
 
 

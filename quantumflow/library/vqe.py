@@ -74,7 +74,9 @@ def energy_from_sweep(sweep: Mapping[str, Any], hamiltonian: Mapping[str, float]
     """Energy at every point of a sweep output, and the lowest one.
 
     Returns:
-        ``{"points": [...], "energies": [...], "best": {"point": {...}, "energy": float}}``.
+        ``{"points": [...], "energies": [...], "best": {"point": {...}, "energy": float},
+        "x0": [...]}``; ``x0`` lists the best point's values in order, ready to start
+        ``minimize`` from.
     """
     data = sweep.get("sweep", sweep)
     points: Sequence[Mapping[str, Any]] = data["points"]
@@ -84,6 +86,7 @@ def energy_from_sweep(sweep: Mapping[str, Any], hamiltonian: Mapping[str, float]
         "points": [dict(p) for p in points],
         "energies": energies,
         "best": {"point": dict(points[i]), "energy": energies[i]},
+        "x0": [float(v) for v in points[i].values()],
     }
 
 

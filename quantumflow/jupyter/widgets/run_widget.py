@@ -164,6 +164,13 @@ class RunWidget(anywidget.AnyWidget):  # type: ignore[misc]
         self._stop.set()
         self.throttle.cancel()
 
+    def __repr__(self) -> str:
+        st = self.state
+        return (
+            f"RunWidget(run={st.run_id or None!r}, name={st.spec.name!r}, status={st.status!r}, "
+            f"done={st.done()}/{len(st.task_status)})"
+        )
+
     # ------------------------------------------------------------------ pushing
     def _push(self) -> None:
         with self._lock:
