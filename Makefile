@@ -11,7 +11,7 @@ LABEXT_OUT := jupyter-data/data/share/jupyter/labextensions/quantumflow
 RUST_SRC := $(shell find rust -name '*.rs' -o -name Cargo.toml) Cargo.toml
 export QUANTUMFLOW_WORKERS ?= 2
 
-.PHONY: help install labext lab lint fmt rust-test py-test nb-test ui-test bench bench-quick test clean
+.PHONY: deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-test bench bench-quick test clean
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ nb-test: install  ## run the example notebooks as tests (nbval; numeric assertio
 	QUANTUMFLOW_HOME=$$(mktemp -d) $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
 test: lint rust-test py-test  ## everything CI runs
+
+deploy-lint:  ## check deploy/ and CI files: hadolint, compose-spec + Kubernetes schemas, yamllint
+	$(BIN)/pytest -q tests/deploy
 
 bench: install  ## run benchmarks/ and rewrite docs/benchmarks.md
 	$(PY) benchmarks/run.py --markdown docs/benchmarks.md

@@ -68,7 +68,7 @@ def test_multi_stage_rust_node_then_slim_runtime() -> None:
     assert froms[-1].endswith("AS runtime"), "the runtime stage must be the last (default target)"
     runs = " ".join(rest for word, rest in _instructions() if word == "RUN")
     assert "maturin build --release" in runs
-    assert "npm run build --workspace labextension" in runs
+    assert "npm run build:prod --workspace labextension" in runs
 
 
 def test_runtime_is_non_root_with_healthcheck() -> None:
