@@ -25,8 +25,6 @@ HEAD = "0001"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _PG_LOCK_KEY = 0x51F10  # any constant; scopes pg_advisory_xact_lock to QuantumFlow
 
-_known_current: set[str] = set()
-
 
 def current_revision(conn: Connection) -> str | None:
     """The revision stored in the database, or None for a database without our schema."""
@@ -52,12 +50,10 @@ def ensure_schema(engine: Engine) -> None:
     Raises:
         StoreError: the database cannot be reached, or was written by a newer QuantumFlow.
     """
-    key = engine.url.render_as_string(hide_password=False)
-    if key in _known_current:
-        return
+    # No per-process "already migrated" cache: the file may have been deleted since, and
+    # the check is one SELECT on a connection the pool keeps for the store's first query.
     if _stored_revision(engine) != HEAD:
         _upgrade(engine)
-    _known_current.add(key)
 
 
 def _upgrade(engine: Engine) -> None:

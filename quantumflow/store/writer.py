@@ -139,8 +139,10 @@ class GroupWriter:
     def _commit(self, batch: Sequence[TaskEvent]) -> BaseException | None:
         for attempt in range(1, _ATTEMPTS + 1):
             try:
+                timing = dict(self._timing)  # kept only if the transaction commits
                 with write_tx(self._engine) as conn:
-                    write_batch(conn, batch, self._timing)
+                    write_batch(conn, batch, timing)
+                self._timing = timing
                 return None
             except sa.exc.OperationalError as err:  # locked/connection lost: try again
                 if attempt == _ATTEMPTS:

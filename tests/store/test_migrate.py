@@ -99,3 +99,14 @@ def test_two_processes_create_the_same_fresh_database(store_url: str, tmp_path: 
     assert [p.wait(timeout=60) for p in procs] == [0, 0, 0]
     with open_store(store_url, artifacts_dir=tmp_path) as store:
         assert len(store.list_runs()) == 3
+
+
+def test_reopening_a_deleted_database_recreates_it(tmp_path: Path) -> None:
+    db = tmp_path / "q.db"
+    with open_store(str(db), artifacts_dir=tmp_path) as store:
+        store.create_run(spec={"name": "x"}, task_ids=[])
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    with open_store(str(db), artifacts_dir=tmp_path) as store:
+        assert store.list_runs() == []
+        store.create_run(spec={"name": "x"}, task_ids=[])
