@@ -104,11 +104,15 @@ class ASGIHandler(APIHandler):  # type: ignore[misc]  # jupyter_server is untype
                         await self.flush()  # each SSE message leaves now
                     except StreamClosedError as err:
                         raise ClientGone("client disconnected") from err
+                    # A long stream is activity: keep the server from being culled as idle.
+                    self.update_api_activity()
 
         try:
             await self.asgi_app(self._scope(), receive, send)
-        except ClientGone:
-            return
+        except Exception:
+            if self._gone.is_set():
+                return  # the client left mid-response (e.g. closed an event stream)
+            raise
         if not self._finished:
             # APIHandler.finish() would otherwise force application/json.
             self.finish(set_content_type=content_type)

@@ -35,9 +35,10 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, url: str, home: Path) -> None:
+    def __init__(self, url: str, home: Path, log: Path) -> None:
         self.url = url
         self.home = home
+        self.log = log
         self.api = f"{url}quantumflow/api"
 
     def client(self, *, token: bool = True) -> httpx.Client:
@@ -91,7 +92,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 raise RuntimeError("jupyter server did not start in 60 s")
             time.sleep(0.2)
-        yield Server(url, home)
+        yield Server(url, home, root / "server.log")
     finally:
         proc.terminate()
         try:
@@ -216,3 +217,20 @@ def test_no_secrets_in_responses(server: Server) -> None:
             assert "hunter2-very-secret" not in body
             assert TOKEN not in body
             assert not re.search(r"(?i)ibm_?quantum_?token|api[_-]?key\W+[A-Za-z0-9]{16,}", body)
+
+
+def test_client_leaving_an_event_stream_is_clean(server: Server) -> None:
+    with server.client() as c:
+        run_id = c.post(
+            "/workflows/run", json={"spec": chain_spec("leave", n=4, delay=0.3)}
+        ).json()["run_id"]
+        with c.stream("GET", f"/runs/{run_id}/events") as stream:
+            for line in stream.iter_lines():
+                if line.startswith("data:"):
+                    break  # walk away mid-stream
+        final = _wait(c, run_id)
+        assert final["status"] == "succeeded"  # the run does not care who watches
+        assert c.get("/schema").status_code == 200
+    time.sleep(0.5)
+    log = server.log.read_text(errors="replace")
+    assert "Traceback" not in log, log[-3000:]
