@@ -8,7 +8,10 @@ Checked against the compiled module by ``python -m mypy.stubtest quantumflow._sc
 """
 
 from collections.abc import Callable, Sequence
-from typing import final
+from typing import Any, TypeAlias, final
+
+from numpy.typing import NDArray
+from typing_extensions import Buffer
 
 __all__ = [
     "CANCELLED",
@@ -26,6 +29,12 @@ __all__ = [
 ]
 
 __version__: str
+
+# Integer or float arrays: any sequence, or a buffer such as array('I') or a numpy array
+# (uint32/int32/int64/uint64 for indices, float64/float32 for floats) — buffers are copied
+# without touching Python objects, which is what makes 10^5-task graphs cheap to pass.
+_Ints: TypeAlias = Sequence[int] | Buffer | NDArray[Any]
+_Floats: TypeAlias = Sequence[float] | Buffer | NDArray[Any]
 
 # Outcome codes passed to Dispatcher.complete()
 OK: int  # the attempt succeeded
@@ -73,9 +82,9 @@ class Dag:
     def __new__(
         cls,
         n: int,
-        src: Sequence[int],
-        dst: Sequence[int],
-        cost: Sequence[float] | None = None,
+        src: _Ints,
+        dst: _Ints,
+        cost: _Floats | None = None,
     ) -> Dag: ...
     @property
     def n(self) -> int: ...
@@ -93,8 +102,8 @@ class Dag:
     def plan(
         self,
         *,
-        resource: Sequence[int] | None = None,
-        capacities: Sequence[int] | None = None,
+        resource: _Ints | None = None,
+        capacities: _Ints | None = None,
         workers: int = 1,
         policy: str = "heft",
     ) -> Plan:
@@ -123,14 +132,14 @@ class Dispatcher:
         dag: Dag,
         *,
         max_concurrency: int,
-        resource: Sequence[int] | None = None,
-        capacities: Sequence[int] | None = None,
-        retries: Sequence[int] | None = None,
+        resource: _Ints | None = None,
+        capacities: _Ints | None = None,
+        retries: _Ints | None = None,
         backoff_s: float = 0.0,
-        timeouts_s: Sequence[float] | None = None,
+        timeouts_s: _Floats | None = None,
         continue_on_failure: bool = False,
-        done: Sequence[int] | None = None,
-        priority: Sequence[float] | None = None,
+        done: _Ints | None = None,
+        priority: _Floats | None = None,
     ) -> Dispatcher: ...
     def run(
         self,
