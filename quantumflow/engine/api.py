@@ -6,6 +6,8 @@ Every surface (Python, CLI, REST, magics, panel) comes through here with the sam
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -226,6 +228,24 @@ def _reusable(
     return done
 
 
+def _refuse_if_alive(record: Any) -> None:
+    # Best effort: the store knows the host and pid that created the run.
+    if record.status != "running" or record.pid is None or record.pid == os.getpid():
+        return
+    if record.host != socket.gethostname()[:255]:
+        return
+    try:
+        os.kill(record.pid, 0)
+    except ProcessLookupError:
+        return
+    except PermissionError:
+        pass  # exists, owned by someone else
+    raise QuantumFlowError(
+        f"run {record.id} is still running in process {record.pid}; cancel it first "
+        "(`quantumflow cancel`) or resume with force=True if that process is not QuantumFlow"
+    )
+
+
 def resume(
     run_id: str,
     *,
@@ -234,16 +254,23 @@ def resume(
     workers: int | None = None,
     on_event: EventCallback | None = None,
     address: str | None = None,
+    force: bool = False,
 ) -> Run:
     """Continue a run that was interrupted (killed process, Ctrl-C, failure).
 
     Tasks that succeeded are not executed again; their stored outputs feed the rest.
 
+    Args:
+        force: resume even if the process that created the run still seems alive.
+
     Raises:
         RunNotFoundError: no such run.
+        QuantumFlowError: the run is still ``running`` in a live process on this host.
     """
     store = open_db(db)
     record = store.get_run(run_id)
+    if not force:
+        _refuse_if_alive(record)
     spec = WorkflowSpec.model_validate(record.spec)
     params = dict(record.params or {})
     vw = validate(spec, params=params)

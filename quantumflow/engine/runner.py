@@ -214,7 +214,11 @@ class Runner:
             if pair == _STOP:
                 return
             while True:
-                nxt = run_attempt(pair[0], pair[1], clock)
+                try:
+                    nxt = run_attempt(pair[0], pair[1], clock)
+                except BaseException as err:  # an engine bug must not hang the run
+                    log.exception("engine error running task %s", self.vw.ids[pair[0]])
+                    nxt = self._crashed(pair, err)
                 if nxt is None:  # this thread was replaced after a timeout
                     return
                 if not nxt:
@@ -222,3 +226,17 @@ class Runner:
                 pair = nxt[0]
                 for extra in nxt[1:]:
                     self.ready.put(extra)
+
+    def _crashed(self, pair: tuple[int, int], err: BaseException) -> list[tuple[int, int]]:
+        """Fail the attempt whose bookkeeping raised; if even that fails, stop the run."""
+        task, attempt = pair
+        try:
+            self.attempts.running.pop(pair, None)
+            self.attempts.emit(task, "failed", attempt, error=f"engine error: {err!r}")
+            assert self.dispatcher is not None
+            return self.dispatcher.complete(task, attempt, _scheduler.FATAL, take=1)
+        except BaseException as again:
+            log.exception("cannot report task %s; cancelling the run", self.vw.ids[task])
+            self._dispatch_error = self._dispatch_error or again
+            self._cancel("engine error")
+            return []

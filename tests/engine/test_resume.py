@@ -49,6 +49,9 @@ def test_resume_after_kill_9_runs_no_finished_task_twice(
             time.sleep(0.05)
         else:
             pytest.fail("the engine subprocess never got going")
+        # t2 has just started its 0.4 s sleep; give t1's 'succeeded' the group-commit
+        # window (a few ms; more on a loaded machine) before killing mid-t2.
+        time.sleep(0.2)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(30)
@@ -121,3 +124,32 @@ def test_rerun_from_task(store: Any, tmp_path: Path) -> None:
     }
     with pytest.raises(SpecError, match="no task 'zzz'"):
         rerun(first.id, from_task="zzz", db=store)
+
+
+@pytest.mark.slow
+def test_resume_refuses_a_run_still_alive_elsewhere(
+    db_url: str, tmp_path: Path, store: Any
+) -> None:
+    from quantumflow.engine import cancel
+    from quantumflow.errors import QuantumFlowError
+
+    log = tmp_path / "executions.txt"
+    spec_path = tmp_path / "chain.json"
+    spec_path.write_text(json.dumps(slow_chain(log, 20, 0.3)))
+    code = f"from quantumflow.engine import run; run({str(spec_path)!r}, db={db_url!r})"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not (log.exists() and log.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (rec,) = store.list_runs()
+        with pytest.raises(QuantumFlowError, match="still running in process"):
+            resume(rec.id, db=store)
+        cancel(rec.id, db=store)
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert store.get_run(rec.id).status == "cancelled"
