@@ -171,3 +171,19 @@ def test_importing_quantumflow_does_not_import_ipython() -> None:
     code = "import quantumflow, sys; print('IPython' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.slow
+def test_backend_override_runs_every_quantum_task_there(shell: InteractiveShell, db: str) -> None:
+    body = (
+        "name: q\ntasks:\n"
+        "  - {id: ghz, kind: quantum, backend: qiskit.aer, shots: 200, seed: 3,\n"
+        "     circuit: {builtin: ghz, args: {n: 2}}}\n"
+        "  - {id: p, kind: classical, fn: parity, inputs: {counts: {ref: ghz.counts}}}\n"
+    )
+    assert shell.run_cell(cell(f"--db {db} --backend cirq.simulator --out q", body)).success
+    run = shell.user_ns["q"]
+    assert run.spec.task("ghz").backend == "cirq.simulator"
+    assert run.outputs["ghz"]["metadata"]["backend"] == "cirq.simulator"
+    assert set(run.outputs["ghz"]["counts"]) <= {"00", "11"}
+    assert run.outputs["p"] == 1.0
