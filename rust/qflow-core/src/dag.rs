@@ -46,6 +46,16 @@ impl Dag {
     ///
     /// `cost` defaults to 1.0 per task when `None`. Duplicate edges are allowed.
     pub fn new(n: usize, src: &[u32], dst: &[u32], cost: Option<&[f64]>) -> Result<Self, DagError> {
+        Self::from_vecs(n, src.to_vec(), dst.to_vec(), cost.map(<[f64]>::to_vec))
+    }
+
+    /// [`Dag::new`] taking ownership of the arrays (no copies).
+    pub fn from_vecs(
+        n: usize,
+        src: Vec<u32>,
+        dst: Vec<u32>,
+        cost: Option<Vec<f64>>,
+    ) -> Result<Self, DagError> {
         if dst.len() != src.len() {
             return Err(DagError::LengthMismatch {
                 what: "dst",
@@ -60,16 +70,24 @@ impl Dag {
                 n: u32::MAX as usize,
             });
         }
-        for (edge, (&s, &d)) in src.iter().zip(dst).enumerate() {
-            for node in [s, d] {
-                if node as usize >= n {
-                    return Err(DagError::IndexOutOfRange {
-                        edge,
-                        node: u64::from(node),
-                        n,
-                    });
-                }
-            }
+        // A branch-free max first (vectorises); find the culprit only when there is one.
+        let top = src.iter().chain(&dst).copied().max().unwrap_or(0);
+        if top as usize >= n && !src.is_empty() {
+            let edge = src
+                .iter()
+                .zip(&dst)
+                .position(|(&s, &d)| s as usize >= n || d as usize >= n)
+                .unwrap_or(0);
+            let node = if src[edge] as usize >= n {
+                src[edge]
+            } else {
+                dst[edge]
+            };
+            return Err(DagError::IndexOutOfRange {
+                edge,
+                node: u64::from(node),
+                n,
+            });
         }
         let cost = match cost {
             None => vec![1.0; n],
@@ -91,12 +109,12 @@ impl Dag {
                         cost: bad,
                     });
                 }
-                c.to_vec()
+                c
             }
         };
-        let (succ_off, succ) = csr(n, src, dst);
+        let (succ_off, succ) = csr(n, &src, &dst);
         let mut indeg = vec![0u32; n];
-        for &d in dst {
+        for &d in &dst {
             indeg[d as usize] += 1;
         }
         let mut dag = Self {
@@ -105,8 +123,8 @@ impl Dag {
             succ,
             indeg,
             topo: Vec::new(),
-            src: src.to_vec(),
-            dst: dst.to_vec(),
+            src,
+            dst,
             pred: OnceLock::new(),
         };
         dag.topo = dag.kahn()?;

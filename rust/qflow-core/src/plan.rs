@@ -4,12 +4,12 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::fmt;
 
-use crate::{Dag, ReadyQueue};
+use crate::Dag;
 
 /// Which task goes next when several are ready.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Policy {
-    /// Highest upward rank first (then cost, then lower index): HEFT's priority.
+    /// Highest upward rank first (ties in topological order): HEFT's priority.
     Heft,
     /// The graph's topological order.
     Fifo,
@@ -176,24 +176,16 @@ pub fn plan(dag: &Dag, res: &Resources, policy: Policy) -> Result<Plan, PlanErro
     })
 }
 
-/// List order: repeatedly take the ready task with the highest upward rank.
+/// HEFT's list order: decreasing upward rank. A predecessor's rank is at least its
+/// successor's (equal only when its cost is 0), so breaking ties by topological position
+/// keeps the order topological. One sequential sort; no heap walk over the graph.
 fn heft_order(dag: &Dag, rank: &[f64]) -> Vec<u32> {
-    let cost = dag.costs();
-    let mut waiting: Vec<u32> = (0..dag.n() as u32).map(|t| dag.in_degree(t)).collect();
-    let mut queue = ReadyQueue::new(1);
-    for t in (0..dag.n() as u32).filter(|&t| waiting[t as usize] == 0) {
-        queue.push(t, 0, rank[t as usize], cost[t as usize]);
-    }
-    let mut order = Vec::with_capacity(dag.n());
-    while let Some((t, _)) = queue.pop(|_| true) {
-        order.push(t);
-        for &s in dag.successors(t) {
-            let w = &mut waiting[s as usize];
-            *w -= 1;
-            if *w == 0 {
-                queue.push(s, 0, rank[s as usize], cost[s as usize]);
-            }
-        }
-    }
-    order
+    let mut keyed: Vec<(f64, u32)> = dag
+        .topological_order()
+        .iter()
+        .map(|&t| (rank[t as usize], t))
+        .collect();
+    // Stable sort: equal ranks keep their topological order.
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0));
+    keyed.into_iter().map(|(_, t)| t).collect()
 }

@@ -56,7 +56,7 @@ impl PyDag {
             Some(c) if !c.is_none() => Some(floats("cost", c)?),
             _ => None,
         };
-        let built = py.detach(|| qflow_core::Dag::new(n, &src, &dst, cost.as_deref()));
+        let built = py.detach(move || qflow_core::Dag::from_vecs(n, src, dst, cost));
         let dag = built.map_err(|e| dag_error(py, e))?;
         Ok(Self {
             inner: Arc::new(dag),
