@@ -11,7 +11,7 @@ LABEXT_OUT := jupyter-data/data/share/jupyter/labextensions/quantumflow
 RUST_SRC := $(shell find rust -name '*.rs' -o -name Cargo.toml) Cargo.toml
 export QUANTUMFLOW_WORKERS ?= 2
 
-.PHONY: deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-test bench bench-quick test clean
+.PHONY: deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-lint ui-unit ui-test ui-screenshots bench bench-quick test clean
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,14 +26,32 @@ $(VENV)/.installed: $(PY) pyproject.toml $(RUST_SRC)
 
 install: $(VENV)/.installed  ## create .venv and install QuantumFlow (Rust in release mode) with every test extra
 
-$(LABEXT_OUT)/package.json: $(VENV)/.installed $(shell find labextension/src labextension/style -type f 2>/dev/null) labextension/package.json package.json
-	npm install --no-audit --no-fund
+node_modules/.package-lock.json: package.json package-lock.json labextension/package.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund
+	@touch $@
+
+# Order-only on the venv: the build needs jupyter-builder from it, not a fresh install.
+$(LABEXT_OUT)/package.json: node_modules/.package-lock.json $(shell find labextension/src labextension/style -type f 2>/dev/null) labextension/tsconfig.json | $(PY)
 	PATH=$(abspath $(BIN)):$$PATH npm run build --workspace labextension
 	@test -f $@ || { echo "lab extension build did not produce $@"; exit 1; }
 
 labext: $(LABEXT_OUT)/package.json  ## build the JupyterLab extension and link it into .venv
 	@mkdir -p $(VENV)/share/jupyter/labextensions
+	@# an editable install copies the build here; replace the stale copy with a link
+	@d=$(VENV)/share/jupyter/labextensions/quantumflow; if [ -d $$d ] && [ ! -L $$d ]; then rm -rf $$d; fi
 	@ln -sfn $(abspath $(LABEXT_OUT)) $(VENV)/share/jupyter/labextensions/quantumflow
+
+ui-lint: node_modules/.package-lock.json  ## eslint + prettier on the lab extension
+	npm run lint --workspace labextension
+
+ui-unit: node_modules/.package-lock.json  ## vitest: lab extension components and API client
+	npm test --workspace labextension
+
+ui-test: labext  ## browser tests: real JupyterLab + server extension, Debian Chromium (tests/e2e)
+	$(BIN)/pytest -q -p no:cacheprovider tests/e2e
+
+ui-screenshots: ui-test  ## refresh docs/img/*.png from the browser tests' screenshots
+	cp tests/e2e/artifacts/*.png docs/img/
 
 lab: install labext  ## install everything and open JupyterLab on the example notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)

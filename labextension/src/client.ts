@@ -29,7 +29,10 @@ export const api = {
     let id = workflowId;
     if (id) {
       try {
-        await requestAPI<WorkflowCreated>(`workflows/${enc(id)}`, { method: 'PUT', body: spec });
+        await requestAPI<WorkflowCreated>(`workflows/${enc(id)}`, {
+          method: 'PUT',
+          body: spec
+        });
       } catch (err) {
         if (!(err instanceof APIError) || err.status !== 404) {
           throw err;
@@ -38,17 +41,25 @@ export const api = {
       }
     }
     if (!id) {
-      id = (await requestAPI<WorkflowCreated>('workflows', { method: 'POST', body: spec })).id;
+      id = (
+        await requestAPI<WorkflowCreated>('workflows', { method: 'POST', body: spec })
+      ).id;
     }
     const body: Record<string, unknown> = { workflow_id: id };
     if (params && Object.keys(params).length) {
       body.params = params;
     }
-    const accepted = await requestAPI<RunAccepted>('workflows/run', { method: 'POST', body });
+    const accepted = await requestAPI<RunAccepted>('workflows/run', {
+      method: 'POST',
+      body
+    });
     return { ...accepted, workflow_id: id };
   },
   saveAndRunById: (workflowId: string) =>
-    requestAPI<RunAccepted>('workflows/run', { method: 'POST', body: { workflow_id: workflowId } }),
+    requestAPI<RunAccepted>('workflows/run', {
+      method: 'POST',
+      body: { workflow_id: workflowId }
+    }),
   estimate: (spec: WorkflowSpec) =>
     requestAPI<EstimateResult>('estimate', { method: 'POST', body: { spec } }),
   /** Server-side validation: the dedicated route if the server has one, else estimate's. */
@@ -60,7 +71,10 @@ export const api = {
         throw err;
       }
       try {
-        await requestAPI<EstimateResult>('estimate', { method: 'POST', body: { spec } });
+        await requestAPI<EstimateResult>('estimate', {
+          method: 'POST',
+          body: { spec }
+        });
       } catch (inner) {
         if (!(inner instanceof APIError) || inner.status !== 501) {
           throw inner;
@@ -68,7 +82,12 @@ export const api = {
       }
     }
   },
-  runs: (query: { status?: string; workflow_id?: string; limit?: number; offset?: number }) => {
+  runs: (query: {
+    status?: string;
+    workflow_id?: string;
+    limit?: number;
+    offset?: number;
+  }) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) {
       if (v !== undefined && v !== '') {
@@ -78,7 +97,8 @@ export const api = {
     return requestAPI<RunPage>(`runs?${q.toString()}`);
   },
   runDetail: (id: string) => requestAPI<RunDetail>(`runs/${enc(id)}`),
-  cancel: (id: string) => requestAPI<CancelResult>(`runs/${enc(id)}/cancel`, { method: 'POST' }),
+  cancel: (id: string) =>
+    requestAPI<CancelResult>(`runs/${enc(id)}/cancel`, { method: 'POST' }),
   rerun: (id: string, fromTask: string) =>
     requestAPI<RunAccepted>(`runs/${enc(id)}/rerun`, {
       method: 'POST',

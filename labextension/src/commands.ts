@@ -48,14 +48,22 @@ export function registerCommands(
     label: 'New QuantumFlow Workflow',
     icon: quantumFlowIcon,
     execute: async () => {
-      const model = await app.serviceManager.contents.newUntitled({ type: 'file', ext: '.qflow' });
-      const name = model.name.replace(/\.qflow$/, '').replace(/[^A-Za-z0-9_-]/g, '_') || 'workflow';
+      const model = await app.serviceManager.contents.newUntitled({
+        type: 'file',
+        ext: '.qflow'
+      });
+      const name =
+        model.name.replace(/\.qflow$/, '').replace(/[^A-Za-z0-9_-]/g, '_') ||
+        'workflow';
       await app.serviceManager.contents.save(model.path, {
         type: 'file',
         format: 'text',
         content: JSON.stringify({ name, tasks: [] }, null, 2) + '\n'
       });
-      return commands.execute('docmanager:open', { path: model.path, factory: FACTORY });
+      return commands.execute('docmanager:open', {
+        path: model.path,
+        factory: FACTORY
+      });
     }
   });
   if (palette) {

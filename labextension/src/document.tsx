@@ -1,6 +1,10 @@
 /** `.qflow` files open in the designer in the main area (dirty marker and Ctrl+S come from DocumentWidget). */
 import React from 'react';
-import { ABCWidgetFactory, DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
+import {
+  ABCWidgetFactory,
+  DocumentRegistry,
+  DocumentWidget
+} from '@jupyterlab/docregistry';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import { DocumentDesigner } from './components/DocumentDesigner';

@@ -48,7 +48,9 @@ const documentPlugin: JupyterFrontEndPlugin<void> = {
       fileTypes: [FILE_TYPE],
       defaultFor: [FILE_TYPE]
     });
-    const tracker = new WidgetTracker<QFlowDocument>({ namespace: 'quantumflow-designer' });
+    const tracker = new WidgetTracker<QFlowDocument>({
+      namespace: 'quantumflow-designer'
+    });
     factory.widgetCreated.connect((_, widget) => {
       widget.context.pathChanged.connect(() => void tracker.save(widget));
       void tracker.add(widget);

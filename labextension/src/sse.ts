@@ -21,7 +21,11 @@ export class SSEParser {
     for (const line of lines) {
       if (line === '') {
         if (this.data.length > 0) {
-          out.push({ event: this.event || 'message', data: this.data.join('\n'), id: this.id });
+          out.push({
+            event: this.event || 'message',
+            data: this.data.join('\n'),
+            id: this.id
+          });
         }
         this.data = [];
         this.event = '';

@@ -6,7 +6,11 @@ import { RunDetail, TaskMetrics, WorkflowSpec } from '../types';
 import { baseOptions, themeColor } from './register';
 import { ChartCard } from './ChartCard';
 
-export function BackendChart(props: { spec?: WorkflowSpec; detail: RunDetail; metrics: TaskMetrics[] }) {
+export function BackendChart(props: {
+  spec?: WorkflowSpec;
+  detail: RunDetail;
+  metrics: TaskMetrics[];
+}) {
   const d = perBackend(props.spec, props.detail, props.metrics);
   const base = baseOptions('Cost and time per backend');
   return (
@@ -15,13 +19,26 @@ export function BackendChart(props: { spec?: WorkflowSpec; detail: RunDetail; me
         data={{
           labels: d.labels,
           datasets: [
-            { label: 'cost (USD)', data: d.cost, backgroundColor: themeColor('--jp-success-color1', '#4a4'), yAxisID: 'y' },
-            { label: 'task time (s)', data: d.seconds, backgroundColor: themeColor('--jp-brand-color2', '#8bf'), yAxisID: 'y1' }
+            {
+              label: 'cost (USD)',
+              data: d.cost,
+              backgroundColor: themeColor('--jp-success-color1', '#4a4'),
+              yAxisID: 'y'
+            },
+            {
+              label: 'task time (s)',
+              data: d.seconds,
+              backgroundColor: themeColor('--jp-brand-color2', '#8bf'),
+              yAxisID: 'y1'
+            }
           ]
         }}
         options={{
           ...base,
-          scales: { ...base.scales, y1: { ...base.scales.y, position: 'right' as const } }
+          scales: {
+            ...base.scales,
+            y1: { ...base.scales.y, position: 'right' as const }
+          }
         }}
       />
     </ChartCard>

@@ -16,7 +16,13 @@ const STATE_VARS: Record<string, string> = {
   pending: '--jp-layout-color4'
 };
 
-export function BigRunCharts({ spec, detail }: { spec: WorkflowSpec; detail: RunDetail }) {
+export function BigRunCharts({
+  spec,
+  detail
+}: {
+  spec: WorkflowSpec;
+  detail: RunDetail;
+}) {
   const { groups } = groupProgress(spec, detail);
   const hist = durationHistogram(detail);
   const base = baseOptions('Tasks per group and state');
@@ -35,7 +41,10 @@ export function BigRunCharts({ spec, detail }: { spec: WorkflowSpec; detail: Run
           }}
           options={{
             ...base,
-            scales: { x: { ...base.scales.x, stacked: true }, y: { ...base.scales.y, stacked: true } }
+            scales: {
+              x: { ...base.scales.x, stacked: true },
+              y: { ...base.scales.y, stacked: true }
+            }
           }}
         />
       </ChartCard>
@@ -43,7 +52,13 @@ export function BigRunCharts({ spec, detail }: { spec: WorkflowSpec; detail: Run
         <Bar
           data={{
             labels: hist.labels,
-            datasets: [{ label: 'tasks', data: hist.values, backgroundColor: themeColor('--jp-brand-color1', '#39f') }]
+            datasets: [
+              {
+                label: 'tasks',
+                data: hist.values,
+                backgroundColor: themeColor('--jp-brand-color1', '#39f')
+              }
+            ]
           }}
           options={baseOptions('Task durations')}
         />

@@ -6,7 +6,13 @@ import { RunDetail, TaskAggregate } from '../types';
 import { baseOptions, themeColor } from './register';
 import { ChartCard } from './ChartCard';
 
-export function ExpectedChart({ detail, history }: { detail: RunDetail; history: TaskAggregate[] }) {
+export function ExpectedChart({
+  detail,
+  history
+}: {
+  detail: RunDetail;
+  history: TaskAggregate[];
+}) {
   const d = expectedVsActual(detail, history);
   return (
     <ChartCard id="expected">
@@ -14,8 +20,16 @@ export function ExpectedChart({ detail, history }: { detail: RunDetail; history:
         data={{
           labels: d.labels,
           datasets: [
-            { label: 'expected (mean of runs)', data: d.expected, backgroundColor: themeColor('--jp-layout-color4', '#999') },
-            { label: 'actual', data: d.actual, backgroundColor: themeColor('--jp-brand-color1', '#39f') }
+            {
+              label: 'expected (mean of runs)',
+              data: d.expected,
+              backgroundColor: themeColor('--jp-layout-color4', '#999')
+            },
+            {
+              label: 'actual',
+              data: d.actual,
+              backgroundColor: themeColor('--jp-brand-color1', '#39f')
+            }
           ]
         }}
         options={baseOptions('Expected vs actual time per task (s)')}

@@ -6,7 +6,13 @@ import { RunDetail } from '../types';
 import { baseOptions, themeColor } from './register';
 import { ChartCard } from './ChartCard';
 
-export function ResultCharts({ detail, limit = 6 }: { detail: RunDetail; limit?: number }) {
+export function ResultCharts({
+  detail,
+  limit = 6
+}: {
+  detail: RunDetail;
+  limit?: number;
+}) {
   const charts: React.ReactElement[] = [];
   for (const t of detail.tasks) {
     if (charts.length >= limit) {
@@ -19,7 +25,13 @@ export function ResultCharts({ detail, limit = 6 }: { detail: RunDetail; limit?:
           <Bar
             data={{
               labels: counts.labels,
-              datasets: [{ label: 'counts', data: counts.values, backgroundColor: themeColor('--jp-brand-color1', '#39f') }]
+              datasets: [
+                {
+                  label: 'counts',
+                  data: counts.values,
+                  backgroundColor: themeColor('--jp-brand-color1', '#39f')
+                }
+              ]
             }}
             options={baseOptions(`Counts: ${t.task_id}`)}
           />
@@ -34,9 +46,17 @@ export function ResultCharts({ detail, limit = 6 }: { detail: RunDetail; limit?:
           <Line
             data={{
               labels: curve.labels,
-              datasets: [{ label: curve.kind === 'sweep' ? 'value' : 'objective', data: curve.values, borderColor: themeColor('--jp-brand-color1', '#39f') }]
+              datasets: [
+                {
+                  label: curve.kind === 'sweep' ? 'value' : 'objective',
+                  data: curve.values,
+                  borderColor: themeColor('--jp-brand-color1', '#39f')
+                }
+              ]
             }}
-            options={baseOptions(`${curve.kind === 'sweep' ? 'Sweep' : 'Convergence'}: ${t.task_id}`)}
+            options={baseOptions(
+              `${curve.kind === 'sweep' ? 'Sweep' : 'Convergence'}: ${t.task_id}`
+            )}
           />
         </ChartCard>
       );

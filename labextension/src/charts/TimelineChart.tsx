@@ -6,7 +6,13 @@ import { RunDetail, TaskMetrics } from '../types';
 import { baseOptions, themeColor } from './register';
 import { ChartCard } from './ChartCard';
 
-export function TimelineChart({ detail, metrics }: { detail: RunDetail; metrics: TaskMetrics[] }) {
+export function TimelineChart({
+  detail,
+  metrics
+}: {
+  detail: RunDetail;
+  metrics: TaskMetrics[];
+}) {
   const t = timeline(detail, metrics);
   const base = baseOptions('Task timeline (s from run start): queue vs run');
   return (
@@ -15,8 +21,16 @@ export function TimelineChart({ detail, metrics }: { detail: RunDetail; metrics:
         data={{
           labels: t.labels,
           datasets: [
-            { label: 'queue', data: t.queue, backgroundColor: themeColor('--jp-warn-color2', '#fb8') },
-            { label: 'run', data: t.run, backgroundColor: themeColor('--jp-brand-color1', '#39f') }
+            {
+              label: 'queue',
+              data: t.queue,
+              backgroundColor: themeColor('--jp-warn-color2', '#fb8')
+            },
+            {
+              label: 'run',
+              data: t.run,
+              backgroundColor: themeColor('--jp-brand-color1', '#39f')
+            }
           ]
         }}
         options={{

@@ -107,7 +107,11 @@ export function App({ tab, onTab, contents, fitSignal }: AppProps) {
       </div>
       {tab === 'runs' && (
         <div className="jp-QFlow-tabpanel">
-          <RunsTable onOpen={r => void openRun(r)} onStarted={startRun} refreshSignal={runsVersion + run.updates} />
+          <RunsTable
+            onOpen={r => void openRun(r)}
+            onStarted={startRun}
+            refreshSignal={runsVersion + run.updates}
+          />
         </div>
       )}
       {tab === 'dashboard' && (

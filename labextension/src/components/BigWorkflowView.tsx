@@ -17,7 +17,8 @@ export function BigWorkflowView({ tasks, status }: BigWorkflowViewProps) {
   return (
     <div className="jp-QFlow-big" data-big-workflow={tasks.length}>
       <div className="jp-QFlow-props-title">
-        {tasks.length.toLocaleString()} tasks in {groups.length} groups (aggregated view)
+        {tasks.length.toLocaleString()} tasks in {groups.length} groups (aggregated
+        view)
       </div>
       <div className="jp-QFlow-statebar" aria-label="Tasks per state">
         {shown.map(s => (
@@ -58,7 +59,9 @@ export function BigWorkflowView({ tasks, status }: BigWorkflowViewProps) {
           ))}
         </tbody>
       </table>
-      {groups.length > 200 && <div className="jp-QFlow-muted">first 200 groups shown</div>}
+      {groups.length > 200 && (
+        <div className="jp-QFlow-muted">first 200 groups shown</div>
+      )}
     </div>
   );
 }

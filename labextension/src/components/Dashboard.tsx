@@ -40,7 +40,11 @@ export function Dashboard({ runId, version }: DashboardProps) {
     return <div className="jp-QFlow-field-error">{data.error.message}</div>;
   }
   if (!data.data) {
-    return <div className="jp-QFlow-muted">{data.loading ? 'Loading…' : 'No runs yet: run a workflow first.'}</div>;
+    return (
+      <div className="jp-QFlow-muted">
+        {data.loading ? 'Loading…' : 'No runs yet: run a workflow first.'}
+      </div>
+    );
   }
   const { detail, perf, spec } = data.data;
   const big = detail.tasks.length >= BIG_WORKFLOW;

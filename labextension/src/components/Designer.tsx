@@ -28,7 +28,14 @@ export interface DesignerProps {
   fitSignal?: number;
 }
 
-export function Designer({ designer, run, workflowId, onRun, toolbar, fitSignal }: DesignerProps) {
+export function Designer({
+  designer,
+  run,
+  workflowId,
+  onRun,
+  toolbar,
+  fitSignal
+}: DesignerProps) {
   const schema = useResource(() => api.schema());
   const backends = useResource(() => api.backends());
   const [issues, setIssues] = useState<FieldIssue[]>([]);
@@ -43,7 +50,10 @@ export function Designer({ designer, run, workflowId, onRun, toolbar, fitSignal 
   );
   const onProblems = useCallback(
     (detail: unknown) => {
-      const found = Array.isArray(detail) && detail.length === 0 ? [] : issuesFromDetail(detail, spec);
+      const found =
+        Array.isArray(detail) && detail.length === 0
+          ? []
+          : issuesFromDetail(detail, spec);
       setIssues(found);
       const first = found.find(i => i.task);
       if (first?.task) {
@@ -77,7 +87,10 @@ export function Designer({ designer, run, workflowId, onRun, toolbar, fitSignal 
         task={selectedTask}
         issues={issues.filter(i => i.task === selectedTask.id)}
         onChange={next => {
-          designer.apply(s => ({ ...s, spec: updateTask(s.spec, selectedTask.id, next) }));
+          designer.apply(s => ({
+            ...s,
+            spec: updateTask(s.spec, selectedTask.id, next)
+          }));
           if (next.id !== selectedTask.id) {
             designer.select([next.id]);
           }
@@ -86,14 +99,16 @@ export function Designer({ designer, run, workflowId, onRun, toolbar, fitSignal 
     )
   ) : (
     <div className="jp-QFlow-muted">
-      {issues.filter(i => !i.task).map((i, n) => (
-        <div key={n} className="jp-QFlow-field-error">
-          {i.field ? `${i.field}: ` : ''}
-          {i.message}
-        </div>
-      ))}
-      Select a task to edit it{run.runId ? ' or see its output' : ''}. Drag tasks from the
-      palette; connect a node&apos;s right handle to another&apos;s left handle.
+      {issues
+        .filter(i => !i.task)
+        .map((i, n) => (
+          <div key={n} className="jp-QFlow-field-error">
+            {i.field ? `${i.field}: ` : ''}
+            {i.message}
+          </div>
+        ))}
+      Select a task to edit it{run.runId ? ' or see its output' : ''}. Drag tasks from
+      the palette; connect a node&apos;s right handle to another&apos;s left handle.
     </div>
   );
 
@@ -109,13 +124,27 @@ export function Designer({ designer, run, workflowId, onRun, toolbar, fitSignal 
             designer.apply(s => ({ ...s, spec: { ...s.spec, name } }));
           }}
         />
-        <button className="jp-mod-styled" disabled={!designer.canUndo} onClick={designer.undo} title="Undo (Ctrl+Z)">
+        <button
+          className="jp-mod-styled"
+          disabled={!designer.canUndo}
+          onClick={designer.undo}
+          title="Undo (Ctrl+Z)"
+        >
           Undo
         </button>
-        <button className="jp-mod-styled" disabled={!designer.canRedo} onClick={designer.redo} title="Redo (Ctrl+Y)">
+        <button
+          className="jp-mod-styled"
+          disabled={!designer.canRedo}
+          onClick={designer.redo}
+          title="Redo (Ctrl+Y)"
+        >
           Redo
         </button>
-        <button className="jp-mod-styled" onClick={designer.relayout} title="Auto-layout (dagre)">
+        <button
+          className="jp-mod-styled"
+          onClick={designer.relayout}
+          title="Auto-layout (dagre)"
+        >
           Layout
         </button>
         <button
@@ -155,7 +184,12 @@ export function Designer({ designer, run, workflowId, onRun, toolbar, fitSignal 
         <Palette
           backends={backends.data ?? []}
           backendsError={backends.error?.message}
-          onAdd={t => addFromTemplate(designer, t, { x: 40 * spec.tasks.length, y: 40 * spec.tasks.length })}
+          onAdd={t =>
+            addFromTemplate(designer, t, {
+              x: 40 * spec.tasks.length,
+              y: 40 * spec.tasks.length
+            })
+          }
         />
         {big ? (
           <BigWorkflowView tasks={spec.tasks} status={run.tasks} />

@@ -13,10 +13,23 @@ export interface DocumentDesignerProps {
   fitSignal: number;
 }
 
-function readSpec(context: DocumentRegistry.Context): { spec: WorkflowSpec; error: string | null } {
+function readSpec(context: DocumentRegistry.Context): {
+  spec: WorkflowSpec;
+  error: string | null;
+} {
   const text = context.model.toString();
   if (!text.trim()) {
-    return { spec: { ...EMPTY_SPEC, name: context.path.split('/').pop()?.replace(/\.qflow$/, '') ?? 'untitled' }, error: null };
+    return {
+      spec: {
+        ...EMPTY_SPEC,
+        name:
+          context.path
+            .split('/')
+            .pop()
+            ?.replace(/\.qflow$/, '') ?? 'untitled'
+      },
+      error: null
+    };
   }
   try {
     return { spec: parseQflow(text), error: null };

@@ -20,7 +20,11 @@ export function FileBar({ contents, spec, onLoaded }: FileBarProps) {
   const save = async () => {
     const p = target();
     try {
-      await contents.save(p, { type: 'file', format: 'text', content: serializeQflow(spec) });
+      await contents.save(p, {
+        type: 'file',
+        format: 'text',
+        content: serializeQflow(spec)
+      });
       setPath(p);
       setNote(`Saved ${p}`);
     } catch (err) {
@@ -30,7 +34,11 @@ export function FileBar({ contents, spec, onLoaded }: FileBarProps) {
   const open = async () => {
     const p = target();
     try {
-      const model = await contents.get(p, { type: 'file', format: 'text', content: true });
+      const model = await contents.get(p, {
+        type: 'file',
+        format: 'text',
+        content: true
+      });
       onLoaded(parseQflow(String(model.content)));
       setPath(p);
       setNote(`Opened ${p}`);
@@ -55,7 +63,11 @@ export function FileBar({ contents, spec, onLoaded }: FileBarProps) {
         value={path}
         onChange={e => setPath(e.target.value)}
       />
-      <button className="jp-mod-styled" onClick={() => void save()} title="Save as .qflow (Ctrl+S)">
+      <button
+        className="jp-mod-styled"
+        onClick={() => void save()}
+        title="Save as .qflow (Ctrl+S)"
+      >
         Save
       </button>
       <button className="jp-mod-styled" onClick={() => void open()}>

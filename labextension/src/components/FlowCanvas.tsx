@@ -52,7 +52,14 @@ export function addFromTemplate(
   return id;
 }
 
-function Canvas({ designer, status, invalid, onNodeOpen, onMessage, fitSignal }: FlowCanvasProps) {
+function Canvas({
+  designer,
+  status,
+  invalid,
+  onNodeOpen,
+  onMessage,
+  fitSignal
+}: FlowCanvasProps) {
   const flow = useReactFlow<TaskFlowNode>();
   const wrapper = useRef<HTMLDivElement>(null);
   const { spec, positions, selected } = designer;
@@ -82,7 +89,10 @@ function Canvas({ designer, status, invalid, onNodeOpen, onMessage, fitSignal }:
   );
 
   useEffect(() => {
-    const t = setTimeout(() => flow.fitView({ padding: 0.2, duration: 0, maxZoom: 1.2 }), 0);
+    const t = setTimeout(
+      () => flow.fitView({ padding: 0.2, duration: 0, maxZoom: 1.2 }),
+      0
+    );
     return () => clearTimeout(t);
   }, [fitSignal, flow]);
 
@@ -233,7 +243,9 @@ function Canvas({ designer, status, invalid, onNodeOpen, onMessage, fitSignal }:
         onNodeDragStart={() => designer.moveNodes({}, true)}
         onNodeDoubleClick={(_, n) => onNodeOpen(n.id)}
         onNodeClick={(_, n) => onNodeOpen(n.id)}
-        onInit={(inst: ReactFlowInstance<TaskFlowNode>) => inst.fitView({ padding: 0.2, maxZoom: 1.2 })}
+        onInit={(inst: ReactFlowInstance<TaskFlowNode>) =>
+          inst.fitView({ padding: 0.2, maxZoom: 1.2 })
+        }
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control']}

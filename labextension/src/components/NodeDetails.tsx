@@ -12,7 +12,13 @@ export interface NodeDetailsProps {
   onRerun: (newRunId: string) => void;
 }
 
-export function NodeDetails({ runId, taskId, workflowId, liveStatus, onRerun }: NodeDetailsProps) {
+export function NodeDetails({
+  runId,
+  taskId,
+  workflowId,
+  liveStatus,
+  onRerun
+}: NodeDetailsProps) {
   const detail = useResource(() => api.runDetail(runId), [runId, taskId, liveStatus]);
   const logs = useResource(() => api.logs(runId, taskId), [runId, taskId, liveStatus]);
   const perf = useResource(
@@ -55,7 +61,10 @@ export function NodeDetails({ runId, taskId, workflowId, liveStatus, onRerun }: 
           <pre className="jp-QFlow-pre">
             {Object.entries(metrics)
               .filter(([k, v]) => v != null && k !== 'run_id' && k !== 'task_id')
-              .map(([k, v]) => `${k}: ${typeof v === 'number' ? +v.toFixed(4) : JSON.stringify(v)}`)
+              .map(
+                ([k, v]) =>
+                  `${k}: ${typeof v === 'number' ? +v.toFixed(4) : JSON.stringify(v)}`
+              )
               .join('\n')}
           </pre>
         </>
@@ -63,7 +72,10 @@ export function NodeDetails({ runId, taskId, workflowId, liveStatus, onRerun }: 
       <div className="jp-QFlow-subtitle">Log</div>
       <pre className="jp-QFlow-pre jp-QFlow-log">
         {(logs.data?.entries ?? [])
-          .map(e => `${new Date(e.at * 1000).toLocaleTimeString()} ${e.kind} ${JSON.stringify(e.data)}`)
+          .map(
+            e =>
+              `${new Date(e.at * 1000).toLocaleTimeString()} ${e.kind} ${JSON.stringify(e.data)}`
+          )
           .join('\n') || (logs.error ? logs.error.message : '—')}
       </pre>
       <button

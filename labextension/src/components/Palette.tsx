@@ -19,11 +19,22 @@ const CIRCUITS: Record<string, Record<string, unknown>> = {
   qft: { n: 3 },
   hardware_efficient: { n: 2, layers: 1 },
   random: { n: 3, depth: 4, seed: 1 },
-  qaoa_maxcut: { edges: [[0, 1], [1, 2]], p: 1 }
+  qaoa_maxcut: {
+    edges: [
+      [0, 1],
+      [1, 2]
+    ],
+    p: 1
+  }
 };
 
 /** Local simulators first: the default backend of the circuit templates. */
-const PREFERRED = ['qiskit.aer', 'cirq.simulator', 'cirq.qsim', 'pennylane:default.qubit'];
+const PREFERRED = [
+  'qiskit.aer',
+  'cirq.simulator',
+  'cirq.qsim',
+  'pennylane:default.qubit'
+];
 
 export function defaultBackend(backends: BackendSummary[]): string {
   const names = backends.map(b => b.name);
@@ -80,7 +91,11 @@ export function paletteItems(backends: BackendSummary[]): PaletteItem[] {
     });
   }
   for (const fn of LIBRARY) {
-    items.push({ label: fn, section: 'Library', template: { id: fn, kind: 'classical', fn } });
+    items.push({
+      label: fn,
+      section: 'Library',
+      template: { id: fn, kind: 'classical', fn }
+    });
   }
   return items;
 }

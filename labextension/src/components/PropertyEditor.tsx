@@ -4,7 +4,12 @@
  */
 import React, { useEffect, useState } from 'react';
 import { FieldIssue } from '../model/issues';
-import { FieldSpec, formatFieldValue, parseFieldValue, taskFields } from '../model/schemaForm';
+import {
+  FieldSpec,
+  formatFieldValue,
+  parseFieldValue,
+  taskFields
+} from '../model/schemaForm';
 import { JSONSchema, Task } from '../types';
 
 export interface PropertyEditorProps {
@@ -97,7 +102,12 @@ function FieldInput({
   );
 }
 
-export function PropertyEditor({ schema, task, issues, onChange }: PropertyEditorProps) {
+export function PropertyEditor({
+  schema,
+  task,
+  issues,
+  onChange
+}: PropertyEditorProps) {
   if (!schema) {
     return <div className="jp-QFlow-muted">Loading the task schema…</div>;
   }

@@ -23,7 +23,8 @@ function num(v: unknown): number | undefined {
 
 /** One line summarising an estimate, whatever the estimator's exact field names. */
 export function estimateText(e: EstimateResult): string {
-  const secs = num(e.makespan_s) ?? num(e.seconds) ?? num(e.total_seconds) ?? num(e.time_s);
+  const secs =
+    num(e.makespan_s) ?? num(e.seconds) ?? num(e.total_seconds) ?? num(e.time_s);
   const usd = num(e.usd) ?? num(e.cost_usd) ?? num(e.total_usd);
   const parts: string[] = [];
   if (secs !== undefined) {
@@ -41,7 +42,14 @@ export function estimateText(e: EstimateResult): string {
   return parts.length ? parts.join(' · ') : JSON.stringify(e).slice(0, 120);
 }
 
-export function RunBar({ spec, workflowId, running, onStarted, onProblems, onCancel }: RunBarProps) {
+export function RunBar({
+  spec,
+  workflowId,
+  running,
+  onStarted,
+  onProblems,
+  onCancel
+}: RunBarProps) {
   const [params, setParams] = useState('');
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -10,7 +10,16 @@ export interface RunsTableProps {
   refreshSignal?: number;
 }
 
-const STATUSES = ['', 'pending', 'running', 'succeeded', 'failed', 'cancelled', 'budget_exceeded', 'interrupted'];
+const STATUSES = [
+  '',
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'budget_exceeded',
+  'interrupted'
+];
 
 export function formatTime(t?: number | null): string {
   return t ? new Date(t * 1000).toLocaleString() : '—';
@@ -28,10 +37,15 @@ export function RunsTable({ onOpen, onStarted, refreshSignal }: RunsTableProps) 
   const [status, setStatus] = useState('');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const runs = useResource(() => api.runs({ status, limit: 100 }), [status, refreshSignal]);
+  const runs = useResource(
+    () => api.runs({ status, limit: 100 }),
+    [status, refreshSignal]
+  );
   const needle = text.trim().toLowerCase();
   const rows = (runs.data?.items ?? []).filter(
-    r => !needle || `${r.name ?? ''} ${r.id} ${r.workflow_id ?? ''}`.toLowerCase().includes(needle)
+    r =>
+      !needle ||
+      `${r.name ?? ''} ${r.id} ${r.workflow_id ?? ''}`.toLowerCase().includes(needle)
   );
   const act = (p: Promise<unknown>) =>
     p.then(
@@ -62,7 +76,11 @@ export function RunsTable({ onOpen, onStarted, refreshSignal }: RunsTableProps) 
           value={text}
           onChange={e => setText(e.target.value)}
         />
-        <select aria-label="Status filter" value={status} onChange={e => setStatus(e.target.value)}>
+        <select
+          aria-label="Status filter"
+          value={status}
+          onChange={e => setStatus(e.target.value)}
+        >
           {STATUSES.map(s => (
             <option key={s} value={s}>
               {s || 'any status'}
@@ -92,17 +110,24 @@ export function RunsTable({ onOpen, onStarted, refreshSignal }: RunsTableProps) 
             <tr key={r.id} data-run-id={r.id}>
               <td title={r.id}>{r.name ?? r.workflow_id ?? r.id}</td>
               <td>
-                <span className={`jp-QFlow-badge jp-QFlow-state-${r.status}`}>{r.status}</span>
+                <span className={`jp-QFlow-badge jp-QFlow-state-${r.status}`}>
+                  {r.status}
+                </span>
               </td>
               <td>{formatTime(r.started_at ?? r.created_at)}</td>
               <td>{formatDuration(r)}</td>
-              <td>{typeof r.cost_usd === 'number' ? `$${r.cost_usd.toFixed(2)}` : '—'}</td>
+              <td>
+                {typeof r.cost_usd === 'number' ? `$${r.cost_usd.toFixed(2)}` : '—'}
+              </td>
               <td className="jp-QFlow-actions">
                 <button className="jp-mod-styled" onClick={() => onOpen(r)}>
                   Open
                 </button>
                 {(r.status === 'running' || r.status === 'pending') && (
-                  <button className="jp-mod-styled jp-mod-warn" onClick={() => act(api.cancel(r.id))}>
+                  <button
+                    className="jp-mod-styled jp-mod-warn"
+                    onClick={() => act(api.cancel(r.id))}
+                  >
                     Cancel
                   </button>
                 )}
@@ -114,7 +139,9 @@ export function RunsTable({ onOpen, onStarted, refreshSignal }: RunsTableProps) 
           ))}
         </tbody>
       </table>
-      {!runs.loading && rows.length === 0 && <div className="jp-QFlow-muted">No runs yet.</div>}
+      {!runs.loading && rows.length === 0 && (
+        <div className="jp-QFlow-muted">No runs yet.</div>
+      )}
     </div>
   );
 }

@@ -17,7 +17,8 @@ export function taskSubtitle(task: Task): string {
     return task.fn;
   }
   const c = task.circuit;
-  const circuit = c.builtin ?? (c.qasm ? 'qasm' : c.qasm_file ? c.qasm_file : (c.callable ?? '?'));
+  const circuit =
+    c.builtin ?? (c.qasm ? 'qasm' : c.qasm_file ? c.qasm_file : (c.callable ?? '?'));
   return `${circuit} @ ${task.backend}`;
 }
 
@@ -39,7 +40,9 @@ function TaskNodeView({ data, selected }: NodeProps<TaskFlowNode>) {
     >
       <Handle type="target" position={Position.Left} />
       <div className="jp-QFlow-node-title">
-        <span className="jp-QFlow-node-kind">{data.task.kind === 'quantum' ? 'Q' : 'ƒ'}</span>
+        <span className="jp-QFlow-node-kind">
+          {data.task.kind === 'quantum' ? 'Q' : 'ƒ'}
+        </span>
         {data.task.id}
       </div>
       <div className="jp-QFlow-node-sub">{taskSubtitle(data.task)}</div>

@@ -176,6 +176,19 @@ export function useDesigner(
       relayout,
       reset
     }),
-    [state, selected, history, apply, moveNodes, undo, redo, copy, paste, removeSelected, relayout, reset]
+    [
+      state,
+      selected,
+      history,
+      apply,
+      moveNodes,
+      undo,
+      redo,
+      copy,
+      paste,
+      removeSelected,
+      relayout,
+      reset
+    ]
   );
 }

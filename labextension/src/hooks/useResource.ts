@@ -8,7 +8,10 @@ export interface Resource<T> {
   reload: () => void;
 }
 
-export function useResource<T>(load: () => Promise<T>, deps: unknown[] = []): Resource<T> {
+export function useResource<T>(
+  load: () => Promise<T>,
+  deps: unknown[] = []
+): Resource<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<Error | undefined>(undefined);
   const [loading, setLoading] = useState(true);

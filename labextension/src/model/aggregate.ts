@@ -59,7 +59,10 @@ export function aggregate(
     row.total += 1;
     row.counts[s] += 1;
   }
-  return { total, groups: [...groups.values()].sort((a, b) => a.group.localeCompare(b.group)) };
+  return {
+    total,
+    groups: [...groups.values()].sort((a, b) => a.group.localeCompare(b.group))
+  };
 }
 
 /**

@@ -15,7 +15,9 @@ export function timeline(
   const queueOf = new Map(metrics.map(m => [m.task_id, m.queue_s ?? 0]));
   const t0 =
     detail.started_at ??
-    Math.min(...detail.tasks.map(t => t.started_at ?? Infinity).filter(Number.isFinite));
+    Math.min(
+      ...detail.tasks.map(t => t.started_at ?? Infinity).filter(Number.isFinite)
+    );
   const rows = detail.tasks
     .filter(t => t.started_at != null)
     .sort((a, b) => (a.started_at ?? 0) - (b.started_at ?? 0));
@@ -63,7 +65,9 @@ export function perBackend(
 ): { labels: string[]; cost: number[]; seconds: number[] } {
   const byId = new Map((spec?.tasks ?? []).map(t => [t.id, t]));
   const costOf = new Map(
-    metrics.map(m => [m.task_id, Number(m.cost_usd ?? m.usd ?? 0) || 0] as [string, number])
+    metrics.map(
+      m => [m.task_id, Number(m.cost_usd ?? m.usd ?? 0) || 0] as [string, number]
+    )
   );
   const cost = new Map<string, number>();
   const secs = new Map<string, number>();
@@ -115,29 +119,47 @@ export function countsOf(preview: string | null | undefined): Series | null {
  * A sweep (value vs parameter point) or a convergence trace (list of numbers, or
  * `{history: [...]}`) in a task's output preview.
  */
-export function curveOf(preview: string | null | undefined): (Series & { kind: string }) | null {
+export function curveOf(
+  preview: string | null | undefined
+): (Series & { kind: string }) | null {
   const value = parseMaybe(preview);
   const numbers = (xs: unknown): number[] | null =>
-    Array.isArray(xs) && xs.length > 1 && xs.every(x => typeof x === 'number') ? (xs as number[]) : null;
+    Array.isArray(xs) && xs.length > 1 && xs.every(x => typeof x === 'number')
+      ? (xs as number[])
+      : null;
   const direct = numbers(value);
   if (direct) {
-    return { kind: 'convergence', labels: direct.map((_, i) => String(i)), values: direct };
+    return {
+      kind: 'convergence',
+      labels: direct.map((_, i) => String(i)),
+      values: direct
+    };
   }
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
     const hist = numbers(obj.history) ?? numbers(obj.values);
     if (hist) {
-      return { kind: 'convergence', labels: hist.map((_, i) => String(i)), values: hist };
+      return {
+        kind: 'convergence',
+        labels: hist.map((_, i) => String(i)),
+        values: hist
+      };
     }
     const sweep = obj.sweep as { points?: unknown[]; results?: unknown[] } | undefined;
     if (sweep && Array.isArray(sweep.points) && Array.isArray(sweep.results)) {
       const ys = sweep.results.map(r =>
-        typeof r === 'number' ? r : Number(Object.values((r as { expectations?: object })?.expectations ?? {})[0])
+        typeof r === 'number'
+          ? r
+          : Number(
+              Object.values((r as { expectations?: object })?.expectations ?? {})[0]
+            )
       );
       if (ys.every(Number.isFinite)) {
         return {
           kind: 'sweep',
-          labels: sweep.points.map(p => (typeof p === 'object' ? JSON.stringify(p) : String(p))),
+          labels: sweep.points.map(p =>
+            typeof p === 'object' ? JSON.stringify(p) : String(p)
+          ),
           values: ys
         };
       }

@@ -13,7 +13,10 @@ export interface FieldIssue {
 
 const KINDS = new Set(['classical', 'quantum']);
 
-function fromLoc(loc: unknown[], spec: WorkflowSpec): { task: string | null; field: string | null } {
+function fromLoc(
+  loc: unknown[],
+  spec: WorkflowSpec
+): { task: string | null; field: string | null } {
   const path = loc.filter(p => p !== 'body' && p !== 'spec');
   const at = path.indexOf('tasks');
   if (at === -1) {
@@ -31,7 +34,9 @@ function fromLoc(loc: unknown[], spec: WorkflowSpec): { task: string | null; fie
 export function issuesFromDetail(detail: unknown, spec: WorkflowSpec): FieldIssue[] {
   const items = Array.isArray(detail)
     ? detail
-    : detail && typeof detail === 'object' && Array.isArray((detail as { problems?: unknown }).problems)
+    : detail &&
+        typeof detail === 'object' &&
+        Array.isArray((detail as { problems?: unknown }).problems)
       ? (detail as { problems: unknown[] }).problems
       : [detail];
   return items.map(item => {

@@ -54,7 +54,8 @@ function describe(
   if (variants) {
     const nonNull = variants.filter(v => v.type !== 'null');
     nullable = nonNull.length < variants.length;
-    node = nonNull.length === 1 ? { ...resolveRef(root, nonNull[0]), ...pick(node) } : node;
+    node =
+      nonNull.length === 1 ? { ...resolveRef(root, nonNull[0]), ...pick(node) } : node;
   }
   const base: FieldSpec = {
     name,

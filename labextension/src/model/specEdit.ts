@@ -50,7 +50,11 @@ export function edgesOf(spec: WorkflowSpec): SpecEdge[] {
 }
 
 /** A task id not used yet, derived from `base`. */
-export function freshId(spec: WorkflowSpec, base: string, taken = new Set<string>()): string {
+export function freshId(
+  spec: WorkflowSpec,
+  base: string,
+  taken = new Set<string>()
+): string {
   const used = new Set([...spec.tasks.map(t => t.id), ...taken]);
   const clean = base.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1');
   if (!used.has(clean)) {
@@ -146,7 +150,11 @@ function dropUpstream(task: Task, gone: Set<string>): Task {
 }
 
 /** Would adding source -> target close a cycle? */
-export function createsCycle(spec: WorkflowSpec, source: string, target: string): boolean {
+export function createsCycle(
+  spec: WorkflowSpec,
+  source: string,
+  target: string
+): boolean {
   if (source === target) {
     return true;
   }
@@ -171,7 +179,11 @@ export function createsCycle(spec: WorkflowSpec, source: string, target: string)
 }
 
 /** Make `target` depend on `source` (no-op if it already does). */
-export function connect(spec: WorkflowSpec, source: string, target: string): WorkflowSpec {
+export function connect(
+  spec: WorkflowSpec,
+  source: string,
+  target: string
+): WorkflowSpec {
   return mapTasks(spec, t => {
     if (t.id !== target || upstreamOf(t).includes(source)) {
       return t;
@@ -181,8 +193,14 @@ export function connect(spec: WorkflowSpec, source: string, target: string): Wor
 }
 
 /** Remove the dependency source -> target (ordering edge and data references). */
-export function disconnect(spec: WorkflowSpec, source: string, target: string): WorkflowSpec {
-  return mapTasks(spec, t => (t.id === target ? dropUpstream(t, new Set([source])) : t));
+export function disconnect(
+  spec: WorkflowSpec,
+  source: string,
+  target: string
+): WorkflowSpec {
+  return mapTasks(spec, t =>
+    t.id === target ? dropUpstream(t, new Set([source])) : t
+  );
 }
 
 /**
@@ -201,6 +219,9 @@ export function pasteTasks(
     taken.add(id);
     ids.set(t.id, id);
   }
-  const fixed = tasks.map(t => ({ ...rewriteRefs(t, ids), id: ids.get(t.id) as string }));
+  const fixed = tasks.map(t => ({
+    ...rewriteRefs(t, ids),
+    id: ids.get(t.id) as string
+  }));
   return { spec: { ...spec, tasks: [...spec.tasks, ...fixed] }, ids };
 }

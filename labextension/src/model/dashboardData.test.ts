@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { countsOf, curveOf, perBackend, timeline } from './dashboardData';
+import { RunDetail } from '../types';
+
+const detail: RunDetail = {
+  id: 'r',
+  status: 'succeeded',
+  started_at: 100,
+  params: {},
+  tasks: [
+    {
+      task_id: 'q',
+      status: 'succeeded',
+      attempts: 1,
+      cache_hit: false,
+      started_at: 101,
+      finished_at: 103,
+      duration: 2
+    },
+    {
+      task_id: 'f',
+      status: 'succeeded',
+      attempts: 1,
+      cache_hit: false,
+      started_at: 103.5,
+      finished_at: 104,
+      duration: 0.5
+    }
+  ]
+};
+
+describe('dashboardData', () => {
+  it('timeline puts queue time before run time, from the run start', () => {
+    const t = timeline(detail, [{ run_id: 'r', task_id: 'q', queue_s: 0.5 }]);
+    expect(t.labels).toEqual(['q', 'f']);
+    expect(t.queue[0]).toEqual([0.5, 1]);
+    expect(t.run[0]).toEqual([1, 3]);
+  });
+
+  it('groups time and cost per backend', () => {
+    const spec = {
+      name: 'w',
+      tasks: [
+        {
+          id: 'q',
+          kind: 'quantum' as const,
+          backend: 'qiskit.aer',
+          circuit: { builtin: 'ghz' }
+        },
+        { id: 'f', kind: 'classical' as const, fn: 'parity' }
+      ]
+    };
+    const b = perBackend(spec, detail, [{ run_id: 'r', task_id: 'q', cost_usd: 0.25 }]);
+    expect(b.labels).toEqual(['classical', 'qiskit.aer']);
+    expect(b.seconds).toEqual([0.5, 2]);
+    expect(b.cost).toEqual([0, 0.25]);
+  });
+
+  it('finds counts even in a truncated preview', () => {
+    expect(countsOf('{"counts": {"11": 5, "00": 7}, "metadata": {"backe…')).toEqual({
+      labels: ['00', '11'],
+      values: [7, 5]
+    });
+    expect(countsOf('"00"')).toBeNull();
+  });
+
+  it('reads convergence traces and sweeps', () => {
+    expect(curveOf('[3, 2, 1.5]')?.kind).toBe('convergence');
+    const sweep = curveOf('{"sweep": {"points": [0, 1], "results": [0.5, -0.5]}}');
+    expect(sweep).toEqual({ kind: 'sweep', labels: ['0', '1'], values: [0.5, -0.5] });
+  });
+});
