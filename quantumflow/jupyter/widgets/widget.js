@@ -90,8 +90,9 @@ function drawHistogram(host, hist) {
     const bar = svg("rect", { x: 5 + i * bw + 1, y: H - B - h + 10, width: Math.max(1, bw - 2), height: h, class: "qf-bar" }, root);
     svg("title", {}, bar).textContent = `${k}: ${counts[k]}`;
     if (keys.length <= 16) {
-      const t = svg("text", { x: 5 + i * bw + bw / 2, y: H - B + 22, class: "qf-tick",
-        transform: `rotate(45 ${5 + i * bw + bw / 2} ${H - B + 22})` }, root);
+      const cx = 5 + i * bw + bw / 2;
+      const t = svg("text", { x: cx, y: H - B + 22, class: "qf-tick", "text-anchor": keys.length > 8 ? "start" : "middle",
+        transform: keys.length > 8 ? `rotate(45 ${cx} ${H - B + 22})` : "" }, root);
       t.textContent = k;
     }
   });

@@ -1,0 +1,97 @@
+"""widget.js rendered in a real headless Chromium from a real RunWidget's synced state."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quantumflow.jupyter.widgets import RunWidget
+from quantumflow.store.records import TaskEvent
+
+CHROMIUM = Path("/usr/bin/chromium")
+ESM = Path(__file__).parents[2] / "quantumflow/jupyter/widgets/widget.js"
+
+pytestmark = pytest.mark.browser
+
+# A minimal anywidget model: get / on(change:x) / set, enough for render().
+HARNESS = """
+async ({ src, state }) => {
+  const handlers = {};
+  const model = {
+    get: (k) => state[k],
+    on: (ev, fn) => { (handlers[ev] ||= []).push(fn); },
+    set: (k, v) => { state[k] = v; (handlers[`change:${k}`] || []).forEach((f) => f()); },
+    save_changes: () => {},
+  };
+  const url = URL.createObjectURL(new Blob([src], { type: "text/javascript" }));
+  const mod = await import(url);
+  const el = document.getElementById("root");
+  mod.default.render({ model, el });
+  window.qfModel = model;
+  return el.innerText;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],
+        )
+        pg = browser.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda err: errors.append(str(err)))
+        pg.set_content('<html><body><div id="root"></div></body></html>')
+        yield pg, errors
+        browser.close()
+
+
+def widget_state() -> dict[str, Any]:
+    spec = {
+        "name": "js-demo",
+        "tasks": [
+            {"id": "a", "kind": "classical", "fn": "constant", "inputs": {"value": 1}},
+            {"id": "b", "kind": "classical", "fn": "constant", "inputs": {"value": {"ref": "a"}}},
+            {"id": "c", "kind": "classical", "fn": "constant", "inputs": {"value": {"ref": "a"}}},
+        ],
+    }
+    w = RunWidget(spec, run_id="r1")
+    w.on_event(TaskEvent("r1", "a", "running"))
+    w.on_event(TaskEvent("r1", "a", "succeeded"))
+    w.on_event(TaskEvent("r1", "b", "running"))
+    w.state.charts.add_output("a", "a", {"counts": {"00": 3, "11": 5}})
+    w.state.charts.add_output("b", "b", {"history": [3.0, 2.0, 1.5]})
+    w.throttle.cancel()
+    w.throttle.flush_now()
+    state: dict[str, Any] = json.loads(json.dumps(w.get_state()))
+    return state
+
+
+def test_render_draws_dag_progress_and_charts(page: Any) -> None:
+    pg, errors = page
+    text = pg.evaluate(HARNESS, {"src": ESM.read_text(), "state": widget_state()})
+    assert "js-demo · r1" in text and "running" in text
+    assert "1/3 done" in text
+    assert pg.locator(".qf-node").count() == 3
+    assert pg.locator(".qf-edge").count() == 2
+    assert pg.locator(".qf-node.qf-succeeded").count() == 1
+    assert pg.locator(".qf-node.qf-running").count() == 1
+    assert pg.locator(".qf-bar").count() == 2
+    assert pg.locator(".qf-line").count() == 1
+    pg.evaluate(
+        "() => { window.qfModel.set('node_states', {a: {succeeded: 1}, b: {succeeded: 1},"
+        " c: {failed: 1}}); window.qfModel.set('status', 'failed'); }"
+    )
+    assert pg.locator(".qf-node.qf-failed").count() == 1
+    assert pg.locator(".qf-badge.qf-failed").count() == 1
+    assert errors == []
