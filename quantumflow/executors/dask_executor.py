@@ -83,9 +83,13 @@ class _Result:
         try:
             value = self.future.result(timeout=timeout)
         except distributed.KilledWorker as err:
-            raise DaskWorkerLostError(self._call.task_id, str(err)) from err
-        finally:
             self._owner._forget(self._call)
+            raise DaskWorkerLostError(self._call.task_id, str(err)) from err
+        except Exception:
+            if self.future.done():  # not a wait that merely timed out
+                self._owner._forget(self._call)
+            raise
+        self._owner._forget(self._call)
         self._owner._keep_remote(value, self.future)
         return value
 
