@@ -44,7 +44,7 @@ def sdk_versions() -> dict[str, str]:
     try:
         import qsimcirq
 
-        out["qsimcirq"] = qsimcirq.__version__
+        out["qsimcirq"] = qsimcirq.__version__  # type: ignore[attr-defined]
     except ImportError:  # pragma: no cover - qsim is optional within the cirq extra
         pass
     return out
@@ -157,7 +157,8 @@ class QsimBackend(CirqBackend):
         import qsimcirq
 
         threads = job.threads or 1
-        return qsimcirq.QSimSimulator(qsimcirq.QSimOptions(cpu_threads=threads), seed=job.seed)
+        options = qsimcirq.QSimOptions(cpu_threads=threads)  # type: ignore[attr-defined]
+        return qsimcirq.QSimSimulator(options, seed=job.seed)  # type: ignore[attr-defined]
 
 
 def _pauli_string(text: str, qubits: list[Any]) -> Any:

@@ -27,7 +27,7 @@ class LocalSimulator:
         raise NotImplementedError
 
     def estimate(self, job: QuantumJob) -> float:
-        """A coarse model: gates × amplitudes × points, plus sampling."""
+        """A coarse model: gates x amplitudes x points, plus sampling."""
         c = job.circuit
         amps = float(2 ** min(c.num_qubits, 60))
         per_point = 2e-9 * amps * max(1, len(c.ops)) + 1e-7 * (job.shots or 0) + 2e-4

@@ -98,7 +98,7 @@ class PennyLaneBackend(LocalSimulator):
         if width and (job.shots or not job.observables):
             if job.shots is None:
 
-                @qml.qnode(dev)
+                @qml.qnode(dev)  # type: ignore[untyped-decorator]
                 def probs_fn() -> Any:
                     apply_ops(circuit, values, mid_circuit=False)
                     return qml.state()
@@ -119,7 +119,7 @@ class PennyLaneBackend(LocalSimulator):
         if job.observables:
             obs = [_observable(o, circuit.num_qubits) for o in job.observables]
 
-            @qml.qnode(dev)
+            @qml.qnode(dev)  # type: ignore[untyped-decorator]
             def expval_fn() -> Any:
                 apply_ops(circuit.without_measurements(), values, mid_circuit=False)
                 return [qml.expval(o) for o in obs]
@@ -146,13 +146,13 @@ class PennyLaneBackend(LocalSimulator):
 
         if mid:
 
-            @qml.qnode(dev, mcm_method="one-shot")
+            @qml.qnode(dev, mcm_method="one-shot")  # type: ignore[untyped-decorator]
             def fn() -> Any:
                 mvs = apply_ops(circuit, values, mid_circuit=True)
                 return qml.counts(op=[mvs[c] for c in measured[::-1]])
         else:
 
-            @qml.qnode(dev)
+            @qml.qnode(dev)  # type: ignore[untyped-decorator]
             def fn() -> Any:
                 apply_ops(circuit, values, mid_circuit=False)
                 return qml.counts(wires=wires)

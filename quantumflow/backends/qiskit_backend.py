@@ -134,14 +134,14 @@ class AerBackend(LocalSimulator):
         if job.circuit.num_clbits and (job.shots or not job.observables):
             tqc, params, t = self.prepared(job, measured=True)
             timings["transpile"] += t
-            transpiled = {"depth": tqc.depth(), "gates": dict(tqc.count_ops())}
+            transpiled = _summary(tqc)
             start = time.perf_counter()
             self._sample(job, tqc, params, results)
             timings["execute"] += time.perf_counter() - start
         if job.observables:
             tqc, params, t = self.prepared(job, measured=False)
             timings["transpile"] += t
-            transpiled = transpiled or {"depth": tqc.depth(), "gates": dict(tqc.count_ops())}
+            transpiled = transpiled or _summary(tqc)
             start = time.perf_counter()
             self._estimate(job, tqc, params, results)
             timings["execute"] += time.perf_counter() - start
@@ -157,7 +157,9 @@ class AerBackend(LocalSimulator):
             )
         return [{params[n]: [p[n] for p in job.points] for n in params}] if params else []
 
-    def _sample(self, job: QuantumJob, tqc: Any, params: dict[str, Any], out: list[PointResult]):  # noqa: ANN202
+    def _sample(
+        self, job: QuantumJob, tqc: Any, params: dict[str, Any], out: list[PointResult]
+    ) -> None:
         width = job.circuit.num_clbits
         if job.shots is None:
             from qiskit.quantum_info import Statevector
@@ -184,7 +186,9 @@ class AerBackend(LocalSimulator):
             raw = result.get_counts(i) if binds else result.get_counts()
             out[i].counts = normalize_qiskit_counts(raw, width)
 
-    def _estimate(self, job: QuantumJob, tqc: Any, params: dict[str, Any], out: list[PointResult]):  # noqa: ANN202
+    def _estimate(
+        self, job: QuantumJob, tqc: Any, params: dict[str, Any], out: list[PointResult]
+    ) -> None:
         from qiskit.quantum_info import SparsePauliOp
         from qiskit_aer.primitives import EstimatorV2
 
@@ -213,6 +217,21 @@ class AerBackend(LocalSimulator):
         evs = evs.reshape(len(job.points), len(job.observables))
         for i, row in enumerate(evs):
             out[i].expectations = {o: float(v) for o, v in zip(job.observables, row, strict=True)}
+
+
+_SUMMARY: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def _summary(tqc: Any) -> dict[str, Any]:
+    """Depth and gate counts of a transpiled circuit (memoized: depth() costs ~1 ms)."""
+    hit = _SUMMARY.get(id(tqc))
+    if hit is not None and hit[0] is tqc:
+        return dict(hit[1])
+    if len(_SUMMARY) > _CACHE_SIZE:
+        _SUMMARY.clear()
+    summary = {"depth": tqc.depth(), "gates": dict(tqc.count_ops())}
+    _SUMMARY[id(tqc)] = (tqc, summary)
+    return dict(summary)
 
 
 _MF: dict[int, tuple[Circuit, Circuit]] = {}

@@ -83,7 +83,7 @@ class IBMBackend:
         )
 
     def estimate(self, job: QuantumJob) -> float:
-        """A coarse device model: shots × points at ~1 kHz plus a fixed overhead."""
+        """A coarse device model: shots x points at ~1 kHz plus a fixed overhead."""
         return 2.0 + 1e-3 * (job.shots or 1000) * len(job.points)
 
     def _isa(self, job: QuantumJob, *, measured: bool) -> tuple[Any, dict[str, Any], float]:

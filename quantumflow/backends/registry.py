@@ -87,12 +87,19 @@ def _entry_points() -> dict[str, Any]:
     return {ep.name: ep for ep in entry_points(group=GROUP)}
 
 
-def _families() -> dict[str, Family | Any]:
-    found: dict[str, Family | Any] = dict(BUILTIN)
-    for name, ep in _entry_points().items():
-        if name not in BUILTIN or ep.value != BUILTIN[name].target:
-            found[name] = ep
-    return found
+_plugins: dict[str, Any] | None = None
+
+
+def _families(*, refresh: bool = False) -> dict[str, Family | Any]:
+    # scanning installed distributions costs ~0.1 s, so it is done once (again on a miss)
+    global _plugins  # noqa: PLW0603
+    if _plugins is None or refresh:
+        _plugins = {
+            name: ep
+            for name, ep in _entry_points().items()
+            if name not in BUILTIN or ep.value != BUILTIN[name].target
+        }
+    return {**BUILTIN, **_plugins}
 
 
 def sdk_installed(family: Family) -> bool:
@@ -114,6 +121,8 @@ def resolve_family(name: str) -> Family | Any:
     """
     family, _ = split_name(name)
     families = _families()
+    if family not in families:
+        families = _families(refresh=True)
     if family not in families:
         known = ", ".join(sorted(families))
         raise BackendError(f"unknown backend '{name}' (known: {known})", backend=name)
@@ -150,7 +159,7 @@ def get_backend(name: str) -> Backend:
 def list_backends() -> list[BackendInfo]:
     """Every known backend family with example names, whether installed, and capabilities."""
     rows: list[BackendInfo] = []
-    for fam_name, fam in sorted(_families().items()):
+    for fam_name, fam in sorted(_families(refresh=True).items()):
         if not isinstance(fam, Family):
             rows.append(_third_party_row(fam_name))
             continue

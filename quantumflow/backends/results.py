@@ -30,7 +30,10 @@ def counts_from_bits(bits: npt.NDArray[Any], clbits: Sequence[int], width: int) 
 def counts_from_ints(values: npt.NDArray[Any], width: int) -> dict[str, int]:
     """Counts from integer outcomes (bit j of the integer = classical bit j)."""
     uniq, freq = np.unique(np.asarray(values, dtype=np.int64), return_counts=True)
-    return {format(int(u), f"0{width}b") if width else "": int(f) for u, f in zip(uniq, freq)}
+    return {
+        format(int(u), f"0{width}b") if width else "": int(f)
+        for u, f in zip(uniq, freq, strict=True)
+    }
 
 
 def normalize_qiskit_counts(raw: Mapping[str, int], width: int) -> dict[str, int]:

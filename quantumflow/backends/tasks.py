@@ -17,7 +17,7 @@ from .circuits.lexer import QasmError
 from .circuits.qasm_out import to_qasm3
 from .circuits.sources import load_circuit
 from .memory import check_memory
-from .registry import Family, get_backend, resolve_family, sdk_installed, split_name
+from .registry import Family, get_backend, resolve_family, sdk_installed
 from .results import parse_observable
 from .sweeps import expand_sweep
 
@@ -216,7 +216,6 @@ def quantum_cache_key(
     sweep points. Register names, comments and whitespace do not change it."""
     circuit = load_circuit(task.circuit)
     values = parameter_values(circuit, inputs, params)
-    family, arg = split_name(task.backend)
     payload = {
         "v": CACHE_KEY_VERSION,
         "qasm3": _canonical_text(circuit, values),

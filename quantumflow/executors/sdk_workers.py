@@ -3,12 +3,13 @@
 Quantum simulators hold the GIL and each SDK ships its own OpenMP runtime, so running
 Qiskit Aer, qsim and PennyLane Lightning in one process inflates small-circuit latency
 several-fold. A :class:`SdkWorkerPool` keeps one process per SDK, imports that SDK once,
-and pins thread counts so that ``workers × threads ≤ cores`` (no oversubscription).
+and pins thread counts so that ``workers x threads ≤ cores`` (no oversubscription).
 Tasks travel as plain JSON-able data; results come back as the backends' output dict.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
 import os
@@ -34,7 +35,7 @@ _WARM_IMPORTS = {
 
 
 def threads_per_worker(workers: int, cores: int | None = None) -> int:
-    """The simulator thread count that keeps ``workers × threads ≤ cores``."""
+    """The simulator thread count that keeps ``workers x threads ≤ cores``."""
     return max(1, (cores or os.cpu_count() or 1) // max(1, workers))
 
 
@@ -45,10 +46,8 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
     import importlib
 
     for module in _WARM_IMPORTS.get(sdk, ()):
-        try:
+        with contextlib.suppress(ImportError):  # an SDK part may be absent (e.g. qsim)
             importlib.import_module(module)
-        except ImportError:
-            pass
     from ..backends import execute_quantum_task
 
     conn.send(("ready", os.getpid()))

@@ -40,8 +40,8 @@ BACKENDS = [
 ASYMMETRIC = (
     'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\ncreg c[3];\nx q[0];\nmeasure q -> c;\n'
 )
-GHZ = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\ncreg c[3];\nh q[0];\ncx q[0],q[1];\ncx q[1],q[2];\nmeasure q -> c;\n'
-TWO_REGS = "qreg q[3]; creg a[1]; creg b[2]; x q[0]; x q[2]; measure q[0] -> a[0]; measure q[1] -> b[0]; measure q[2] -> b[1];"
+GHZ = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\ncreg c[3];\nh q[0];\ncx q[0],q[1];\ncx q[1],q[2];\nmeasure q -> c;\n'  # noqa: E501
+TWO_REGS = "qreg q[3]; creg a[1]; creg b[2]; x q[0]; x q[2]; measure q[0] -> a[0]; measure q[1] -> b[0]; measure q[2] -> b[1];"  # noqa: E501
 
 
 def run(backend: str, qasm: str, **kw: object) -> dict:
@@ -108,7 +108,7 @@ def test_protocol_and_capabilities(name: str, ideal: bool) -> None:
 
 @pytest.mark.parametrize(("name", "ideal"), BACKENDS)
 def test_sweep_returns_one_result_per_point(name: str, ideal: bool) -> None:
-    qasm = "OPENQASM 3.0;\ninput float theta;\nqubit[1] q;\nbit[1] c;\nrx(theta) q[0];\nc[0] = measure q[0];\n"
+    qasm = "OPENQASM 3.0;\ninput float theta;\nqubit[1] q;\nbit[1] c;\nrx(theta) q[0];\nc[0] = measure q[0];\n"  # noqa: E501
     out = run(name, qasm, shots=200, seed=5, sweep={"theta": [0.0, 3.141592653589793]})
     results = out["sweep"]["results"]
     assert [p["theta"] for p in out["sweep"]["points"]] == [0.0, 3.141592653589793]

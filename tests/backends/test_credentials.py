@@ -17,7 +17,7 @@ SECRET = "qf-test-secret-token-7f3a9c"
 
 def test_missing_ibm_account_is_a_credentials_error_without_secrets(
     tmp_path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:  # noqa: ANN001
+) -> None:
     # an empty home: no saved account; a bogus token in the SDK's own variable
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("QISKIT_IBM_TOKEN", SECRET)

@@ -62,19 +62,19 @@ def distributions(
     return exact, got
 
 
-def test_random_circuit_is_not_symmetric(distributions) -> None:  # noqa: ANN001
+def test_random_circuit_is_not_symmetric(distributions) -> None:
     exact, _ = distributions
     # reversing the bit order must change the distribution, else the test proves nothing
     assert tvd(exact, {k[::-1]: v for k, v in exact.items()}) > 0.05
 
 
 @pytest.mark.parametrize("name", IDEAL)
-def test_each_backend_matches_the_exact_distribution(distributions, name: str) -> None:  # noqa: ANN001
+def test_each_backend_matches_the_exact_distribution(distributions, name: str) -> None:
     exact, got = distributions
     assert tvd(exact, got[name]) < bound()
 
 
 @pytest.mark.parametrize(("a", "b"), list(itertools.combinations(IDEAL, 2)))
-def test_every_pair_agrees(distributions, a: str, b: str) -> None:  # noqa: ANN001
+def test_every_pair_agrees(distributions, a: str, b: str) -> None:
     _, got = distributions
     assert tvd(got[a], got[b]) < 2 * bound()

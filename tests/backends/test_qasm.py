@@ -14,7 +14,7 @@ from quantumflow.errors import UnsupportedFeatureError
 def test_missing_header_and_crlf() -> None:
     a = parse_qasm("qreg q[2];\r\ncreg c[2];\r\nh q[0];\r\ncx q[0],q[1];\r\nmeasure q -> c;\r\n")
     b = parse_qasm(
-        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n'
+        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n'  # noqa: E501
     )
     assert a == b
     assert to_qasm3(a) == to_qasm3(b)
@@ -30,14 +30,14 @@ def test_custom_gate_keeps_argument_order() -> None:
 
 def test_nested_custom_gates_with_parameter_expressions() -> None:
     c = parse_qasm(
-        "qreg q[1]; gate r(t) a { rz(t/2) a; } gate rr(t, s) a { r(2*t) a; r(-s) a; } rr(0.3, 0.1) q[0];"
+        "qreg q[1]; gate r(t) a { rz(t/2) a; } gate rr(t, s) a { r(2*t) a; r(-s) a; } rr(0.3, 0.1) q[0];"  # noqa: E501
     )
     assert [op.params[0] for op in c.ops] == [pytest.approx(0.3), pytest.approx(-0.05)]
 
 
 def test_barrier_reset_and_mid_circuit_measurement_kept_in_order() -> None:
     c = parse_qasm(
-        "qreg q[2]; creg c[2]; h q; barrier q[0], q[1]; measure q[0] -> c[0]; reset q[0]; barrier; measure q[1] -> c[1];"
+        "qreg q[2]; creg c[2]; h q; barrier q[0], q[1]; measure q[0] -> c[0]; reset q[0]; barrier; measure q[1] -> c[1];"  # noqa: E501
     )
     assert [op.name for op in c.ops] == [
         "h",
@@ -136,7 +136,7 @@ def test_library_gate_matches_qiskit_matrix(name: str, nq: int, np_: int) -> Non
     assert Operator(np.array(cols).T).equiv(theirs)
 
 
-def _qiskit_gate_circuit(name: str, values: list[float], nq: int):  # noqa: ANN202
+def _qiskit_gate_circuit(name: str, values: list[float], nq: int):
     # Qiskit's own QASM 2 importer lacks several of these names, so build from gate classes
     from qiskit import QuantumCircuit
     from qiskit.circuit import library as lib

@@ -27,7 +27,7 @@ BENCHMARKS = [
 N = 4
 
 
-def _bench(name: str):  # noqa: ANN202
+def _bench(name: str):
     from mqt.bench import BenchmarkLevel, get_benchmark
     from qiskit import transpile
 
@@ -60,7 +60,7 @@ def _bench(name: str):  # noqa: ANN202
     )
 
 
-def _truth(qc) -> np.ndarray:  # noqa: ANN001
+def _truth(qc) -> np.ndarray:
     from qiskit.quantum_info import Statevector
 
     return Statevector(qc.remove_final_measurements(inplace=False)).data
@@ -71,19 +71,19 @@ def _same_state(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 @pytest.fixture(scope="module", params=BENCHMARKS)
-def case(request: pytest.FixtureRequest):  # noqa: ANN201
+def case(request: pytest.FixtureRequest):
     from qiskit import qasm2
 
     qc = _bench(request.param)
     return parse_qasm(qasm2.dumps(qc)), _truth(qc)
 
 
-def test_reference_simulator(case) -> None:  # noqa: ANN001
+def test_reference_simulator(case) -> None:
     ir, truth = case
     assert _same_state(statevector(ir.without_measurements()), truth)
 
 
-def test_qiskit_conversion(case) -> None:  # noqa: ANN001
+def test_qiskit_conversion(case) -> None:
     from qiskit.quantum_info import Statevector
 
     from quantumflow.backends.circuits.to_qiskit import to_qiskit
@@ -93,7 +93,7 @@ def test_qiskit_conversion(case) -> None:  # noqa: ANN001
     assert _same_state(Statevector(qc).data, truth)
 
 
-def test_cirq_conversion(case) -> None:  # noqa: ANN001
+def test_cirq_conversion(case) -> None:
     import cirq
 
     from quantumflow.backends.circuits.to_cirq import to_cirq
@@ -107,7 +107,7 @@ def test_cirq_conversion(case) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("device", ["default.qubit", "lightning.qubit"])
-def test_pennylane_conversion(case, device: str) -> None:  # noqa: ANN001
+def test_pennylane_conversion(case, device: str) -> None:
     import pennylane as qml
 
     from quantumflow.backends.circuits.to_pennylane import apply_ops
@@ -116,7 +116,7 @@ def test_pennylane_conversion(case, device: str) -> None:  # noqa: ANN001
     ir, truth = case
 
     @qml.qnode(qml.device(device, wires=ir.num_qubits))
-    def state():  # noqa: ANN202
+    def state():
         apply_ops(ir.without_measurements(), {}, mid_circuit=False)
         return qml.state()
 

@@ -74,7 +74,7 @@ def test_importing_backends_imports_no_sdk() -> None:
     code = (
         "import sys, quantumflow.backends, quantumflow.backends.circuits;"
         "from quantumflow.backends import list_backends; list_backends.__name__;"
-        "bad=[m for m in sys.modules if m.split('.')[0] in ('qiskit','cirq','pennylane','qsimcirq','qiskit_aer')];"
+        "bad=[m for m in sys.modules if m.split('.')[0] in ('qiskit','cirq','pennylane','qsimcirq','qiskit_aer')];"  # noqa: E501
         "print(bad); sys.exit(1 if bad else 0)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

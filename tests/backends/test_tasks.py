@@ -12,7 +12,7 @@ from quantumflow.backends.registry import BUILTIN, Family, get_backend
 from quantumflow.errors import BackendError, ResourceLimitError
 from quantumflow.spec import QuantumTask
 
-BELL = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n'
+BELL = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n'  # noqa: E501
 
 
 def task(**kw: object) -> QuantumTask:
@@ -81,7 +81,7 @@ def test_bad_sweep_and_observable_reported() -> None:
 
 
 def test_inputs_bind_circuit_parameters_by_name() -> None:
-    qasm = "OPENQASM 3.0;\ninput float theta;\nqubit[1] q;\nbit[1] c;\nrx(theta) q[0];\nc[0] = measure q[0];\n"
+    qasm = "OPENQASM 3.0;\ninput float theta;\nqubit[1] q;\nbit[1] c;\nrx(theta) q[0];\nc[0] = measure q[0];\n"  # noqa: E501
     out = execute_quantum_task(task(circuit={"qasm": qasm}), inputs={"theta": 3.141592653589793})
     assert out["counts"] == {"1": 100}
     with pytest.raises(BackendError, match="theta"):

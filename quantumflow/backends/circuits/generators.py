@@ -56,7 +56,7 @@ def random(
     """A seeded random circuit: each layer a random 1-qubit gate per qubit (Clifford+T or a
     rotation) then ``two_qubit`` gates on a random pairing. Asymmetric in its qubits, so it
     exposes bit-order mistakes that GHZ cannot."""
-    rng = _random.Random(seed)
+    rng = _random.Random(seed)  # noqa: S311 - reproducible circuits, not cryptography
     ops: list[Op] = []
     for _ in range(depth):
         for q in range(n):

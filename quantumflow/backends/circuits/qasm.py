@@ -150,7 +150,7 @@ class _Parser:
             parameters=tuple(self.inputs),
         )
 
-    def statement(self, *, top: bool, cond: Condition | None = None) -> None:
+    def statement(self, *, top: bool, cond: Condition | None = None) -> None:  # noqa: PLR0912
         tok = self.peek()
         word = tok.text
         if tok.kind != "id":
@@ -208,7 +208,9 @@ class _Parser:
             )
         self.expect(";")
 
-    def _declare(self, table: dict[str, Register], name: Token, size: int, *, quantum: bool):
+    def _declare(
+        self, table: dict[str, Register], name: Token, size: int, *, quantum: bool
+    ) -> None:
         if name.text in self.qregs or name.text in self.cregs:
             raise QasmError(f"'{name.text}' is declared twice", line=name.line)
         start = self.nq if quantum else self.nc
@@ -340,7 +342,9 @@ class _Parser:
         while self.accept(","):
             groups.append(self.operand(table))
         if self.peek().text != end:
-            raise QasmError(f"expected '{end}' but found '{self.peek().text}'", self.peek().line)
+            raise QasmError(
+                f"expected '{end}' but found '{self.peek().text}'", line=self.peek().line
+            )
         return groups
 
     # ------------------------------------------------------------------ expressions
@@ -427,7 +431,9 @@ class _Parser:
         else:
             self.statement(top=False, cond=cond)
 
-    def _measure(self, qubits: list[list[int]], clbits: list[list[int]], line: int, cond):  # noqa: ANN001
+    def _measure(
+        self, qubits: list[list[int]], clbits: list[list[int]], line: int, cond: Condition | None
+    ) -> None:
         q, c = qubits[0], clbits[0]
         if len(q) != len(c):
             raise QasmError(f"measure of {len(q)} qubits into {len(c)} bits", line=line)

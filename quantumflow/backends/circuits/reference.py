@@ -13,12 +13,12 @@ import numpy as np
 import numpy.typing as npt
 
 from ...errors import UnsupportedFeatureError
-from .ir import Circuit
+from .ir import Circuit, Expr
 
 Matrix = npt.NDArray[np.complex128]
 
-_X = np.array([[0, 1], [1, 0]], dtype=complex)
-_SX = np.array([[1 + 1j, 1 - 1j], [1 - 1j, 1 + 1j]], dtype=complex) / 2
+_X: Matrix = np.array([[0, 1], [1, 0]], dtype=np.complex128)
+_SX: Matrix = np.array([[1 + 1j, 1 - 1j], [1 - 1j, 1 + 1j]], dtype=np.complex128) / 2
 
 
 def _u(theta: float, phi: float, lam: float) -> Matrix:
@@ -38,16 +38,18 @@ def _controlled(base: Matrix, controls: int) -> Matrix:
 
 
 def _pauli_rot(pauli: Matrix, theta: float) -> Matrix:
-    return np.cos(theta / 2) * np.eye(pauli.shape[0]) - 1j * np.sin(theta / 2) * pauli
+    out = np.cos(theta / 2) * np.eye(pauli.shape[0]) - 1j * np.sin(theta / 2) * pauli
+    return np.asarray(out, dtype=np.complex128)
 
 
-def gate_matrix(name: str, params: tuple[float, ...]) -> Matrix:
+def gate_matrix(name: str, params: tuple[float, ...]) -> Matrix:  # noqa: PLR0911, PLR0912
     """Matrix of an IR gate, first listed qubit = most significant index bit."""
     p = params
     one = {
         "id": np.eye(2, dtype=complex), "x": _X, "y": np.array([[0, -1j], [1j, 0]]),
         "z": np.diag([1, -1]).astype(complex), "h": np.array([[1, 1], [1, -1]]) / math.sqrt(2),
-        "s": np.diag([1, 1j]), "sdg": np.diag([1, -1j]), "t": np.diag([1, cmath.exp(0.25j * math.pi)]),
+        "s": np.diag([1, 1j]), "sdg": np.diag([1, -1j]),
+        "t": np.diag([1, cmath.exp(0.25j * math.pi)]),
         "tdg": np.diag([1, cmath.exp(-0.25j * math.pi)]), "sx": _SX, "sxdg": _SX.conj().T,
     }  # fmt: skip
     if name in one:
@@ -70,7 +72,7 @@ def gate_matrix(name: str, params: tuple[float, ...]) -> Matrix:
         return np.eye(4, dtype=complex)[[0, 2, 1, 3]]
     if name in ("rxx", "ryy", "rzz"):
         single = gate_matrix(name[1], ())
-        return _pauli_rot(np.kron(single, single), p[0])
+        return _pauli_rot(np.asarray(np.kron(single, single), dtype=np.complex128), p[0])
     if name in ("ccx", "c3x", "c4x"):
         return _controlled(_X, {"ccx": 2, "c3x": 3, "c4x": 4}[name])
     if name == "c3sqrtx":
@@ -100,7 +102,8 @@ def statevector(circuit: Circuit) -> Matrix:
         if op.name in ("measure", "barrier", "reset"):
             continue
         k = len(op.qubits)
-        mat = gate_matrix(op.name, tuple(float(x) for x in op.params)).reshape((2,) * (2 * k))
+        angles = tuple(float(x) for x in op.params if not isinstance(x, Expr))
+        mat = gate_matrix(op.name, angles).reshape((2,) * (2 * k))
         # tensor axis for qubit q is n-1-q (qubit 0 = least significant = last axis)
         axes = [n - 1 - q for q in op.qubits]
         state = np.tensordot(mat, state, axes=(list(range(k, 2 * k)), axes))

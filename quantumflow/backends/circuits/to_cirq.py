@@ -6,6 +6,7 @@ Classical bit ``j`` is measurement key ``c{j}``; a bit measured twice keeps its 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import cirq
@@ -61,7 +62,7 @@ def to_cirq(circuit: Circuit) -> cirq.Circuit:
     return cirq.Circuit(ops)
 
 
-def _ops_for(op: Op, p: list[Any], q: list[Any]) -> list[Any]:
+def _ops_for(op: Op, p: list[Any], q: list[Any]) -> list[Any]:  # noqa: PLR0911
     name = op.name
     if name in _FIXED:
         return [_FIXED[name].on(*q)]
@@ -72,7 +73,7 @@ def _ops_for(op: Op, p: list[Any], q: list[Any]) -> list[Any]:
     if name == "barrier":
         return []
     pi = math.pi
-    one = {
+    one: dict[str, Callable[[], Any]] = {
         "rx": lambda: cirq.rx(p[0]), "ry": lambda: cirq.ry(p[0]), "rz": lambda: cirq.rz(p[0]),
         "p": lambda: cirq.ZPowGate(exponent=p[0] / pi),
         "rxx": lambda: cirq.XXPowGate(exponent=p[0] / pi, global_shift=-0.5),
@@ -91,7 +92,7 @@ def _ops_for(op: Op, p: list[Any], q: list[Any]) -> list[Any]:
             cirq.ry(p[0]).on(q[0]),
             cirq.ZPowGate(exponent=p[1] / pi).on(q[0]),
         ]
-    if name == "cu":  # controlled U with an extra phase γ on the control
+    if name == "cu":  # controlled U with an extra phase (gamma) on the control
         return [
             cirq.ZPowGate(exponent=p[3] / pi).on(q[0]),
             cirq.CZPowGate(exponent=p[2] / pi).on(q[0], q[1]),

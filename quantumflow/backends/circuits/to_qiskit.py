@@ -41,7 +41,10 @@ def to_qiskit(circuit: Circuit) -> tuple[QuantumCircuit, dict[str, Parameter]]:
         cregs.append(ClassicalRegister(circuit.num_clbits - covered, "c_extra"))
     qc = QuantumCircuit(qreg, *cregs)
     params = {name: Parameter(name) for name in sorted(circuit.free_parameters())}
-    by_bits = {tuple(range(r.start, r.start + r.size)): reg for r, reg in zip(circuit.cregs, cregs)}
+    by_bits = {
+        tuple(range(r.start, r.start + r.size)): reg
+        for r, reg in zip(circuit.cregs, cregs, strict=False)
+    }
 
     def angle(a: Angle) -> Any:
         return a.evaluate(params, _FUNCS) if isinstance(a, Expr) else a
