@@ -108,6 +108,13 @@ class QuantumTask(_TaskBase):
     cache: bool = Field(default=True, description="Serve repeated identical circuits from store.")
 
 
+class NodePosition(_Strict):
+    """Where the designer draws a task."""
+
+    x: float
+    y: float
+
+
 Task = Annotated[ClassicalTask | QuantumTask, Field(discriminator="kind")]
 
 
@@ -120,6 +127,9 @@ class WorkflowSpec(_Strict):
     params: dict[str, Any] = Field(default_factory=dict, description="Workflow parameters.")
     policies: Policies = Field(default_factory=Policies)
     tasks: list[Task] = Field(default_factory=list)
+    layout: dict[str, NodePosition] | None = Field(
+        default=None, description="Designer node positions (task id -> {x, y}); not used to run."
+    )
 
     @field_validator("version")
     @classmethod

@@ -115,3 +115,12 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
             if "\n" in text or not text.strip().endswith((".yaml", ".yml", ".json", ".qflow"))
             else text + "\n"
         )
+
+
+def test_layout_round_trips_and_is_checked() -> None:
+    spec = load_spec({"name": "w", "tasks": [], "layout": {"a": {"x": 1, "y": 2.5}}})
+    assert spec.layout is not None
+    assert spec.layout["a"].y == 2.5
+    assert load_spec(spec.to_json()) == spec
+    with pytest.raises(SpecError, match="layout"):
+        load_spec({"name": "w", "layout": {"a": {"x": "left"}}})
