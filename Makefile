@@ -56,7 +56,7 @@ ui-screenshots: ui-test  ## refresh docs/img/*.png from the browser tests' scree
 lab: install labext  ## install everything and open JupyterLab on the example notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
-lint: install  ## ruff, mypy (+stubtest), rustfmt, clippy, eslint, prettier
+lint: install ui-lint  ## ruff, mypy (+stubtest), rustfmt, clippy, eslint, prettier
 	$(BIN)/ruff check quantumflow tests benchmarks
 	$(BIN)/ruff format --check quantumflow tests benchmarks
 	$(BIN)/mypy
@@ -78,7 +78,8 @@ py-test: install  ## pytest (real simulators, real SQLite, real Jupyter server, 
 nb-test: install  ## run the example notebooks as tests (nbval; numeric assertions inside), in a scratch store
 	QUANTUMFLOW_HOME=$$(mktemp -d) $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
-test: lint rust-test py-test  ## everything CI runs
+# py-test includes the browser tests (tests/e2e), so the lab extension is built first.
+test: lint rust-test labext py-test ui-unit nb-test  ## everything CI runs
 
 deploy-lint:  ## check deploy/ and CI files: hadolint, compose-spec + Kubernetes schemas, yamllint
 	$(BIN)/pytest -q tests/deploy

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.requirements import missing
+
 REPO = Path(__file__).resolve().parents[2]
 LABEXT_DATA = REPO / "jupyter-data" / "data" / "share" / "jupyter"
 BUILT = LABEXT_DATA / "labextensions" / "quantumflow" / "package.json"
@@ -42,7 +44,7 @@ class Lab:
             method=method,
             headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(req, timeout=30) as resp:
             raw = resp.read()
         return json.loads(raw) if raw else None
 
@@ -59,7 +61,7 @@ def _wait_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float 
         if proc.poll() is not None:
             raise RuntimeError(f"jupyter lab exited:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
             time.sleep(0.5)
@@ -70,9 +72,9 @@ def _wait_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float 
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """A real JupyterLab server with a token, its own QuantumFlow store and notebook dir."""
     if not BUILT.exists():
-        pytest.skip("lab extension not built: run `make labext` first")
+        missing("lab extension not built: run `make labext` first")
     if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium (apt-get install chromium)")
+        missing("no /usr/bin/chromium (apt-get install chromium)")
     base = tmp_path_factory.mktemp("lab")
     root = base / "notebooks"
     root.mkdir()
@@ -88,10 +90,18 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     env.pop("QUANTUMFLOW_DB", None)
     log = base / "lab.log"
     cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-        f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
-        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
@@ -137,7 +147,10 @@ def page(browser: object, lab: Lab) -> Iterator[object]:
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.goto(f"{lab.url}/lab?token={lab.token}")
     pg.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
-    pg.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('quantumflow:open-panel')", timeout=60_000)
+    pg.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('quantumflow:open-panel')",
+        timeout=60_000,
+    )
     pg.evaluate("() => window.jupyterapp.commands.execute('quantumflow:open-panel')")
     pg.wait_for_selector("#quantumflow-panel .jp-QFlow-tabs", timeout=30_000)
     widen_right_panel(pg, 1150)

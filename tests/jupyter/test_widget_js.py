@@ -11,6 +11,7 @@ import pytest
 
 from quantumflow.jupyter.widgets import RunWidget
 from quantumflow.store.records import TaskEvent
+from tests.requirements import missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 ESM = Path(__file__).parents[2] / "quantumflow/jupyter/widgets/widget.js"
@@ -40,7 +41,7 @@ async ({ src, state }) => {
 @pytest.fixture(scope="module")
 def page() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium")
+        missing("no /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
