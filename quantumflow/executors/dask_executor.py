@@ -1,10 +1,10 @@
 """Run classical calls on a ``dask.distributed`` cluster (a real scheduler and its workers).
 
 The Rust dispatcher still decides what runs and when: the engine submits each call when the
-dispatcher starts it, and this executor passes the submission order on as Dask ``priority``
-so a busy cluster keeps the plan's order. A call's ``resources`` (e.g. ``{"qpu_sim": 1}``)
-become Dask worker resources, so a slot limit advertised by the workers holds across the
-whole cluster.
+dispatcher starts it, and this executor passes the plan's priority (upward rank) on as Dask
+``priority`` so a busy cluster keeps the plan's order. A call's ``resources`` (e.g.
+``{"qpu_sim": 1}``) become Dask worker resources, so a slot limit advertised by the workers
+holds across the whole cluster.
 
 Large outputs stay on the worker that made them: the Dask future is kept, and when a later
 call's input *is* that output (or an item of it), the future goes to the cluster instead of
@@ -19,7 +19,6 @@ it per the task's ``retries`` policy.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import operator
 import threading
@@ -136,7 +135,6 @@ class DaskExecutor:
         self.address: str = str(client.scheduler.address)
         self.inline_bytes = inline_bytes
         self._lock = threading.Lock()
-        self._seq = itertools.count()
         self._running: dict[tuple[int, int], Any] = {}
         self._remote: dict[int, tuple[Any, Any]] = {}  # id(value) -> (value, future)
         self._items: dict[int, tuple[Any, Any, Any]] = {}  # id(item) -> (item, future, key)
@@ -172,7 +170,7 @@ class DaskExecutor:
 
     def _resources(self, call: Call) -> dict[str, float] | None:
         """The call's needs restricted to resources some worker advertises."""
-        wanted: dict[str, float] = dict(getattr(call, "resources", None) or {})
+        wanted = dict(call.resources)
         if not wanted:
             return None
         most: dict[str, float] = {}
@@ -226,16 +224,15 @@ class DaskExecutor:
     def submit(self, call: Call) -> _Result:
         """Send ``call`` to the cluster now, in the order the dispatcher started it."""
         kwargs = {name: self._as_remote(v) for name, v in call.kwargs.items()}
-        seq = next(self._seq)
-        priority = getattr(call, "priority", None)
         future = self.client.submit(
             call_function,
             call.fn_path,
             kwargs,
             key=f"{call.task_id or 'task'}-{call.key[1]}-{uuid.uuid4().hex[:12]}",
             pure=False,
-            # Dask runs larger priorities first: the dispatcher's order, oldest first.
-            priority=float(priority) if priority is not None else -seq,
+            # The planner's upward rank; Dask runs larger first and ties in submit order,
+            # which is the order the Rust dispatcher started them in.
+            priority=call.priority,
             resources=self._resources(call),
         )
         with self._lock:

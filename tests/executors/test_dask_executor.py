@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,17 +18,10 @@ from quantumflow.errors import QuantumFlowError
 from quantumflow.executors import get_executor
 from quantumflow.executors.base import Call
 from quantumflow.executors.dask_executor import DaskExecutor, DaskResourceError
-from tests.executors.dask_cluster import Cluster, free_port, start_cluster, wait_until
+from tests.executors.dask_cluster import ROOT, Cluster, free_port, start_cluster, wait_until
 
 pytestmark = pytest.mark.dask
 FNS = "tests.executors.dask_fns"
-
-
-@dataclasses.dataclass(frozen=True)
-class ResourceCall(Call):
-    """A Call carrying the task's resources (the optional field the executor reads)."""
-
-    resources: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")
@@ -266,7 +262,7 @@ def _overlap(log: Path) -> tuple[int, list[str]]:
 def test_resource_slots_hold_across_the_cluster(executor: DaskExecutor, tmp_path: Path) -> None:
     log = tmp_path / "hold.log"
     calls = [
-        ResourceCall(
+        Call(
             (i, 1),
             f"{FNS}:hold",
             {"log": str(log), "name": f"t{i}", "sleep_s": 0.4},
@@ -284,11 +280,58 @@ def test_resource_slots_hold_across_the_cluster(executor: DaskExecutor, tmp_path
 
 
 def test_unknown_resources_do_not_block_and_oversized_needs_fail(executor: DaskExecutor) -> None:
-    free = ResourceCall((0, 1), f"{FNS}:square", {"x": 3}, "free", resources={"cpu": 1})
+    free = Call((0, 1), f"{FNS}:square", {"x": 3}, "free", resources={"cpu": 1})
     assert executor.submit(free).result(timeout=60) == 9
-    too_big = ResourceCall((1, 1), f"{FNS}:square", {"x": 3}, "big", resources={"qpu_sim": 2})
+    too_big = Call((1, 1), f"{FNS}:square", {"x": 3}, "big", resources={"qpu_sim": 2})
     with pytest.raises(DaskResourceError, match=r"task 'big' needs resources.qpu_sim=2"):
         executor.submit(too_big)
+
+
+def test_engine_resource_slots_hold_across_the_cluster(
+    cluster: Cluster, db_url: str, tmp_path: Path
+) -> None:
+    log = tmp_path / "hold.log"
+    tasks = [
+        {
+            "kind": "classical",
+            "id": f"t{i}",
+            "fn": f"{FNS}:hold",
+            "inputs": {"log": str(log), "name": f"t{i}", "sleep_s": 0.4},
+            "resources": {"qpu_sim": 1},
+        }
+        for i in range(6)
+    ]
+    spec = {"name": "slots", "policies": {"max_concurrency": 6}, "tasks": tasks}
+    result = run(spec, db=db_url, executor="dask", address=cluster.address)
+    assert result.status == "succeeded", result.error
+    most, _ = _overlap(log)
+    assert most == 2  # six lanes ask at once; two qpu_sim slots in the cluster
+
+
+def test_cli_runs_on_the_cluster(cluster: Cluster, db_url: str, tmp_path: Path) -> None:
+    wf = tmp_path / "wf.yaml"
+    wf.write_text(
+        "name: cli\n"
+        "tasks:\n"
+        f"  - {{id: a, kind: classical, fn: '{FNS}:square', inputs: {{x: 7}}}}\n"
+        f"  - {{id: w, kind: classical, fn: '{FNS}:worker_address'}}\n",
+        encoding="utf-8",
+    )
+    cli = str(Path(sys.executable).parent / "quantumflow")
+    args = [cli, "run", str(wf), "--executor", "dask", "--address", cluster.address]
+    proc = subprocess.run(
+        [*args, "--db", db_url, "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["status"] == "succeeded" and out["outputs"]["a"] == 49
+    with _client(cluster) as client:
+        assert out["outputs"]["w"] in client.scheduler_info()["workers"]
 
 
 # ----------------------------------------------------------------------------- worker loss
