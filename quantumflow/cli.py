@@ -201,7 +201,7 @@ def cmd_backends(args: argparse.Namespace) -> int:
     for info in infos:
         usable = "yes" if info.get("usable", info.get("installed")) else "no"
         table.add_row(
-            str(info.get("name")), str(info.get("sdk", "")), usable, str(info.get("reason") or "")
+            str(info.get("name")), str(info.get("sdk", "")), usable, str(info.get("note") or "")
         )
     Console().print(table)
     return EXIT_OK
