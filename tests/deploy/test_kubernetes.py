@@ -133,3 +133,25 @@ def test_probes_use_named_or_declared_ports() -> None:
             http = c.get(probe, {}).get("httpGet")
             if http:
                 assert http["port"] in names, (owner, probe)
+
+
+def test_addresses_in_settings_point_at_real_services() -> None:
+    services = _by_kind("Service")
+    config = _by_kind("ConfigMap")["quantumflow-config"]["data"]
+    host, port = config["QUANTUMFLOW_DASK_ADDRESS"].removeprefix("tcp://").split(":")
+    assert host in services
+    assert int(port) in {p["port"] for p in services[host]["spec"]["ports"]}
+    db = _by_kind("Secret")["quantumflow-secrets"]["stringData"]["QUANTUMFLOW_DB"]
+    db_host, db_port = db.rsplit("@", 1)[1].split("/")[0].split(":")
+    assert db_host in services
+    assert int(db_port) in {p["port"] for p in services[db_host]["spec"]["ports"]}
+    password = _by_kind("Secret")["quantumflow-secrets"]["stringData"]["POSTGRES_PASSWORD"]
+    assert f":{password}@" in db, "QUANTUMFLOW_DB must use POSTGRES_PASSWORD"
+
+
+def test_worker_arguments_join_the_scheduler_service() -> None:
+    for _, doc in WORKLOADS:
+        for c in doc["spec"]["template"]["spec"]["containers"]:
+            args = c.get("args", [])
+            if args[:2] == ["dask", "worker"]:
+                assert args[2] == "tcp://dask-scheduler:8786", doc["metadata"]["name"]
