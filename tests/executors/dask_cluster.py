@@ -75,7 +75,12 @@ def start_cluster(
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     sched = _spawn(
-        ["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+        # --idle-timeout: a scheduler orphaned by a crashed test run exits by itself, and
+        # its workers follow after --death-timeout.
+        [
+            *("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"),
+            *("--idle-timeout", "300s"),
+        ],
         log_dir / "scheduler.log",
         scheduler_env or {},
     )
