@@ -3,7 +3,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerConnection } from '@jupyterlab/services';
-import { APIError, requestAPI, streamEvents } from './api';
+import { APIError, describeDetail, requestAPI, streamEvents } from './api';
 import { SSEMessage } from './sse';
 
 // A real HTTP server on loopback standing in for the Jupyter server's routes.
@@ -40,6 +40,24 @@ beforeAll(async () => {
           JSON.stringify({
             detail: [{ message: 'unknown backend', task: 'q', field: 'backend' }]
           })
+        );
+      } else if (path === '/base/quantumflow/api/runs/r1/tasks/q/output') {
+        const big = (req.url ?? '').includes('max_bytes=10');
+        res.writeHead(big ? 413 : 200, { 'Content-Type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            big
+              ? {
+                  detail:
+                    "the output of task 'q' is 40 bytes of JSON, over max_bytes=10"
+                }
+              : {
+                  run_id: 'r1',
+                  task_id: 'q',
+                  status: 'succeeded',
+                  output: { counts: {} }
+                }
+          )
         );
       } else if (path === '/base/quantumflow/api/runs/r1/events') {
         res.writeHead(200, { 'Content-Type': 'text/event-stream' });
@@ -83,8 +101,38 @@ describe('requestAPI', () => {
     ).catch(e => e);
     expect(err).toBeInstanceOf(APIError);
     expect(err.status).toBe(422);
-    expect(err.message).toContain('unknown backend');
+    expect(err.message).toContain('q.backend: unknown backend');
     expect(seen.at(-1)?.body).toBe('{"name":"x"}');
+  });
+});
+
+describe('task outputs', () => {
+  it('reads a full output and surfaces the 413 message', async () => {
+    const out = await requestAPI<{ output: unknown }>(
+      'runs/r1/tasks/q/output',
+      {},
+      settings
+    );
+    expect(out.output).toEqual({ counts: {} });
+    const err = await requestAPI(
+      'runs/r1/tasks/q/output?max_bytes=10',
+      {},
+      settings
+    ).catch(e => e);
+    expect(err.status).toBe(413);
+    expect(err.message).toContain('over max_bytes=10');
+  });
+
+  it('describes QuantumFlow problems and FastAPI issues alike', () => {
+    expect(
+      describeDetail([
+        { message: 'dependency cycle: a -> b -> a', task: null, field: 'depends_on' },
+        { message: 'boom', task: 'a', field: null },
+        { loc: ['body', 'name'], msg: 'Field required' }
+      ])
+    ).toBe(
+      'depends_on: dependency cycle: a -> b -> a; a: boom; body.name: Field required'
+    );
   });
 });
 

@@ -38,6 +38,14 @@ export function describeDetail(detail: unknown): string {
     return detail
       .map(d => {
         const issue = d as ValidationIssue;
+        if (!Array.isArray(issue.loc) && d && typeof d === 'object' && 'message' in d) {
+          // QuantumFlow's own ProblemDetail: {message, task, field}
+          const p = d as { message: unknown; task?: unknown; field?: unknown };
+          const where = [p.task, p.field].filter(x => typeof x === 'string' && x);
+          return where.length
+            ? `${where.join('.')}: ${String(p.message)}`
+            : String(p.message);
+        }
         const loc = Array.isArray(issue.loc) ? issue.loc.join('.') : '';
         return loc ? `${loc}: ${issue.msg}` : String(issue.msg ?? JSON.stringify(d));
       })

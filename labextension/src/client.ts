@@ -9,6 +9,8 @@ import {
   RunDetail,
   RunPage,
   TaskLogs,
+  TaskOutput,
+  ValidationResult,
   WorkflowCreated,
   WorkflowDetail,
   WorkflowPerformance,
@@ -62,26 +64,9 @@ export const api = {
     }),
   estimate: (spec: WorkflowSpec) =>
     requestAPI<EstimateResult>('estimate', { method: 'POST', body: { spec } }),
-  /** Server-side validation: the dedicated route if the server has one, else estimate's. */
-  validate: async (spec: WorkflowSpec): Promise<void> => {
-    try {
-      await requestAPI<unknown>('workflows/validate', { method: 'POST', body: spec });
-    } catch (err) {
-      if (!(err instanceof APIError) || (err.status !== 404 && err.status !== 405)) {
-        throw err;
-      }
-      try {
-        await requestAPI<EstimateResult>('estimate', {
-          method: 'POST',
-          body: { spec }
-        });
-      } catch (inner) {
-        if (!(inner instanceof APIError) || inner.status !== 501) {
-          throw inner;
-        }
-      }
-    }
-  },
+  /** Server-side validation (fields, references, cycles, imports, backends). */
+  validate: (spec: WorkflowSpec) =>
+    requestAPI<ValidationResult>('workflows/validate', { method: 'POST', body: spec }),
   runs: (query: {
     status?: string;
     workflow_id?: string;
@@ -104,6 +89,12 @@ export const api = {
       method: 'POST',
       body: { from_task: fromTask }
     }),
+  /** A task's full output (413 when over `maxBytes`, 404 when it has none). */
+  taskOutput: (id: string, task: string, maxBytes?: number) =>
+    requestAPI<TaskOutput>(
+      `runs/${enc(id)}/tasks/${enc(task)}/output` +
+        (maxBytes ? `?max_bytes=${maxBytes}` : '')
+    ),
   logs: (id: string, task: string) =>
     requestAPI<TaskLogs>(`runs/${enc(id)}/tasks/${enc(task)}/logs`),
   performance: (workflowId: string) =>

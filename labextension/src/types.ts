@@ -79,6 +79,12 @@ export interface QuantumTask extends TaskBase {
 
 export type Task = ClassicalTask | QuantumTask;
 
+/** Where the designer draws a task. */
+export interface NodePosition {
+  x: number;
+  y: number;
+}
+
 export interface WorkflowSpec {
   version?: string;
   name: string;
@@ -86,6 +92,8 @@ export interface WorkflowSpec {
   params?: Record<string, unknown>;
   policies?: Policies;
   tasks: Task[];
+  /** Designer node positions (task id -> {x, y}); not used to run. */
+  layout?: Record<string, NodePosition> | null;
 }
 
 // ---------------------------------------------------------------- API models
@@ -110,6 +118,11 @@ export interface WorkflowSummary {
   task_count: number;
   created_at: number;
   updated_at: number;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  problems: ProblemDetail[];
 }
 
 export interface WorkflowDetail extends WorkflowSummary {
@@ -165,13 +178,15 @@ export interface RunSummary {
   started_at?: number | null;
   finished_at?: number | null;
   error?: string | null;
-  /** Not in schemas.py yet: shown when a server sends it. */
+  /** Sum of the run's recorded task costs (USD); null when none was recorded. */
   cost_usd?: number | null;
 }
 
 export interface RunDetail extends RunSummary {
   params: Record<string, unknown>;
   tasks: TaskRunInfo[];
+  /** The WorkflowSpec this run ran. */
+  spec?: WorkflowSpec | null;
 }
 
 export interface RunPage {
@@ -195,6 +210,14 @@ export interface RunEvent {
   kind: string;
   data: Record<string, unknown>;
   at: number;
+}
+
+export interface TaskOutput {
+  run_id: string;
+  task_id: string;
+  status: TaskStatus;
+  output: unknown;
+  size_bytes: number;
 }
 
 export interface TaskLogs {

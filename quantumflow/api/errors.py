@@ -35,10 +35,33 @@ class TaskNotFoundError(QuantumFlowError):
     """The run has no task with that id."""
 
 
+class OutputNotFoundError(QuantumFlowError):
+    """The task has no stored output (it has not finished, failed, or was skipped)."""
+
+
+class OutputTooLargeError(QuantumFlowError):
+    """The task's output is larger than the caller's ``max_bytes``.
+
+    Attributes:
+        size_bytes: the output's size (or a lower bound) as JSON text.
+        max_bytes: the limit it went past.
+    """
+
+    def __init__(self, message: str, *, size_bytes: int, max_bytes: int) -> None:
+        self.size_bytes = size_bytes
+        self.max_bytes = max_bytes
+        super().__init__(message)
+
+
 def status_for(err: QuantumFlowError) -> int:
     """The HTTP status that answers a QuantumFlowError."""
-    if isinstance(err, RunNotFoundError | WorkflowNotFoundError | TaskNotFoundError):
+    if isinstance(
+        err,
+        RunNotFoundError | WorkflowNotFoundError | TaskNotFoundError | OutputNotFoundError,
+    ):
         return 404
+    if isinstance(err, OutputTooLargeError):
+        return 413
     if isinstance(err, SpecError):
         return 422
     if isinstance(err, ConflictError | BudgetExceededError):

@@ -69,6 +69,13 @@ class WorkflowSummary(_Response):
     updated_at: float
 
 
+class ValidationResult(_Response):
+    """Answer to POST /api/workflows/validate: every problem, naming the task and field."""
+
+    ok: bool
+    problems: list[ProblemDetail] = Field(default_factory=list)
+
+
 class WorkflowDetail(WorkflowSummary):
     """A saved workflow with its full spec."""
 
@@ -151,13 +158,20 @@ class RunSummary(_Response):
     started_at: float | None = None
     finished_at: float | None = None
     error: str | None = None
+    cost_usd: float | None = Field(
+        default=None,
+        description="Sum of the run's recorded task costs (USD); null when none was recorded.",
+    )
 
 
 class RunDetail(RunSummary):
-    """A run with its tasks."""
+    """A run with its tasks and the spec it ran (inline or saved)."""
 
     params: dict[str, Any] = Field(default_factory=dict)
     tasks: list[TaskRunInfo] = Field(default_factory=list)
+    spec: dict[str, Any] | None = Field(
+        default=None, description="The WorkflowSpec this run ran, as stored with the run."
+    )
 
 
 class RunPage(_Response):
@@ -186,6 +200,17 @@ class RunEvent(_Response):
     kind: str
     data: dict[str, Any] = Field(default_factory=dict)
     at: float
+
+
+class TaskOutput(_Response):
+    """A task's full output as plain JSON (numpy arrays as nested lists, complex as
+    ``{"re", "im"}``, non-finite floats as the strings ``"nan"``, ``"inf"``, ``"-inf"``)."""
+
+    run_id: str
+    task_id: str
+    status: TaskStatus
+    output: Any = Field(description="The output value (any JSON).")
+    size_bytes: int = Field(description="Size of ``output`` as compact JSON text.")
 
 
 class TaskLogs(_Response):

@@ -16,3 +16,25 @@ def slow(value: float, delay: float = 0.2) -> float:
 
 def boom(value: float) -> float:
     raise ValueError(f"boom {value}")
+
+
+def array(n: int) -> object:
+    """A float numpy array ``0 .. n-1`` (large ones are stored as artifact files)."""
+    import numpy as np
+
+    return np.arange(n, dtype=np.float64)
+
+
+def mixed() -> dict[str, object]:
+    """Values the store's JSON lacks: complex, non-finite floats, tuples, numpy scalars."""
+    import numpy as np
+
+    return {
+        "c": 1 + 2j,
+        "nan": float("nan"),
+        "inf": float("-inf"),
+        "pair": (1, 2),
+        "scalar": np.float64(0.5),
+        "matrix": np.eye(2, dtype=np.int64),
+        "keys": {1: "one"},
+    }

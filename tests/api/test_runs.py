@@ -137,3 +137,21 @@ def test_task_logs(client: TestClient) -> None:
     assert "running" in statuses
     assert all(e["task_id"] == "t1" for e in logs["entries"])
     assert client.get(f"/api/runs/{run_id}/tasks/zz/logs").status_code == 404
+
+
+def test_run_detail_carries_the_spec_it_ran(client: TestClient) -> None:
+    inline = chain_spec("inline_spec", n=2)
+    inline["layout"] = {"t0": {"x": 1.5, "y": -2}, "t1": {"x": 200, "y": 0}}
+    rid = client.post("/api/workflows/run", json={"spec": inline}).json()["run_id"]
+    detail = wait_run(client, rid)
+    assert detail["workflow_id"] is None
+    spec = detail["spec"]
+    assert spec["name"] == "inline_spec"
+    assert [t["id"] for t in spec["tasks"]] == ["t0", "t1"]
+    assert spec["layout"] == {"t0": {"x": 1.5, "y": -2.0}, "t1": {"x": 200.0, "y": 0.0}}
+
+    wid = _saved(client, n=1)
+    saved_run = client.post("/api/workflows/run", json={"workflow_id": wid}).json()["run_id"]
+    assert wait_run(client, saved_run)["spec"]["tasks"][0]["id"] == "t0"
+    # the listing stays light: no specs there
+    assert all("spec" not in r for r in client.get("/api/runs").json()["items"])

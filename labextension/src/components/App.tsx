@@ -52,11 +52,16 @@ export function App({ tab, onTab, contents, fitSignal }: AppProps) {
   const openRun = async (r: RunSummary) => {
     setError(null);
     try {
-      if (r.workflow_id) {
-        const wf = await api.workflow(r.workflow_id);
-        designer.reset(wf.spec);
-        setWorkflowId(r.workflow_id);
+      // The spec the run ran (inline or saved); older servers: the saved workflow's.
+      const detail = await api.runDetail(r.id);
+      const spec =
+        detail.spec ??
+        (r.workflow_id ? (await api.workflow(r.workflow_id)).spec : null);
+      if (!spec) {
+        throw new Error(`run ${r.id} has no stored spec to open`);
       }
+      designer.reset(spec);
+      setWorkflowId(r.workflow_id ?? null);
       setRunId(r.id);
       onTab('designer');
     } catch (err) {

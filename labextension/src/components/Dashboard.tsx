@@ -27,11 +27,12 @@ async function load(runId: string | null) {
   }
   const detail = await api.runDetail(id);
   const wf = detail.workflow_id;
-  const [perf, workflow] = await Promise.all([
-    wf ? api.performance(wf).catch(() => undefined) : undefined,
-    wf ? api.workflow(wf).catch(() => undefined) : undefined
-  ]);
-  return { detail, perf, spec: workflow?.spec };
+  const perf = wf ? await api.performance(wf).catch(() => undefined) : undefined;
+  // The run carries the spec it ran (older servers: the saved workflow's current spec).
+  const spec =
+    detail.spec ??
+    (wf ? (await api.workflow(wf).catch(() => undefined))?.spec : undefined);
+  return { detail, perf, spec: spec ?? undefined };
 }
 
 export function Dashboard({ runId, version }: DashboardProps) {
@@ -62,7 +63,7 @@ export function Dashboard({ runId, version }: DashboardProps) {
           <TimelineChart detail={detail} metrics={metrics} />
           <ExpectedChart detail={detail} history={perf?.tasks ?? []} />
           <BackendChart spec={spec} detail={detail} metrics={metrics} />
-          <ResultCharts detail={detail} />
+          <ResultCharts detail={detail} spec={spec} />
         </>
       )}
     </div>

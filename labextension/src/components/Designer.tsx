@@ -9,7 +9,7 @@ import { useResource } from '../hooks/useResource';
 import { RunState, TERMINAL_RUN } from '../hooks/useRunStatus';
 import { BIG_WORKFLOW } from '../model/aggregate';
 import { FieldIssue, issuesFromDetail } from '../model/issues';
-import { updateTask } from '../model/specEdit';
+import { renameKey, updateTask } from '../model/specEdit';
 import { Task } from '../types';
 import { BigWorkflowView } from './BigWorkflowView';
 import { addFromTemplate, FlowCanvas } from './FlowCanvas';
@@ -89,7 +89,8 @@ export function Designer({
         onChange={next => {
           designer.apply(s => ({
             ...s,
-            spec: updateTask(s.spec, selectedTask.id, next)
+            spec: updateTask(s.spec, selectedTask.id, next),
+            positions: renameKey(s.positions, selectedTask.id, next.id)
           }));
           if (next.id !== selectedTask.id) {
             designer.select([next.id]);

@@ -97,9 +97,9 @@ export function RunBar({
 
   const validate = () =>
     guard(async () => {
-      await api.validate(spec);
-      onProblems([]);
-      setNote('Valid');
+      const result = await api.validate(spec);
+      onProblems(result.problems);
+      setNote(result.ok ? 'Valid' : `Invalid: ${describeDetail(result.problems)}`);
     });
 
   const run = () =>

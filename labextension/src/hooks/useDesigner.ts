@@ -1,27 +1,86 @@
 /**
  * Designer state: the spec being edited, node positions, selection, and undo/redo.
  * Every edit goes through `apply`, which snapshots the previous state first.
+ *
+ * Node positions live in `positions` while editing and travel in the spec's `layout`:
+ * a spec that arrives with a layout keeps its positions (dagre places only the nodes it
+ * lacks), and the spec the designer hands out (`designer.spec`, `onChange`) carries
+ * every node's position once the spec had a layout or the user placed a node (drag,
+ * drop, paste, Layout). A file without a layout that is only edited otherwise is handed
+ * back without one, so files written from Python round-trip unchanged.
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { History } from '../model/history';
-import { autoLayout, Positions } from '../model/layout';
+import {
+  autoLayout,
+  mergeLayout,
+  Positions,
+  roundPosition,
+  withLayout
+} from '../model/layout';
 import { edgesOf, pasteTasks, removeTasks } from '../model/specEdit';
 import { BIG_WORKFLOW } from '../model/aggregate';
 import { Task, WorkflowSpec } from '../types';
 
 export interface DesignState {
+  /** The spec without `layout` (that is in `positions`), except for big workflows. */
   spec: WorkflowSpec;
   positions: Positions;
+  /** Hand the positions out in `layout` (the spec had one, or the user placed nodes). */
+  keepLayout?: boolean;
 }
 
+function isBig(spec: WorkflowSpec): boolean {
+  return spec.tasks.length >= BIG_WORKFLOW;
+}
+
+/** dagre positions for every task (rounded), none for big workflows. */
 export function layoutFor(spec: WorkflowSpec): Positions {
-  if (spec.tasks.length >= BIG_WORKFLOW) {
+  if (isBig(spec)) {
     return {}; // big workflows are shown aggregated, never laid out node by node
   }
-  return autoLayout(
+  const auto = autoLayout(
     spec.tasks.map(t => t.id),
     edgesOf(spec)
   );
+  const out: Positions = {};
+  for (const [id, p] of Object.entries(auto)) {
+    out[id] = roundPosition(p);
+  }
+  return out;
+}
+
+/** The designer state for a spec as loaded (file, server, run). */
+export function initialState(spec: WorkflowSpec): DesignState {
+  if (isBig(spec)) {
+    return { spec, positions: {}, keepLayout: false }; // its layout passes through untouched
+  }
+  const { layout, ...rest } = spec;
+  const positions = mergeLayout(
+    spec.tasks.map(t => t.id),
+    layout,
+    () => layoutFor(spec)
+  );
+  return { spec: rest, positions, keepLayout: layout != null };
+}
+
+/** The spec a state hands out: with `layout` when it keeps one. */
+export function specOf(state: DesignState): WorkflowSpec {
+  return state.keepLayout && !isBig(state.spec)
+    ? withLayout(state.spec, state.positions)
+    : state.spec;
+}
+
+/** Round the positions that changed from `prev` to `next`; a placement keeps the layout. */
+function placed(prev: DesignState, next: DesignState): DesignState {
+  if (next.positions === prev.positions) {
+    return next;
+  }
+  const positions: Positions = {};
+  for (const [id, p] of Object.entries(next.positions)) {
+    positions[id] = p === prev.positions[id] ? p : roundPosition(p);
+  }
+  return { ...next, positions, keepLayout: true };
 }
 
 export interface Designer {
@@ -50,10 +109,7 @@ export function useDesigner(
   initial: WorkflowSpec,
   onChange?: (spec: WorkflowSpec) => void
 ): Designer {
-  const [state, setState] = useState<DesignState>(() => ({
-    spec: initial,
-    positions: layoutFor(initial)
-  }));
+  const [state, setState] = useState<DesignState>(() => initialState(initial));
   const [selected, setSelected] = useState<string[]>([]);
   const history = useRef(new History<DesignState>()).current;
   const clipboard = useRef<{ tasks: Task[]; positions: Positions } | null>(null);
@@ -62,14 +118,32 @@ export function useDesigner(
   const changeRef = useRef(onChange);
   changeRef.current = onChange;
 
-  const commit = useCallback((next: DesignState) => {
-    const before = stateRef.current;
-    stateRef.current = next;
-    setState(next);
-    if (next.spec !== before.spec) {
-      changeRef.current?.(next.spec);
-    }
-  }, []);
+  // One handed-out spec per state, so its identity changes only when the state does.
+  const handedOut = useRef(new WeakMap<DesignState, WorkflowSpec>()).current;
+  const specFor = useCallback(
+    (s: DesignState): WorkflowSpec => {
+      let out = handedOut.get(s);
+      if (!out) {
+        out = specOf(s);
+        handedOut.set(s, out);
+      }
+      return out;
+    },
+    [handedOut]
+  );
+
+  const commit = useCallback(
+    (next: DesignState) => {
+      const before = stateRef.current;
+      stateRef.current = next;
+      setState(next);
+      const out = specFor(next);
+      if (out !== specFor(before)) {
+        changeRef.current?.(out);
+      }
+    },
+    [specFor]
+  );
 
   const apply = useCallback(
     (edit: (s: DesignState) => DesignState) => {
@@ -77,7 +151,7 @@ export function useDesigner(
       const next = edit(current);
       if (next !== current) {
         history.push(current);
-        commit(next);
+        commit(placed(current, next));
       }
     },
     [commit, history]
@@ -89,7 +163,11 @@ export function useDesigner(
       if (snapshot) {
         history.push(current);
       }
-      commit({ ...current, positions: { ...current.positions, ...moves } });
+      if (Object.keys(moves).length) {
+        commit(
+          placed(current, { ...current, positions: { ...current.positions, ...moves } })
+        );
+      }
     },
     [commit, history]
   );
@@ -152,7 +230,7 @@ export function useDesigner(
   }, [apply]);
 
   const reset = useCallback((spec: WorkflowSpec) => {
-    const next = { spec, positions: layoutFor(spec) };
+    const next = initialState(spec);
     stateRef.current = next;
     setState(next);
     setSelected([]);
@@ -160,7 +238,7 @@ export function useDesigner(
 
   return useMemo(
     () => ({
-      spec: state.spec,
+      spec: specFor(state),
       positions: state.positions,
       selected,
       canUndo: history.canUndo,
@@ -178,6 +256,7 @@ export function useDesigner(
     }),
     [
       state,
+      specFor,
       selected,
       history,
       apply,

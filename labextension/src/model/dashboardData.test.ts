@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { countsOf, curveOf, perBackend, timeline } from './dashboardData';
+import {
+  chartCandidates,
+  countsFromValue,
+  countsOf,
+  curveFromValue,
+  curveOf,
+  perBackend,
+  resultCharts,
+  timeline
+} from './dashboardData';
 import { RunDetail } from '../types';
 
 const detail: RunDetail = {
@@ -67,6 +76,91 @@ describe('dashboardData', () => {
   it('reads convergence traces and sweeps', () => {
     expect(curveOf('[3, 2, 1.5]')?.kind).toBe('convergence');
     const sweep = curveOf('{"sweep": {"points": [0, 1], "results": [0.5, -0.5]}}');
-    expect(sweep).toEqual({ kind: 'sweep', labels: ['0', '1'], values: [0.5, -0.5] });
+    expect(sweep).toEqual({
+      kind: 'sweep',
+      label: 'value',
+      labels: ['0', '1'],
+      values: [0.5, -0.5]
+    });
+  });
+
+  it('reads full quantum outputs: counts, probabilities, sweeps', () => {
+    expect(countsFromValue({ counts: { '11': 3, '00': 4 }, metadata: {} })).toEqual({
+      labels: ['00', '11'],
+      values: [4, 3]
+    });
+    expect(countsFromValue({ probabilities: { '0': 0.5, '1': 0.5 } })?.values).toEqual([
+      0.5, 0.5
+    ]);
+    expect(countsFromValue([1, 2])).toBeNull();
+    const expectations = {
+      sweep: {
+        points: [{ theta: 0 }, { theta: 1.5 }],
+        results: [{ expectations: { Z0: 1 } }, { expectations: { Z0: 0.07 } }]
+      },
+      metadata: {}
+    };
+    expect(curveFromValue(expectations)).toEqual({
+      kind: 'sweep',
+      label: '⟨Z0⟩',
+      labels: ['0', '1.5'],
+      values: [1, 0.07]
+    });
+    const counts = {
+      sweep: {
+        points: [
+          { a: 0, b: 1 },
+          { a: 1, b: 1 }
+        ],
+        results: [{ counts: { '0': 90, '1': 10 } }, { counts: { '0': 30, '1': 70 } }]
+      }
+    };
+    expect(curveFromValue(counts)).toEqual({
+      kind: 'sweep',
+      label: 'P(0)',
+      labels: ['{"a":0,"b":1}', '{"a":1,"b":1}'],
+      values: [0.9, 0.3]
+    });
+  });
+
+  it('asks for the outputs of finished quantum tasks and list/object previews', () => {
+    const run: RunDetail = {
+      ...detail,
+      tasks: [
+        { ...detail.tasks[0], output_summary: '{"counts": {"0' },
+        { ...detail.tasks[1], output_summary: '7' },
+        { ...detail.tasks[1], task_id: 'trace', output_summary: '[1, 0.5' },
+        { ...detail.tasks[1], task_id: 'late', status: 'running' }
+      ]
+    };
+    const spec = {
+      name: 'w',
+      tasks: [
+        {
+          id: 'q',
+          kind: 'quantum' as const,
+          backend: 'qiskit.aer',
+          circuit: { builtin: 'ghz' }
+        }
+      ]
+    };
+    expect(chartCandidates(run, spec)).toEqual(['q', 'trace']);
+    expect(chartCandidates(run, spec, 1)).toEqual(['q']);
+    // The preview of 'q' is cut before any count; its full output has them all.
+    expect(resultCharts(run, new Map())).toEqual([]);
+    const many = Object.fromEntries(
+      Array.from({ length: 64 }, (_, i) => [i.toString(2).padStart(6, '0'), i + 1])
+    );
+    const outputs = new Map<string, unknown>([
+      ['q', { counts: many }],
+      ['trace', [3, 2, 1]]
+    ]);
+    const charts = resultCharts(run, outputs);
+    expect(charts.map(c => [c.taskId, c.kind])).toEqual([
+      ['q', 'counts'],
+      ['trace', 'convergence']
+    ]);
+    expect(charts[0].series.values).toHaveLength(64);
+    expect(resultCharts(run, outputs, 1)).toHaveLength(1);
   });
 });

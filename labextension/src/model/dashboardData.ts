@@ -95,16 +95,8 @@ function parseMaybe(text: string | null | undefined): unknown {
   }
 }
 
-/** Measurement counts in a task's output preview, if it has any. */
-export function countsOf(preview: string | null | undefined): Series | null {
-  const value = parseMaybe(preview) as { counts?: unknown } | undefined;
-  let counts = value && typeof value === 'object' ? value.counts : undefined;
-  if (counts === undefined && preview) {
-    // previews are truncated to a few hundred characters: the counts come first
-    const match = /"counts":\s*(\{[^{}]*\})/.exec(preview);
-    counts = match ? parseMaybe(match[1]) : undefined;
-  }
-  if (!counts || typeof counts !== 'object') {
+function histogram(counts: unknown): Series | null {
+  if (!counts || typeof counts !== 'object' || Array.isArray(counts)) {
     return null;
   }
   const entries = Object.entries(counts as Record<string, unknown>)
@@ -115,57 +107,184 @@ export function countsOf(preview: string | null | undefined): Series | null {
     : null;
 }
 
+/** Measurement counts (or exact probabilities) in a task's full output, if any. */
+export function countsFromValue(value: unknown): Series | null {
+  if (!value || typeof value !== 'object') {
+    return null;
+  }
+  const obj = value as { counts?: unknown; probabilities?: unknown };
+  return histogram(obj.counts) ?? histogram(obj.probabilities);
+}
+
+/** Measurement counts in a task's output preview (truncated to a few hundred characters). */
+export function countsOf(preview: string | null | undefined): Series | null {
+  const found = countsFromValue(parseMaybe(preview));
+  if (found || !preview) {
+    return found;
+  }
+  // a truncated preview: the counts come first
+  const match = /"counts":\s*(\{[^{}]*\})/.exec(preview);
+  return match ? histogram(parseMaybe(match[1])) : null;
+}
+
+function pointLabel(p: unknown): string {
+  if (p && typeof p === 'object' && !Array.isArray(p)) {
+    const values = Object.values(p as Record<string, unknown>);
+    return values.length === 1 ? String(values[0]) : JSON.stringify(p);
+  }
+  return String(p);
+}
+
+/** One number per sweep point: its first expectation value, or the probability of the
+ * outcome seen most over the whole sweep. */
+function sweepValues(results: unknown[]): { label: string; values: number[] } | null {
+  const items = results.map(r => (r ?? {}) as Record<string, unknown>);
+  if (results.every(r => typeof r === 'number')) {
+    return { label: 'value', values: results as number[] };
+  }
+  const firstKey = Object.keys((items[0]?.expectations as object) ?? {})[0];
+  if (firstKey !== undefined) {
+    const ys = items.map(r =>
+      Number((r.expectations as Record<string, unknown>)?.[firstKey])
+    );
+    return ys.every(Number.isFinite) ? { label: `⟨${firstKey}⟩`, values: ys } : null;
+  }
+  const dists = items.map(r => (r.probabilities ?? r.counts) as Record<string, number>);
+  if (!dists.every(d => d && typeof d === 'object')) {
+    return null;
+  }
+  const totals = new Map<string, number>();
+  const norm = dists.map(d => {
+    const sum = Object.values(d).reduce((a, b) => a + Number(b), 0) || 1;
+    for (const [k, v] of Object.entries(d)) {
+      totals.set(k, (totals.get(k) ?? 0) + Number(v) / sum);
+    }
+    return { d, sum };
+  });
+  const top = [...totals.entries()].sort(
+    (a, b) => b[1] - a[1] || a[0].localeCompare(b[0])
+  )[0];
+  if (!top) {
+    return null;
+  }
+  return {
+    label: `P(${top[0]})`,
+    values: norm.map(({ d, sum }) => Number(d[top[0]] ?? 0) / sum)
+  };
+}
+
+export type Curve = Series & { kind: 'sweep' | 'convergence'; label: string };
+
 /**
  * A sweep (value vs parameter point) or a convergence trace (list of numbers, or
- * `{history: [...]}`) in a task's output preview.
+ * `{history: [...]}` / `{values: [...]}`) in a task's full output.
  */
-export function curveOf(
-  preview: string | null | undefined
-): (Series & { kind: string }) | null {
-  const value = parseMaybe(preview);
+export function curveFromValue(value: unknown): Curve | null {
   const numbers = (xs: unknown): number[] | null =>
     Array.isArray(xs) && xs.length > 1 && xs.every(x => typeof x === 'number')
       ? (xs as number[])
       : null;
+  const trace = (values: number[]): Curve => ({
+    kind: 'convergence',
+    label: 'objective',
+    labels: values.map((_, i) => String(i)),
+    values
+  });
   const direct = numbers(value);
   if (direct) {
-    return {
-      kind: 'convergence',
-      labels: direct.map((_, i) => String(i)),
-      values: direct
-    };
+    return trace(direct);
   }
-  if (value && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    const hist = numbers(obj.history) ?? numbers(obj.values);
-    if (hist) {
+  if (!value || typeof value !== 'object') {
+    return null;
+  }
+  const obj = value as Record<string, unknown>;
+  const hist = numbers(obj.history) ?? numbers(obj.values);
+  if (hist) {
+    return trace(hist);
+  }
+  const sweep = obj.sweep as { points?: unknown[]; results?: unknown[] } | undefined;
+  if (sweep && Array.isArray(sweep.points) && Array.isArray(sweep.results)) {
+    const ys = sweepValues(sweep.results);
+    if (ys && ys.values.length === sweep.points.length) {
       return {
-        kind: 'convergence',
-        labels: hist.map((_, i) => String(i)),
-        values: hist
+        kind: 'sweep',
+        label: ys.label,
+        labels: sweep.points.map(pointLabel),
+        values: ys.values
       };
-    }
-    const sweep = obj.sweep as { points?: unknown[]; results?: unknown[] } | undefined;
-    if (sweep && Array.isArray(sweep.points) && Array.isArray(sweep.results)) {
-      const ys = sweep.results.map(r =>
-        typeof r === 'number'
-          ? r
-          : Number(
-              Object.values((r as { expectations?: object })?.expectations ?? {})[0]
-            )
-      );
-      if (ys.every(Number.isFinite)) {
-        return {
-          kind: 'sweep',
-          labels: sweep.points.map(p =>
-            typeof p === 'object' ? JSON.stringify(p) : String(p)
-          ),
-          values: ys
-        };
-      }
     }
   }
   return null;
+}
+
+/** A sweep or convergence trace in a task's output preview (when it parses). */
+export function curveOf(preview: string | null | undefined): Curve | null {
+  return curveFromValue(parseMaybe(preview));
+}
+
+/** Tasks of a run whose full output may hold a chart: finished quantum tasks, and
+ * finished tasks whose preview looks like a list or an object (at most `limit`). */
+export function chartCandidates(
+  detail: RunDetail,
+  spec: WorkflowSpec | null | undefined,
+  limit = 12
+): string[] {
+  const quantum = new Set(
+    (spec?.tasks ?? []).filter(t => t.kind === 'quantum').map(t => t.id)
+  );
+  const out: string[] = [];
+  for (const t of detail.tasks) {
+    if (out.length >= limit) {
+      break;
+    }
+    if (t.status !== 'succeeded' && t.status !== 'cached') {
+      continue;
+    }
+    const preview = (t.output_summary ?? '').trimStart();
+    if (quantum.has(t.task_id) || preview.startsWith('[') || preview.startsWith('{')) {
+      out.push(t.task_id);
+    }
+  }
+  return out;
+}
+
+export interface ResultChart {
+  taskId: string;
+  kind: 'counts' | 'sweep' | 'convergence';
+  label: string;
+  series: Series;
+}
+
+/** The charts of a run's results: from full outputs where loaded, else from previews. */
+export function resultCharts(
+  detail: RunDetail,
+  outputs: Map<string, unknown>,
+  limit = 6
+): ResultChart[] {
+  const charts: ResultChart[] = [];
+  for (const t of detail.tasks) {
+    if (charts.length >= limit) {
+      break;
+    }
+    const full = outputs.has(t.task_id);
+    const value = outputs.get(t.task_id);
+    const counts = full ? countsFromValue(value) : countsOf(t.output_summary);
+    if (counts) {
+      charts.push({
+        taskId: t.task_id,
+        kind: 'counts',
+        label: 'counts',
+        series: counts
+      });
+      continue;
+    }
+    const curve = full ? curveFromValue(value) : curveOf(t.output_summary);
+    if (curve) {
+      const { kind, label, labels, values } = curve;
+      charts.push({ taskId: t.task_id, kind, label, series: { labels, values } });
+    }
+  }
+  return charts;
 }
 
 /** For big runs: tasks per group in the finished/active/waiting buckets. */

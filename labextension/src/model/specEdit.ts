@@ -85,6 +85,22 @@ export function updateTask(spec: WorkflowSpec, id: string, next: Task): Workflow
   return out;
 }
 
+/** `record` with `from` renamed to `to` (the same object when nothing changes). */
+export function renameKey<V>(
+  record: Record<string, V>,
+  from: string,
+  to: string
+): Record<string, V> {
+  if (from === to || !(from in record)) {
+    return record;
+  }
+  const out: Record<string, V> = {};
+  for (const [k, v] of Object.entries(record)) {
+    out[k === from ? to : k] = v;
+  }
+  return out;
+}
+
 function renameRefs(spec: WorkflowSpec, from: string, to: string): WorkflowSpec {
   const names = new Map([[from, to]]);
   return mapTasks(spec, t => rewriteRefs(t, names));

@@ -13,8 +13,8 @@ PREVIEW_MAX_TASKS = 500
 PREVIEW_CHARS = 200
 
 
-def run_summary(run: Any) -> dict[str, Any]:
-    """A ``RunSummary`` dict from a store ``RunRecord``."""
+def run_summary(run: Any, *, cost_usd: float | None = None) -> dict[str, Any]:
+    """A ``RunSummary`` dict from a store ``RunRecord`` (``cost_usd`` from ``api.costs``)."""
     spec = getattr(run, "spec", None)
     name = getattr(run, "name", None) or (spec.get("name") if isinstance(spec, dict) else None)
     return {
@@ -26,6 +26,7 @@ def run_summary(run: Any) -> dict[str, Any]:
         "started_at": run.started_at,
         "finished_at": run.finished_at,
         "error": run.error,
+        "cost_usd": cost_usd,
     }
 
 
@@ -65,17 +66,18 @@ def task_info(task_id: str, task: Any, store: Any, *, preview: bool) -> dict[str
     }
 
 
-def run_detail(run: Any, store: Any) -> dict[str, Any]:
-    """A ``RunDetail`` dict (tasks in spec order where the spec is known)."""
+def run_detail(run: Any, store: Any, *, cost_usd: float | None = None) -> dict[str, Any]:
+    """A ``RunDetail`` dict (tasks in spec order where the spec is known, and the spec)."""
     tasks: dict[str, Any] = dict(run.tasks)
     preview = len(tasks) <= PREVIEW_MAX_TASKS
     spec = getattr(run, "spec", None)
     order = [t.get("id") for t in spec.get("tasks", [])] if isinstance(spec, dict) else []
     ordered = [t for t in order if t in tasks] + [t for t in tasks if t not in set(order)]
     return {
-        **run_summary(run),
+        **run_summary(run, cost_usd=cost_usd),
         "params": getattr(run, "params", None) or {},
         "tasks": [task_info(t, tasks[t], store, preview=preview) for t in ordered],
+        "spec": spec if isinstance(spec, dict) else None,
     }
 
 

@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, status
 
 from ..context import ApiContext, get_context
+from ..costs import run_costs
 from ..errors import ConflictError, TaskNotFoundError
+from ..outputs import DEFAULT_MAX_BYTES, LIMIT_MAX_BYTES, task_output
 from ..schemas import (
     CancelResult,
     ErrorResponse,
@@ -18,6 +20,7 @@ from ..schemas import (
     RunStatus,
     RunSummary,
     TaskLogs,
+    TaskOutput,
 )
 from .convert import event_json, run_detail, run_summary
 
@@ -39,14 +42,22 @@ def list_runs(
     rows = ctx.store.list_runs(
         workflow_id=workflow_id, status=status, limit=limit + 1, offset=offset
     )
-    items = [RunSummary.model_validate(run_summary(r)) for r in rows[:limit]]
+    costs = run_costs(ctx.store, [r.id for r in rows[:limit]])
+    items = [
+        RunSummary.model_validate(run_summary(r, cost_usd=costs.get(r.id))) for r in rows[:limit]
+    ]
     return RunPage(items=items, limit=limit, offset=offset, has_more=len(rows) > limit)
 
 
 @router.get("/{run_id}", response_model=RunDetail, responses=NOT_FOUND)
 def get_run(run_id: str, ctx: Ctx) -> dict[str, Any]:
-    """A run with every task's status, attempts, timing, error and an output preview."""
-    return run_detail(ctx.store.get_run(run_id), ctx.store)
+    """A run with every task's status, attempts, timing, error and an output preview.
+
+    Also carries the spec the run ran (so an inline-spec run can be opened in the designer)
+    and ``cost_usd``, the sum of its recorded task costs.
+    """
+    run = ctx.store.get_run(run_id)
+    return run_detail(run, ctx.store, cost_usd=run_costs(ctx.store, [run_id]).get(run_id))
 
 
 @router.post(
@@ -109,3 +120,25 @@ def task_logs(
     return TaskLogs.model_validate(
         {"run_id": run_id, "task_id": task_id, "entries": entries[:limit]}
     )
+
+
+@router.get(
+    "/{run_id}/tasks/{task_id}/output",
+    response_model=TaskOutput,
+    responses={**NOT_FOUND, 413: {"model": ErrorResponse}},
+)
+def get_task_output(
+    run_id: str,
+    task_id: str,
+    ctx: Ctx,
+    max_bytes: Annotated[
+        int,
+        Query(ge=1, le=LIMIT_MAX_BYTES, description="Refuse (413) outputs larger than this."),
+    ] = DEFAULT_MAX_BYTES,
+) -> dict[str, Any]:
+    """A task's full output as plain JSON (the run view shows only a short preview).
+
+    Answers 404 when the task has no output (not finished, failed, skipped) and 413 when
+    its JSON is larger than ``max_bytes`` (default 1 MiB, at most 16 MiB).
+    """
+    return task_output(ctx.store, run_id, task_id, max_bytes=max_bytes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Body, Depends, status
 
 from ...loader import spec_from_dict
 from ...spec import WorkflowSpec
@@ -14,6 +14,7 @@ from ..schemas import (
     ErrorResponse,
     RunAccepted,
     RunRequest,
+    ValidationResult,
     WorkflowCreated,
     WorkflowDetail,
     WorkflowSummary,
@@ -84,6 +85,40 @@ def run_workflow(body: RunRequest, ctx: Ctx) -> RunAccepted:
         spec, params=body.params, workflow_id=body.workflow_id, executor=body.executor
     )
     return RunAccepted(run_id=run_id, workflow_id=body.workflow_id, status="pending")
+
+
+@router.post(
+    "/validate",
+    response_model=ValidationResult,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/WorkflowSpec"}}
+            },
+        }
+    },
+)
+def validate_workflow(spec: Annotated[dict[str, Any], Body()]) -> ValidationResult:
+    """Check a spec as a run would, without saving or running it.
+
+    Answers 200 with ``ok`` and every problem (task and field): unknown fields and bad
+    values, unknown task or param references, dependency cycles, functions that cannot be
+    imported, unknown backends and circuits that do not fit them.
+    """
+    from ...engine import validate
+    from ...errors import QuantumFlowError, SpecError
+    from ..errors import problems_json
+
+    try:
+        validate(spec_from_dict(spec))
+    except SpecError as err:
+        return ValidationResult.model_validate(
+            {"ok": False, "problems": problems_json(err.problems)}
+        )
+    except QuantumFlowError as err:
+        return ValidationResult.model_validate({"ok": False, "problems": [{"message": str(err)}]})
+    return ValidationResult(ok=True, problems=[])
 
 
 @router.get("/{workflow_id}", response_model=WorkflowDetail, responses=NOT_FOUND)
