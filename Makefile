@@ -85,7 +85,10 @@ deploy-lint:  ## check deploy/ and CI files: hadolint, compose-spec + Kubernetes
 	$(BIN)/pytest -q tests/deploy
 
 bench: install  ## run benchmarks/ and rewrite docs/benchmarks.md
-	$(PY) benchmarks/run.py --markdown docs/benchmarks.md
+	$(PY) benchmarks/run.py --json benchmarks/out/results.json --markdown docs/benchmarks.md
+
+bench-quick: install  ## the harness at small sizes (QuantumFlow + peers), results in benchmarks/out/
+	$(PY) benchmarks/run.py --quick --json benchmarks/out/quick.json
 
 clean:  ## remove build outputs (keeps .venv)
 	cargo clean
