@@ -148,7 +148,8 @@ def page(browser: object, lab: Lab) -> Iterator[object]:
     pg.goto(f"{lab.url}/lab?token={lab.token}")
     pg.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
     pg.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('quantumflow:open-panel')",
+        "() => window.jupyterapp"
+        " && window.jupyterapp.commands.hasCommand('quantumflow:open-panel')",
         timeout=60_000,
     )
     pg.evaluate("() => window.jupyterapp.commands.execute('quantumflow:open-panel')")

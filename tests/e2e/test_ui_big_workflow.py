@@ -54,9 +54,13 @@ def test_5000_task_workflow_opens_and_stays_interactive(page: Any, lab: Lab) -> 
           const open = [...document.querySelectorAll('#quantumflow-panel .jp-QFlow-filebar button')]
             .find(b => b.textContent === 'Open');
           const t0 = performance.now();
-          const done = () => document.querySelector('#quantumflow-panel [data-big-workflow="5000"]');
+          const done = () =>
+            document.querySelector('#quantumflow-panel [data-big-workflow="5000"]');
           const obs = new MutationObserver(() => {
-            if (done()) { obs.disconnect(); requestAnimationFrame(() => resolve(performance.now() - t0)); }
+            if (done()) {
+              obs.disconnect();
+              requestAnimationFrame(() => resolve(performance.now() - t0));
+            }
           });
           obs.observe(document.body, { childList: true, subtree: true });
           open.click();
@@ -82,7 +86,9 @@ def test_5000_task_workflow_opens_and_stays_interactive(page: Any, lab: Lab) -> 
     page.wait_for_selector(f'{PANEL} [data-chart="groups"] canvas', timeout=60_000)
     page.locator(PANEL).screenshot(path=str(ARTIFACTS / "dashboard_big.png"))
     page.locator(f"{PANEL} .jp-QFlow-tab", has_text="Designer").click()
-    frames: list[float] = page.evaluate("() => { window.__qfStop = true; return window.__qfFrames; }")
+    frames: list[float] = page.evaluate(
+        "() => { window.__qfStop = true; return window.__qfFrames; }"
+    )
     page.locator(PANEL).screenshot(path=str(ARTIFACTS / "designer_big.png"))
 
     frames = sorted(frames[1:])

@@ -77,19 +77,24 @@ def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
     assert by_id["circuit"]["backend"] == "cirq.simulator"
     assert by_id["most_frequent"]["inputs"] == {"counts": {"ref": "circuit.counts"}}
     assert by_id["most_frequent"]["depends_on"] == ["circuit"]
+    # Dropped nodes were placed by hand: their positions travel in the spec's layout.
+    assert set(spec["layout"]) == {"circuit", "most_frequent"}
+    assert spec["layout"]["circuit"]["x"] < spec["layout"]["most_frequent"]["x"]
+
+    # Validate asks POST /api/workflows/validate.
+    page.locator(f"{PANEL} .jp-QFlow-runbar button", has_text="Validate").click()
+    page.wait_for_selector(f"{PANEL} .jp-QFlow-runbar >> text=Valid")
 
     # Run it: live states arrive over SSE until both nodes are green.
     page.locator(f"{PANEL} .jp-QFlow-runbar button", has_text="Run").click()
-    page.wait_for_selector(
-        f'{_node("most_frequent")} [data-status="succeeded"]', timeout=120_000
-    )
+    page.wait_for_selector(f'{_node("most_frequent")} [data-status="succeeded"]', timeout=120_000)
     page.wait_for_selector(f'{_node("circuit")} [data-status="succeeded"]')
     page.wait_for_selector(f'{PANEL} [data-run-status="succeeded"]', timeout=30_000)
     page.locator(_node("most_frequent")).click()
     output = page.locator(f'{PANEL} [data-task-details="most_frequent"] [data-output]')
     output.wait_for()
     page.wait_for_function(
-        "el => /\"[01]{2}\"/.test(el.textContent)", arg=output.element_handle(), timeout=15_000
+        'el => /"[01]{2}"/.test(el.textContent)', arg=output.element_handle(), timeout=15_000
     )
     page.locator(PANEL).screenshot(path=str(ARTIFACTS / "designer.png"))
 
@@ -98,12 +103,16 @@ def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
     row = page.locator(f"{PANEL} .jp-QFlow-table tbody tr", has_text="bell_e2e").first
     row.wait_for()
     assert "succeeded" in row.inner_text()
+    assert "$0.00" in row.inner_text()  # a local simulator records a cost of 0
     page.locator(PANEL).screenshot(path=str(ARTIFACTS / "runs.png"))
 
     # Dashboard tab: charts drawn with chart.js.
     page.locator(f"{PANEL} .jp-QFlow-tab", has_text="Dashboard").click()
     page.wait_for_selector(f'{PANEL} [data-chart="timeline"] canvas')
-    page.wait_for_selector(f'{PANEL} [data-chart="counts-circuit"] canvas', timeout=15_000)
+    # The histogram is drawn from the task's full output, not its 200-character preview.
+    page.wait_for_selector(
+        f'{PANEL} [data-chart="counts-circuit"][data-source="output"] canvas', timeout=15_000
+    )
     page.locator(PANEL).screenshot(path=str(ARTIFACTS / "dashboard.png"))
 
 
@@ -119,7 +128,8 @@ def test_qflow_file_opens_in_designer_document(page: Any, lab: Lab) -> None:
     text = json.dumps(spec, indent=2) + "\n"
     lab.api("PUT", "/api/contents/doc.qflow", {"type": "file", "format": "text", "content": text})
     page.evaluate(
-        "async () => { await window.jupyterapp.commands.execute('docmanager:open', {path: 'doc.qflow'}); }"
+        "async () => { await window.jupyterapp.commands.execute("
+        "'docmanager:open', {path: 'doc.qflow'}); }"
     )
     doc = ".jp-QFlowDocument"
     page.wait_for_selector(f'{doc} .react-flow__node[data-id="b"]')
@@ -136,3 +146,46 @@ def test_qflow_file_opens_in_designer_document(page: Any, lab: Lab) -> None:
     assert isinstance(saved, dict)
     assert json.loads(saved["content"]) == {**spec, "name": "renamed"}
     page.locator(doc).screenshot(path=str(ARTIFACTS / "document.png"))
+
+
+def test_inline_run_opens_on_canvas_and_invalid_spec_is_shown(page: Any, lab: Lab) -> None:
+    # A run started with an inline spec (no saved workflow), e.g. from a script.
+    spec = {
+        "name": "inline_e2e",
+        "tasks": [
+            {"id": "x", "kind": "classical", "fn": "constant", "inputs": {"value": 2}},
+            {"id": "y", "kind": "classical", "fn": "constant", "inputs": {"value": {"ref": "x"}}},
+        ],
+        "layout": {"x": {"x": 400, "y": 0}, "y": {"x": 0, "y": 0}},
+    }
+    accepted = lab.api("POST", "/quantumflow/api/workflows/run", {"spec": spec})
+    assert isinstance(accepted, dict)
+    page.locator(f"{PANEL} .jp-QFlow-tab", has_text="Runs").click()
+    row = page.locator(f'{PANEL} tr[data-run-id="{accepted["run_id"]}"]')
+    row.wait_for(timeout=30_000)
+    assert "—" in row.locator("td").nth(4).inner_text()  # no recorded cost
+    row.locator("button", has_text="Open").click()
+    page.wait_for_selector(_node("y"))
+    # Its saved layout is used: y was drawn left of x although x comes first.
+    bx = page.locator(_node("x")).bounding_box()
+    by = page.locator(_node("y")).bounding_box()
+    assert bx is not None and by is not None and by["x"] < bx["x"]
+    page.wait_for_selector(f'{_node("y")} [data-status="succeeded"]', timeout=30_000)
+
+    # A file whose y points at a task that does not exist: Validate names task and field.
+    broken = {
+        **spec,
+        "tasks": [spec["tasks"][0], {**spec["tasks"][1], "inputs": {"value": {"ref": "nowhere"}}}],
+    }
+    text = json.dumps(broken)
+    lab.api(
+        "PUT", "/api/contents/broken.qflow", {"type": "file", "format": "text", "content": text}
+    )
+    page.locator(f"{PANEL} [aria-label='.qflow path']").fill("broken.qflow")
+    page.locator(f"{PANEL} .jp-QFlow-filebar button", has_text="Open").click()
+    page.wait_for_selector(f"{PANEL} .jp-QFlow-filebar >> text=Opened broken.qflow")
+    page.locator(f"{PANEL} .jp-QFlow-runbar button", has_text="Validate").click()
+    page.wait_for_selector(f"{PANEL} .jp-QFlow-runbar >> text=y.inputs.value")
+    page.wait_for_selector(
+        f"{_node('y')}.jp-QFlow-node-invalid, {_node('y')} .jp-QFlow-node-invalid"
+    )
