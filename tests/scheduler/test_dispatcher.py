@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -294,3 +295,17 @@ def test_bad_arguments_are_value_errors(diamond: Dag) -> None:
         disp.state(7)
     assert disp.state(0) == "pending"
     assert disp.complete(0, 1, qs.OK) == []  # nothing is running yet: stale
+
+
+def test_ctrl_c_while_waiting_cancels_and_raises(diamond: Dag) -> None:
+    disp = Dispatcher(diamond, max_concurrency=1)
+    started: list[tuple[int, int]] = []
+    timer = threading.Timer(0.1, _thread.interrupt_main)  # what Ctrl-C does to run()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            disp.run(started.extend, lambda _b: None)  # task 0 never completes
+    finally:
+        timer.cancel()
+    assert started == [(0, 1)]
+    assert [disp.state(t) for t in range(4)] == ["cancelled"] * 4
