@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from quantumflow.errors import RunNotFoundError, StoreError, WorkflowNotFoundError
 
-from .db import read_tx, write_tx
+from .db import dumps, read_tx, write_tx
 from .records import (
     RUN_STATUSES,
     RUN_TERMINAL,
@@ -25,7 +25,7 @@ from .records import (
     TaskRunRecord,
     WorkflowRecord,
 )
-from .scrub import scrub
+from .scrub import may_hold_secrets, scrub
 from .tables import (
     calibrations,
     events,
@@ -51,6 +51,8 @@ def spec_dict(spec: Any) -> dict[str, Any]:
     raw = to_dict() if callable(to_dict) else spec
     if not isinstance(raw, dict):
         raise StoreError(f"expected a WorkflowSpec or a dict, got {type(spec).__name__}")
+    if not may_hold_secrets(dumps(raw)):  # a big spec's walk costs more than this test
+        return dict(raw)
     return dict(scrub(raw))
 
 
@@ -136,19 +138,38 @@ def create_run(
             )
         )
         if task_ids:
-            conn.execute(
-                task_runs.insert(),
-                [
-                    {"run_id": run_id, "task_id": t, "position": i, "status": "pending"}
-                    for i, t in enumerate(task_ids)
-                ],
-            )
+            _insert_tasks(conn, run_id, task_ids)
         conn.execute(
             events.insert().values(
                 run_id=run_id, task_id=None, kind="run", data={"status": "pending"}, at=now
             )
         )
     return run_id
+
+
+_TASK_ROW = ("run_id", "task_id", "position", "status")
+_task_insert_sql: dict[str, tuple[str, bool]] = {}
+
+
+def _insert_tasks(conn: sa.Connection, run_id: str, task_ids: list[str]) -> None:
+    """One driver-level executemany of the ``pending`` task rows (a run may have 10^5)."""
+    name = conn.dialect.name
+    if name not in _task_insert_sql:
+        stmt = task_runs.insert().values({c: sa.bindparam(c) for c in _TASK_ROW})
+        compiled = stmt.compile(dialect=conn.dialect)
+        order = list(compiled.positiontup or []) if compiled.positional else []
+        if compiled.positional and order != list(_TASK_ROW):
+            raise StoreError(f"unexpected parameter order for task rows: {order}")
+        _task_insert_sql[name] = (str(compiled), bool(compiled.positional))
+    sql, positional = _task_insert_sql[name]
+    if positional:
+        conn.exec_driver_sql(sql, [(run_id, t, i, "pending") for i, t in enumerate(task_ids)])
+    else:
+        rows = [
+            dict(zip(_TASK_ROW, (run_id, t, i, "pending"), strict=True))
+            for i, t in enumerate(task_ids)
+        ]
+        conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
 
 
 def set_run_status(engine: Engine, run_id: str, status: str, error: str | None) -> None:

@@ -37,6 +37,27 @@ def is_secret_key(key: str) -> bool:
     return k in _SECRET_NAMES or k.endswith(_SECRET_SUFFIXES)
 
 
+#: Every secret name and suffix above contains one of these (lower case, ``-`` as ``_``).
+_SECRET_STEMS = (
+    "token",
+    "api_key",
+    "apikey",
+    "password",
+    "passwd",
+    "secret",
+    "private_key",
+    "credentials",
+    "authorization",
+)
+
+
+def may_hold_secrets(text: str) -> bool:
+    """False when ``text`` (e.g. a document's JSON) cannot contain a secret-named key, so
+    :func:`scrub` would change nothing; a cheap test before the recursive walk."""
+    low = text.lower().replace("-", "_")
+    return any(stem in low for stem in _SECRET_STEMS)
+
+
 def scrub(value: Any) -> Any:
     """A copy of ``value`` without secret-named keys, at any depth of dicts and lists."""
     if isinstance(value, dict):
