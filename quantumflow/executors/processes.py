@@ -88,9 +88,11 @@ class _Driver(threading.Thread):
             if item is None:
                 break
             call, fut = item
-            if call.key in self.pool.abandoned or not fut.set_running_or_notify_cancel():
+            if self.pool.take_abandoned(call) or not fut.set_running_or_notify_cancel():
+                self.pool.forget(call)
                 continue
             self._run_one(call, fut)
+            self.pool.forget(call)
         self._stop()
 
     def _run_one(self, call: Call, fut: Future[Any]) -> None:
@@ -103,7 +105,7 @@ class _Driver(threading.Thread):
             self.conn.send((call.fn_path, call.kwargs))
             status, value = self.conn.recv()
         except (EOFError, OSError):
-            abandoned = call.key in self.pool.abandoned
+            abandoned = id(call) in self.pool.abandoned
             fut.set_exception(WorkerLostError(call.task_id, abandoned=abandoned))
             with self.lock:
                 self.proc = None
@@ -147,7 +149,10 @@ class ProcessExecutor:
             raise ValueError("workers must be >= 1")
         self.ctx: Any = mp.get_context(start_method)
         self.queue: queue.SimpleQueue[tuple[Call, Future[Any]] | None] = queue.SimpleQueue()
-        self.abandoned: set[tuple[int, int]] = set()
+        # ids of abandoned Call objects still queued or running (keys repeat across runs;
+        # the object is alive until its driver is done with it)
+        self.abandoned: set[int] = set()
+        self._live: dict[int, Call] = {}  # submitted, not yet done (keeps ids unique)
         self._drivers: list[_Driver] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -165,14 +170,30 @@ class ProcessExecutor:
         """Queue ``call`` for the next free worker process."""
         self._ensure_started()
         fut: Future[Any] = Future()
+        with self._lock:
+            self._live[id(call)] = call
         self.queue.put((call, fut))
         return fut
 
+    def take_abandoned(self, call: Call) -> bool:
+        """True if ``call`` was abandoned before it started."""
+        with self._lock:
+            return id(call) in self.abandoned
+
+    def forget(self, call: Call) -> None:
+        """The driver is done with ``call``."""
+        with self._lock:
+            self._live.pop(id(call), None)
+            self.abandoned.discard(id(call))
+
     def abandon(self, call: Call) -> None:
         """Kill the worker running ``call`` (or drop it if it has not started)."""
-        self.abandoned.add(call.key)
+        with self._lock:
+            if id(call) not in self._live:
+                return  # already finished
+            self.abandoned.add(id(call))
         for d in self._drivers:
-            if d.current is not None and d.current.key == call.key:
+            if d.current is call:
                 log.debug("killing worker %s running %s", d.name, call.task_id)
                 d.kill()
 
@@ -183,9 +204,9 @@ class ProcessExecutor:
             drivers = list(self._drivers)
         if cancel:
             for d in drivers:
-                if d.current is not None:
-                    self.abandoned.add(d.current.key)
-                    d.kill()
+                current = d.current
+                if current is not None:
+                    self.abandon(current)
         for _ in drivers:
             self.queue.put(None)
         for d in drivers:
