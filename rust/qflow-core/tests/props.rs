@@ -145,7 +145,7 @@ proptest! {
         };
         let mut s = Scheduler::new(Arc::clone(&d), cfg).expect("config");
         let mut out = Vec::new();
-        s.start(&mut out);
+        s.start_into(&mut out);
         let (mut running, mut timers, mut deadlines) = (Vec::new(), Vec::new(), Vec::new());
         let mut started_ok = vec![false; g.n];
         let mut finished = None;
@@ -186,7 +186,7 @@ proptest! {
                 _ if !timers.is_empty() => { let (task, attempt) = timers.pop().expect("non-empty"); Event::TimerFired { task, attempt } }
                 _ => { let (task, attempt) = deadlines.pop().expect("something is pending"); Event::DeadlineHit { task, attempt } }
             };
-            s.handle([event], &mut out);
+            s.handle_into([event], &mut out);
         }
         prop_assert!(finished.is_some(), "the run never finished");
         for t in 0..g.n as u32 {

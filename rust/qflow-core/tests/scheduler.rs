@@ -15,15 +15,11 @@ fn sched(n: usize, edges: &[(u32, u32)], cfg: Config) -> Scheduler {
 }
 
 fn start(s: &mut Scheduler) -> Vec<Instruction> {
-    let mut out = Vec::new();
-    s.start(&mut out);
-    out
+    s.start()
 }
 
 fn feed(s: &mut Scheduler, e: Event) -> Vec<Instruction> {
-    let mut out = Vec::new();
-    s.handle([e], &mut out);
-    out
+    s.handle([e])
 }
 
 fn done(task: u32, attempt: u32, outcome: Outcome) -> Event {

@@ -38,7 +38,7 @@ impl Dispatcher {
     fn feed(&self, event: Event, take: usize) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
         let mut core = lock(&self.core);
-        core.handle([event], &mut out);
+        core.handle_into([event], &mut out);
         let mut taken = Vec::new();
         if take > 0 {
             out.retain(|ins| match *ins {
@@ -130,7 +130,7 @@ impl Dispatcher {
         {
             let mut core = lock(&self.core);
             if core.finished().is_none() {
-                core.start(&mut first);
+                core.start_into(&mut first);
             }
         }
         let (core, tx) = (Arc::clone(&self.core), self.tx.clone());

@@ -32,7 +32,7 @@ fn check_signals() -> PyResult<()> {
 fn feed(core: &Mutex<Scheduler>, event: Event, out: &mut Vec<Instruction>) {
     core.lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .handle([event], out);
+        .handle_into([event], out);
 }
 
 fn absorb(msg: Msg, core: &Mutex<Scheduler>, batch: &mut Vec<Instruction>) {

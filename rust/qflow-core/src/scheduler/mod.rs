@@ -69,7 +69,15 @@ impl Scheduler {
 
     /// Mark `done` tasks succeeded, queue the tasks whose dependencies are met, start as
     /// many as the limits allow (and finish at once if nothing is left to run).
-    pub fn start(&mut self, out: &mut Vec<Instruction>) {
+    #[must_use]
+    pub fn start(&mut self) -> Vec<Instruction> {
+        let mut out = Vec::new();
+        self.start_into(&mut out);
+        out
+    }
+
+    /// [`Scheduler::start`], appending to `out` (no allocation when `out` has room).
+    pub fn start_into(&mut self, out: &mut Vec<Instruction>) {
         // Mark every done task first, so that none of them is queued as a successor.
         let dag = Arc::clone(&self.dag);
         for i in 0..self.cfg.done.len() {
@@ -92,7 +100,19 @@ impl Scheduler {
 
     /// Apply `events` in order, then start what became possible. Stale events (an attempt
     /// that already timed out, a timer of a cancelled task) are ignored.
-    pub fn handle(&mut self, events: impl IntoIterator<Item = Event>, out: &mut Vec<Instruction>) {
+    #[must_use]
+    pub fn handle(&mut self, events: impl IntoIterator<Item = Event>) -> Vec<Instruction> {
+        let mut out = Vec::new();
+        self.handle_into(events, &mut out);
+        out
+    }
+
+    /// [`Scheduler::handle`], appending to `out` (no allocation when `out` has room).
+    pub fn handle_into(
+        &mut self,
+        events: impl IntoIterator<Item = Event>,
+        out: &mut Vec<Instruction>,
+    ) {
         for event in events {
             if self.finished.is_some() {
                 return;
