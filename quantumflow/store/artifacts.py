@@ -36,6 +36,9 @@ class ArtifactStore:
             OutputSerializationError: ``value`` has a part without a JSON form.
             StoreError: the artifact file cannot be written.
         """
+        cls = type(value)
+        if value is None or (cls is int and -(2**63) <= value < 2**63):  # common: no walk
+            return INLINE + ("null" if value is None else str(value))
         text = dumps(value)
         data = text.encode()
         if len(data) <= INLINE_LIMIT:
