@@ -18,7 +18,7 @@ from ..executors import Executor, get_executor
 from ..loader import load_spec
 from ..spec import WorkflowSpec
 from .models import Run, RunHandle, TaskResult
-from .plan import make_plan
+from .plan import check_budget, make_plan
 from .runner import Runner
 from .validate import ValidatedWorkflow, validate
 
@@ -89,7 +89,7 @@ def _execute(
     ex, owned = _executor(executor, inline_workers if executor == "threads" else workers, address)
     try:
         lanes = _lanes(ex, vw.spec.policies.max_concurrency, len(vw.ids) - len(done))
-        plan = make_plan(vw, workers=lanes)
+        plan = make_plan(vw, workers=lanes, store=store)
         runner = Runner(
             vw,
             plan,
@@ -151,6 +151,7 @@ def run(
     """
     vw, merged = _prepare(spec_or_path, params)
     store = open_db(db)
+    check_budget(vw, store, merged)  # BudgetExceededError: nothing created, nothing run
     run_id = store.create_run(spec=vw.spec, task_ids=vw.ids, workflow_id=workflow_id, params=merged)
     if _on_created is not None:
         _on_created(run_id)
@@ -184,6 +185,7 @@ def start(
     """
     vw, merged = _prepare(spec_or_path, params)
     store = open_db(db)
+    check_budget(vw, store, merged)  # BudgetExceededError: nothing created, nothing run
     run_id = store.create_run(spec=vw.spec, task_ids=vw.ids, workflow_id=workflow_id, params=merged)
     handle = RunHandle(run_id)
 

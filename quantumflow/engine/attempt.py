@@ -17,6 +17,7 @@ from typing import Any
 from .. import _scheduler
 from ..errors import BackendError, SpecError
 from ..executors.base import Call
+from ..monitor import attempt_metrics
 from ..spec import ClassicalTask
 from .cache import cache_key
 from .events import EventSink
@@ -74,6 +75,8 @@ class Attempts:
         self.cancelling = False
         self.dispatcher: _scheduler.Dispatcher | None = None
         self.priority: list[float] = [0.0] * n  # set by the runner from the plan
+        self.budget: Any = None  # a cost.BudgetGuard when the spec has a budget (runner)
+        self.queued_at: dict[Pair, float] = {}  # when the dispatcher released an attempt
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ recording
@@ -136,6 +139,11 @@ class Attempts:
         if self.cancelling:  # already reported cancelled by the dispatcher
             return []
         spec_task = self.vw.spec.tasks[task]
+        if self.budget is not None and spec_task.kind == "quantum":
+            reason = self.budget.refuse_quantum()
+            if reason is not None:  # over budget: no new quantum submissions
+                self.emit(task, "cancelled", attempt, error=reason)
+                return dispatcher.complete(task, attempt, _scheduler.FATAL, take=1)
         self.results[task].attempts += 1
         self.running[key] = None
         if self.cancelling and self.running.pop(key, _MISSING) is not _MISSING:
@@ -164,7 +172,7 @@ class Attempts:
                 "failed" if final else "retrying",
                 attempt,
                 error=_describe(err),
-                metrics=self._metrics(t0, clock),
+                metrics=self._metrics(t0, clock, key),
             )
             outcome = _scheduler.FATAL if fatal else _scheduler.FAILED
             return dispatcher.complete(task, attempt, outcome, take=1)
@@ -213,14 +221,32 @@ class Attempts:
             attempt,
             output_ref=ref,
             cache_hit=cached,
-            metrics=self._metrics(t0, clock),
+            metrics=self._metrics(t0, clock, key, value, cached=cached),
         )
         return dispatcher.complete(task, attempt, _scheduler.OK, take=1)
 
-    def _metrics(self, t0: float, clock: list[float]) -> dict[str, Any]:
+    def _metrics(
+        self,
+        t0: float,
+        clock: list[float],
+        key: Pair,
+        value: Any = None,
+        *,
+        cached: bool = False,
+    ) -> dict[str, Any]:
         cpu = time.thread_time()
         cpu_s, clock[0] = cpu - clock[0], cpu
-        return {"started_at": t0, "wall_s": time.time() - t0, "cpu_s": cpu_s}
+        metrics = {"started_at": t0, "wall_s": time.time() - t0, "cpu_s": cpu_s}
+        queued = self.queued_at.pop(key, None)
+        if queued is not None:
+            metrics["queued_at"] = queued
+        task = self.vw.spec.tasks[key[0]]
+        # quantum tasks always run in this thread; classical ones only with inline executors
+        local = self.inline or task.kind == "quantum"
+        attempt_metrics(task, value, metrics, local=local, cached=cached)
+        if self.budget is not None:
+            self.budget.spend(metrics.get("cost_usd"))
+        return metrics
 
     def _stale(self, key: Pair) -> list[Pair] | None:
         with self._lock:

@@ -32,12 +32,22 @@ class RunPlan:
     schedule: dict[str, Any]
 
 
-def estimate_costs(vw: ValidatedWorkflow) -> list[float]:
-    """Predicted seconds per task: ``quantumflow.cost.estimate_task_seconds`` if present."""
+def estimate_costs(vw: ValidatedWorkflow, store: Any = None) -> list[float]:
+    """Predicted seconds per task: ``quantumflow.cost.estimate_costs`` (calibration and
+    history in ``store``) or ``estimate_task_seconds`` if present, else 1.0 each."""
     try:
         cost_mod = importlib.import_module("quantumflow.cost")
-        estimate = cost_mod.estimate_task_seconds
-    except (ImportError, AttributeError):
+    except ImportError:
+        return [1.0] * len(vw.ids)
+    batch = getattr(cost_mod, "estimate_costs", None)
+    if batch is not None:
+        try:
+            return [c if c > 0 else 1e-6 for c in batch(vw.spec.tasks, store=store)]
+        except Exception as err:  # a bad estimate must not stop a run
+            log.warning("cost estimates failed, planning with unit costs: %r", err)
+            return [1.0] * len(vw.ids)
+    estimate = getattr(cost_mod, "estimate_task_seconds", None)
+    if estimate is None:
         return [1.0] * len(vw.ids)
     costs: list[float] = []
     for task in vw.spec.tasks:
@@ -50,9 +60,9 @@ def estimate_costs(vw: ValidatedWorkflow) -> list[float]:
     return costs
 
 
-def make_plan(vw: ValidatedWorkflow, *, workers: int) -> RunPlan:
+def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Any = None) -> RunPlan:
     """Estimate costs, build the costed graph and plan it over ``workers`` slots."""
-    costs = estimate_costs(vw)
+    costs = estimate_costs(vw, store)
     if all(c == 1.0 for c in costs):
         dag = vw.dag
     else:
@@ -74,3 +84,18 @@ def make_plan(vw: ValidatedWorkflow, *, workers: int) -> RunPlan:
         "critical_path": [ids[i] for i in plan.critical_path],
     }
     return RunPlan(dag, priority, schedule)
+
+
+def check_budget(vw: ValidatedWorkflow, store: Any, params: dict[str, Any]) -> None:
+    """Refuse, before anything runs, a workflow whose estimate is over ``policies.budget``.
+
+    Raises:
+        BudgetExceededError: from ``quantumflow.cost.check_budget`` (message says "budget").
+    """
+    if vw.spec.policies.budget is None:
+        return
+    try:
+        check = importlib.import_module("quantumflow.cost").check_budget
+    except (ImportError, AttributeError):
+        return
+    check(vw.spec, store=store, params=params)

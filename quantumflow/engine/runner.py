@@ -10,10 +10,12 @@ on one thread). The calling thread watches for cancellation (handle, store, Ctrl
 
 from __future__ import annotations
 
+import atexit
 import logging
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -28,6 +30,21 @@ log = logging.getLogger(__name__)
 
 POLL_S = 0.2  # how often the store's cancel flag is read
 _STOP = (-1, -1)
+_ACTIVE: weakref.WeakSet[Runner] = weakref.WeakSet()
+_exit_hook: list[bool] = []
+
+
+def _cancel_active_runs() -> None:
+    # A background run still dispatching when the interpreter exits would have its native
+    # dispatcher call into a finalizing interpreter: cancel it, let the dispatcher return
+    # and the run be recorded 'cancelled'. Registered at the first run, after the store's
+    # own exit hook, so it runs before the store closes (atexit is last-in, first-out).
+    runners = list(_ACTIVE)
+    for runner in runners:
+        runner._cancel("the Python interpreter is exiting")
+    deadline = time.monotonic() + 5
+    for runner in runners:
+        runner._closed.wait(max(0.0, deadline - time.monotonic()))
 
 
 class Runner:
@@ -65,7 +82,8 @@ class Runner:
             self.attempts.results[i] = result
         self.ready: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
         self.dispatcher: _scheduler.Dispatcher | None = None
-        self._finished = threading.Event()
+        self._finished = threading.Event()  # the dispatcher returned
+        self._closed = threading.Event()  # the run is recorded and over
         self._outcome: str = "failed"
         self._dispatch_error: BaseException | None = None
         self._cancelled = False
@@ -80,10 +98,16 @@ class Runner:
             KeyboardInterrupt: after the run was cancelled and recorded as ``cancelled``.
         """
         started = time.time()
+        if not _exit_hook:
+            _exit_hook.append(True)
+            atexit.register(_cancel_active_runs)
         try:
             return self._execute(started)
         finally:
-            self.attempts.sink.close()  # idempotent; a no-op after _finish
+            try:
+                self.attempts.sink.close()  # idempotent; a no-op after _finish
+            finally:
+                self._closed.set()
 
     def _execute(self, started: float) -> Run:
         spec = self.vw.spec
@@ -91,6 +115,7 @@ class Runner:
         tasks = spec.tasks
         self.store.set_run_status(self.run_id, "running")
         self.store.save_schedule(self.run_id, self.plan.schedule)
+        self.attempts.budget = _budget_guard(spec)
         dispatcher = _scheduler.Dispatcher(
             self.plan.dag,
             max_concurrency=pol.max_concurrency,
@@ -106,6 +131,7 @@ class Runner:
         for _ in range(self.n_lanes):
             self._add_lane()
         thread = threading.Thread(target=self._dispatch, name="qf-dispatch", daemon=True)
+        _ACTIVE.add(self)
         thread.start()
         interrupted = False
         try:
@@ -142,10 +168,15 @@ class Runner:
     def _finish(self, started: float) -> Run:
         a = self.attempts
         status = "cancelled" if self._cancelled else self._outcome
+        guard = a.budget
+        if guard is not None and guard.tripped and status != "cancelled":
+            status = "budget_exceeded"  # spending crossed policies.budget (cost.budget)
         for i, res in enumerate(a.results):
             if res.status not in TERMINAL_TASK:
                 a.emit(i, "cancelled" if status == "cancelled" else "skipped", res.attempts)
         error = next((r.error for r in a.results if r.status == "failed" and r.error), None)
+        if status == "budget_exceeded":
+            error = guard.reason
         if self._dispatch_error is not None:
             status, error = "failed", f"engine error: {self._dispatch_error!r}"
         a.sink.close()
@@ -181,7 +212,9 @@ class Runner:
 
     def _start(self, pairs: list[tuple[int, int]]) -> None:
         put = self.ready.put
+        queued, now = self.attempts.queued_at, time.time()
         for pair in pairs:
+            queued[pair] = now
             put(pair)
 
     def _notify(self, batch: list[tuple[int, int, int]]) -> None:
@@ -240,3 +273,14 @@ class Runner:
             self._dispatch_error = self._dispatch_error or again
             self._cancel("engine error")
             return []
+
+
+def _budget_guard(spec: Any) -> Any:
+    """A ``quantumflow.cost`` BudgetGuard for a spec with a budget, else None."""
+    if spec.policies.budget is None:
+        return None
+    try:
+        from ..cost.budget import BudgetGuard
+    except ImportError:
+        return None
+    return BudgetGuard.for_spec(spec)

@@ -82,3 +82,28 @@ def test_wait_timeout(store: Any, tmp_path: Path) -> None:
         handle.wait(0.05)
     assert handle.wait(10).status == "succeeded"
     assert handle.done()
+
+
+def test_interpreter_exit_cancels_a_background_run(db_url: str, store: Any, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import time\n"
+        "from quantumflow.engine import start\n"
+        f"start({chain(tmp_path, n=3, sleep_s=30)!r}, db={db_url!r})\n"
+        "time.sleep(0.5)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "panicked" not in proc.stderr
+    (rec,) = store.list_runs()
+    assert store.get_run(rec.id).status == "cancelled"
