@@ -126,6 +126,55 @@ def _scale(rows: Any) -> list[str]:
     return lines
 
 
+def _qf(report: dict[str, Any], wl: str) -> dict[str, Any] | None:
+    r = report.get("workloads", {}).get(wl, {}).get("quantumflow")
+    return r if r and "error" not in r else None
+
+
+def targets(report: dict[str, Any]) -> list[str]:
+    """Issue 10's targets against this run's numbers (met / missed, never hidden)."""
+    rows: list[tuple[str, str, bool]] = []
+    for wl, limit in (("w1", 50.0), ("w3", 50.0), ("w2", 40.0)):
+        r = _qf(report, wl)
+        if r:
+            us = r["median_us_per_task"]
+            rows.append((f"{wl.upper()} < {limit:.0f} µs/task", f"{us:.1f} µs", us < limit))
+    r = _qf(report, "w5")
+    if r:
+        ratio = r["median_s"] / (r["tasks"] * NAP_S / CONCURRENCY["w5"])
+        rows.append((f"W5 makespan <= 1.05{X} ideal", f"{ratio:.3f}{X}", ratio <= 1.05))
+    w4 = report.get("w4", {})
+    if "quantumflow_ms" in w4:
+        ms = w4["quantumflow_ms"]
+        rows.append((f"W4 <= 25 ms at {w4['n']:,} nodes", f"{ms:.1f} ms", ms <= 25))
+        if "speedup_vs_networkx" in w4:
+            sp = w4["speedup_vs_networkx"]
+            rows.append((f"W4 >= 100{X} networkx", f"{sp:.0f}{X}", sp >= 100))
+    st = report.get("startup", {}).get("quantumflow")
+    if st:
+        rows.append(("startup < 100 ms", f"{st['median_ms']:.0f} ms", st["median_ms"] < 100))
+    d = report.get("durability")
+    if d:
+        rows.append(
+            ("every task of every run in the store", f"{d['tasks']:,} rows", not d["not_succeeded"])
+        )
+    wls = report.get("workloads", {})
+    for wl in ("w1", "w2", "w3", "w5"):
+        base = _qf(report, wl)
+        if not base:
+            continue
+        peers = {e: r for e, r in wls[wl].items() if e != "quantumflow" and "error" not in r}
+        if peers:
+            best = min(peers, key=lambda e: peers[e]["median_s"])
+            ahead = base["median_s"] < peers[best]["median_s"]
+            rows.append(
+                (f"{wl.upper()} ahead of every peer", f"fastest peer: {_label(best)}", ahead)
+            )
+    lines = ["| target | this run | met |", "|---|---|---|"]
+    lines += [f"| {t} | {v} | {'yes' if ok else '**no**'} |" for t, v, ok in rows]
+    return lines
+
+
 def render(report: dict[str, Any], images: list[Path]) -> str:
     """The markdown block (between :data:`BEGIN` and :data:`END`)."""
     m0, m1 = report["machine_before"], report.get("machine_after", report["machine_before"])
@@ -146,7 +195,13 @@ def render(report: dict[str, Any], images: list[Path]) -> str:
         report["command"],
         "```",
         "",
-        f"Versions: {versions}.",
+        f"Versions: {versions}. The peers run in their own virtualenv "
+        "(`benchmarks/.peers-venv`, built by the harness from "
+        "`benchmarks/requirements-peers.txt`); each engine in its own process.",
+        "",
+        "Issue 10's targets, checked against this run:",
+        "",
+        *targets(report),
         "",
         "Wall µs per task, median (min); **ratio = engine / QuantumFlow** (> 1: QuantumFlow "
         f"is faster). W5 is the makespan against the ideal (tasks {X} 10 ms / 8). "
