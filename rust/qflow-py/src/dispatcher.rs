@@ -16,14 +16,14 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use crate::codes;
 use crate::convert::{indices, opt_floats, opt_indices, task_index};
 use crate::dag::PyDag;
-use crate::driver::{drive, Msg};
+use crate::driver::drive;
 
 /// Drives one run of a Dag: a tokio runtime owns timers; Python workers do the work.
 #[pyclass(module = "quantumflow._scheduler", frozen)]
 pub struct Dispatcher {
     core: Arc<Mutex<Scheduler>>,
-    tx: UnboundedSender<Msg>,
-    rx: Mutex<Option<UnboundedReceiver<Msg>>>,
+    tx: UnboundedSender<Vec<Instruction>>,
+    rx: Mutex<Option<UnboundedReceiver<Vec<Instruction>>>>,
     n: usize,
 }
 
@@ -52,7 +52,7 @@ impl Dispatcher {
         if !out.is_empty() {
             // Sent under the lock so the run loop sees batches in the order they were made.
             // A closed channel means run() is over; the instructions no longer matter.
-            let _ = self.tx.send(Msg::Instructions(out));
+            let _ = self.tx.send(out);
         }
         taken
     }
@@ -133,8 +133,8 @@ impl Dispatcher {
                 core.start_into(&mut first);
             }
         }
-        let (core, tx) = (Arc::clone(&self.core), self.tx.clone());
-        let status: RunStatus = py.detach(move || drive(&core, &tx, rx, first, &start, &notify))?;
+        let core = Arc::clone(&self.core);
+        let status: RunStatus = py.detach(move || drive(&core, rx, first, &start, &notify))?;
         Ok(status.as_str())
     }
 

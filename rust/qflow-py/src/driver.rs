@@ -7,16 +7,11 @@ use std::time::Duration;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use qflow_core::{Event, Instruction, RunStatus, Scheduler};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::Instant;
 
 use crate::codes;
-
-/// What reaches the run loop: instructions the core already produced on another thread, or
-/// an event from one of the loop's own timers.
-pub enum Msg {
-    Instructions(Vec<Instruction>),
-    Event(Event),
-}
+use crate::timers::Timers;
 
 /// How often the loop takes the GIL to let Ctrl-C (`KeyboardInterrupt`) through.
 const SIGNAL_CHECK: Duration = Duration::from_millis(100);
@@ -29,33 +24,20 @@ fn check_signals() -> PyResult<()> {
     Python::attach(|py| py.check_signals())
 }
 
-fn feed(core: &Mutex<Scheduler>, event: Event, out: &mut Vec<Instruction>) {
+fn feed(
+    core: &Mutex<Scheduler>,
+    events: impl IntoIterator<Item = Event>,
+    out: &mut Vec<Instruction>,
+) {
     core.lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .handle_into([event], out);
-}
-
-fn absorb(msg: Msg, core: &Mutex<Scheduler>, batch: &mut Vec<Instruction>) {
-    match msg {
-        Msg::Instructions(v) => batch.extend(v),
-        Msg::Event(e) => feed(core, e, batch),
-    }
-}
-
-fn arm(tx: &UnboundedSender<Msg>, secs: f64, event: Event) {
-    let tx = tx.clone();
-    let delay = Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX);
-    tokio::spawn(async move {
-        tokio::time::sleep(delay).await;
-        // The run may be over (receiver dropped); then the timer no longer matters.
-        let _ = tx.send(Msg::Event(event));
-    });
+        .handle_into(events, out);
 }
 
 /// Carry out one batch: arm timers, then call `notify` once and `start` once.
 fn carry_out(
     batch: &mut Vec<Instruction>,
-    tx: &UnboundedSender<Msg>,
+    timers: &mut Timers,
     start: &Py<PyAny>,
     notify: &Py<PyAny>,
 ) -> PyResult<Option<RunStatus>> {
@@ -69,13 +51,15 @@ fn carry_out(
                 task,
                 attempt,
                 secs,
-            } => arm(tx, secs, Event::DeadlineHit { task, attempt }),
+            } => {
+                timers.arm(secs, Event::DeadlineHit { task, attempt });
+            }
             Instruction::StartBackoffTimer {
                 task,
                 attempt,
                 secs,
             } => {
-                arm(tx, secs, Event::TimerFired { task, attempt });
+                timers.arm(secs, Event::TimerFired { task, attempt });
             }
             Instruction::Notify {
                 task,
@@ -94,12 +78,12 @@ fn carry_out(
     Ok(finished)
 }
 
-/// Run until the core says `Finished`; a callback error or a signal cancels the run and is
-/// returned.
+/// Run until the core says `Finished`. `rx` brings instruction batches the core produced on
+/// other threads (`complete()`, `cancel()`); the loop's own timers feed events to the core
+/// here. A callback error or a signal cancels the run and is returned.
 pub fn drive(
     core: &Mutex<Scheduler>,
-    tx: &UnboundedSender<Msg>,
-    mut rx: UnboundedReceiver<Msg>,
+    mut rx: UnboundedReceiver<Vec<Instruction>>,
     first: Vec<Instruction>,
     start: &Py<PyAny>,
     notify: &Py<PyAny>,
@@ -111,32 +95,40 @@ pub fn drive(
             PyRuntimeError::new_err(format!("cannot start the dispatcher runtime: {e}"))
         })?;
     let fail = |err: PyErr| {
-        feed(core, Event::Cancel, &mut Vec::new());
+        feed(core, [Event::Cancel], &mut Vec::new());
         Err(err)
     };
     rt.block_on(async move {
         let mut batch = first;
-        let mut ticker = tokio::time::interval(SIGNAL_CHECK);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut timers = Timers::default();
+        let mut signal_at = Instant::now() + SIGNAL_CHECK;
         loop {
-            match carry_out(&mut batch, tx, start, notify) {
+            match carry_out(&mut batch, &mut timers, start, notify) {
                 Ok(Some(status)) => return Ok(status),
                 Ok(None) => {}
                 Err(err) => return fail(err),
             }
+            let wake = timers.next_due().map_or(signal_at, |t| t.min(signal_at));
             tokio::select! {
                 msg = rx.recv() => {
                     // The Dispatcher keeps a sender alive, so the channel never closes here.
-                    let Some(msg) = msg else { return Err(PyRuntimeError::new_err("dispatcher channel closed")) };
-                    absorb(msg, core, &mut batch);
+                    let Some(more) = msg else { return Err(PyRuntimeError::new_err("dispatcher channel closed")) };
+                    batch.extend(more);
                     while let Ok(more) = rx.try_recv() {
-                        absorb(more, core, &mut batch);
+                        batch.extend(more);
                     }
                 }
-                _ = ticker.tick() => {
-                    if let Err(err) = check_signals() {
-                        return fail(err);
-                    }
+                () = tokio::time::sleep_until(wake) => {}
+            }
+            let now = Instant::now();
+            let due = timers.pop_due(now);
+            if !due.is_empty() {
+                feed(core, due, &mut batch);
+            }
+            if now >= signal_at {
+                signal_at = now + SIGNAL_CHECK;
+                if let Err(err) = check_signals() {
+                    return fail(err);
                 }
             }
         }

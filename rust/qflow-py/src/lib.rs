@@ -7,6 +7,7 @@ mod convert;
 mod dag;
 mod dispatcher;
 mod driver;
+mod timers;
 
 use pyo3::prelude::*;
 
