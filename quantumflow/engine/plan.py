@@ -33,31 +33,23 @@ class RunPlan:
 
 
 def estimate_costs(vw: ValidatedWorkflow, store: Any = None) -> list[float]:
-    """Predicted seconds per task: ``quantumflow.cost.estimate_costs`` (calibration and
-    history in ``store``) or ``estimate_task_seconds`` if present, else 1.0 each."""
+    """Predicted seconds per task from ``quantumflow.cost`` (history in ``store``, calibrated
+    simulator models, price tables); 1.0 each when the estimator is unavailable or fails."""
+    tasks = vw.spec.tasks
     try:
         cost_mod = importlib.import_module("quantumflow.cost")
     except ImportError:
-        return [1.0] * len(vw.ids)
+        return [1.0] * len(tasks)
     batch = getattr(cost_mod, "estimate_costs", None)
-    if batch is not None:
-        try:
-            return [c if c > 0 else 1e-6 for c in batch(vw.spec.tasks, store=store)]
-        except Exception as err:  # a bad estimate must not stop a run
-            log.warning("cost estimates failed, planning with unit costs: %r", err)
-            return [1.0] * len(vw.ids)
-    estimate = getattr(cost_mod, "estimate_task_seconds", None)
-    if estimate is None:
-        return [1.0] * len(vw.ids)
-    costs: list[float] = []
-    for task in vw.spec.tasks:
-        try:
-            value = float(estimate(task))
-        except Exception as err:  # a bad estimate must not stop a run
-            log.debug("cost estimate failed for %s: %r", task.id, err)
-            value = 1.0
-        costs.append(value if value > 0 else 1e-6)
-    return costs
+    try:
+        if batch is not None:
+            raw = list(batch(tasks, store=store))
+        else:
+            raw = [cost_mod.estimate_task_seconds(t) for t in tasks]
+    except Exception as err:  # a bad estimate must not stop a run
+        log.warning("cost estimates unavailable (%r); planning with unit costs", err)
+        return [1.0] * len(tasks)
+    return [float(c) if c and c > 0 else 1e-6 for c in raw]
 
 
 def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Any = None) -> RunPlan:
