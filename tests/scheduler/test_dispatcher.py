@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _thread
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -309,3 +310,29 @@ def test_ctrl_c_while_waiting_cancels_and_raises(diamond: Dag) -> None:
         timer.cancel()
     assert started == [(0, 1)]
     assert [disp.state(t) for t in range(4)] == ["cancelled"] * 4
+
+
+def test_random_dag_under_concurrent_completions() -> None:
+    rnd = random.Random(7)
+    n = 3000
+    edges = {(rnd.randrange(i), i) for i in range(1, n) for _ in range(rnd.randint(0, 3))}
+    src, dst = [s for s, _ in edges], [d for _, d in edges]
+    dag = Dag(n, src, dst, [rnd.random() for _ in range(n)])
+    finished: set[int] = set()
+    lock = threading.Lock()
+
+    def work(task: int, attempt: int) -> int:
+        with lock:
+            assert all(p in finished for p in dag.predecessors(task)), task
+        outcome = qs.FAILED if attempt == 1 and task % 11 == 0 else qs.OK
+        if outcome == qs.OK:
+            with lock:
+                finished.add(task)
+        return outcome
+
+    disp = Dispatcher(dag, max_concurrency=6, retries=[1] * n)
+    h = Harness(disp, work, take=2, workers=8)
+    assert h.run() == "succeeded"
+    assert finished == set(range(n))
+    assert h.peak <= 6  # inline takes count against max_concurrency too
+    assert len(h.kinds(qs.RETRY)) == len(range(0, n, 11))
