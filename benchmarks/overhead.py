@@ -83,10 +83,16 @@ def spec_w5(n: int = 200, concurrency: int = 8) -> dict[str, Any]:
 class _Timed:
     """Wraps store methods to split a run's wall time into phases (create_run, flush, ...)."""
 
-    def __init__(self, store: Any, names: tuple[str, ...]) -> None:
+    def __init__(self, target: Any, names: tuple[str, ...]) -> None:
         self.spent: dict[str, float] = dict.fromkeys(names, 0.0)
-        for name in names:
-            setattr(store, name, self._wrap(name, getattr(store, name)))
+        self._target = target
+        self._saved = {name: getattr(target, name) for name in names}
+        for name, fn in self._saved.items():
+            setattr(target, name, self._wrap(name, fn))
+
+    def restore(self) -> None:
+        for name, fn in self._saved.items():
+            setattr(self._target, name, fn)
 
     def _wrap(self, name: str, fn: Any) -> Any:
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -99,7 +105,20 @@ class _Timed:
         return timed
 
 
-def _measure(spec: dict[str, Any], *, repeat: int, db: str | None) -> dict[str, Any]:
+def _without_writes(store: Any) -> None:
+    """Diagnostic only (``--engine-only``): the store's per-run and per-task writes become
+    no-ops, leaving the engine's own cost (validate, plan, dispatch, Python per attempt)."""
+    store.record = lambda events: None
+    store.put_output = lambda value: "inline:null"
+    store.create_run = lambda **kw: f"diag-{time.perf_counter_ns()}"
+    store.set_run_status = lambda *a, **kw: None
+    store.save_schedule = lambda *a, **kw: None
+    store.cancel_requested = lambda run_id: False
+
+
+def _measure(
+    spec: dict[str, Any], *, repeat: int, db: str | None, engine_only: bool = False
+) -> dict[str, Any]:
     from quantumflow.engine import open_db, run
     from quantumflow.loader import load_spec
 
@@ -109,17 +128,24 @@ def _measure(spec: dict[str, Any], *, repeat: int, db: str | None) -> dict[str, 
         url = db or f"sqlite:///{Path(tmp) / 'bench.db'}"
         store = open_db(url)
         run(load_spec(_task_spec_warmup()), db=store)  # open, migrate, warm imports
+        import quantumflow.engine.api as engine_api
+
         timed = _Timed(store, ("create_run", "flush"))
+        planning = _Timed(engine_api, ("make_plan",))
+        if engine_only:
+            _without_writes(store)
         times: list[float] = []
         for _ in range(repeat):
             t0 = time.perf_counter()
             result = run(parsed, db=store)
             times.append(time.perf_counter() - t0)
             assert result.status == "succeeded", result
-            record = store.get_run(result.id)  # durability: every task is in the store
-            done = sum(1 for t in record.tasks.values() if t.status == "succeeded")
-            assert done == n, f"{done}/{n} tasks recorded"
+            if not engine_only:
+                record = store.get_run(result.id)  # durability: every task is in the store
+                done = sum(1 for t in record.tasks.values() if t.status == "succeeded")
+                assert done == n, f"{done}/{n} tasks recorded"
         store.close()
+        planning.restore()
     return {
         "tasks": n,
         "median_s": statistics.median(times),
@@ -131,6 +157,8 @@ def _measure(spec: dict[str, Any], *, repeat: int, db: str | None) -> dict[str, 
         # the store's writer to commit what the workers produced faster than it writes
         "create_run_us_per_task": timed.spent["create_run"] / len(times) / n * 1e6,
         "final_flush_us_per_task": timed.spent["flush"] / len(times) / n * 1e6,
+        # cost estimates (the estimator reads the store's history) + Rust plan + schedule
+        "plan_us_per_task": planning.spent["make_plan"] / len(times) / n * 1e6,
     }
 
 
@@ -138,26 +166,40 @@ def _task_spec_warmup() -> dict[str, Any]:
     return {"name": "warmup", "tasks": [_task("a", []), _task("b", ["a"])]}
 
 
-def run_w1(n: int = 1000, *, repeat: int = 3, db: str | None = None) -> dict[str, Any]:
+def run_w1(
+    n: int = 1000, *, repeat: int = 3, db: str | None = None, engine_only: bool = False
+) -> dict[str, Any]:
     """W1 fan-out/fan-in 1 -> n -> 1."""
-    return {"workload": "W1", **_measure(spec_w1(n), repeat=repeat, db=db)}
+    out = _measure(spec_w1(n), repeat=repeat, db=db, engine_only=engine_only)
+    return {"workload": "W1", **out}
 
 
-def run_w2(n: int = 500, *, repeat: int = 3, db: str | None = None) -> dict[str, Any]:
+def run_w2(
+    n: int = 500, *, repeat: int = 3, db: str | None = None, engine_only: bool = False
+) -> dict[str, Any]:
     """W2 chain of n (µs per hop = µs per task)."""
-    return {"workload": "W2", **_measure(spec_w2(n), repeat=repeat, db=db)}
+    out = _measure(spec_w2(n), repeat=repeat, db=db, engine_only=engine_only)
+    return {"workload": "W2", **out}
 
 
 def run_w3(
-    n: int = 5000, *, repeat: int = 3, db: str | None = None, seed: int = 0
+    n: int = 5000,
+    *,
+    repeat: int = 3,
+    db: str | None = None,
+    seed: int = 0,
+    engine_only: bool = False,
 ) -> dict[str, Any]:
     """W3 layered random DAG (50 layers)."""
-    return {"workload": "W3", **_measure(spec_w3(n, seed=seed), repeat=repeat, db=db)}
+    out = _measure(spec_w3(n, seed=seed), repeat=repeat, db=db, engine_only=engine_only)
+    return {"workload": "W3", **out}
 
 
-def run_w5(n: int = 200, *, repeat: int = 3, db: str | None = None) -> dict[str, Any]:
+def run_w5(
+    n: int = 200, *, repeat: int = 3, db: str | None = None, engine_only: bool = False
+) -> dict[str, Any]:
     """W5 n sleeps of 10 ms at concurrency 8; ratio = makespan / ideal."""
-    out = _measure(spec_w5(n), repeat=repeat, db=db)
+    out = _measure(spec_w5(n), repeat=repeat, db=db, engine_only=engine_only)
     ideal = n * 0.01 / 8
     return {
         "workload": "W5",
@@ -172,19 +214,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--workloads", default="w1,w2,w3,w5")
+    parser.add_argument(
+        "--engine-only",
+        action="store_true",
+        help="diagnostic: store writes become no-ops (nothing is durable)",
+    )
     args = parser.parse_args(argv)
     fns = {"w1": run_w1, "w2": run_w2, "w3": run_w3, "w5": run_w5}
-    rows = [fns[w](repeat=args.repeat) for w in args.workloads.split(",")]
+    rows = [
+        fns[w](repeat=args.repeat, engine_only=args.engine_only) for w in args.workloads.split(",")
+    ]
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
     print(
         f"{'workload':<9}{'tasks':>7}{'median µs/task':>16}{'min µs/task':>13}{'median s':>10}"
-        f"{'create_run µs':>15}{'final flush µs':>16}"
+        f"{'create_run µs':>15}{'final flush µs':>16}{'plan µs':>9}"
     )
     for r in rows:
         print(
             f"{r['workload']:<9}{r['tasks']:>7}{r['median_us_per_task']:>16.1f}"
             f"{r['min_us_per_task']:>13.1f}{r['median_s']:>10.3f}"
             f"{r['create_run_us_per_task']:>15.1f}{r['final_flush_us_per_task']:>16.1f}"
+            f"{r['plan_us_per_task']:>9.1f}"
             + (f"   ({r['ratio_to_ideal']:.3f}x ideal)" if "ratio_to_ideal" in r else "")
         )
     if args.json:
