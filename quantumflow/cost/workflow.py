@@ -1,0 +1,92 @@
+"""Whole-workflow estimates: per-task seconds and USD, Rust-planned makespan, critical path.
+
+``estimate_workflow`` is what ``quantumflow estimate``, ``POST /api/estimate`` and
+``%%qflow estimate`` show; ``estimate_costs``/``estimate_task_seconds`` are what the
+engine's plan step feeds to the Rust scheduler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..spec import QuantumTask
+from .estimator import Estimator, TaskLike
+from .prices import price_for
+
+
+def estimate_costs(tasks: Sequence[TaskLike], *, store: Any | None = None) -> list[float]:
+    """Predicted seconds per task, in order (what the engine's plan step ranks with)."""
+    return Estimator(store).seconds(tasks)
+
+
+def estimate_task_seconds(task: TaskLike, *, store: Any | None = None) -> float:
+    """Predicted seconds of one task."""
+    return Estimator(store).seconds([task])[0]
+
+
+def estimate_workflow(
+    spec: Any, *, db: Any = None, workers: int | None = None, params: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Predicted time and money of a workflow, per task and in total.
+
+    Args:
+        spec: a WorkflowSpec, dict, path or YAML text.
+        db: the store whose calibrations and history are used (None: the default store).
+        workers: parallel slots to plan over (default: ``policies.max_concurrency``).
+        params: run parameters (as for ``run``).
+
+    Returns:
+        ``total_seconds`` (sum of task seconds), ``total_usd``, ``makespan_seconds`` (the
+        Rust HEFT plan over ``workers`` slots), ``critical_path`` (task ids), ``tasks``
+        (id -> ``{seconds, usd, source, ...}``), ``workers``, ``budget`` and
+        ``within_budget`` (None without a budget), ``prices`` (sources of the prices used).
+
+    Raises:
+        SpecError: the workflow is invalid.
+    """
+    from .. import _scheduler
+    from ..engine import open_db, validate
+    from ..loader import load_spec
+
+    vw = validate(load_spec(spec), params=params, check_imports=False)
+    store = open_db(db)
+    estimator = Estimator(store)
+    tasks: dict[str, dict[str, Any]] = {}
+    costs: list[float] = []
+    prices: dict[str, dict[str, str]] = {}
+    for task in vw.spec.tasks:
+        est = estimator.task(task)
+        tasks[task.id] = est.to_dict()
+        costs.append(max(est.seconds, 1e-6))
+        if isinstance(task, QuantumTask) and (price := price_for(task.backend)) is not None:
+            prices[task.backend] = {"source": price.source, "as_of": price.as_of}
+    slots = max(1, min(workers or vw.spec.policies.max_concurrency, len(costs) or 1))
+    dag = _scheduler.Dag(len(costs), vw.src, vw.dst, costs)
+    plan = dag.plan(workers=slots)
+    total_usd = round(sum(t["usd"] for t in tasks.values()), 6)
+    out: dict[str, Any] = {
+        "workflow": vw.spec.name,
+        "total_seconds": sum(costs),
+        "total_usd": total_usd,
+        "makespan_seconds": plan.makespan,
+        "critical_path": [vw.ids[i] for i in plan.critical_path],
+        "workers": slots,
+        "tasks": tasks,
+        "prices": prices,
+    }
+    out.update(budget_verdict(vw.spec, plan.makespan, total_usd))
+    return out
+
+
+def budget_verdict(spec: Any, makespan: float, usd: float) -> dict[str, Any]:
+    """``budget`` (the policy, or None) and ``within_budget`` (None without a budget)."""
+    budget = spec.policies.budget
+    if budget is None or (budget.seconds is None and budget.usd is None):
+        return {"budget": None, "within_budget": None}
+    over_s = budget.seconds is not None and makespan > budget.seconds
+    over_usd = budget.usd is not None and usd > budget.usd
+    return {
+        "budget": {"seconds": budget.seconds, "usd": budget.usd},
+        "within_budget": not (over_s or over_usd),
+    }
