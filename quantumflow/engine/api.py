@@ -86,7 +86,13 @@ def _execute(
     address: str | None = None,
 ) -> Run:
     inline_workers = workers if workers is not None else vw.spec.policies.max_concurrency
-    ex, owned = _executor(executor, inline_workers if executor == "threads" else workers, address)
+    try:
+        ex, owned = _executor(
+            executor, inline_workers if executor == "threads" else workers, address
+        )
+    except Exception as err:
+        _mark_failed(store, run_id, err)
+        raise
     try:
         lanes = _lanes(ex, vw.spec.policies.max_concurrency, len(vw.ids) - len(done))
         plan = make_plan(vw, workers=lanes, store=store)
@@ -103,9 +109,21 @@ def _execute(
             cancel_event=cancel_event,
         )
         return runner.execute()
+    except Exception as err:
+        _mark_failed(store, run_id, err)
+        raise
     finally:
         if owned:
             ex.shutdown(cancel=True)
+
+
+def _mark_failed(store: Any, run_id: str, err: Exception) -> None:
+    """A run that could not start or finish properly must not stay 'pending'/'running'."""
+    try:
+        if store.get_run(run_id).status in ("pending", "running"):
+            store.set_run_status(run_id, "failed", error=f"{type(err).__name__}: {err}")
+    except Exception:
+        log.exception("could not record run %s as failed", run_id)
 
 
 def _prepare(

@@ -108,3 +108,15 @@ def test_classical_cache_serves_second_run(store: Any, tmp_path: Path) -> None:
     assert second.tasks["a"].status == "cached" and second.tasks["a"].cache_hit
     assert second.outputs == {"a": "x"}
     assert log.read_text().splitlines() == ["x"]  # executed once
+
+
+def test_unknown_executor_fails_the_run_record(store: Any) -> None:
+    import pytest
+
+    from quantumflow.errors import QuantumFlowError
+
+    with pytest.raises(QuantumFlowError, match="unknown executor"):
+        run(wf(ctask("a")), db=store, executor="nope")
+    (rec,) = store.list_runs()
+    assert rec.status == "failed"
+    assert "unknown executor" in (rec.error or "")
