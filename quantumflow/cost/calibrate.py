@@ -94,15 +94,14 @@ def calibrate_backend(backend: str, *, seconds: float, quick: bool = False) -> T
     Raises:
         BackendError: the backend is unknown or its SDK missing.
     """
-    deadline = time.monotonic() + seconds
     first = probe_task(backend, probes()[0])
     _timed(first)  # warm-up: SDK imports and first-call caches are not what we model
+    deadline = time.monotonic() + seconds
     rows: list[tuple[Any, float]] = []
     samples: list[dict[str, Any]] = []
     for probe in probes(quick=quick):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
+        if rows and deadline <= time.monotonic():
+            break  # at least one measurement per backend, however short the budget
         task = probe_task(backend, probe)
         feats = task_features(task)
         took = _timed(task)  # first sight of the circuit: transpilation included

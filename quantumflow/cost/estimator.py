@@ -119,7 +119,9 @@ class Estimator:
         # newest first: the last few runs say most about how this machine runs it now
         similar = [t / predict(g) for g, t in rows if f.similar(g)][:RECENT]
         if similar:
-            return float(statistics.median(similar))
+            # low median: slow outliers (a first run paying transpilation, a busy machine)
+            # are more common than fast ones
+            return float(statistics.median_low(similar))
         if len(rows) >= MIN_ROWS:
             return float(statistics.median(t / predict(g) for g, t in rows))
         return None
