@@ -66,8 +66,10 @@ def _executor(
 
 
 def _lanes(ex: Executor, max_concurrency: int, n_tasks: int) -> int:
+    # Never more attempts in flight than the executor runs at once: a call queued inside
+    # the executor would spend its timeout waiting for a worker.
     limit = max_concurrency
-    if ex.inline and ex.workers:
+    if ex.workers:
         limit = min(limit, ex.workers)
     return max(1, min(limit, n_tasks))
 

@@ -118,7 +118,9 @@ class Runner:
         self.attempts.budget = _budget_guard(spec)
         dispatcher = _scheduler.Dispatcher(
             self.plan.dag,
-            max_concurrency=pol.max_concurrency,
+            # never start more than the worker threads can take: a started attempt's
+            # deadline is running, it must not wait in a queue
+            max_concurrency=min(pol.max_concurrency, self.n_lanes),
             retries=self.attempts.retries,
             backoff_s=pol.retry_backoff_s,
             timeouts_s=[t.timeout_s or pol.timeout_s or 0.0 for t in tasks],

@@ -76,3 +76,14 @@ def test_executor_instance_is_reused_and_cancel_kills_its_workers(
         ).outputs == {"again": 3}
     finally:
         pool.shutdown(cancel=True)
+
+
+@pytest.mark.parametrize("executor", ["threads", "processes"])
+def test_waiting_for_a_worker_does_not_count_against_timeout(store: Any, executor: str) -> None:
+    # one worker, three 0.4 s tasks, 1 s limit each: run one after another, none times out
+    spec = wf(
+        *[ctask(f"s{i}", "sleep", timeout_s=1.0, inputs={"s": 0.4}) for i in range(3)],
+        policies={"max_concurrency": 4},
+    )
+    r = run(spec, db=store, executor=executor, workers=1)
+    assert r.status == "succeeded", {k: v.error for k, v in r.tasks.items()}
