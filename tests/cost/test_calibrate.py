@@ -71,5 +71,5 @@ def test_cli_calibrate_stores_a_model(db_url: str, capsys: pytest.CaptureFixture
 def test_calibrate_unknown_backend_says_so(db_url: str, tmp_path: Path) -> None:
     from quantumflow.errors import QuantumFlowError
 
-    with pytest.raises(QuantumFlowError, match="nothing was calibrated.*nope"):
+    with pytest.raises(QuantumFlowError, match=r"nothing was calibrated.*nope"):
         calibrate(db_url, backends=["nope.sim"], seconds=1)
