@@ -51,7 +51,7 @@ def estimate(body: EstimateRequest, ctx: Ctx) -> dict[str, Any]:
     else:
         assert body.spec is not None  # the model guarantees one of the two
         spec = body.spec
-    result = _plain(estimate_workflow(spec))
+    result = _plain(estimate_workflow(spec, db=ctx.store))  # its calibrations, history
     return result if isinstance(result, dict) else {"estimate": result}
 
 
