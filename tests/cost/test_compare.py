@@ -38,3 +38,22 @@ def test_plan_is_stored_and_lined_up_with_the_run(store: Any) -> None:
     assert 0.5 < got["makespan_ratio"] < 2.0
     with pytest.raises(RunNotFoundError):
         plan_vs_actual(store, "missing")
+
+
+def test_cli_perf_shows_the_run_next_to_its_plan(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from quantumflow.cli import main
+
+    r = run(wf(ctask("a", inputs={"s": 0.05}), ctask("b", depends_on=["a"])), db=db_url)
+    assert main(["perf", r.id, "--db", db_url]) == 0
+    text = capsys.readouterr().out
+    assert f"run {r.id}: succeeded" in text and "(planned " in text
+    assert "critical path taken: a -> b" in text and "classical: 2 tasks" in text
+    assert main(["perf", r.id, "--db", db_url, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["plan"]["planned_critical_path"] == ["a", "b"]
+    assert data["summary"]["critical_path"] == ["a", "b"]
+    assert main(["perf", "nope", "--db", db_url]) == 2
