@@ -158,7 +158,7 @@ def _braket_device(arg: str) -> Price:
             return price
     if any(s in arg for s in ("sv1", "dm1", "tn1", "simulator")):
         return BRAKET_SIMULATOR
-    return BRAKET["rigetti"]  # the cheapest QPU rate is the least surprising default
+    return BRAKET["forte"]  # unknown device: the highest QPU rate, so budgets err on the safe side
 
 
 def is_remote(backend: str) -> bool:
