@@ -8,6 +8,7 @@ import {
   RunAccepted,
   RunDetail,
   RunPage,
+  RunPlan,
   TaskLogs,
   TaskOutput,
   ValidationResult,
@@ -82,6 +83,8 @@ export const api = {
     return requestAPI<RunPage>(`runs?${q.toString()}`);
   },
   runDetail: (id: string) => requestAPI<RunDetail>(`runs/${enc(id)}`),
+  /** The stored plan next to the actual run (predicted vs actual per task, makespan). */
+  runPlan: (id: string) => requestAPI<RunPlan>(`runs/${enc(id)}/plan`),
   cancel: (id: string) =>
     requestAPI<CancelResult>(`runs/${enc(id)}/cancel`, { method: 'POST' }),
   rerun: (id: string, fromTask: string) =>

@@ -261,6 +261,54 @@ export interface TaskPerformance {
   history: TaskMetrics[];
 }
 
+/** One task of a run: the plan's predicted seconds next to what it took. */
+export interface PlannedTask {
+  predicted_s?: number | null;
+  /** Measured; null if it did not run. */
+  actual_s?: number | null;
+  /** Seconds from the run start. */
+  planned_start_s?: number | null;
+  actual_start_s?: number | null;
+  /** actual_s / predicted_s. */
+  ratio?: number | null;
+  status: TaskStatus;
+}
+
+/** How busy one resource was during a run (a backend, `classical`, or a named resource). */
+export interface ResourceUse {
+  busy_s: number;
+  tasks: number;
+  peak_parallel: number;
+  /** busy_s / (makespan * peak_parallel). */
+  utilisation?: number | null;
+}
+
+/** How busy the engine's worker lanes were. */
+export interface LaneUse {
+  max_concurrency: number;
+  utilisation?: number | null;
+}
+
+/** GET /api/runs/{run_id}/plan: the stored plan next to the actual run. */
+export interface RunPlan {
+  run_id: string;
+  status: RunStatus;
+  /** False when no plan was saved (predicted fields null). */
+  plan: boolean;
+  policy?: string | null;
+  workers?: number | null;
+  predicted_makespan_s?: number | null;
+  actual_makespan_s?: number | null;
+  makespan_ratio?: number | null;
+  planned_critical_path?: string[] | null;
+  /** The chain of waits that set the actual makespan. */
+  actual_critical_path: string[];
+  critical_path_s?: number | null;
+  tasks: Record<string, PlannedTask>;
+  resources: Record<string, ResourceUse>;
+  lanes?: LaneUse | null;
+}
+
 export interface EstimateRequest {
   workflow_id?: string | null;
   spec?: WorkflowSpec | null;

@@ -279,6 +279,58 @@ class TaskPerformance(_Response):
     history: list[TaskMetrics]
 
 
+class PlannedTask(_Response):
+    """One task of a run: the plan's predicted seconds next to what it took."""
+
+    predicted_s: float | None = Field(default=None, description="Planned finish - start.")
+    actual_s: float | None = Field(default=None, description="Measured; null if it did not run.")
+    planned_start_s: float | None = Field(default=None, description="From the run start.")
+    actual_start_s: float | None = Field(default=None, description="From the run start.")
+    ratio: float | None = Field(default=None, description="actual_s / predicted_s.")
+    status: TaskStatus
+
+
+class ResourceUse(_Response):
+    """How busy one resource was during a run (a backend, ``classical``, or a named resource)."""
+
+    busy_s: float
+    tasks: int
+    peak_parallel: int
+    utilisation: float | None = Field(
+        default=None, description="busy_s / (makespan * peak_parallel)."
+    )
+
+
+class LaneUse(_Response):
+    """How busy the engine's worker lanes were."""
+
+    max_concurrency: int
+    utilisation: float | None = None
+
+
+class RunPlan(_Response):
+    """Answer to GET /api/runs/{run_id}/plan: the stored plan next to the actual run."""
+
+    run_id: str
+    status: RunStatus
+    plan: bool = Field(description="False when no plan was saved (predicted fields null).")
+    policy: str | None = None
+    workers: int | None = None
+    predicted_makespan_s: float | None = None
+    actual_makespan_s: float | None = None
+    makespan_ratio: float | None = Field(
+        default=None, description="actual_makespan_s / predicted_makespan_s."
+    )
+    planned_critical_path: list[str] | None = None
+    actual_critical_path: list[str] = Field(
+        default_factory=list, description="The chain of waits that set the actual makespan."
+    )
+    critical_path_s: float | None = None
+    tasks: dict[str, PlannedTask] = Field(default_factory=dict)
+    resources: dict[str, ResourceUse] = Field(default_factory=dict)
+    lanes: LaneUse | None = None
+
+
 # ----------------------------------------------------------------------------- misc
 
 

@@ -63,5 +63,8 @@ def plan_vs_actual(store: Any, run_id: str) -> dict[str, Any]:
         "makespan_ratio": actual_ms / predicted_ms if predicted_ms else None,
         "planned_critical_path": plan.get("critical_path"),
         "actual_critical_path": summary["critical_path"],
+        "critical_path_s": summary["critical_path_s"],
         "tasks": tasks,
+        "resources": summary["resources"],
+        "lanes": summary["lanes"],
     }

@@ -67,8 +67,16 @@ def load_file(path: str) -> WorkflowSpec:
     return load_spec(Path(path))
 
 
-def estimate(spec: WorkflowSpec) -> Any:
+def estimate(
+    spec: WorkflowSpec, *, db: str | None = None, params: dict[str, Any] | None = None
+) -> Any:
     """The cost engine's estimate of ``spec`` (time, money, per task).
+
+    Args:
+        spec: the workflow.
+        db: the store whose calibrations and run history the estimator reads (the same
+            ``--db`` as the run's); None: the default store.
+        params: run parameters (``--param``).
 
     Raises:
         UsageError: the cost estimator is not part of this installation.
@@ -81,4 +89,4 @@ def estimate(spec: WorkflowSpec) -> Any:
             "cost estimation is not available in this QuantumFlow installation "
             "(quantumflow.cost.estimate_workflow is missing); the workflow itself is valid"
         ) from None
-    return estimate_workflow(spec)
+    return estimate_workflow(spec, db=db, params=params or None)

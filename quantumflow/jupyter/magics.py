@@ -76,7 +76,12 @@ class QFlowMagics(Magics):  # type: ignore[misc]
             raise UsageError(str(err)) from None
         QFlowMagics.last_spec = spec
         if args.action == "estimate":
-            self._show(estimate(spec))
+            try:
+                self._show(estimate(spec, db=args.db, params=_params(args.param)))
+            except SpecError as err:
+                raise UsageError(describe(err, cell)) from None
+            except QuantumFlowError as err:
+                raise UsageError(str(err)) from None
             return
         run = self._run(spec, cell, args)
         self._ns[args.out] = run
@@ -110,11 +115,13 @@ class QFlowMagics(Magics):  # type: ignore[misc]
 
     @line_magic_("qflow")
     def qflow_line(self, line: str) -> Any:
-        """``%qflow runs [N] | show RUN_ID | load FILE | estimate [VAR|FILE]``."""
+        """``%qflow runs [N] | show RUN_ID | load FILE | estimate [VAR|FILE]`` (``--db`` for
+        runs, show and estimate)."""
         words = shlex.split(line)
         if not words:
             raise UsageError(
                 "usage: %qflow runs [N] | show RUN_ID | load FILE.qflow | estimate [VAR|FILE]"
+                " (--db STORE for runs, show and estimate)"
             )
         command, rest = words[0], words[1:]
         try:
@@ -133,7 +140,8 @@ class QFlowMagics(Magics):  # type: ignore[misc]
                 self._shell.set_next_input(_as_cell(spec), replace=True)
                 return None
             if command == "estimate":
-                return estimate(self._spec_for(rest[0] if rest else None))
+                db, names = _db_option(rest)
+                return estimate(self._spec_for(names[0] if names else None), db=db)
         except QuantumFlowError as err:
             raise UsageError(str(err)) from None
         raise UsageError(f"unknown %qflow command '{command}' (runs, show, load, estimate)")
@@ -152,8 +160,7 @@ class QFlowMagics(Magics):  # type: ignore[misc]
     def _store(self, rest: list[str]) -> Any:
         from ..engine import open_db
 
-        db = rest[rest.index("--db") + 1] if "--db" in rest[:-1] else None
-        return open_db(db)
+        return open_db(_db_option(rest)[0])
 
     def _spec_for(self, name: str | None) -> WorkflowSpec:
         if name is None:
@@ -172,6 +179,23 @@ class QFlowMagics(Magics):  # type: ignore[misc]
 
     def _show(self, value: Any) -> None:
         display(value)
+
+
+def _db_option(words: list[str]) -> tuple[str | None, list[str]]:
+    """``--db URL`` (or ``--db=URL``) out of a line command's words, and the other words."""
+    db: str | None = None
+    rest: list[str] = []
+    it = iter(words)
+    for word in it:
+        if word == "--db":
+            db = next(it, None)
+            if db is None:
+                raise UsageError("--db needs a store URL or path")
+        elif word.startswith("--db="):
+            db = word.partition("=")[2]
+        else:
+            rest.append(word)
+    return db, rest
 
 
 def _as_cell(spec: WorkflowSpec) -> str:

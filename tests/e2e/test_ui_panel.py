@@ -109,6 +109,13 @@ def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
     # Dashboard tab: charts drawn with chart.js.
     page.locator(f"{PANEL} .jp-QFlow-tab", has_text="Dashboard").click()
     page.wait_for_selector(f'{PANEL} [data-chart="timeline"] canvas')
+    # Predicted vs actual per task comes from the run's stored plan (GET runs/{id}/plan).
+    page.wait_for_selector(f'{PANEL} [data-chart="expected"][data-source="plan"] canvas')
+    makespan = page.locator(f'{PANEL} [data-plan="makespan"]').inner_text()
+    assert "predicted" in makespan and "actual" in makespan and "–" not in makespan
+    assert (
+        "Critical path planned" in page.locator(f'{PANEL} [data-plan="planned-path"]').inner_text()
+    )
     # The histogram is drawn from the task's full output, not its 200-character preview.
     page.wait_for_selector(
         f'{PANEL} [data-chart="counts-circuit"][data-source="output"] canvas', timeout=15_000

@@ -9,6 +9,7 @@ import pytest
 from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
+from quantumflow.cost.estimator import DEFAULT_CLASSICAL_S
 from quantumflow.engine import Run
 from quantumflow.jupyter.magics import QFlowMagics
 from quantumflow.jupyter.widgets import RunWidget
@@ -162,6 +163,54 @@ def test_estimate_uses_the_cost_engine_or_says_why_not(shell: InteractiveShell, 
         assert result.success
         assert shell.run_cell("%qflow estimate").success
     assert "_qflow" not in shell.user_ns or shell.user_ns["_qflow"].spec.name != "magic-demo"
+
+
+SLOW_CELL = """\
+name: slow-demo
+tasks:
+  - id: wait
+    kind: classical
+    fn: tests.jupyter.fns:slow_value
+    inputs: {value: 1, delay: 0.3}
+"""
+
+
+def test_estimate_reads_the_store_given_by_db(
+    shell: InteractiveShell, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    used, fresh = str(tmp_path / "used.db"), str(tmp_path / "fresh.db")
+    assert shell.run_cell(cell(f"--db {used} --out slow", SLOW_CELL)).success
+    took = shell.user_ns["slow"].tasks["wait"].duration
+    assert took >= 0.3
+
+    # line magic: the estimate of the last cell, from the run's store (its history) ...
+    est = shell.run_cell(f"%qflow estimate --db {used}").result
+    assert est["tasks"]["wait"]["source"] == "history"
+    assert est["tasks"]["wait"]["seconds"] == pytest.approx(took, rel=0.05)
+    # ... and from a store that never ran it: the classical default, not the history
+    other = shell.run_cell(f"%qflow estimate --db={fresh}").result
+    assert other["tasks"]["wait"]["source"] == "default"
+    assert other["tasks"]["wait"]["seconds"] == DEFAULT_CLASSICAL_S != pytest.approx(took, rel=0.5)
+
+    # the cell magic passes --db through as well (the displayed estimate shows the source)
+    capsys.readouterr()
+    assert shell.run_cell(cell(f"estimate --db {used}", SLOW_CELL)).success
+    assert "'source': 'history'" in capsys.readouterr().out
+    assert shell.run_cell(cell(f"estimate --db {fresh}", SLOW_CELL)).success
+    assert "'source': 'default'" in capsys.readouterr().out
+
+    bad = shell.run_cell("%qflow estimate --db")
+    assert type(bad.error_in_exec) is UsageError
+    assert "--db needs a store" in str(bad.error_in_exec)
+
+
+def test_estimate_cell_with_an_invalid_spec_is_a_short_message(
+    shell: InteractiveShell, db: str
+) -> None:
+    body = SLOW_CELL.replace("kind: classical", "kind: classical\n    shots: 3")
+    result = shell.run_cell(cell(f"estimate --db {db}", body))
+    assert type(result.error_in_exec) is UsageError
+    assert "shots" in str(result.error_in_exec)
 
 
 def test_importing_quantumflow_does_not_import_ipython() -> None:

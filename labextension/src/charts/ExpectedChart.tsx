@@ -1,39 +1,65 @@
-/** Expected (earlier runs' mean) vs actual seconds per task. */
+/** Predicted (the run's stored plan) vs actual seconds per task, with the predicted and
+ * actual makespan and the critical path planned vs taken. */
 import React from 'react';
 import { Bar } from 'react-chartjs-2';
-import { expectedVsActual } from '../model/dashboardData';
-import { RunDetail, TaskAggregate } from '../types';
+import { pathText, planVsActual, seconds } from '../model/planData';
+import { RunDetail, RunPlan, TaskAggregate } from '../types';
 import { baseOptions, themeColor } from './register';
 import { ChartCard } from './ChartCard';
 
 export function ExpectedChart({
   detail,
+  plan,
   history
 }: {
   detail: RunDetail;
+  /** GET runs/{id}/plan; undefined when the server has none (older servers). */
+  plan?: RunPlan;
+  /** Earlier runs' task means: the fallback when no plan was stored. */
   history: TaskAggregate[];
 }) {
-  const d = expectedVsActual(detail, history);
+  const d = planVsActual(detail, plan, history);
+  const fromPlan = d.source === 'plan';
+  const ratio = d.makespan.ratio != null ? ` (×${d.makespan.ratio.toFixed(2)})` : '';
   return (
-    <ChartCard id="expected">
-      <Bar
-        data={{
-          labels: d.labels,
-          datasets: [
-            {
-              label: 'expected (mean of runs)',
-              data: d.expected,
-              backgroundColor: themeColor('--jp-layout-color4', '#999')
-            },
-            {
-              label: 'actual',
-              data: d.actual,
-              backgroundColor: themeColor('--jp-brand-color1', '#39f')
-            }
-          ]
-        }}
-        options={baseOptions('Expected vs actual time per task (s)')}
-      />
-    </ChartCard>
+    <>
+      <div className="jp-QFlow-muted jp-QFlow-plan-summary" data-plan-source={d.source}>
+        <div data-plan="makespan">
+          Makespan: predicted {seconds(d.makespan.predicted)} · actual{' '}
+          {seconds(d.makespan.actual)}
+          {ratio}
+        </div>
+        {fromPlan ? (
+          <div data-plan="planned-path">
+            Critical path planned: {pathText(d.plannedPath)}
+          </div>
+        ) : null}
+        <div data-plan="actual-path">Critical path taken: {pathText(d.actualPath)}</div>
+      </div>
+      <ChartCard id="expected" source={d.source}>
+        <Bar
+          data={{
+            labels: d.labels,
+            datasets: [
+              {
+                label: fromPlan ? 'predicted (plan)' : 'expected (mean of runs)',
+                data: d.predicted,
+                backgroundColor: themeColor('--jp-layout-color4', '#999')
+              },
+              {
+                label: 'actual',
+                data: d.actual,
+                backgroundColor: themeColor('--jp-brand-color1', '#39f')
+              }
+            ]
+          }}
+          options={baseOptions(
+            fromPlan
+              ? 'Predicted vs actual time per task (s)'
+              : 'Expected vs actual time per task (s)'
+          )}
+        />
+      </ChartCard>
+    </>
   );
 }

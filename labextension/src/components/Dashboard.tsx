@@ -1,6 +1,7 @@
 /**
  * Dashboard of one run (the panel's current run, or the latest one): timeline,
- * expected vs actual, cost per backend, counts and sweep plots; aggregated charts for
+ * predicted (the stored plan) vs actual with makespan and critical path, cost per
+ * backend, counts and sweep plots; aggregated charts for
  * runs with ≥ 1,000 tasks. Reloads when the live run state changes (already ≤ 10/s).
  */
 import React from 'react';
@@ -27,12 +28,16 @@ async function load(runId: string | null) {
   }
   const detail = await api.runDetail(id);
   const wf = detail.workflow_id;
-  const perf = wf ? await api.performance(wf).catch(() => undefined) : undefined;
+  // The stored plan feeds "predicted vs actual"; earlier runs' means are the fallback.
+  const [perf, plan] = await Promise.all([
+    wf ? api.performance(wf).catch(() => undefined) : undefined,
+    api.runPlan(id).catch(() => undefined)
+  ]);
   // The run carries the spec it ran (older servers: the saved workflow's current spec).
   const spec =
     detail.spec ??
     (wf ? (await api.workflow(wf).catch(() => undefined))?.spec : undefined);
-  return { detail, perf, spec: spec ?? undefined };
+  return { detail, perf, plan, spec: spec ?? undefined };
 }
 
 export function Dashboard({ runId, version }: DashboardProps) {
@@ -47,7 +52,7 @@ export function Dashboard({ runId, version }: DashboardProps) {
       </div>
     );
   }
-  const { detail, perf, spec } = data.data;
+  const { detail, perf, plan, spec } = data.data;
   const big = detail.tasks.length >= BIG_WORKFLOW;
   const metrics = perf?.latest_run_id === detail.id ? perf.latest : [];
   return (
@@ -61,7 +66,7 @@ export function Dashboard({ runId, version }: DashboardProps) {
       ) : (
         <>
           <TimelineChart detail={detail} metrics={metrics} />
-          <ExpectedChart detail={detail} history={perf?.tasks ?? []} />
+          <ExpectedChart detail={detail} plan={plan} history={perf?.tasks ?? []} />
           <BackendChart spec={spec} detail={detail} metrics={metrics} />
           <ResultCharts detail={detail} spec={spec} />
         </>

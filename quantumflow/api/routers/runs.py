@@ -1,4 +1,4 @@
-"""``/api/runs``: history, one run's tasks, cancel, re-run from a task, task logs."""
+"""``/api/runs``: history, one run's tasks, its plan vs actual, cancel, re-run, task logs."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ..schemas import (
     RunAccepted,
     RunDetail,
     RunPage,
+    RunPlan,
     RunStatus,
     RunSummary,
     TaskLogs,
@@ -58,6 +59,19 @@ def get_run(run_id: str, ctx: Ctx) -> dict[str, Any]:
     """
     run = ctx.store.get_run(run_id)
     return run_detail(run, ctx.store, cost_usd=run_costs(ctx.store, [run_id]).get(run_id))
+
+
+@router.get("/{run_id}/plan", response_model=RunPlan, responses=NOT_FOUND)
+def get_run_plan(run_id: str, ctx: Ctx) -> dict[str, Any]:
+    """The plan the engine stored before the run next to what the run did.
+
+    Predicted vs actual seconds per task, predicted vs actual makespan, the planned
+    critical path vs the one actually taken, and utilisation per resource. ``plan`` is
+    false (predicted fields null) for runs that stored no plan.
+    """
+    from ...cost import plan_vs_actual
+
+    return plan_vs_actual(ctx.store, run_id)
 
 
 @router.post(
