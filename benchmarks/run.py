@@ -7,7 +7,9 @@
 Every engine runs in its own long-lived subprocess (QuantumFlow in this interpreter's
 environment, the peers in ``benchmarks/.peers-venv``, created from
 ``benchmarks/requirements-peers.txt`` on first use); the harness interleaves their runs
-(warm-up, then for each repetition every engine once) so ratios share the machine's load.
+(warm-up, then for each repetition every engine once) so ratios share the machine's load;
+the engines not being measured are paused (SIGSTOP on their process group: Ray's raylet,
+Prefect's API server and dask's cluster would otherwise burn CPU in the background).
 Reported per engine and workload: median and min wall time of ``--repeat`` (>= 3) runs and
 the CPU time of the engine's process tree; startup (import to first task) separately; the
 machine (cores, load average before/after). QuantumFlow runs against one SQLite file under
@@ -84,7 +86,9 @@ def run_peers(
             for name, (_, proc) in engines.items():
                 if name in failed:
                     continue
+                proc.resume()
                 answer = proc.request(msg, timeout=timeout)
+                proc.pause()
                 if not answer.get("ok"):
                     failed[name] = str(answer.get("error"))
                     log(f"  {wl} {name}: FAILED {failed[name]}")
@@ -256,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         proc = EngineProcess(spec, python, env=env, log=logfile)
         info = proc.request({"cmd": "info"}, timeout=args.timeout)
         report["versions"][name] = info.get("versions", {"error": info.get("error")})
+        proc.pause()  # idle engines stay stopped while the others are measured
         procs[name] = (python, proc)
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
     try:
