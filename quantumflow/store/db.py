@@ -44,9 +44,13 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+#: Built once: ``json.dumps`` with options builds a new encoder on every call.
+_encoder = json.JSONEncoder(default=_json_default, separators=(",", ":"))
+
+
 def dumps(value: Any) -> str:
     """Compact JSON text as stored in JSON columns (numpy values become plain numbers)."""
-    return json.dumps(value, default=_json_default, separators=(",", ":"))
+    return _encoder.encode(value)
 
 
 def make_engine(url: str) -> Engine:

@@ -19,12 +19,27 @@ from sqlalchemy.engine import Connection
 
 from .db import dumps as _dumps
 from .records import TASK_TERMINAL, TaskEvent
-from .scrub import scrub
+from .scrub import is_secret_key, scrub
 from .tables import METRIC_COLUMNS, events, performance_metrics, task_runs
 
 #: Statuses that end one attempt and so get a ``performance_metrics`` row.
 _METRIC_STATUSES = frozenset({"succeeded", "failed", "retrying", "cached", "cancelled"})
-_PLAIN_METRIC_KEYS = frozenset(METRIC_COLUMNS | {"started_at", "queued_at"})
+#: Metric keys already seen not to name a secret (the engine sends the same few each time).
+_safe_keys: set[str] = set(METRIC_COLUMNS | {"started_at", "queued_at", "fn"})
+
+
+def _plain(metrics: dict[str, Any]) -> bool:
+    """True when :func:`scrub` would change nothing: no secret-named key, no nesting."""
+    for key, value in metrics.items():
+        if isinstance(value, dict | list):
+            return False
+        if key not in _safe_keys:
+            if not isinstance(key, str) or is_secret_key(key):
+                return False
+            if len(_safe_keys) < 10_000:
+                _safe_keys.add(key)
+    return True
+
 
 _update_task: sa.Update = (
     task_runs.update()
@@ -218,8 +233,7 @@ def _event_data(ev: TaskEvent) -> str:
 
 def _metric_row(ev: TaskEvent, queued_at: float | None, started_at: float | None) -> dict[str, Any]:
     raw = ev.metrics or {}
-    # the engine's own keys (columns and times) name no secret: skip the scrub for them
-    given = dict(raw) if _PLAIN_METRIC_KEYS.issuperset(raw) else scrub(dict(raw))
+    given = dict(raw) if _plain(raw) else scrub(dict(raw))
     queued_at = given.pop("queued_at", queued_at)
     started_at = given.pop("started_at", started_at)
     row: dict[str, Any] = dict.fromkeys(_METRIC_NAMES)  # statement order
