@@ -74,3 +74,20 @@ def test_event_json_escapes_and_carries_errors(store: Store) -> None:
     assert got["a"] == {"status": "succeeded", "attempt": 2, "output_ref": ref, "cache_hit": True}
     assert got["b"] == {"status": "failed", "attempt": 1, "error": 'bad "input"\nline 2'}
     json.dumps(got)  # plain JSON types only
+
+
+def test_secret_named_metric_keys_never_reach_the_table(store: Store) -> None:
+    rid = store.create_run(spec={"name": "sec"}, task_ids=["a", "b"])
+    plain = {"fn": "m:f", "wall_s": 1.0, "region": "eu"}
+    secret = {"fn": "m:f", "ibm_api_token": "s3cr3t", "meta": {"password": "p", "ok": 1}}
+    store.record(
+        [
+            TaskEvent(rid, "a", "succeeded", 1, 2.0, None, None, False, plain),
+            TaskEvent(rid, "b", "succeeded", 1, 2.0, None, None, False, secret),
+        ]
+    )
+    store.flush()
+    rows = {r["task_id"]: r for r in store.task_metrics(run_id=rid)}
+    assert rows["a"]["extra"] == {"fn": "m:f", "region": "eu"}
+    assert rows["b"]["extra"] == {"fn": "m:f", "meta": {"ok": 1}}
+    assert "s3cr3t" not in json.dumps(rows["b"])
