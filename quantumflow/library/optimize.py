@@ -50,27 +50,56 @@ def minimize(
     method: str = "COBYLA",
     maxiter: int = 100,
     args: Mapping[str, Any] | None = None,
+    *,
+    learning_rate: float = 0.05,
+    gradient: str = "parameter-shift",
 ) -> dict[str, Any]:
-    """Minimise ``objective(x, **args)`` (an importable 'module:function') with scipy.
+    """Minimise ``objective(x, **args)`` (an importable 'module:function').
+
+    Args:
+        objective: the function to minimise, called with the parameter list first.
+        x0: the starting point.
+        method: a scipy method (``COBYLA``, ``Nelder-Mead``, ...); ``adam`` for torch's Adam
+            fed with measured gradients (needs ``quantumflow[torch]``); ``auto`` for Adam
+            when torch is installed, else scipy COBYLA.
+        maxiter: iterations (Adam: steps, each ``1 + 2 * len(x0)`` evaluations).
+        args: keyword arguments of ``objective``.
+        learning_rate: Adam's step size.
+        gradient: Adam's gradient rule, ``parameter-shift`` or ``finite-difference``
+            (see :func:`quantumflow.library.adam.gradient`).
 
     Returns:
-        ``{"x": [...], "fun": float, "nfev": int, "history": [values per evaluation]}``.
+        ``{"x": [...], "fun": float, "nfev": int, "history": [values],
+        "optimizer": "scipy.COBYLA" | "torch.Adam" | ...}``.
     """
-    from scipy.optimize import minimize as scipy_minimize
+    from .adam import adam_minimize, torch_available
 
     fn = resolve_function(objective)
     extra = dict(args or {})
+
+    def call(x: Sequence[float]) -> float:
+        return float(fn([float(v) for v in x], **extra))
+
+    choice = method.lower()
+    if choice == "auto":
+        choice = "adam" if torch_available() else "cobyla"
+    if choice == "adam":
+        return adam_minimize(call, x0, learning_rate=learning_rate, maxiter=maxiter, rule=gradient)
+    from scipy.optimize import minimize as scipy_minimize
+
+    scipy_method = "COBYLA" if choice == "cobyla" else method
     history: list[float] = []
 
     def wrapped(x: Any) -> float:
-        value = float(fn([float(v) for v in x], **extra))
+        value = call(x)
         history.append(value)
         return value
 
-    res = scipy_minimize(wrapped, list(x0), method=method, options={"maxiter": maxiter})
+    res = scipy_minimize(wrapped, list(x0), method=scipy_method, options={"maxiter": maxiter})
     return {
         "x": [float(v) for v in res.x],
         "fun": float(res.fun),
         "nfev": int(res.nfev),
         "history": history,
+        "optimizer": f"scipy.{scipy_method}",
     }
