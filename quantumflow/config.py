@@ -38,6 +38,8 @@ class Settings:
         max_memory_bytes: statevector memory limit; None = what the machine has free
             (``QUANTUMFLOW_MAX_MEMORY_GB``).
         workers: default worker count for local executors (``QUANTUMFLOW_WORKERS``).
+        quantum_workers: warm worker processes per quantum SDK that run local simulator
+            tasks; 0 runs them in the engine's own process (``QUANTUMFLOW_QUANTUM_WORKERS``).
     """
 
     home: Path = field(default_factory=_default_home)
@@ -46,6 +48,7 @@ class Settings:
     dask_address: str | None = None
     max_memory_bytes: int | None = None
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    quantum_workers: int = 1
 
     @property
     def db_url(self) -> str:
@@ -63,6 +66,7 @@ def load_settings() -> Settings:
     """Read the environment now (call again after changing ``os.environ`` in tests)."""
     mem_gb = _env_float("QUANTUMFLOW_MAX_MEMORY_GB", None)
     workers = os.environ.get("QUANTUMFLOW_WORKERS")
+    quantum = os.environ.get("QUANTUMFLOW_QUANTUM_WORKERS")
     return Settings(
         home=_default_home(),
         db=os.environ.get("QUANTUMFLOW_DB") or None,
@@ -70,4 +74,5 @@ def load_settings() -> Settings:
         dask_address=os.environ.get("QUANTUMFLOW_DASK_ADDRESS") or None,
         max_memory_bytes=int(mem_gb * 2**30) if mem_gb is not None else None,
         workers=int(workers) if workers else max(1, os.cpu_count() or 1),
+        quantum_workers=max(0, int(quantum)) if quantum else 1,
     )

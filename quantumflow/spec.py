@@ -41,6 +41,12 @@ class Policies(_Strict):
         default="stop", description="'continue' keeps running branches that do not depend on it."
     )
     budget: Budget | None = None
+    resources: dict[str, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict,
+        description="Slots per resource: at most this many tasks naming it in their "
+        "resources run at once, e.g. {qpu_ibm: 2}. Backends have defaults "
+        "(sdk:qiskit = SDK workers, qiskit.ibm:NAME = 3 queued jobs).",
+    )
 
 
 class CircuitSource(_Strict):

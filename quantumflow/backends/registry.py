@@ -36,6 +36,8 @@ class Family:
     extra: str
     examples: tuple[str, ...] = ()
     note: str = ""
+    remote: bool = False  # a cloud service: jobs wait in its queue, not in a local worker
+    jobs: int = 0  # remote: jobs the engine keeps in the provider's queue at once
 
 
 BUILTIN: dict[str, Family] = {
@@ -52,7 +54,7 @@ BUILTIN: dict[str, Family] = {
         "quantumflow.backends.qiskit_ibm:IBMBackend", "qiskit",
         ("qiskit", "qiskit_ibm_runtime"), "qiskit", ("qiskit.ibm:ibm_brisbane",),
         "IBM Quantum (credentials from the environment or the saved account); "
-        "qiskit.ibm:fake_* runs in the runtime's local testing mode",
+        "qiskit.ibm:fake_* runs in the runtime's local testing mode", remote=True, jobs=3,
     ),
     "cirq.simulator": Family(
         "quantumflow.backends.cirq_backend:CirqBackend", "cirq", ("cirq",), "cirq",
@@ -66,6 +68,7 @@ BUILTIN: dict[str, Family] = {
         "quantumflow.backends.cirq_google_backend:GoogleBackend", "cirq",
         ("cirq", "cirq_google"), "cirq", ("cirq.google:rainbow",),
         "Google Quantum AI processors; offline through cirq-google's virtual engine",
+        remote=True, jobs=2,
     ),
     "pennylane": Family(
         "quantumflow.backends.pennylane_backend:PennyLaneBackend", "pennylane",

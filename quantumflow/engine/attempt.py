@@ -7,7 +7,6 @@ or the timeout/cancel handler that abandons it, never both.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
@@ -23,6 +22,7 @@ from .cache import cache_key
 from .events import EventSink
 from .inputs import TaskInputError
 from .models import TERMINAL_TASK, TaskResult
+from .quantum import QuantumCall, QuantumRunner, Route, plan_routes
 from .validate import ValidatedWorkflow
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ class Attempts:
         executor: Any,
         params: Mapping[str, Any],
         on_event: Callable[[Any], None] | None,
+        routes: Mapping[int, Route] | None = None,
     ) -> None:
         from ..store import TaskEvent  # the store package is imported with the engine
 
@@ -70,13 +71,16 @@ class Attempts:
         self.retries = [t.retries if t.retries is not None else pol.retries for t in spec.tasks]
         self.timeouts = [t.timeout_s or pol.timeout_s or 0.0 for t in spec.tasks]
         self.inline: bool = bool(executor.inline)
-        self.running: dict[Pair, Call | None] = {}
+        # what abandon() can stop: a Call (executor), a QuantumCall (SDK worker) or None
+        self.running: dict[Pair, Call | QuantumCall | None] = {}
         self.retired: set[Pair] = set()
         self.cancelling = False
         self.dispatcher: _scheduler.Dispatcher | None = None
         self.priority: list[float] = [0.0] * n  # set by the runner from the plan
         self.budget: Any = None  # a cost.BudgetGuard when the spec has a budget (runner)
         self.queued_at: dict[Pair, float] = {}  # when the dispatcher released an attempt
+        # quantum tasks: SDK worker or in-process (planned with the run's slots)
+        self.quantum = QuantumRunner(plan_routes(spec.tasks) if routes is None else routes)
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ recording
@@ -145,7 +149,9 @@ class Attempts:
                 self.emit(task, "cancelled", attempt, error=reason)
                 return dispatcher.complete(task, attempt, _scheduler.FATAL, take=1)
         self.results[task].attempts += 1
-        self.running[key] = None
+        # set once, before the cancel check: timeout/cancel pop it to stop the attempt
+        handle = self.quantum.prepare(task) if spec_task.kind == "quantum" else None
+        self.running[key] = handle
         if self.cancelling and self.running.pop(key, _MISSING) is not _MISSING:
             return []  # cancelled between the check above and now; not yet reported
         t0 = time.time()
@@ -160,7 +166,7 @@ class Attempts:
             if ref is not None:
                 value, cached = self.store.get_output(ref), True
             else:
-                value = self._call(key, spec_task, kwargs)
+                value = self._call(key, spec_task, kwargs, handle)
         except BaseException as err:  # the user's error becomes the task's
             if self.running.pop(key, _MISSING) is _MISSING:
                 return self._stale(key)
@@ -178,7 +184,9 @@ class Attempts:
             return dispatcher.complete(task, attempt, outcome, take=1)
         return self._succeed(key, value, ref=ref, ckey=ckey, cached=cached, t0=t0, clock=clock)
 
-    def _call(self, key: Pair, task: Any, kwargs: dict[str, Any]) -> Any:
+    def _call(
+        self, key: Pair, task: Any, kwargs: dict[str, Any], handle: QuantumCall | None
+    ) -> Any:
         if isinstance(task, ClassicalTask):
             fn = self.vw.functions[key[0]]
             if self.inline and fn is not None:
@@ -186,8 +194,7 @@ class Attempts:
             call = Call(key, task.fn, kwargs, task.id, task.resources, self.priority[key[0]])
             self.running[key] = call
             return self.executor.submit(call).result()
-        backends = importlib.import_module("quantumflow.backends")
-        return backends.execute_quantum_task(task, inputs=kwargs, params=self.params)
+        return self.quantum.execute(task, handle, inputs=kwargs, params=self.params)
 
     def _succeed(
         self,
@@ -241,8 +248,8 @@ class Attempts:
         if queued is not None:
             metrics["queued_at"] = queued
         task = self.vw.spec.tasks[key[0]]
-        # quantum tasks always run in this thread; classical ones only with inline executors
-        local = self.inline or task.kind == "quantum"
+        # where the attempt ran: inline classical calls and in-process quantum tasks here
+        local = not self.quantum.in_worker(key[0]) if task.kind == "quantum" else self.inline
         attempt_metrics(task, value, metrics, local=local, cached=cached)
         if self.budget is not None:
             self.budget.spend(metrics.get("cost_usd"))
@@ -258,19 +265,28 @@ class Attempts:
     # ------------------------------------------------------------------ abandoning
 
     def abandon(self, task: int, attempt: int, message: str) -> bool:
-        """A timed-out attempt: record it, stop it where possible. False if already done."""
+        """A timed-out attempt: record it, stop it where possible.
+
+        Returns:
+            True when the thread running it cannot be stopped and was retired: the runner
+            must add a replacement thread. False when the attempt was already over or was
+            stopped (executor call abandoned, SDK worker killed).
+        """
         key = (task, attempt)
         call = self.running.pop(key, _MISSING)
         if call is _MISSING:
             return False
         status = "failed" if self._final(task, attempt) else "retrying"
         self.emit(task, status, attempt, error=message)
-        if self.inline:
+        if isinstance(call, QuantumCall):
+            call.abort()  # the thread gets an error at once and moves on
+            return False
+        if self.inline or call is None:  # in-thread work cannot be stopped: retire the thread
             with self._lock:
                 self.retired.add(key)
-        elif call is not None:
-            self.executor.abandon(call)
-        return True
+            return True
+        self.executor.abandon(call)
+        return False
 
     def cancel(self, task: int, attempt: int) -> None:
         """The dispatcher cancelled this task: record it, stop a running attempt."""
@@ -278,5 +294,7 @@ class Attempts:
         if call is _MISSING and self.results[task].status in TERMINAL_TASK:
             return
         self.emit(task, "cancelled", attempt, error="run cancelled")
-        if call is not _MISSING and call is not None:
+        if isinstance(call, QuantumCall):
+            call.abort()
+        elif isinstance(call, Call):
             self.executor.abandon(call)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import importlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import _scheduler
+from .quantum import Route, plan_routes
+from .resources import Slots, make_slots
 from .validate import ValidatedWorkflow
 
 log = logging.getLogger(__name__)
@@ -25,11 +27,15 @@ class RunPlan:
         dag: the graph with costs.
         priority: per task, its upward rank (larger starts first).
         schedule: what is saved in the store (ids, not indices).
+        routes: per quantum task, where it runs and which backend slot it holds.
+        slots: the Dispatcher's per-resource limits (None: only ``max_concurrency``).
     """
 
     dag: _scheduler.Dag
     priority: list[float]
     schedule: dict[str, Any]
+    routes: dict[int, Route] = field(default_factory=dict)
+    slots: Slots | None = None
 
 
 def estimate_costs(vw: ValidatedWorkflow, store: Any = None) -> list[float]:
@@ -59,7 +65,12 @@ def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Any = None) -> RunP
         dag = vw.dag
     else:
         dag = _scheduler.Dag(len(vw.ids), vw.src, vw.dst, costs)
-    plan = dag.plan(workers=max(1, workers))
+    routes = plan_routes(vw.spec.tasks)
+    slots = make_slots(vw.spec, routes, lanes=max(1, workers))
+    if slots is None:
+        plan = dag.plan(workers=max(1, workers))
+    else:
+        plan = dag.plan(resource=slots.resource, capacities=slots.capacities)
     priority = dag.upward_rank()
     ids = vw.ids
     # Read each Plan attribute once: every access builds a new list.
@@ -75,7 +86,9 @@ def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Any = None) -> RunP
         "makespan": plan.makespan,
         "critical_path": [ids[i] for i in plan.critical_path],
     }
-    return RunPlan(dag, priority, schedule)
+    if slots is not None:
+        schedule["resources"] = dict(zip(slots.names[1:], slots.capacities[1:], strict=True))
+    return RunPlan(dag, priority, schedule, routes, slots)
 
 
 def check_budget(vw: ValidatedWorkflow, store: Any, params: dict[str, Any]) -> None:

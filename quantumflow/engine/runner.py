@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import logging
 import queue
+import sys
 import threading
 import time
 import weakref
@@ -47,6 +48,12 @@ def _cancel_active_runs() -> None:
         runner._closed.wait(max(0.0, deadline - time.monotonic()))
 
 
+def _close_quantum_workers() -> None:
+    sdk_workers = sys.modules.get("quantumflow.executors.sdk_workers")
+    if sdk_workers is not None:  # only if some run used them
+        sdk_workers.close_shared_pool()
+
+
 class Runner:
     """Drives one run to its end. Built by ``quantumflow.engine.api``; not public."""
 
@@ -75,6 +82,7 @@ class Runner:
             executor=executor,
             params=params,
             on_event=on_event,
+            routes=plan.routes,
         )
         self.attempts.priority = list(plan.priority)
         for i, (value, result) in done.items():
@@ -100,6 +108,8 @@ class Runner:
         started = time.time()
         if not _exit_hook:
             _exit_hook.append(True)
+            # last-in, first-out: cancel runs first, then stop the SDK worker processes
+            atexit.register(_close_quantum_workers)
             atexit.register(_cancel_active_runs)
         try:
             return self._execute(started)
@@ -121,6 +131,9 @@ class Runner:
             # never start more than the worker threads can take: a started attempt's
             # deadline is running, it must not wait in a queue
             max_concurrency=min(pol.max_concurrency, self.n_lanes),
+            # backend and user slots (engine/resources.py): None when nothing is limited
+            resource=None if self.plan.slots is None else self.plan.slots.resource,
+            capacities=None if self.plan.slots is None else self.plan.slots.capacities,
             retries=self.attempts.retries,
             backoff_s=pol.retry_backoff_s,
             timeouts_s=[t.timeout_s or pol.timeout_s or 0.0 for t in tasks],
@@ -225,7 +238,7 @@ class Runner:
             if kind == _scheduler.TIMED_OUT:
                 timeout = a.timeouts[task]
                 err = TaskTimeoutError(self.vw.ids[task], timeout)
-                if a.abandon(task, attempt, str(err)) and a.inline:
+                if a.abandon(task, attempt, str(err)):
                     self._add_lane()  # the stuck thread retires when its call returns
             elif kind == _scheduler.SKIPPED:
                 a.emit(task, "skipped", 0)

@@ -16,6 +16,7 @@ from ..errors import CycleError, Problem, SpecError
 from ..spec import ClassicalTask, ParamRef, QuantumTask, Ref, WorkflowSpec, parse_input
 from .functions import resolve_function
 from .inputs import InputPlan, compile_parsed
+from .resources import resource_problems
 
 
 @dataclass
@@ -102,6 +103,7 @@ def validate(
     )
     if check_imports and any(isinstance(t, QuantumTask) for t in spec.tasks):
         problems.extend(_quantum_problems(spec))
+    problems.extend(resource_problems(spec))
     dag: _scheduler.Dag | None = None
     cycle: list[str] | None = None
     try:

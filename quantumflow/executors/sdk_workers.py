@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing as mp
 import os
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -51,16 +53,24 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
     from ..backends import execute_quantum_task
 
     conn.send(("ready", os.getpid()))
+    tasks: dict[str, QuantumTask] = {}  # validated once per distinct task (JSON text key)
     while True:
-        msg = conn.recv()
+        try:
+            msg = conn.recv()
+        except EOFError:  # the engine's process is gone
+            return
         if msg is None:
             return
         if msg == "ping":
             conn.send(("ok", {"pid": os.getpid(), "threads": threads, "sdk": sdk}))
             continue
-        task_data, inputs, params = msg
+        task_json, inputs, params = msg
         try:
-            task = QuantumTask.model_validate(task_data)
+            task = tasks.get(task_json)
+            if task is None:
+                if len(tasks) > 256:
+                    tasks.clear()
+                task = tasks[task_json] = QuantumTask.model_validate_json(task_json)
             out = execute_quantum_task(task, inputs=inputs, params=params, threads=threads)
             conn.send(("ok", out))
         except errors.QuantumFlowError as exc:
@@ -69,61 +79,96 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
             conn.send(("err", "BackendError", f"{type(exc).__name__}: {exc}", False))
 
 
+def _child(fd: int, sdk: str, threads: int) -> None:
+    """Entry point of a worker process (``python -c``; see :meth:`_Worker.start`)."""
+    conn = Connection(fd)
+    sys.path[:] = conn.recv()  # the engine's import path (user circuit callables)
+    _worker_main(conn, sdk, threads)
+
+
 @dataclass
 class _Worker:
     sdk: str
     threads: int
-    proc: Any = None
+    proc: subprocess.Popen[bytes] | None = None
     conn: Connection | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # one call at a time
+    # guards ``token`` and killing: abort() kills only while the token's call is in flight
+    state: threading.Lock = field(default_factory=threading.Lock)
+    token: object = None
 
     def start(self) -> None:
-        ctx = mp.get_context("spawn")
-        parent, child = ctx.Pipe()
-        self.proc = ctx.Process(
-            target=_worker_main, args=(child, self.sdk, self.threads), daemon=True,
-            name=f"quantumflow-{self.sdk}",
-        )  # fmt: skip
-        self.proc.start()
-        child.close()
-        self.conn = parent
-        ready = parent.recv()
+        # A fresh interpreter, not multiprocessing's spawn: spawn re-runs the user's
+        # __main__ script in the child, which breaks every script without a main guard.
+        parent, child = socket.socketpair()
+        code = (
+            "from quantumflow.executors.sdk_workers import _child; "
+            f"_child({child.fileno()}, {self.sdk!r}, {self.threads})"
+        )
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", code], pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL
+            )
+        finally:
+            child.close()
+        self.conn = Connection(parent.detach())
+        try:
+            self.conn.send(list(sys.path))
+            ready = self.conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise BackendError(f"the {self.sdk} worker process failed to start") from None
         log.debug("%s worker ready (pid %s, %d threads)", self.sdk, ready[1], self.threads)
 
     def alive(self) -> bool:
-        return self.proc is not None and self.proc.is_alive()
+        return self.proc is not None and self.proc.poll() is None
 
     def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.join(5)
-        self.proc = None
-        self.conn = None
+        with self.state:  # abort() must not kill a process object being closed here
+            proc, conn = self.proc, self.conn
+            self.proc = None
+            self.conn = None
+        if proc is not None:
+            proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(5)
+        if conn is not None:
+            conn.close()
 
 
 class SdkWorkerPool:
-    """One warm process per SDK; ``execute`` routes a quantum task to its SDK's worker.
+    """Warm processes per SDK; ``execute`` routes a quantum task to a free one of its SDK.
 
     Args:
         sdks: which SDK workers this pool may start (default: qiskit, cirq, pennylane).
         cores: cores to share between workers (default: this machine's).
-        threads: simulator threads per worker (default: cores // number of SDKs, ≥ 1).
+        threads: simulator threads per worker (default: cores // number of workers, ≥ 1).
+        per_sdk: worker processes per SDK (default 1).
     """
 
     def __init__(
-        self, *, sdks: Iterable[str] = SDKS, cores: int | None = None, threads: int | None = None
+        self,
+        *,
+        sdks: Iterable[str] = SDKS,
+        cores: int | None = None,
+        threads: int | None = None,
+        per_sdk: int = 1,
     ) -> None:
         self.sdks = tuple(sdks)
-        self.threads = threads or threads_per_worker(len(self.sdks), cores)
-        self._workers = {s: _Worker(s, self.threads) for s in self.sdks}
+        self.per_sdk = max(1, per_sdk)
+        self.threads = threads or threads_per_worker(len(self.sdks) * self.per_sdk, cores)
+        self._workers = {
+            s: [_Worker(s, self.threads) for _ in range(self.per_sdk)] for s in self.sdks
+        }
+        self._json: dict[int, tuple[QuantumTask, str]] = {}  # task -> its JSON, per object
 
     def warm(self, sdks: Iterable[str] | None = None) -> None:
         """Start workers now (imports are paid here instead of on the first task)."""
         for sdk in sdks or self.sdks:
-            w = self._workers[sdk]
-            with w.lock:
-                if not w.alive():
-                    w.start()
+            for w in self._workers[sdk]:
+                with w.lock:
+                    if not w.alive():
+                        w.start()
 
     def sdk_of(self, task: QuantumTask) -> str:
         """The worker a task goes to (its backend's SDK)."""
@@ -137,7 +182,7 @@ class SdkWorkerPool:
 
     def ping(self, sdk: str) -> dict[str, Any]:
         """The worker's pid, thread count and SDK (starts it if needed)."""
-        return self._call(sdk, "ping", timeout=None, task_id="ping")  # type: ignore[no-any-return]
+        return self._call(sdk, "ping", timeout=None, task_id="ping", token=None)  # type: ignore[no-any-return]
 
     def execute(
         self,
@@ -146,31 +191,92 @@ class SdkWorkerPool:
         inputs: Mapping[str, Any],
         params: Mapping[str, Any] | None = None,
         timeout: float | None = None,
+        token: object = None,
     ) -> dict[str, Any]:
-        """Run ``task`` in its SDK's warm worker and return the backends' output dict.
+        """Run ``task`` in a warm worker of its SDK and return the backends' output dict.
+
+        Args:
+            token: any object naming this call for :meth:`abort` (e.g. the engine's attempt).
 
         Raises:
             TaskTimeoutError: past ``timeout`` (the worker is killed and restarted lazily).
-            BackendError: (or the subclass raised in the worker) on failure.
+            BackendError: (or the subclass raised in the worker) on failure; also when the
+                call was aborted (its worker was killed).
         """
-        msg = (task.model_dump(mode="json"), dict(inputs), dict(params or {}))
-        return self._call(self.sdk_of(task), msg, timeout=timeout, task_id=task.id)  # type: ignore[no-any-return]
+        msg = (self._task_json(task), dict(inputs), dict(params or {}))
+        sdk = self.sdk_of(task)
+        return self._call(sdk, msg, timeout=timeout, task_id=task.id, token=token)  # type: ignore[no-any-return]
 
-    def _call(self, sdk: str, msg: Any, *, timeout: float | None, task_id: str) -> Any:
-        w = self._workers[sdk]
-        with w.lock:
+    def abort(self, token: object) -> bool:
+        """Kill the worker running the call named ``token`` (timeout or cancellation).
+
+        The waiting :meth:`execute` raises ``BackendError``; the worker restarts lazily on
+        its next task. Returns False when no call with that token is in flight.
+        """
+        for workers in self._workers.values():
+            for w in workers:
+                with w.state:
+                    if w.token is token and token is not None and w.proc is not None:
+                        log.info("killing the %s worker (pid %s)", w.sdk, w.proc.pid)
+                        w.proc.kill()  # the waiting thread sees EOF and cleans up
+                        return True
+        return False
+
+    def pids(self) -> dict[str, list[int]]:
+        """The process ids of the running workers, per SDK."""
+        return {
+            sdk: [w.proc.pid for w in workers if w.proc is not None and w.alive()]
+            for sdk, workers in self._workers.items()
+        }
+
+    def _task_json(self, task: QuantumTask) -> str:
+        hit = self._json.get(id(task))
+        if hit is not None and hit[0] is task:
+            return hit[1]
+        if len(self._json) > 256:
+            self._json.clear()
+        text = task.model_dump_json()
+        self._json[id(task)] = (task, text)
+        return text
+
+    def _pick(self, sdk: str) -> _Worker:
+        workers = self._workers[sdk]
+        for w in workers:
+            if w.lock.acquire(blocking=False):
+                return w
+        w = workers[0]  # all busy: wait for the first (the engine's slots avoid this)
+        w.lock.acquire()
+        return w
+
+    def _call(
+        self, sdk: str, msg: Any, *, timeout: float | None, task_id: str, token: object
+    ) -> Any:
+        w = self._pick(sdk)
+        try:
             if not w.alive():
                 w.start()
-            assert w.conn is not None
-            w.conn.send(msg)
-            if not w.conn.poll(timeout):
-                w.kill()
-                raise TaskTimeoutError(task_id, timeout or 0.0)
+            conn = w.conn
+            assert conn is not None
+            with w.state:
+                w.token = token
+            if getattr(token, "aborted", False):  # aborted before reaching the worker
+                with w.state:
+                    w.token = None
+                raise BackendError(f"task '{task_id}' was stopped before it started")
             try:
-                reply = w.conn.recv()
-            except EOFError:
+                conn.send(msg)
+                if not conn.poll(timeout):
+                    w.kill()
+                    raise TaskTimeoutError(task_id, timeout or 0.0)
+                reply = conn.recv()
+            except (EOFError, OSError):
                 w.kill()
                 raise BackendError(f"the {sdk} worker died running task '{task_id}'") from None
+            finally:
+                with w.state:
+                    w.token = None
+        finally:
+            w.lock.release()
         if reply[0] == "ok":
             return reply[1]
         _, cls_name, message, retryable = reply
@@ -180,19 +286,68 @@ class SdkWorkerPool:
         raise cls(message, retryable=retryable)
 
     def close(self) -> None:
-        """Stop every worker."""
-        for w in self._workers.values():
-            with w.lock:
-                if w.alive() and w.conn is not None:
+        """Stop every worker (waits for calls in flight)."""
+        for workers in self._workers.values():
+            for w in workers:
+                with w.lock:
+                    if w.alive() and w.conn is not None and w.proc is not None:
+                        try:
+                            w.conn.send(None)
+                            w.proc.wait(5)
+                        except (OSError, subprocess.TimeoutExpired):
+                            pass
+                    w.kill()
+
+    def terminate(self) -> None:
+        """Stop every worker now: idle ones cleanly, busy ones killed (interpreter exit)."""
+        for workers in self._workers.values():
+            for w in workers:
+                if w.lock.acquire(blocking=False):
                     try:
-                        w.conn.send(None)
-                        w.proc.join(5)
-                    except (OSError, BrokenPipeError):
-                        pass
-                w.kill()
+                        w.kill()
+                    finally:
+                        w.lock.release()
+                else:
+                    with w.state:
+                        if w.proc is not None:
+                            w.proc.kill()  # the waiting call sees EOF and cleans up
 
     def __enter__(self) -> SdkWorkerPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_shared: SdkWorkerPool | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_pool(sdks: Iterable[str], *, per_sdk: int = 1) -> SdkWorkerPool:
+    """The process-wide pool the engine runs quantum tasks in, covering at least ``sdks``.
+
+    Thread counts are fixed when a worker starts, so a run that needs an SDK the current
+    pool lacks gets a new pool for the union (keeping ``workers x threads ≤ cores``); the
+    old pool's workers stop once their calls in flight return.
+    """
+    global _shared  # noqa: PLW0603
+    want = set(sdks)
+    with _shared_lock:
+        cur = _shared
+        if cur is not None and want <= set(cur.sdks) and cur.per_sdk == per_sdk:
+            return cur
+        union = want | set(cur.sdks if cur is not None else ())
+        order = tuple(s for s in SDKS if s in union) + tuple(sorted(union - set(SDKS)))
+        _shared = SdkWorkerPool(sdks=order, per_sdk=per_sdk)
+        if cur is not None:
+            threading.Thread(target=cur.close, name="qf-pool-retire", daemon=True).start()
+        return _shared
+
+
+def close_shared_pool() -> None:
+    """Stop the shared pool's workers (at interpreter exit, after runs were cancelled)."""
+    global _shared
+    with _shared_lock:
+        pool, _shared = _shared, None
+    if pool is not None:
+        pool.terminate()

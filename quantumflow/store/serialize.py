@@ -160,4 +160,9 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | bytes) -> Any:
     """Inverse of :func:`dumps`."""
+    if (TAG not in text) if isinstance(text, str) else (_TAG_BYTES not in text):
+        return json.loads(text)  # plain JSON (no tagged value inside): nothing to decode
     return decode(json.loads(text))
+
+
+_TAG_BYTES = TAG.encode()

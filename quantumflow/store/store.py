@@ -20,8 +20,9 @@ from quantumflow.config import load_settings
 from quantumflow.errors import StoreError
 
 from . import queries
-from .artifacts import ArtifactStore
+from .artifacts import INLINE, ArtifactStore
 from .db import make_engine, resolve_url
+from .memo import Memo
 from .migrate import ensure_schema
 from .records import TASK_STATUSES, EventRecord, RunRecord, TaskEvent, WorkflowRecord
 from .writer import GroupWriter
@@ -64,6 +65,7 @@ class Store:
         self.engine = engine
         self.artifacts = artifacts
         self._writer = GroupWriter(engine)
+        self._memo = Memo()  # the results-cache hit path without I/O (memo.py)
         self._closed = False
         _open_stores.add(self)
 
@@ -187,12 +189,25 @@ class Store:
         return self.artifacts.put(value)
 
     def get_output(self, ref: str) -> Any:
-        """The output behind a reference from :meth:`put_output`."""
-        return self.artifacts.get(ref)
+        """The output behind a reference from :meth:`put_output` (a fresh copy each call)."""
+        if not ref.startswith(INLINE):
+            return self.artifacts.get(ref)
+        make = self._memo.value(ref)  # an inline reference is its value: safe to remember
+        if make is None:
+            make = self._memo.put_value(ref, self.artifacts.get(ref))
+        return make()
 
     def cache_lookup(self, key: str) -> str | None:
-        """The output reference cached under ``key``, if any."""
-        return queries.cache_lookup(self.engine, key)
+        """The output reference cached under ``key``, if any.
+
+        Hits are remembered in this process (``results`` rows never change once written).
+        """
+        ref = self._memo.ref(key)
+        if ref is None:
+            ref = queries.cache_lookup(self.engine, key)
+            if ref is not None:
+                self._memo.put_ref(key, ref)
+        return ref
 
     def cache_store(self, key: str, output_ref: str) -> None:
         """Remember ``output_ref`` under ``key`` (the first writer wins)."""
