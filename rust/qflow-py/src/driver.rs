@@ -1,6 +1,7 @@
 //! The run loop behind `Dispatcher.run()`: a current-thread tokio runtime that owns the
 //! clocks (deadlines, backoff timers, a signal check) and calls Python in batches.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -16,12 +17,36 @@ use crate::timers::Timers;
 /// How often the loop takes the GIL to let Ctrl-C (`KeyboardInterrupt`) through.
 const SIGNAL_CHECK: Duration = Duration::from_millis(100);
 
+/// Set by an `atexit` hook (registered when the module is imported): from then on the
+/// interpreter may start finalizing at any moment, and attaching to it is unsafe.
+static EXITING: AtomicBool = AtomicBool::new(false);
+
+/// Mark the interpreter as exiting (the module's `atexit` hook).
+pub fn interpreter_exiting() {
+    EXITING.store(true, Ordering::Release);
+}
+
+/// Run `f` attached to the interpreter. Once the interpreter is exiting (its `atexit`
+/// hooks ran, or it is finalizing or gone) this thread must never touch Python again, not
+/// even to return from `run()`: it parks until the process ends, like the interpreter's
+/// own daemon threads at shutdown. Attaching then would panic (or abort the process).
+fn attached<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
+    if !EXITING.load(Ordering::Acquire) {
+        if let Some(out) = Python::try_attach(f) {
+            return out;
+        }
+    }
+    loop {
+        std::thread::park();
+    }
+}
+
 #[allow(
     clippy::redundant_closure_for_method_calls,
     reason = "the method path is not general over the GIL lifetime (clippy false positive)"
 )]
 fn check_signals() -> PyResult<()> {
-    Python::attach(|py| py.check_signals())
+    attached(|py| py.check_signals())
 }
 
 fn feed(
@@ -70,10 +95,10 @@ fn carry_out(
         }
     }
     if !notes.is_empty() {
-        Python::attach(|py| notify.call1(py, (notes,)).map(drop))?;
+        attached(|py| notify.call1(py, (notes,)).map(drop))?;
     }
     if !starts.is_empty() {
-        Python::attach(|py| start.call1(py, (starts,)).map(drop))?;
+        attached(|py| start.call1(py, (starts,)).map(drop))?;
     }
     Ok(finished)
 }

@@ -10,6 +10,7 @@ mod driver;
 mod timers;
 
 use pyo3::prelude::*;
+use pyo3::types::PyCFunction;
 
 #[pymodule]
 fn _scheduler(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -26,5 +27,12 @@ fn _scheduler(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dag::PyDag>()?;
     m.add_class::<dag::PyPlan>()?;
     m.add_class::<dispatcher::Dispatcher>()?;
+    // A dispatcher still running at exit must stop calling into the interpreter before it
+    // finalizes (see driver::attached). atexit hooks run last-in, first-out, so the
+    // engine's own hooks (registered later) still cancel their runs through the dispatcher.
+    let hook = PyCFunction::new_closure(py, None, None, |_args, _kwargs| {
+        driver::interpreter_exiting();
+    })?;
+    py.import("atexit")?.call_method1("register", (hook,))?;
     Ok(())
 }
