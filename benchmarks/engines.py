@@ -15,7 +15,6 @@ import selectors
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -62,6 +61,22 @@ def importable(engine: str, python: str) -> bool:
     mod = IMPORT_NAMES.get(engine, "quantumflow")
     code = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({mod!r}) is None)"
     return subprocess.run([python, "-c", code], capture_output=True, check=False).returncode == 0
+
+
+def _signal_family(pid: int, sig: signal.Signals) -> None:
+    """Send ``sig`` to ``pid``'s process group and to every descendant (Ray's workers start
+    their own sessions, so the group alone would miss them)."""
+    try:
+        import psutil
+
+        family = [p.pid for p in psutil.Process(pid).children(recursive=True)]
+    except Exception:  # psutil missing or the process just went away
+        family = []
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
+    for child in family:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(child, sig)
 
 
 class EngineProcess:
@@ -127,8 +142,7 @@ class EngineProcess:
 
     def _signal(self, sig: signal.Signals) -> None:
         if self._proc is not None and self._proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._proc.pid, sig)
+            _signal_family(self._proc.pid, sig)
 
     def _dead(self, why: str) -> dict[str, Any]:
         code = self._proc.poll() if self._proc else None
@@ -137,16 +151,15 @@ class EngineProcess:
 
     def kill(self) -> None:
         """Stop the process now (its children, e.g. Ray's, go with its process group)."""
-        if self._proc is not None and self._proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._proc.pid, signal.SIGKILL)
+        if self._proc is not None:
+            _signal_family(self._proc.pid, signal.SIGKILL)
             self._proc.wait()
         self._proc = None
 
     def close(self, *, timeout: float = 60) -> None:
         """Ask the engine to exit; kill it if it does not within ``timeout``."""
         proc = self._proc
-        if proc is None or proc.poll() is not None:
+        if proc is None:
             return
         self.resume()
         try:
@@ -155,30 +168,36 @@ class EngineProcess:
             proc.stdin.close()
             proc.wait(timeout)
         except (BrokenPipeError, subprocess.TimeoutExpired):
-            self.kill()
-        self._proc = None
+            pass
+        self.kill()  # whatever the engine left behind (servers, cluster workers) goes too
 
 
 def startup(
     spec: EngineSpec, python: str, *, env: dict[str, str], log: IO[str], timeout: float
 ) -> float | None:
-    """Seconds from importing ``spec``'s engine to its first task running (fresh process)."""
-    t0 = time.perf_counter()
+    """Seconds from importing ``spec``'s engine to its first task running (fresh process).
+
+    The process runs in its own session; whatever it started (Prefect's API server, a dask
+    or Ray cluster) is killed with it afterwards.
+    """
+    proc = subprocess.Popen(
+        [python, str(PEERS / spec.script), "--startup"],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        env={**os.environ, **env},
+        cwd=HERE.parent,
+        start_new_session=True,
+    )
     try:
-        out = subprocess.run(
-            [python, str(PEERS / spec.script), "--startup"],
-            stdout=subprocess.PIPE,
-            stderr=log,
-            check=False,
-            text=True,
-            env={**os.environ, **env},
-            cwd=HERE.parent,
-            timeout=timeout,
-        )
+        stdout, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        return None
-    lines = out.stdout.strip().splitlines()
-    if out.returncode != 0 or not lines:
-        sys.stderr.write(f"{spec.name}: startup failed after {time.perf_counter() - t0:.1f} s\n")
+        stdout = ""
+    finally:
+        _signal_family(proc.pid, signal.SIGKILL)
+        proc.wait()
+    lines = stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        sys.stderr.write(f"{spec.name}: startup failed (exit code {proc.returncode})\n")
         return None
     return float(json.loads(lines[-1])["startup_s"])
