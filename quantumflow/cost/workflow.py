@@ -63,7 +63,7 @@ def estimate_workflow(
             prices[task.backend] = {"source": price.source, "as_of": price.as_of}
     slots = max(1, min(workers or vw.spec.policies.max_concurrency, len(costs) or 1))
     dag = _scheduler.Dag(len(costs), vw.src, vw.dst, costs)
-    plan = dag.plan(workers=slots)
+    plan = _plan(vw, dag, lanes=slots)
     total_usd = round(sum(t["usd"] for t in tasks.values()), 6)
     out: dict[str, Any] = {
         "workflow": vw.spec.name,
@@ -77,6 +77,19 @@ def estimate_workflow(
     }
     out.update(budget_verdict(vw.spec, plan.makespan, total_usd))
     return out
+
+
+def _plan(vw: Any, dag: Any, *, lanes: int) -> Any:
+    """The Rust plan the engine makes for this workflow: over ``lanes`` slots and the same
+    per-resource limits (SDK worker slots, ``policies.resources``), so the estimate's
+    makespan and critical path are what the run stores as its plan."""
+    from ..engine.quantum import plan_routes
+    from ..engine.resources import make_slots
+
+    limits = make_slots(vw.spec, plan_routes(vw.spec.tasks), lanes=lanes)
+    if limits is None:
+        return dag.plan(workers=lanes)
+    return dag.plan(resource=limits.resource, capacities=limits.capacities)
 
 
 def budget_verdict(spec: Any, makespan: float, usd: float) -> dict[str, Any]:

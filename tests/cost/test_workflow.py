@@ -11,6 +11,7 @@ import yaml
 
 from quantumflow.cli import main
 from quantumflow.cost import estimate_workflow
+from quantumflow.engine import run
 from quantumflow.errors import SpecError
 
 from .conftest import ctask, qtask, wf
@@ -42,8 +43,33 @@ def test_estimate_has_totals_makespan_and_critical_path(store: Any) -> None:
 
 
 def test_one_slot_makespan_is_the_total_work(store: Any) -> None:
-    est = estimate_workflow(_diamond(), db=store, workers=1)
+    classical = wf(ctask("a"), ctask("b", depends_on=["a"]), ctask("c", depends_on=["a"]))
+    est = estimate_workflow(classical, db=store, workers=1)
     assert est["makespan_seconds"] == pytest.approx(est["total_seconds"])
+
+
+def test_cloud_jobs_hold_a_device_slot_not_a_lane(store: Any) -> None:
+    # as the engine plans it: the IBM job waits in the provider's queue while the one
+    # lane runs classical task c, so the makespan is below the total work
+    est = estimate_workflow(_diamond(), db=store, workers=1)
+    assert est["makespan_seconds"] < est["total_seconds"] - 0.5
+
+
+def test_estimate_is_the_plan_the_run_stores(store: Any) -> None:
+    spec = wf(
+        qtask("ideal"),
+        qtask("noisy", backend="qiskit.fake:fake_manila"),
+        ctask("a", depends_on=["ideal"]),
+        ctask("b", depends_on=["noisy"]),
+        ctask("c", depends_on=["a", "b"]),
+        policies={"max_concurrency": 3},
+    )
+    est = estimate_workflow(spec, db=store)
+    r = run(spec, db=store)
+    plan = store.get_schedule(r.id)
+    assert r.status == "succeeded" and plan is not None
+    assert plan["makespan"] == pytest.approx(est["makespan_seconds"], rel=1e-4)
+    assert plan["critical_path"] == est["critical_path"]
 
 
 def test_bad_spec_names_the_task(store: Any) -> None:
