@@ -112,7 +112,9 @@ def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
     # Predicted vs actual per task comes from the run's stored plan (GET runs/{id}/plan).
     page.wait_for_selector(f'{PANEL} [data-chart="expected"][data-source="plan"] canvas')
     makespan = page.locator(f'{PANEL} [data-plan="makespan"]').inner_text()
-    assert "predicted" in makespan and "actual" in makespan and "–" not in makespan
+    assert (
+        "predicted" in makespan and "actual" in makespan and "\u2013" not in makespan
+    )  # no unknown (en dash) value
     assert (
         "Critical path planned" in page.locator(f'{PANEL} [data-plan="planned-path"]').inner_text()
     )
