@@ -23,6 +23,11 @@ from typing import Any
 _WORKER = f"{socket.gethostname()[:200]}:{os.getpid()}"
 
 
+def worker_name() -> str:
+    """``host:pid`` of this process, as recorded in the ``worker`` metric."""
+    return _WORKER
+
+
 def peak_rss_bytes() -> int | None:
     """Peak resident memory of this process so far (None where not measurable)."""
     try:

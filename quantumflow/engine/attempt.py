@@ -178,11 +178,13 @@ class Attempts:
                 "failed" if final else "retrying",
                 attempt,
                 error=_describe(err),
-                metrics=self._metrics(t0, clock, key),
+                metrics=self._metrics(t0, clock, key, handle=handle),
             )
             outcome = _scheduler.FATAL if fatal else _scheduler.FAILED
             return dispatcher.complete(task, attempt, outcome, take=1)
-        return self._succeed(key, value, ref=ref, ckey=ckey, cached=cached, t0=t0, clock=clock)
+        return self._succeed(
+            key, value, ref=ref, ckey=ckey, cached=cached, t0=t0, clock=clock, handle=handle
+        )
 
     def _call(
         self, key: Pair, task: Any, kwargs: dict[str, Any], handle: QuantumCall | None
@@ -206,6 +208,7 @@ class Attempts:
         cached: bool,
         t0: float,
         clock: list[float],
+        handle: QuantumCall | None = None,
     ) -> list[Pair] | None:
         task, attempt = key
         if self.running.pop(key, _MISSING) is _MISSING:
@@ -228,7 +231,7 @@ class Attempts:
             attempt,
             output_ref=ref,
             cache_hit=cached,
-            metrics=self._metrics(t0, clock, key, value, cached=cached),
+            metrics=self._metrics(t0, clock, key, value, cached=cached, handle=handle),
         )
         return dispatcher.complete(task, attempt, _scheduler.OK, take=1)
 
@@ -240,6 +243,7 @@ class Attempts:
         value: Any = None,
         *,
         cached: bool = False,
+        handle: QuantumCall | None = None,
     ) -> dict[str, Any]:
         cpu = time.thread_time()
         cpu_s, clock[0] = cpu - clock[0], cpu
@@ -249,7 +253,12 @@ class Attempts:
             metrics["queued_at"] = queued
         task = self.vw.spec.tasks[key[0]]
         # where the attempt ran: inline classical calls and in-process quantum tasks here
-        local = not self.quantum.in_worker(key[0]) if task.kind == "quantum" else self.inline
+        if task.kind == "quantum":  # a cache hit is served here, an execution maybe not
+            local = cached or not self.quantum.in_worker(key[0])
+        else:
+            local = self.inline
+        if handle is not None and handle.stats:
+            metrics.update(handle.stats)  # measured in the SDK worker that ran it
         attempt_metrics(task, value, metrics, local=local, cached=cached)
         if self.budget is not None:
             self.budget.spend(metrics.get("cost_usd"))

@@ -60,13 +60,15 @@ class QuantumCall:
     """One quantum attempt in an SDK worker; ``abort()`` kills that worker.
 
     ``aborted`` is set first, so a call aborted before it reached a worker never starts.
+    ``stats`` is what the worker measured (``cpu_s``, ``peak_mem_bytes``, ``worker``).
     """
 
-    __slots__ = ("aborted", "pool")
+    __slots__ = ("aborted", "pool", "stats")
 
     def __init__(self, pool: Any) -> None:
         self.pool = pool
         self.aborted = False
+        self.stats: dict[str, Any] | None = None
 
     def abort(self) -> None:
         """Kill the worker running this call (timeout, cancellation)."""

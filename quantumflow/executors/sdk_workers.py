@@ -50,7 +50,10 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
     for module in _WARM_IMPORTS.get(sdk, ()):
         with contextlib.suppress(ImportError):  # an SDK part may be absent (e.g. qsim)
             importlib.import_module(module)
+    import time
+
     from ..backends import execute_quantum_task
+    from ..monitor import peak_rss_bytes, worker_name
 
     conn.send(("ready", os.getpid()))
     tasks: dict[str, QuantumTask] = {}  # validated once per distinct task (JSON text key)
@@ -71,8 +74,14 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
                 if len(tasks) > 256:
                     tasks.clear()
                 task = tasks[task_json] = QuantumTask.model_validate_json(task_json)
+            cpu = time.process_time()
             out = execute_quantum_task(task, inputs=inputs, params=params, threads=threads)
-            conn.send(("ok", out))
+            stats = {
+                "cpu_s": time.process_time() - cpu,
+                "peak_mem_bytes": peak_rss_bytes(),
+                "worker": worker_name(),
+            }
+            conn.send(("ok", out, stats))
         except errors.QuantumFlowError as exc:
             conn.send(("err", type(exc).__name__, str(exc), getattr(exc, "retryable", False)))
         except Exception as exc:  # anything else becomes a BackendError in the parent
@@ -278,6 +287,8 @@ class SdkWorkerPool:
         finally:
             w.lock.release()
         if reply[0] == "ok":
+            if len(reply) > 2 and token is not None and hasattr(token, "stats"):
+                token.stats = reply[2]  # the worker's CPU time and memory for this call
             return reply[1]
         _, cls_name, message, retryable = reply
         cls = getattr(errors, cls_name, BackendError)

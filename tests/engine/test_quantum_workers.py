@@ -124,3 +124,14 @@ def test_cancel_kills_the_worker(store: Any) -> None:
     assert result.status == "cancelled"
     assert time.monotonic() - t0 < 10
     assert gone(pid)
+
+
+@pytest.mark.slow
+def test_metrics_come_from_the_worker_that_ran_the_task(store: Any) -> None:
+    task = {"id": "m", "kind": "quantum", "backend": "qiskit.aer", "seed": 1, "cache": False,
+            "circuit": {"builtin": "random", "args": {"n": 10, "depth": 5, "seed": 1}}}  # fmt: skip
+    result = run(wf(task), db=store)
+    assert result.status == "succeeded"
+    (row,) = store.task_metrics(run_id=result.id)
+    assert row["worker"].endswith(f":{qiskit_pid()}")
+    assert row["peak_mem_bytes"] > 10 * 2**20 and row["cpu_s"] > 0
