@@ -2,8 +2,10 @@
 
 A :class:`History` is a snapshot of the newest successful, non-cached attempts: quantum
 rows keyed by backend (with their circuit features), classical rows keyed by ``fn`` and by
-``(fn, task id)``. Snapshots are cached per store and rebuilt when new rows appear (one
-``max(id)`` query), so planning a big workflow reads the table once.
+``(fn, task id)``. Snapshots are cached per store; when new rows appear (one ``max(id)``
+query) only those rows are read and merged with the cached ones, so a run no longer pays
+for re-reading and decoding the whole window (that cost ~70 ms per run once the table held
+5,000 rows: most of a 500-task chain's time).
 """
 
 from __future__ import annotations
@@ -38,20 +40,22 @@ class History:
         return statistics.median(rows) if rows else None
 
 
-_cache: dict[str, tuple[int, History]] = {}
+_cache: dict[str, tuple[int, list[dict[str, Any]], History]] = {}
 _lock = threading.Lock()
 
 
 def load_history(store: Any) -> History:
-    """The history in ``store`` (cached until a new metrics row is written)."""
+    """The history in ``store`` (cached; refreshed with the rows written since)."""
     from ..store.tables import performance_metrics as pm
 
     with store.engine.connect() as conn:
         newest = conn.execute(sa.select(sa.func.max(pm.c.id))).scalar() or 0
         with _lock:
             hit = _cache.get(store.url)
-            if hit is not None and hit[0] == newest:
-                return hit[1]
+        if hit is not None and hit[0] == newest:
+            return hit[2]
+        # rows newer than the snapshot only; a smaller max(id) means rows were deleted
+        since = hit[0] if hit is not None and hit[0] < newest else 0
         query = (
             sa.select(
                 pm.c.task_id,
@@ -63,14 +67,20 @@ def load_history(store: Any) -> History:
                 pm.c.wall_s,
                 pm.c.extra,
             )
-            .where(pm.c.status == "succeeded", pm.c.cache_hit.is_(False), pm.c.wall_s.is_not(None))
+            .where(
+                pm.c.id > since,
+                pm.c.status == "succeeded",
+                pm.c.cache_hit.is_(False),
+                pm.c.wall_s.is_not(None),
+            )
             .order_by(pm.c.id.desc())
             .limit(LIMIT)
         )
-        rows = [dict(r._mapping) for r in conn.execute(query)]
+        fresh = [dict(r._mapping) for r in conn.execute(query)]
+    rows = (fresh + hit[1])[:LIMIT] if since and hit is not None else fresh
     history = _build(rows)
     with _lock:
-        _cache[store.url] = (newest, history)
+        _cache[store.url] = (newest, rows, history)
     return history
 
 

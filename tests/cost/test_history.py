@@ -1,0 +1,61 @@
+"""The estimator's history snapshot: refreshed with only the rows written since, same result
+as a full read, newest rows first, the window capped at ``LIMIT`` rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quantumflow.cost import history
+from quantumflow.store import TaskEvent, open_store
+
+
+def _record(store: Any, fn: str, walls: list[float], *, task: str = "t") -> None:
+    rid = store.create_run(spec={"name": "h"}, task_ids=[f"{task}{i}" for i in range(len(walls))])
+    store.record(
+        [
+            TaskEvent(
+                rid, f"{task}{i}", "succeeded", 1, 10.0, None, None, False, {"fn": fn, "wall_s": w}
+            )
+            for i, w in enumerate(walls)
+        ]
+    )
+    store.flush()
+
+
+def test_incremental_refresh_matches_a_full_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "LIMIT", 8)
+    with open_store(f"sqlite:///{tmp_path / 'h.db'}", artifacts_dir=tmp_path / "a") as store:
+        history.forget(store)
+        _record(store, "m:f", [1.0, 2.0, 3.0])
+        first = history.load_history(store)
+        assert sorted(first.by_fn["m:f"]) == [1.0, 2.0, 3.0]
+        assert history.load_history(store) is first  # nothing new: the cached snapshot
+        _record(store, "m:f", [4.0, 5.0, 6.0, 7.0, 8.0, 9.0], task="u")
+        _record(store, "m:g", [0.5], task="v")
+        incremental = history.load_history(store)
+        history.forget(store)
+        full = history.load_history(store)
+        assert incremental.by_fn == full.by_fn
+        assert incremental.by_task == full.by_task
+        # the window holds the 8 newest rows: 1.0 and 2.0 fell out
+        assert sorted(full.by_fn["m:f"]) == [3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
+        assert full.by_fn["m:g"] == [0.5]
+
+
+def test_a_recreated_table_is_read_again(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    with open_store(f"sqlite:///{db}", artifacts_dir=tmp_path / "a") as store:
+        history.forget(store)
+        _record(store, "m:f", [1.0, 2.0, 3.0])
+        assert len(history.load_history(store).by_fn["m:f"]) == 3
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM performance_metrics")
+        _record(store, "m:h", [4.0])  # ids restart below the cached max(id)
+        fresh = history.load_history(store)
+        assert fresh.by_fn == {"m:h": [4.0]}
+        history.forget(store)
