@@ -21,6 +21,8 @@ $(PY):
 	$(PIP) install -q --upgrade pip
 
 $(VENV)/.installed: $(PY) pyproject.toml $(RUST_SRC)
+	@# `labext` links the build output into the venv; pip would write its copy through it
+	@rm -f $(VENV)/share/jupyter/labextensions/quantumflow 2>/dev/null || true
 	$(PIP) install -q -e ".[dev]"
 	@touch $@
 

@@ -39,22 +39,17 @@ async ({ src, state }) => {
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Any]:
+def widget_page(browser: Any) -> Iterator[Any]:
+    """A blank page in the session's Chromium (one sync Playwright per process)."""
     if not CHROMIUM.exists():
         missing("no /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],
-        )
-        pg = browser.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda err: errors.append(str(err)))
-        pg.set_content('<html><body><div id="root"></div></body></html>')
-        yield pg, errors
-        browser.close()
+    context = browser.new_context()
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda err: errors.append(str(err)))
+    pg.set_content('<html><body><div id="root"></div></body></html>')
+    yield pg, errors
+    context.close()
 
 
 def widget_state() -> dict[str, Any]:
@@ -78,8 +73,8 @@ def widget_state() -> dict[str, Any]:
     return state
 
 
-def test_render_draws_dag_progress_and_charts(page: Any) -> None:
-    pg, errors = page
+def test_render_draws_dag_progress_and_charts(widget_page: Any) -> None:
+    pg, errors = widget_page
     text = pg.evaluate(HARNESS, {"src": ESM.read_text(), "state": widget_state()})
     assert "js-demo · r1" in text and "running" in text
     assert "1/3 done" in text
