@@ -123,8 +123,12 @@ class Runner:
         spec = self.vw.spec
         pol = spec.policies
         tasks = spec.tasks
-        self.store.set_run_status(self.run_id, "running")
-        self.store.save_schedule(self.run_id, self.plan.schedule)
+        start_run = getattr(self.store, "start_run", None)
+        if start_run is not None:  # one commit: 'running' and the schedule
+            start_run(self.run_id, self.plan.schedule)
+        else:  # a store object without it (duck-typed stores)
+            self.store.set_run_status(self.run_id, "running")
+            self.store.save_schedule(self.run_id, self.plan.schedule)
         self.attempts.budget = _budget_guard(spec)
         dispatcher = _scheduler.Dispatcher(
             self.plan.dag,

@@ -47,13 +47,20 @@ def new_id() -> str:
 
 def spec_dict(spec: Any) -> dict[str, Any]:
     """A WorkflowSpec (or an already plain dict) as a scrubbed plain dict."""
+    return _spec_json(spec)[0]
+
+
+def _spec_json(spec: Any) -> tuple[dict[str, Any], str | None]:
+    """:func:`spec_dict` and, when nothing was scrubbed, its JSON text (``dumps`` of the
+    same dict): the text the test for secrets made, so a big spec is encoded once."""
     to_dict = getattr(spec, "to_dict", None)
     raw = to_dict() if callable(to_dict) else spec
     if not isinstance(raw, dict):
         raise StoreError(f"expected a WorkflowSpec or a dict, got {type(spec).__name__}")
-    if not may_hold_secrets(dumps(raw)):  # a big spec's walk costs more than this test
-        return dict(raw)
-    return dict(scrub(raw))
+    text = dumps(raw)
+    if not may_hold_secrets(text):  # a big spec's walk costs more than this test
+        return dict(raw), text
+    return dict(scrub(raw)), None
 
 
 # ------------------------------------------------------------------------- workflows
@@ -117,19 +124,24 @@ def create_run(
     workflow_id: str | None,
     params: dict[str, Any] | None,
 ) -> str:
-    data = spec_dict(spec)
+    data, text = _spec_json(spec)
     if len(set(task_ids)) != len(task_ids):
         raise StoreError("create_run: task_ids contains duplicates")
     run_id = new_id()
     now = time.time()
     with write_tx(engine) as conn:
+        # SQLite keeps a JSON column as the serializer's text: bind the text already made
+        # (the same ``dumps`` of the same dict) instead of encoding a big spec again.
+        stored: Any = data
+        if text is not None and conn.dialect.name == "sqlite":
+            stored = sa.type_coerce(text, sa.Text)
         conn.execute(
             runs.insert().values(
                 id=run_id,
                 workflow_id=workflow_id,
                 name=str(data.get("name") or "unnamed")[:200],
                 status="pending",
-                spec=data,
+                spec=stored,
                 params=scrub(dict(params or {})),
                 created_at=now,
                 cancel_requested=False,
@@ -173,6 +185,11 @@ def _insert_tasks(conn: sa.Connection, run_id: str, task_ids: list[str]) -> None
 
 
 def set_run_status(engine: Engine, run_id: str, status: str, error: str | None) -> None:
+    with write_tx(engine) as conn:
+        _set_run_status(conn, run_id, status, error)
+
+
+def _set_run_status(conn: sa.Connection, run_id: str, status: str, error: str | None) -> None:
     now = time.time()
     values: dict[str, Any] = {"status": status, "error": error}
     if status == "running":
@@ -180,13 +197,18 @@ def set_run_status(engine: Engine, run_id: str, status: str, error: str | None) 
         values["finished_at"] = None
     elif status in RUN_TERMINAL:
         values["finished_at"] = now
+    if not conn.execute(runs.update().where(runs.c.id == run_id).values(**values)).rowcount:
+        raise RunNotFoundError(run_id)
+    data = {"status": status} if error is None else {"status": status, "error": error}
+    conn.execute(events.insert().values(run_id=run_id, task_id=None, kind="run", data=data, at=now))
+
+
+def start_run(engine: Engine, run_id: str, plan: dict[str, Any]) -> None:
+    """``set_run_status(run_id, "running")`` and ``save_schedule(run_id, plan)`` in one
+    transaction (one commit instead of two when a run starts)."""
     with write_tx(engine) as conn:
-        if not conn.execute(runs.update().where(runs.c.id == run_id).values(**values)).rowcount:
-            raise RunNotFoundError(run_id)
-        data = {"status": status} if error is None else {"status": status, "error": error}
-        conn.execute(
-            events.insert().values(run_id=run_id, task_id=None, kind="run", data=data, at=now)
-        )
+        _set_run_status(conn, run_id, "running", None)
+        _save_schedule(conn, run_id, plan)
 
 
 def request_cancel(engine: Engine, run_id: str) -> None:
@@ -311,13 +333,15 @@ def cache_store(engine: Engine, key: str, output_ref: str) -> None:
 
 def save_schedule(engine: Engine, run_id: str, plan: dict[str, Any]) -> None:
     with write_tx(engine) as conn:
-        conn.execute(schedules.delete().where(schedules.c.run_id == run_id))
-        try:
-            conn.execute(
-                schedules.insert().values(run_id=run_id, plan=plan, created_at=time.time())
-            )
-        except sa.exc.IntegrityError as err:
-            raise RunNotFoundError(run_id) from err
+        _save_schedule(conn, run_id, plan)
+
+
+def _save_schedule(conn: sa.Connection, run_id: str, plan: dict[str, Any]) -> None:
+    conn.execute(schedules.delete().where(schedules.c.run_id == run_id))
+    try:
+        conn.execute(schedules.insert().values(run_id=run_id, plan=plan, created_at=time.time()))
+    except sa.exc.IntegrityError as err:
+        raise RunNotFoundError(run_id) from err
 
 
 def get_schedule(engine: Engine, run_id: str) -> dict[str, Any] | None:

@@ -127,6 +127,11 @@ class Store:
             self.flush()
         queries.set_run_status(self.engine, run_id, status, error)
 
+    def start_run(self, run_id: str, schedule: dict[str, Any]) -> None:
+        """Mark the run ``running`` and store its planned schedule, in one transaction
+        (what ``set_run_status(run_id, "running")`` then ``save_schedule`` write)."""
+        queries.start_run(self.engine, run_id, schedule)
+
     def request_cancel(self, run_id: str) -> None:
         """Ask the process running ``run_id`` to cancel it (it polls ``cancel_requested``)."""
         queries.request_cancel(self.engine, run_id)

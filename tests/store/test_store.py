@@ -196,6 +196,20 @@ def test_schedule_and_calibration(store: Store) -> None:
     assert store.latest_calibration("cirq.qsim") == {"a": 2.0}
 
 
+def test_start_run_is_running_and_schedule(store: Store) -> None:
+    rid = store.create_run(spec=SPEC, task_ids=["a", "b"])
+    run = store.get_run(rid)
+    assert run.spec == SPEC.to_dict()  # the spec's JSON is stored as encoded once
+    store.start_run(rid, {"order": ["a", "b"], "makespan": 1.5})
+    run = store.get_run(rid)
+    assert run.status == "running" and run.started_at is not None
+    assert store.get_schedule(rid) == {"order": ["a", "b"], "makespan": 1.5}
+    kinds = [e.data for e in store.events_since(rid) if e.kind == "run"]
+    assert kinds == [{"status": "pending"}, {"status": "running"}]
+    with pytest.raises(RunNotFoundError):
+        store.start_run("missing", {})
+
+
 def test_secrets_are_never_stored(store: Store) -> None:
     spec = {"name": "s", "params": {"token": "t", "IBM_API_KEY": "k", "n": 1}, "tasks": []}
     wid = store.save_workflow(spec)
