@@ -15,6 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from .threads import spawn
+
 log = logging.getLogger(__name__)
 
 INTERVAL_S = 0.002
@@ -42,8 +44,8 @@ class EventSink:
         self._interval = interval_s
         self._queue: collections.deque[Any] = collections.deque()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="qf-events", daemon=True)
-        self._thread.start()
+        self._stopped = threading.Event()  # the flusher returned
+        spawn(self._loop, "qf-events")
 
     def put(self, event: Any) -> None:
         """Queue one event for the store and tell ``on_event``."""
@@ -66,19 +68,22 @@ class EventSink:
         # While events flow, hand them over every interval; while idle (long tasks), back
         # off to IDLE_S so a quiet run does not wake this thread 500 times a second.
         wait = self._interval
-        while not self._stop.wait(wait):
-            try:
-                moved = self._drain()
-            except Exception:
-                log.exception("could not hand task events to the store")
-                moved = 0
-            wait = self._interval if moved else min(wait * 2, IDLE_S)
+        try:
+            while not self._stop.wait(wait):
+                try:
+                    moved = self._drain()
+                except Exception:
+                    log.exception("could not hand task events to the store")
+                    moved = 0
+                wait = self._interval if moved else min(wait * 2, IDLE_S)
+        finally:
+            self._stopped.set()
 
     def close(self) -> None:
         """Stop the flusher, hand over what is left and wait until the store committed it."""
         if self._stop.is_set():
             return
         self._stop.set()
-        self._thread.join()
+        self._stopped.wait()
         self._drain()
         self._store.flush()

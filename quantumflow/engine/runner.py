@@ -25,6 +25,7 @@ from ..errors import TaskTimeoutError
 from .attempt import Attempts
 from .models import TERMINAL_TASK, Run, TaskResult
 from .plan import RunPlan
+from .threads import spawn
 from .validate import ValidatedWorkflow
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ class Runner:
         self._outcome: str = "failed"
         self._dispatch_error: BaseException | None = None
         self._cancelled = False
-        self._lanes: list[threading.Thread] = []
+        self._lanes: list[str] = []  # one entry per lane started (each takes one _STOP)
 
     # ------------------------------------------------------------------ main thread
 
@@ -149,9 +150,8 @@ class Runner:
         self.attempts.dispatcher = dispatcher
         for _ in range(self.n_lanes):
             self._add_lane()
-        thread = threading.Thread(target=self._dispatch, name="qf-dispatch", daemon=True)
         _ACTIVE.add(self)
-        thread.start()
+        spawn(self._dispatch, "qf-dispatch")
         interrupted = False
         try:
             self._watch()
@@ -253,9 +253,8 @@ class Runner:
     # ------------------------------------------------------------------ lanes
 
     def _add_lane(self) -> None:
-        lane = threading.Thread(target=self._lane, name="qf-lane", daemon=True)
-        self._lanes.append(lane)
-        lane.start()
+        self._lanes.append("qf-lane")
+        spawn(self._lane, "qf-lane")  # a thread an earlier run left idle, if any
 
     def _lane(self) -> None:
         get = self.ready.get
