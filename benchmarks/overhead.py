@@ -113,6 +113,7 @@ def _without_writes(store: Any) -> None:
     store.create_run = lambda **kw: f"diag-{time.perf_counter_ns()}"
     store.set_run_status = lambda *a, **kw: None
     store.save_schedule = lambda *a, **kw: None
+    store.start_run = lambda *a, **kw: None  # 'running' + schedule in one commit
     store.cancel_requested = lambda run_id: False
 
 
