@@ -129,11 +129,20 @@ def _mark_failed(store: Any, run_id: str, err: Exception) -> None:
 
 
 def _prepare(
-    spec_or_path: SpecLike, params: Mapping[str, Any] | None
-) -> tuple[ValidatedWorkflow, dict[str, Any]]:
+    spec_or_path: SpecLike,
+    params: Mapping[str, Any] | None,
+    db: Any,
+    workflow_id: str | None,
+) -> tuple[ValidatedWorkflow, dict[str, Any], Any, str]:
+    """Validate, check the budget, then create the run row: nothing is written for a spec
+    that is invalid or over budget (SpecError / BudgetExceededError)."""
     spec = load_spec(spec_or_path)
     vw = validate(spec, params=params)
-    return vw, {**spec.params, **(params or {})}
+    merged = {**spec.params, **(params or {})}
+    store = open_db(db)
+    check_budget(vw, store, merged)
+    run_id = store.create_run(spec=vw.spec, task_ids=vw.ids, workflow_id=workflow_id, params=merged)
+    return vw, merged, store, run_id
 
 
 def run(
@@ -169,10 +178,7 @@ def run(
         SpecError: the spec is invalid; nothing was written to the store.
         KeyboardInterrupt: Ctrl-C; the run was cancelled and recorded ``cancelled`` first.
     """
-    vw, merged = _prepare(spec_or_path, params)
-    store = open_db(db)
-    check_budget(vw, store, merged)  # BudgetExceededError: nothing created, nothing run
-    run_id = store.create_run(spec=vw.spec, task_ids=vw.ids, workflow_id=workflow_id, params=merged)
+    vw, merged, store, run_id = _prepare(spec_or_path, params, db, workflow_id)
     if _on_created is not None:
         _on_created(run_id)
     return _execute(
@@ -203,10 +209,7 @@ def start(
     """Like :func:`run`, in a background thread. The spec is validated (and the run row
     created) before this returns, so ``handle.run_id`` is known and bad specs raise here.
     """
-    vw, merged = _prepare(spec_or_path, params)
-    store = open_db(db)
-    check_budget(vw, store, merged)  # BudgetExceededError: nothing created, nothing run
-    run_id = store.create_run(spec=vw.spec, task_ids=vw.ids, workflow_id=workflow_id, params=merged)
+    vw, merged, store, run_id = _prepare(spec_or_path, params, db, workflow_id)
     handle = RunHandle(run_id)
 
     def body() -> None:
