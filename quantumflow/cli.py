@@ -9,7 +9,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import yaml
@@ -34,8 +34,24 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, Any]:
     return params
 
 
-def _out(data: Any) -> None:
+def write_json(data: Any) -> None:
+    """Print ``data`` as the one JSON document on stdout (``--json`` output)."""
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> Any:
+    """Draw a rich table on stdout; returns the console for any lines that follow."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*row)
+    console = Console()
+    console.print(table)
+    return console
 
 
 def _err(message: str) -> None:
@@ -71,23 +87,25 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         result = run_with_progress(spec, run, **options)
     if args.json:
-        _out({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+        write_json({"run_id": result.id, "status": result.status, "outputs": result.outputs})
     else:
         _print_run_summary(result)
     return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
 
 
 def _print_run_summary(result: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    print_table(
+        f"run {result.id}: {result.status}",
+        ("task", "status", "attempts", "seconds", "error"),
+        (
+            (tid, t.status, str(t.attempts), _seconds(t.duration), (t.error or "")[:80])
+            for tid, t in result.tasks.items()
+        ),
+    )
 
-    table = Table(title=f"run {result.id}: {result.status}")
-    for col in ("task", "status", "attempts", "seconds", "error"):
-        table.add_column(col)
-    for task_id, t in result.tasks.items():
-        duration = f"{t.duration:.3f}" if t.duration is not None else ""
-        table.add_row(task_id, t.status, str(t.attempts), duration, (t.error or "")[:80])
-    Console().print(table)
+
+def _seconds(duration: float | None) -> str:
+    return f"{duration:.3f}" if duration is not None else ""
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
@@ -105,19 +123,16 @@ def cmd_runs(args: argparse.Namespace) -> int:
         for r in runs
     ]
     if args.json:
-        _out(rows)
+        write_json(rows)
         return EXIT_OK
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="runs (newest first)")
-    for col in ("run_id", "workflow", "status", "created"):
-        table.add_column(col)
-    for row in rows:
-        table.add_row(
-            str(row["run_id"]), str(row["workflow"]), str(row["status"]), _when(row["created_at"])
-        )
-    Console().print(table)
+    print_table(
+        "runs (newest first)",
+        ("run_id", "workflow", "status", "created"),
+        (
+            (str(r["run_id"]), str(r["workflow"]), str(r["status"]), _when(r["created_at"]))
+            for r in rows
+        ),
+    )
     return EXIT_OK
 
 
@@ -153,7 +168,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         "tasks": tasks,
     }
     if args.json:
-        _out(data)
+        write_json(data)
     else:
         sys.stdout.write(yaml.safe_dump(data, sort_keys=False))
     return EXIT_OK
@@ -164,7 +179,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
     result = resume(args.run_id, db=args.db, executor=args.executor)
     if args.json:
-        _out({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+        write_json({"run_id": result.id, "status": result.status, "outputs": result.outputs})
     else:
         _print_run_summary(result)
     return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
@@ -181,7 +196,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 def cmd_schema(_: argparse.Namespace) -> int:
     from .spec import json_schema
 
-    _out(json_schema())
+    write_json(json_schema())
     return EXIT_OK
 
 
@@ -190,20 +205,21 @@ def cmd_backends(args: argparse.Namespace) -> int:
 
     infos = [_as_dict(b) for b in list_backends()]
     if args.json:
-        _out(infos)
+        write_json(infos)
         return EXIT_OK
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="quantum backends")
-    for col in ("name", "sdk", "usable", "note"):
-        table.add_column(col)
-    for info in infos:
-        usable = "yes" if info.get("usable", info.get("installed")) else "no"
-        table.add_row(
-            str(info.get("name")), str(info.get("sdk", "")), usable, str(info.get("note") or "")
-        )
-    Console().print(table)
+    print_table(
+        "quantum backends",
+        ("name", "sdk", "usable", "note"),
+        (
+            (
+                str(info.get("name")),
+                str(info.get("sdk", "")),
+                "yes" if info.get("usable", info.get("installed")) else "no",
+                str(info.get("note") or ""),
+            )
+            for info in infos
+        ),
+    )
     return EXIT_OK
 
 

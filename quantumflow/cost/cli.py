@@ -6,16 +6,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from ..cli import print_table, write_json
+
 EXIT_OK, EXIT_OVER_BUDGET = 0, 1
-
-
-def _out(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
@@ -27,23 +24,21 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         args.path, db=args.db, workers=args.workers, params=_parse_params(args.param)
     )
     if args.json:
-        _out(est)
+        write_json(est)
     else:
         _print_estimate(est)
     return EXIT_OVER_BUDGET if est["within_budget"] is False else EXIT_OK
 
 
 def _print_estimate(est: dict[str, Any]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"estimate: {est['workflow']}")
-    for col in ("task", "seconds", "USD", "from", "note"):
-        table.add_column(col)
-    for tid, t in est["tasks"].items():
-        table.add_row(tid, f"{t['seconds']:.3g}", f"{t['usd']:.2f}", t["source"], t.get("note", ""))
-    console = Console()
-    console.print(table)
+    console = print_table(
+        f"estimate: {est['workflow']}",
+        ("task", "seconds", "USD", "from", "note"),
+        (
+            (tid, f"{t['seconds']:.3g}", f"{t['usd']:.2f}", t["source"], t.get("note", ""))
+            for tid, t in est["tasks"].items()
+        ),
+    )
     lines = [
         f"makespan ≈ {est['makespan_seconds']:.3g} s on {est['workers']} slots "
         f"(work {est['total_seconds']:.3g} s), cost ≈ {est['total_usd']:.2f} USD",
@@ -62,7 +57,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     report = calibrate(args.db, backends=args.backend or None, seconds=args.seconds)
     if args.json:
-        _out(report)
+        write_json(report)
         return EXIT_OK
     for name, row in report.items():
         if "error" in row:
@@ -81,7 +76,7 @@ def cmd_perf(args: argparse.Namespace) -> int:
     store = open_db(args.db)
     data = {"summary": run_summary(store, args.run_id), "plan": plan_vs_actual(store, args.run_id)}
     if args.json:
-        _out(data)
+        write_json(data)
         return EXIT_OK
     s, p = data["summary"], data["plan"]
     predicted = p["predicted_makespan_s"]
