@@ -9,9 +9,11 @@ Local simulators may finish inside ``submit``; remote ones return while the job 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from ..errors import BackendError
 from .circuits.ir import Circuit
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -62,6 +64,20 @@ class QuantumJob:
     noise: dict[str, Any] | None = None
     transpile: dict[str, Any] | None = None
     threads: int | None = None
+
+    def require_values(self, names: Iterable[str], *, backend: str | None = None) -> None:
+        """Refuse the job if some point leaves one of the circuit parameters ``names`` unset.
+
+        Raises:
+            BackendError: naming every parameter without a value (not retryable).
+        """
+        missing = sorted(n for n in names if any(n not in p for p in self.points))
+        if missing:
+            raise BackendError(
+                f"circuit parameter(s) {', '.join(missing)} have no value; pass them as task "
+                "inputs or a sweep",
+                backend=backend,
+            )
 
 
 @dataclass

@@ -53,12 +53,7 @@ def sdk_versions() -> dict[str, str]:
 def resolver(job: QuantumJob) -> list[dict[str, float]]:
     """The points as Cirq param resolvers, checking every free parameter has a value."""
     free = job.circuit.free_parameters()
-    missing = sorted(n for n in free if any(n not in p for p in job.points))
-    if missing:
-        raise BackendError(
-            f"circuit parameter(s) {', '.join(missing)} have no value; pass them as task "
-            "inputs or a sweep"
-        )
+    job.require_values(free)
     return [{n: p[n] for n in free} for p in job.points]
 
 

@@ -75,13 +75,7 @@ class PennyLaneBackend(LocalSimulator):
 
         circuit = job.circuit
         free = sorted(circuit.free_parameters())
-        missing = [n for n in free if any(n not in p for p in job.points)]
-        if missing:
-            raise BackendError(
-                f"circuit parameter(s) {', '.join(missing)} have no value; pass them as task "
-                "inputs or a sweep",
-                backend=self.name,
-            )
+        job.require_values(free, backend=self.name)
         batched = len(job.points) > 1 and bool(free)
         values: dict[str, Any] = {
             n: np.array([p[n] for p in job.points]) if batched else job.points[0][n] for n in free

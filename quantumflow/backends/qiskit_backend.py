@@ -148,13 +148,7 @@ class AerBackend(LocalSimulator):
         return BatchResult(results, transpiled=transpiled, timings=timings)
 
     def _binds(self, job: QuantumJob, params: dict[str, Any]) -> list[dict[Any, list[float]]]:
-        missing = [n for n in params if any(n not in p for p in job.points)]
-        if missing:
-            raise BackendError(
-                f"circuit parameter(s) {', '.join(missing)} have no value; pass them as task "
-                "inputs or a sweep",
-                backend=self.name,
-            )
+        job.require_values(params, backend=self.name)
         return [{params[n]: [p[n] for p in job.points] for n in params}] if params else []
 
     def _sample(

@@ -199,9 +199,7 @@ def _values(job: QuantumJob, params: dict[str, Any]) -> Any:
     if not params:
         return None
     names = list(params)
-    missing = [n for n in names if any(n not in p for p in job.points)]
-    if missing:
-        raise BackendError(f"circuit parameter(s) {', '.join(missing)} have no value")
+    job.require_values(names)
     # PUB parameter values follow the circuit's own (sorted) parameter order
     return np.array([[p[n] for n in sorted(names)] for p in job.points])
 

@@ -17,7 +17,7 @@ from quantumflow.backends import (
 )
 from quantumflow.backends.circuits import parse_qasm
 from quantumflow.backends.registry import BUILTIN, sdk_installed
-from quantumflow.errors import UnsupportedFeatureError
+from quantumflow.errors import BackendError, UnsupportedFeatureError
 from quantumflow.spec import QuantumTask
 
 #: (name, ideal?) — ideal backends must give exact answers; noisy ones the majority
@@ -104,6 +104,15 @@ def test_protocol_and_capabilities(name: str, ideal: bool) -> None:
     assert backend.status(handle) == "done"
     assert len(result.points) == 1
     assert result.points[0].counts is not None
+
+
+@pytest.mark.parametrize(("name", "ideal"), BACKENDS)
+def test_unbound_parameter_is_refused_by_name(name: str, ideal: bool) -> None:
+    qasm = "OPENQASM 3.0;\ninput float theta;\nqubit[1] q;\nbit[1] c;\nrx(theta) q[0];\nc[0] = measure q[0];\n"  # noqa: E501
+    backend = get_backend(name)
+    job = QuantumJob(circuit=parse_qasm(qasm), points=({"theta": 0.1}, {}), shots=20, seed=1)
+    with pytest.raises(BackendError, match=r"parameter\(s\) theta have no value"):
+        backend.result(backend.submit(job))
 
 
 @pytest.mark.parametrize(("name", "ideal"), BACKENDS)
