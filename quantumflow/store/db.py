@@ -1,4 +1,4 @@
-"""Database engines: URL resolution, SQLite pragmas and transaction modes.
+"""SQLAlchemy engines (the store's reads and migrations): SQLite pragmas, transaction modes.
 
 SQLite is opened in WAL mode with a busy timeout and foreign keys on. pysqlite's own
 implicit BEGIN is switched off so that we emit ``BEGIN`` ourselves: write transactions use
@@ -9,48 +9,20 @@ deferred ``BEGIN``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from quantumflow.config import load_settings
 from quantumflow.errors import StoreError
 
-#: How long a SQLite writer waits for another process's write lock (milliseconds).
-BUSY_TIMEOUT_MS = 30_000
+from .dbapi import BUSY_TIMEOUT_MS, dumps, resolve_url
 
-
-def resolve_url(url: str | None) -> str:
-    """The SQLAlchemy URL to open: ``url`` (a URL or a file path) or ``Settings.db_url``."""
-    if url is None:
-        return load_settings().db_url
-    if "://" in url:
-        return url
-    return f"sqlite:///{Path(url).expanduser().resolve()}"
-
-
-def _json_default(value: Any) -> Any:
-    # Metrics and metadata may carry numpy scalars/arrays; store them as plain numbers.
-    tolist = getattr(value, "tolist", None)
-    if callable(tolist):
-        return tolist()
-    return str(value)
-
-
-#: Built once: ``json.dumps`` with options builds a new encoder on every call.
-_encoder = json.JSONEncoder(default=_json_default, separators=(",", ":"))
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON text as stored in JSON columns (numpy values become plain numbers)."""
-    return _encoder.encode(value)
+__all__ = ["BUSY_TIMEOUT_MS", "dumps", "make_engine", "read_tx", "resolve_url", "write_tx"]
 
 
 def make_engine(url: str) -> Engine:

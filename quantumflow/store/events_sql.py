@@ -1,31 +1,60 @@
 """SQL for one group commit of task events: ``task_runs`` updates, ``events`` rows and
-``performance_metrics`` rows, each as a single executemany.
+``performance_metrics`` rows, each as one executemany on a :class:`~.dbapi.Tx`.
 
-This is the hot path (one row per task state change), so the Core statements are compiled
-once per dialect and run with ``exec_driver_sql`` on plain parameter tuples/dicts: the
-bound parameters are the same, but SQLAlchemy's per-row parameter processing (which costs
-more than SQLite's own work) is skipped. JSON columns therefore get JSON text, made here.
+This is the hot path (one row per task state change): rows are built as tuples in the
+statements' parameter order, and a metrics row binds only the columns it has (a classical
+attempt fills 11 of 26; binding the other 15 as NULL costs SQLite twice the time of the
+whole row). JSON columns get JSON text, made here.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from itertools import chain
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from .db import dumps as _dumps
+from .dbapi import Tx, dumps
 from .records import TASK_TERMINAL, TaskEvent
 from .scrub import is_secret_key, scrub
-from .tables import METRIC_COLUMNS, events, performance_metrics, task_runs
 
 #: Statuses that end one attempt and so get a ``performance_metrics`` row.
 _METRIC_STATUSES = frozenset({"succeeded", "failed", "retrying", "cached", "cancelled"})
+#: Metric keys with their own ``performance_metrics`` column (besides the fixed ones below).
+METRIC_COLUMNS = (
+    "cpu_s",
+    "peak_mem_bytes",
+    "worker",
+    "backend",
+    "qubits",
+    "depth",
+    "gates_before",
+    "gates_after",
+    "shots",
+    "sweep_size",
+    "transpile_s",
+    "queue_s",
+    "execute_s",
+    "job_id",
+    "cost_usd",
+)
+_METRIC_SET = frozenset(METRIC_COLUMNS) | {"wall_s"}
+#: Every metrics row has these, in this order.
+_FIXED = (
+    "run_id",
+    "task_id",
+    "attempt",
+    "status",
+    "queued_at",
+    "started_at",
+    "finished_at",
+    "wall_s",
+    "retries",
+    "cache_hit",
+)
+_KNOWN = frozenset(_FIXED + METRIC_COLUMNS + ("extra",))
+_JSON_METRICS = frozenset({"gates_before", "gates_after"})
 #: Metric keys already seen not to name a secret (the engine sends the same few each time).
-_safe_keys: set[str] = set(METRIC_COLUMNS | {"started_at", "queued_at", "fn"})
+_safe_keys: set[str] = set(_METRIC_SET | {"started_at", "queued_at", "fn"})
 
 
 def _plain(metrics: dict[str, Any]) -> bool:
@@ -41,114 +70,40 @@ def _plain(metrics: dict[str, Any]) -> bool:
     return True
 
 
-_update_task: sa.Update = (
-    task_runs.update()
-    .where(task_runs.c.run_id == sa.bindparam("b_run"))
-    .where(task_runs.c.task_id == sa.bindparam("b_task"))
-    .values(
-        status=sa.bindparam("b_status"),
-        attempts=sa.bindparam("b_attempt"),
-        error=sa.bindparam("b_error"),
-        output_ref=sa.func.coalesce(sa.bindparam("b_ref"), task_runs.c.output_ref),
-        cache_hit=sa.bindparam("b_cache"),
-        queued_at=sa.func.coalesce(sa.bindparam("b_queued", type_=sa.Float), task_runs.c.queued_at),
-        started_at=sa.func.coalesce(
-            sa.bindparam("b_started", type_=sa.Float), task_runs.c.started_at
-        ),
-        finished_at=sa.bindparam("b_finished", type_=sa.Float),
-    )
+_UPDATE_TASK = (
+    "UPDATE task_runs SET status = ?, attempts = ?, error = ?,"
+    " output_ref = COALESCE(?, output_ref), cache_hit = ?,"
+    " queued_at = COALESCE(?, queued_at), started_at = COALESCE(?, started_at),"
+    " finished_at = ? WHERE run_id = ? AND task_id = ?"
 )
+_INSERT_EVENT = "INSERT INTO events (run_id, task_id, kind, data, at) VALUES (?, ?, ?, ?, ?)"
 
 Timing = dict[tuple[str, str, int], list[float | None]]
+_metric_sql: dict[tuple[str, ...], str] = {}
 
 
-_insert_event = events.insert().values(
-    {c: sa.bindparam(c) for c in ("run_id", "task_id", "kind", "data", "at")}
-)
-_METRIC_NAMES = [c.name for c in performance_metrics.c if c.name != "id"]
-_JSON_METRICS = ("gates_before", "gates_after", "extra")
-
-
-def _metrics_insert(dialect: str) -> Any:
-    mod: Any = None
-    if dialect == "postgresql":
-        from sqlalchemy.dialects import postgresql as mod
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects import sqlite as mod
-    values: dict[str, Any] = {c: sa.bindparam(c) for c in _METRIC_NAMES}
-    if mod is None:  # other databases: plain insert; a duplicate attempt would fail loudly
-        return performance_metrics.insert().values(values)
-    stmt = mod.insert(performance_metrics).values(values)
-    cols = {c: stmt.excluded[c] for c in _METRIC_NAMES}
-    return stmt.on_conflict_do_update(index_elements=["run_id", "task_id", "attempt"], set_=cols)
-
-
-#: Rows per multi-row ``INSERT ... VALUES (...), (...)`` on SQLite (26 columns x 200 is well
-#: under SQLite's 32,766 bound parameters).
-CHUNK = 200
-
-
-class _Raw:
-    """A Core statement compiled for one dialect, run as a driver-level executemany.
-
-    On SQLite an INSERT also gets a multi-row form: one statement step per :data:`CHUNK`
-    rows instead of one per row, which saves the per-row statement reset and the release
-    and re-acquisition of the GIL around each step (costly while worker threads run).
-    """
-
-    def __init__(self, stmt: Any, conn: Connection) -> None:
-        compiled = stmt.compile(dialect=conn.dialect)
-        self.sql = str(compiled)
-        self.order: list[str] | None = list(compiled.positiontup) if compiled.positional else None
-        self.multi: str | None = None
-        if conn.dialect.name == "sqlite" and self.order and self.sql.startswith("INSERT"):
-            head, _, tail = self.sql.partition(" VALUES (")
-            close = tail.index(")")
-            group = "(" + tail[: close + 1]
-            self.multi = head + " VALUES " + ", ".join([group] * CHUNK) + tail[close + 1 :]
-
-    def run(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        if self.order is None:
-            conn.exec_driver_sql(self.sql, rows)  # type: ignore[arg-type]
-            return
-        if list(rows[0]) == self.order:  # rows are built in statement order: cheap
-            params = [tuple(r.values()) for r in rows]
-        else:
-            order = self.order
-            params = [tuple(r[k] for k in order) for r in rows]
-        full = len(params) - len(params) % CHUNK if self.multi is not None else 0
-        for start in range(0, full, CHUNK):
-            flat = tuple(chain.from_iterable(params[start : start + CHUNK]))
-            conn.exec_driver_sql(self.multi, flat)  # type: ignore[arg-type]
-        if full < len(params):
-            conn.exec_driver_sql(self.sql, params[full:])
-
-
-_compiled: dict[str, tuple[_Raw, _Raw, _Raw]] = {}
-
-
-def _statements(conn: Connection) -> tuple[_Raw, _Raw, _Raw]:
-    name = conn.dialect.name
-    if name not in _compiled:
-        _compiled[name] = (
-            _Raw(_update_task, conn),
-            _Raw(_insert_event, conn),
-            _Raw(_metrics_insert(name), conn),
+def metrics_insert(columns: tuple[str, ...]) -> str:
+    """The upsert of a metrics row with ``columns`` (:data:`_FIXED`, then some of
+    :data:`METRIC_COLUMNS`, then maybe ``extra``): a repeated attempt replaces the row,
+    its other columns become NULL. Column names come from this module, never from input."""
+    sql = _metric_sql.get(columns)
+    if sql is None:
+        given = set(columns)
+        every = (*_FIXED[3:], *METRIC_COLUMNS, "extra")
+        sets = ", ".join(f"{c} = excluded.{c}" if c in given else f"{c} = NULL" for c in every)
+        if not given <= _KNOWN:
+            raise ValueError(f"not performance_metrics columns: {sorted(given - _KNOWN)}")
+        # identifiers checked against this module's names above; every value is bound
+        sql = (
+            f"INSERT INTO performance_metrics ({', '.join(columns)})"  # noqa: S608
+            f" VALUES ({', '.join('?' * len(columns))})"
+            f" ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET {sets}"
         )
-    return _compiled[name]
+        _metric_sql[columns] = sql
+    return sql
 
 
-#: Event payloads hold only str/int/bool: the plain encoder, built once, is enough.
-_encode_event = json.JSONEncoder(separators=(",", ":")).encode
-
-
-def _json(value: Any) -> str | None:
-    return None if value is None else _dumps(value)
-
-
-def write_batch(conn: Connection, batch: Sequence[TaskEvent], timing: Timing) -> None:
+def write_batch(tx: Tx, batch: Sequence[TaskEvent], timing: Timing) -> None:
     """Write ``batch`` in the caller's transaction.
 
     Every event gets its ``events`` row; ``task_runs`` gets one update per task per batch
@@ -157,9 +112,9 @@ def write_batch(conn: Connection, batch: Sequence[TaskEvent], timing: Timing) ->
     ``timing`` remembers queued/started times per attempt across batches so the metrics
     row written when the attempt ends carries them; finished attempts are removed from it.
     """
-    updates: dict[tuple[str, str], dict[str, Any]] = {}
-    rows: list[dict[str, Any]] = []
-    metrics: list[dict[str, Any]] = []
+    updates: dict[tuple[str, str], list[Any]] = {}
+    rows: list[tuple[Any, ...]] = []
+    metrics: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     for ev in batch:
         status = ev.status
         at = ev.at
@@ -168,51 +123,44 @@ def write_batch(conn: Connection, batch: Sequence[TaskEvent], timing: Timing) ->
             timing[key] = [at, None]
         elif status == "running":
             timing.setdefault(key, [None, None])[1] = at
+        terminal = status in TASK_TERMINAL
         row = updates.get(key[:2])
-        if row is None:
-            updates[key[:2]] = {  # in the compiled statement's parameter order (_Raw.run)
-                "b_status": status,
-                "b_attempt": ev.attempt,
-                "b_error": ev.error,
-                "b_ref": ev.output_ref,
-                "b_cache": ev.cache_hit,
-                "b_queued": at if status == "queued" else None,
-                "b_started": at if status == "running" else None,
-                "b_finished": at if status in TASK_TERMINAL else None,
-                "b_run": ev.run_id,
-                "b_task": ev.task_id,
-            }
+        if row is None:  # in _UPDATE_TASK's parameter order
+            updates[key[:2]] = [
+                status,
+                ev.attempt,
+                ev.error,
+                ev.output_ref,
+                ev.cache_hit,
+                at if status == "queued" else None,
+                at if status == "running" else None,
+                at if terminal else None,
+                ev.run_id,
+                ev.task_id,
+            ]
         else:  # fold: the later event wins; coalesced columns keep the last non-null
-            row["b_status"] = status
-            row["b_attempt"] = ev.attempt
-            row["b_error"] = ev.error
-            row["b_cache"] = ev.cache_hit
-            row["b_finished"] = at if status in TASK_TERMINAL else None
+            row[0], row[1], row[2], row[4] = status, ev.attempt, ev.error, ev.cache_hit
+            row[7] = at if terminal else None
             if ev.output_ref is not None:
-                row["b_ref"] = ev.output_ref
+                row[3] = ev.output_ref
             if status == "queued":
-                row["b_queued"] = at
+                row[5] = at
             elif status == "running":
-                row["b_started"] = at
-        rows.append(
-            {
-                "run_id": ev.run_id,
-                "task_id": ev.task_id,
-                "kind": "task",
-                "data": _event_data(ev),
-                "at": at,
-            }
-        )
+                row[6] = at
+        rows.append((ev.run_id, ev.task_id, "task", _event_data(ev), at))
         if status in _METRIC_STATUSES:
             queued_at, started_at = timing.pop(key, (None, None))
             if started_at is not None or ev.metrics or status == "cached":
-                metrics.append(_metric_row(ev, queued_at, started_at))
-    update, insert_event, insert_metrics = _statements(conn)
-    update.run(conn, list(updates.values()))
-    insert_event.run(conn, rows)
-    insert_metrics.run(conn, metrics)
+                columns, values = _metric_row(ev, queued_at, started_at)
+                metrics.setdefault(columns, []).append(values)
+    tx.many(_UPDATE_TASK, list(updates.values()))
+    tx.many(_INSERT_EVENT, rows)
+    for shape, shaped_rows in metrics.items():
+        tx.many(metrics_insert(shape), shaped_rows)
 
 
+#: Event payloads hold only str/int/bool: the plain encoder, built once, is enough.
+_encode_event = json.JSONEncoder(separators=(",", ":")).encode
 _quote = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
 
@@ -231,29 +179,37 @@ def _event_data(ev: TaskEvent) -> str:
     return text + (',"cache_hit":true}' if ev.cache_hit else "}")
 
 
-def _metric_row(ev: TaskEvent, queued_at: float | None, started_at: float | None) -> dict[str, Any]:
+def _metric_row(
+    ev: TaskEvent, queued_at: float | None, started_at: float | None
+) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """The columns a metrics row has and their values, in that order."""
     raw = ev.metrics or {}
     given = dict(raw) if _plain(raw) else scrub(dict(raw))
     queued_at = given.pop("queued_at", queued_at)
     started_at = given.pop("started_at", started_at)
-    row: dict[str, Any] = dict.fromkeys(_METRIC_NAMES)  # statement order
-    for k in [k for k in given if k in METRIC_COLUMNS]:  # usually 2-3 keys of 16
-        row[k] = given.pop(k)
-    if row["wall_s"] is None and started_at is not None:
-        row["wall_s"] = ev.at - started_at
-    row.update(
-        run_id=ev.run_id,
-        task_id=ev.task_id,
-        attempt=ev.attempt,
-        status=ev.status,
-        queued_at=queued_at,
-        started_at=started_at,
-        finished_at=ev.at,
-        retries=max(0, ev.attempt - 1),
-        cache_hit=ev.cache_hit or ev.status == "cached",
-        extra=given or None,
-    )
-    for key in _JSON_METRICS:
-        if row[key] is not None:
-            row[key] = _dumps(row[key])
-    return row
+    wall = given.pop("wall_s", None)
+    if wall is None and started_at is not None:
+        wall = ev.at - started_at
+    values: list[Any] = [
+        ev.run_id,
+        ev.task_id,
+        ev.attempt,
+        ev.status,
+        queued_at,
+        started_at,
+        ev.at,
+        wall,
+        max(0, ev.attempt - 1),
+        ev.cache_hit or ev.status == "cached",
+    ]
+    columns: tuple[str, ...] = _FIXED
+    present = [c for c in METRIC_COLUMNS if c in given]  # usually 1-2 of 15
+    if present:
+        columns += tuple(present)
+        for c in present:
+            value = given.pop(c)
+            values.append(dumps(value) if c in _JSON_METRICS and value is not None else value)
+    if given:  # keys without a column
+        columns += ("extra",)
+        values.append(dumps(given))
+    return columns, tuple(values)

@@ -1,6 +1,6 @@
 """Bring a database to the newest schema with Alembic, cheaply when it already is.
 
-``ensure_schema`` first reads ``alembic_version`` with one query; only when that is not
+``ensure_db_schema`` first reads ``alembic_version`` with one query; only when that is not
 :data:`HEAD` does it import Alembic and upgrade, under a lock (``BEGIN IMMEDIATE`` on
 SQLite, an advisory lock on PostgreSQL) so that two processes opening a fresh database at
 the same time do not both create the tables.
@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from typing import TYPE_CHECKING
 
 from quantumflow.errors import StoreError
 
-from .db import write_tx
+from .dbapi import Db, EngineDb
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
 
@@ -28,40 +29,54 @@ _PG_LOCK_KEY = 0x51F10  # any constant; scopes pg_advisory_xact_lock to QuantumF
 
 def current_revision(conn: Connection) -> str | None:
     """The revision stored in the database, or None for a database without our schema."""
+    import sqlalchemy as sa
+
     if not sa.inspect(conn).has_table("alembic_version"):
         return None
     return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def _stored_revision(engine: Engine) -> str | None:
-    # Fast path: one SELECT; a missing table shows up as an error we treat as "empty".
+def _db_revision(db: Db) -> str | None:
     try:
-        with engine.connect() as conn:
-            rev = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-            conn.rollback()
-            return rev
-    except sa.exc.DBAPIError:
+        with db.read() as tx:
+            value = tx.value("SELECT version_num FROM alembic_version")
+    except Exception:  # no such table (or unreadable): the slow path tells which
         return None
+    return None if value is None else str(value)
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Upgrade the database behind ``engine`` to :data:`HEAD` (no-op when it is there).
+def ensure_db_schema(db: Db, url: str) -> None:
+    """Upgrade the database behind ``db`` (at ``url``) to :data:`HEAD`: one SELECT when it
+    is there; otherwise SQLAlchemy and Alembic are imported and it is upgraded.
+
+    No per-process "already migrated" cache: the file may have been deleted since.
 
     Raises:
         StoreError: the database cannot be reached, or was written by a newer QuantumFlow.
     """
-    # No per-process "already migrated" cache: the file may have been deleted since, and
-    # the check is one SELECT on a connection the pool keeps for the store's first query.
-    if _stored_revision(engine) != HEAD:
+    if _db_revision(db) == HEAD:
+        return
+    if isinstance(db, EngineDb):
+        _upgrade(db.engine)
+        return
+    from .db import make_engine
+
+    engine = make_engine(url)
+    try:
         _upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def _upgrade(engine: Engine) -> None:
+    import sqlalchemy as sa
     from alembic.command import upgrade
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     cfg = Config()
+    from .db import write_tx
+
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
     try:

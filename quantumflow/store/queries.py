@@ -1,66 +1,43 @@
-"""Repository functions: the synchronous SQL behind :class:`~quantumflow.store.Store`.
+"""Repository functions: the SQL behind :class:`~quantumflow.store.Store` that a run does
+not need while it runs (workflows, reads for the API and CLI, calibrations).
 
 SQLAlchemy Core only, every value a bound parameter. Each function is one transaction.
+What a run writes is in ``run_sql.py``; task events in ``events_sql.py``.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 import time
-import uuid
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from quantumflow.errors import RunNotFoundError, StoreError, WorkflowNotFoundError
+from quantumflow.errors import RunNotFoundError, WorkflowNotFoundError
 
-from .db import dumps, read_tx, write_tx
+from .db import read_tx, write_tx
 from .records import (
-    RUN_STATUSES,
-    RUN_TERMINAL,
     EventRecord,
     RunRecord,
     TaskRunRecord,
     WorkflowRecord,
 )
-from .scrub import may_hold_secrets, scrub
+from .run_sql import new_id, spec_json
+from .scrub import scrub
 from .tables import (
     calibrations,
     events,
     performance_metrics,
-    results,
     runs,
     schedules,
     task_runs,
     workflows,
 )
 
-__all__ = ["RUN_TERMINAL"]
-
-
-def new_id() -> str:
-    """A fresh random id (12 hex digits: short enough to type, unique enough to share)."""
-    return uuid.uuid4().hex[:12]
-
 
 def spec_dict(spec: Any) -> dict[str, Any]:
     """A WorkflowSpec (or an already plain dict) as a scrubbed plain dict."""
-    return _spec_json(spec)[0]
-
-
-def _spec_json(spec: Any) -> tuple[dict[str, Any], str | None]:
-    """:func:`spec_dict` and, when nothing was scrubbed, its JSON text (``dumps`` of the
-    same dict): the text the test for secrets made, so a big spec is encoded once."""
-    to_dict = getattr(spec, "to_dict", None)
-    raw = to_dict() if callable(to_dict) else spec
-    if not isinstance(raw, dict):
-        raise StoreError(f"expected a WorkflowSpec or a dict, got {type(spec).__name__}")
-    text = dumps(raw)
-    if not may_hold_secrets(text):  # a big spec's walk costs more than this test
-        return dict(raw), text
-    return dict(scrub(raw)), None
+    return spec_json(spec)[0]
 
 
 # ------------------------------------------------------------------------- workflows
@@ -112,120 +89,6 @@ def delete_workflow(engine: Engine, workflow_id: str) -> bool:
 
 
 # ------------------------------------------------------------------------- runs
-def check_run_status(status: str) -> None:
-    if status not in RUN_STATUSES:
-        raise StoreError(f"unknown run status {status!r}; one of {', '.join(RUN_STATUSES)}")
-
-
-def create_run(
-    engine: Engine,
-    spec: Any,
-    task_ids: list[str],
-    workflow_id: str | None,
-    params: dict[str, Any] | None,
-) -> str:
-    data, text = _spec_json(spec)
-    if len(set(task_ids)) != len(task_ids):
-        raise StoreError("create_run: task_ids contains duplicates")
-    run_id = new_id()
-    now = time.time()
-    with write_tx(engine) as conn:
-        # SQLite keeps a JSON column as the serializer's text: bind the text already made
-        # (the same ``dumps`` of the same dict) instead of encoding a big spec again.
-        stored: Any = data
-        if text is not None and conn.dialect.name == "sqlite":
-            stored = sa.type_coerce(text, sa.Text)
-        conn.execute(
-            runs.insert().values(
-                id=run_id,
-                workflow_id=workflow_id,
-                name=str(data.get("name") or "unnamed")[:200],
-                status="pending",
-                spec=stored,
-                params=scrub(dict(params or {})),
-                created_at=now,
-                cancel_requested=False,
-                host=socket.gethostname()[:255],
-                pid=os.getpid(),
-            )
-        )
-        if task_ids:
-            _insert_tasks(conn, run_id, task_ids)
-        conn.execute(
-            events.insert().values(
-                run_id=run_id, task_id=None, kind="run", data={"status": "pending"}, at=now
-            )
-        )
-    return run_id
-
-
-_TASK_ROW = ("run_id", "task_id", "position", "status")
-_task_insert_sql: dict[str, tuple[str, bool]] = {}
-
-
-def _insert_tasks(conn: sa.Connection, run_id: str, task_ids: list[str]) -> None:
-    """One driver-level executemany of the ``pending`` task rows (a run may have 10^5)."""
-    name = conn.dialect.name
-    if name not in _task_insert_sql:
-        stmt = task_runs.insert().values({c: sa.bindparam(c) for c in _TASK_ROW})
-        compiled = stmt.compile(dialect=conn.dialect)
-        order = list(compiled.positiontup or []) if compiled.positional else []
-        if compiled.positional and order != list(_TASK_ROW):
-            raise StoreError(f"unexpected parameter order for task rows: {order}")
-        _task_insert_sql[name] = (str(compiled), bool(compiled.positional))
-    sql, positional = _task_insert_sql[name]
-    if positional:
-        conn.exec_driver_sql(sql, [(run_id, t, i, "pending") for i, t in enumerate(task_ids)])
-    else:
-        rows = [
-            dict(zip(_TASK_ROW, (run_id, t, i, "pending"), strict=True))
-            for i, t in enumerate(task_ids)
-        ]
-        conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
-
-
-def set_run_status(engine: Engine, run_id: str, status: str, error: str | None) -> None:
-    with write_tx(engine) as conn:
-        _set_run_status(conn, run_id, status, error)
-
-
-def _set_run_status(conn: sa.Connection, run_id: str, status: str, error: str | None) -> None:
-    now = time.time()
-    values: dict[str, Any] = {"status": status, "error": error}
-    if status == "running":
-        values["started_at"] = sa.func.coalesce(runs.c.started_at, now)
-        values["finished_at"] = None
-    elif status in RUN_TERMINAL:
-        values["finished_at"] = now
-    if not conn.execute(runs.update().where(runs.c.id == run_id).values(**values)).rowcount:
-        raise RunNotFoundError(run_id)
-    data = {"status": status} if error is None else {"status": status, "error": error}
-    conn.execute(events.insert().values(run_id=run_id, task_id=None, kind="run", data=data, at=now))
-
-
-def start_run(engine: Engine, run_id: str, plan: dict[str, Any]) -> None:
-    """``set_run_status(run_id, "running")`` and ``save_schedule(run_id, plan)`` in one
-    transaction (one commit instead of two when a run starts)."""
-    with write_tx(engine) as conn:
-        _set_run_status(conn, run_id, "running", None)
-        _save_schedule(conn, run_id, plan)
-
-
-def request_cancel(engine: Engine, run_id: str) -> None:
-    with write_tx(engine) as conn:
-        stmt = runs.update().where(runs.c.id == run_id).values(cancel_requested=True)
-        if not conn.execute(stmt).rowcount:
-            raise RunNotFoundError(run_id)
-
-
-def cancel_requested(engine: Engine, run_id: str) -> bool:
-    with read_tx(engine) as conn:
-        value = conn.execute(sa.select(runs.c.cancel_requested).where(runs.c.id == run_id)).first()
-    if value is None:
-        raise RunNotFoundError(run_id)
-    return bool(value[0])
-
-
 def _run(row: sa.Row[Any], tasks: dict[str, TaskRunRecord] | None = None) -> RunRecord:
     return RunRecord(
         id=row.id,
@@ -316,34 +179,7 @@ def task_metrics(
         return [dict(r._mapping) for r in conn.execute(query)]
 
 
-# ------------------------------------------------------------------------- cache, plans
-def cache_lookup(engine: Engine, key: str) -> str | None:
-    with read_tx(engine) as conn:
-        return conn.execute(sa.select(results.c.output_ref).where(results.c.key == key)).scalar()
-
-
-def cache_store(engine: Engine, key: str, output_ref: str) -> None:
-    with write_tx(engine) as conn:
-        exists = conn.execute(sa.select(results.c.key).where(results.c.key == key)).first()
-        if exists is None:
-            conn.execute(
-                results.insert().values(key=key, output_ref=output_ref, created_at=time.time())
-            )
-
-
-def save_schedule(engine: Engine, run_id: str, plan: dict[str, Any]) -> None:
-    with write_tx(engine) as conn:
-        _save_schedule(conn, run_id, plan)
-
-
-def _save_schedule(conn: sa.Connection, run_id: str, plan: dict[str, Any]) -> None:
-    conn.execute(schedules.delete().where(schedules.c.run_id == run_id))
-    try:
-        conn.execute(schedules.insert().values(run_id=run_id, plan=plan, created_at=time.time()))
-    except sa.exc.IntegrityError as err:
-        raise RunNotFoundError(run_id) from err
-
-
+# ------------------------------------------------------------------------- plans, calibrations
 def get_schedule(engine: Engine, run_id: str) -> dict[str, Any] | None:
     with read_tx(engine) as conn:
         value = conn.execute(sa.select(schedules.c.plan).where(schedules.c.run_id == run_id))

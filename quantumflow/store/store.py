@@ -9,23 +9,32 @@ from __future__ import annotations
 
 import atexit
 import logging
+import threading
 import weakref
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, Any
 
 from quantumflow.config import load_settings
 from quantumflow.errors import StoreError
 
-from . import queries
+from . import run_sql
 from .artifacts import INLINE, ArtifactStore
-from .db import make_engine, resolve_url
+from .dbapi import Db, EngineDb, SqliteDb, resolve_url, sqlite_path
 from .memo import Memo
-from .migrate import ensure_schema
-from .records import TASK_STATUSES, EventRecord, RunRecord, TaskEvent, WorkflowRecord
+from .migrate import ensure_db_schema
+from .records import (
+    RUN_TERMINAL,
+    TASK_STATUSES,
+    EventRecord,
+    RunRecord,
+    TaskEvent,
+    WorkflowRecord,
+)
 from .writer import GroupWriter
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -45,34 +54,73 @@ def open_store(url: str | None = None, *, artifacts_dir: Path | str | None = Non
         StoreError: the database cannot be opened or migrated.
     """
     resolved = resolve_url(url)
-    engine = make_engine(resolved)
+    path = sqlite_path(resolved)
+    if path is not None:  # a SQLite file: the run path never imports SQLAlchemy
+        db: Db = SqliteDb(path)
+    else:
+        from .db import make_engine
+
+        db = EngineDb(make_engine(resolved))
     try:
-        ensure_schema(engine)
+        ensure_db_schema(db, resolved)
     except StoreError:
-        engine.dispose()
+        db.close()
         raise
     except Exception as err:
-        engine.dispose()
-        raise StoreError(f"cannot open the store at {engine.url!r}: {err}") from err
+        db.close()
+        raise StoreError(f"cannot open the store at {db.url!r}: {err}") from err
     root = Path(artifacts_dir) if artifacts_dir is not None else load_settings().artifacts_dir
-    return Store(engine, artifacts=ArtifactStore(root))
+    return Store(db, artifacts=ArtifactStore(root), url=resolved)
+
+
+class _LazyQueries:
+    """``queries.py`` (SQLAlchemy Core), imported on first use: a run does not need it."""
+
+    def __getattr__(self, name: str) -> Any:
+        from . import queries as module
+
+        return getattr(module, name)
+
+
+if TYPE_CHECKING:
+    from . import queries
+else:
+    queries = _LazyQueries()
 
 
 class Store:
-    """Repository over one database. Thread-safe; use one per process and ``close()`` it."""
+    """Repository over one database. Thread-safe; use one per process and ``close()`` it.
 
-    def __init__(self, engine: Engine, *, artifacts: ArtifactStore) -> None:
-        self.engine = engine
+    What a run writes goes through ``db`` (plain DB-API, ``run_sql.py`` and the group
+    writer); reads for the API and CLI go through a SQLAlchemy :attr:`engine`, created on
+    first use.
+    """
+
+    def __init__(self, db: Db, *, artifacts: ArtifactStore, url: str) -> None:
+        self.db = db
         self.artifacts = artifacts
-        self._writer = GroupWriter(engine)
+        self._url = url
+        self._engine: Engine | None = db.engine if isinstance(db, EngineDb) else None
+        self._engine_lock = threading.Lock()
+        self._writer = GroupWriter(db)
         self._memo = Memo()  # the results-cache hit path without I/O (memo.py)
         self._closed = False
         _open_stores.add(self)
 
     @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (imports SQLAlchemy the first time)."""
+        with self._engine_lock:
+            if self._engine is None:
+                from .db import make_engine
+
+                self._engine = make_engine(self._url)
+            return self._engine
+
+    @property
     def url(self) -> str:
         """The database URL (password hidden)."""
-        return self.engine.url.render_as_string(hide_password=True)
+        return self.db.url
 
     def __enter__(self) -> Store:
         return self
@@ -88,7 +136,9 @@ class Store:
         try:
             self._writer.close()
         finally:
-            self.engine.dispose()
+            self.db.close()
+            if self._engine is not None:
+                self._engine.dispose()
             _open_stores.discard(self)
 
     # ---------------------------------------------------------------- workflows
@@ -118,27 +168,27 @@ class Store:
         params: dict[str, Any] | None = None,
     ) -> str:
         """One ``pending`` run row plus one ``pending`` task row per task; returns the run id."""
-        return queries.create_run(self.engine, spec, list(task_ids), workflow_id, params)
+        return run_sql.create_run(self.db, spec, list(task_ids), workflow_id, params)
 
     def set_run_status(self, run_id: str, status: str, *, error: str | None = None) -> None:
         """Write the run's status now; a terminal status first commits queued task events."""
-        queries.check_run_status(status)
-        if status in queries.RUN_TERMINAL:
+        run_sql.check_run_status(status)
+        if status in RUN_TERMINAL:
             self.flush()
-        queries.set_run_status(self.engine, run_id, status, error)
+        run_sql.set_run_status(self.db, run_id, status, error)
 
     def start_run(self, run_id: str, schedule: dict[str, Any]) -> None:
         """Mark the run ``running`` and store its planned schedule, in one transaction
         (what ``set_run_status(run_id, "running")`` then ``save_schedule`` write)."""
-        queries.start_run(self.engine, run_id, schedule)
+        run_sql.start_run(self.db, run_id, schedule)
 
     def request_cancel(self, run_id: str) -> None:
         """Ask the process running ``run_id`` to cancel it (it polls ``cancel_requested``)."""
-        queries.request_cancel(self.engine, run_id)
+        run_sql.request_cancel(self.db, run_id)
 
     def cancel_requested(self, run_id: str) -> bool:
         """Whether someone asked to cancel ``run_id``."""
-        return queries.cancel_requested(self.engine, run_id)
+        return run_sql.cancel_requested(self.db, run_id)
 
     def record(self, events: Iterable[TaskEvent]) -> None:
         """Queue task state changes; the writer thread commits them in groups.
@@ -209,19 +259,19 @@ class Store:
         """
         ref = self._memo.ref(key)
         if ref is None:
-            ref = queries.cache_lookup(self.engine, key)
+            ref = run_sql.cache_lookup(self.db, key)
             if ref is not None:
                 self._memo.put_ref(key, ref)
         return ref
 
     def cache_store(self, key: str, output_ref: str) -> None:
         """Remember ``output_ref`` under ``key`` (the first writer wins)."""
-        queries.cache_store(self.engine, key, output_ref)
+        run_sql.cache_store(self.db, key, output_ref)
 
     # ---------------------------------------------------------------- schedules, calibration
     def save_schedule(self, run_id: str, plan: dict[str, Any]) -> None:
         """Store (or replace) the planned schedule of ``run_id``."""
-        queries.save_schedule(self.engine, run_id, plan)
+        run_sql.save_schedule(self.db, run_id, plan)
 
     def get_schedule(self, run_id: str) -> dict[str, Any] | None:
         """The plan saved for ``run_id``, if any."""

@@ -150,25 +150,3 @@ calibrations = sa.Table(
     sa.Column("created_at", Time, nullable=False),
     sa.Index("ix_calibrations_backend_created_at", "backend", "created_at"),
 )
-
-#: Metric keys that have their own column in ``performance_metrics``.
-METRIC_COLUMNS = frozenset(
-    {
-        "cpu_s",
-        "peak_mem_bytes",
-        "worker",
-        "backend",
-        "qubits",
-        "depth",
-        "gates_before",
-        "gates_after",
-        "shots",
-        "sweep_size",
-        "transpile_s",
-        "queue_s",
-        "execute_s",
-        "job_id",
-        "cost_usd",
-        "wall_s",
-    }
-)

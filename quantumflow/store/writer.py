@@ -15,19 +15,16 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
-
 from quantumflow.errors import StoreError
 
-from .db import write_tx
+from .dbapi import Db
 from .events_sql import write_batch
 from .records import TaskEvent
 
 log = logging.getLogger(__name__)
 
 #: Wake the writer at once when this many events are queued.
-MAX_BATCH = 64
+MAX_BATCH = 1024
 #: Otherwise wait this long after the first queued event to gather more.
 WINDOW_S = 0.003
 _ATTEMPTS = 5
@@ -36,10 +33,8 @@ _ATTEMPTS = 5
 class GroupWriter:
     """Batches :class:`TaskEvent` s into few transactions on a background thread."""
 
-    def __init__(
-        self, engine: Engine, *, max_batch: int = MAX_BATCH, window_s: float = WINDOW_S
-    ) -> None:
-        self._engine = engine
+    def __init__(self, db: Db, *, max_batch: int = MAX_BATCH, window_s: float = WINDOW_S) -> None:
+        self._db = db
         self._max_batch = max_batch
         self._window_s = window_s
         self._reset()
@@ -140,11 +135,11 @@ class GroupWriter:
         for attempt in range(1, _ATTEMPTS + 1):
             try:
                 timing = dict(self._timing)  # kept only if the transaction commits
-                with write_tx(self._engine) as conn:
-                    write_batch(conn, batch, timing)
+                with self._db.write() as tx:
+                    write_batch(tx, batch, timing)
                 self._timing = timing
                 return None
-            except sa.exc.OperationalError as err:  # locked/connection lost: try again
+            except self._db.retryable as err:  # locked/connection lost: try again
                 if attempt == _ATTEMPTS:
                     log.error(
                         "dropping %d task events after %d tries: %s", len(batch), attempt, err

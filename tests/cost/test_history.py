@@ -1,5 +1,5 @@
 """The estimator's history snapshot: refreshed with only the rows written since, same result
-as a full read, newest rows first, the window capped at ``LIMIT`` rows."""
+as a full read, newest rows first, at most ``PER_KEY`` seconds per key."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def _record(store: Any, fn: str, walls: list[float], *, task: str = "t") -> None
 def test_incremental_refresh_matches_a_full_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(history, "LIMIT", 8)
+    monkeypatch.setattr(history, "PER_KEY", 4)
     with open_store(f"sqlite:///{tmp_path / 'h.db'}", artifacts_dir=tmp_path / "a") as store:
         history.forget(store)
         _record(store, "m:f", [1.0, 2.0, 3.0])
@@ -42,8 +42,9 @@ def test_incremental_refresh_matches_a_full_read(
         full = history.load_history(store)
         assert incremental.by_fn == full.by_fn
         assert incremental.by_task == full.by_task
-        # the window holds the 8 newest rows: 1.0 and 2.0 fell out
-        assert sorted(full.by_fn["m:f"]) == [3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
+        # the 4 newest seconds of m:f, newest first: the first run's fell out
+        assert full.by_fn["m:f"] == [9.0, 8.0, 7.0, 6.0]
+        assert full.by_task[("m:f", "t0")] == [1.0]  # each task keeps its own
         assert full.by_fn["m:g"] == [0.5]
 
 

@@ -1,16 +1,15 @@
-"""The group commit's SQL (``store/events_sql.py``): folded task_runs updates, multi-row
-inserts on SQLite, upsert of a repeated attempt, and the events JSON it writes."""
+"""The group commit's SQL (``store/events_sql.py``): folded task_runs updates, metrics rows
+of different shapes, upsert of a repeated attempt, and the events JSON it writes."""
 
 from __future__ import annotations
 
 import json
 
 from quantumflow.store import Store, TaskEvent
-from quantumflow.store.events_sql import CHUNK
 
 
 def test_big_batch_in_one_commit_writes_every_row(store: Store) -> None:
-    n = CHUNK * 2 + 37  # full multi-row chunks plus a remainder
+    n = 437
     ids = [f"t{i}" for i in range(n)]
     rid = store.create_run(spec={"name": "big"}, task_ids=ids)
     batch = []

@@ -1,0 +1,269 @@
+"""The store's hot path on plain DB-API connections: what a run writes, without SQLAlchemy.
+
+A run writes few statement shapes (the run row, task rows, state changes, metrics), many
+times. Going through SQLAlchemy costs its import (~130-180 ms at startup) and a few
+microseconds per statement, so those statements are plain SQL over DB-API connections:
+
+- :class:`SqliteDb` opens ``sqlite3`` connections itself (WAL, busy timeout, foreign
+  keys, ``BEGIN IMMEDIATE`` for writes) and never imports SQLAlchemy.
+- :class:`EngineDb` borrows DB-API connections from a SQLAlchemy engine's pool (PostgreSQL
+  and any other URL), with the same SQL rewritten to the driver's parameter style.
+
+The SQL is written once, with ``?`` placeholders and syntax both SQLite and PostgreSQL
+accept (``INSERT ... ON CONFLICT``, ``COALESCE``); every value is a bound parameter. The
+rest of the store (reads for the API, migrations) uses SQLAlchemy Core (``queries.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from quantumflow.config import load_settings
+from quantumflow.errors import StoreError
+
+#: How long a SQLite writer waits for another process's write lock (milliseconds).
+BUSY_TIMEOUT_MS = 30_000
+#: Idle SQLite connections kept per store (the writer thread, the run's thread, readers).
+POOL_SIZE = 8
+
+
+def resolve_url(url: str | None) -> str:
+    """The database URL to open: ``url`` (a URL or a file path) or ``Settings.db_url``."""
+    if url is None:
+        return load_settings().db_url
+    if "://" in url:
+        return url
+    return f"sqlite:///{Path(url).expanduser().resolve()}"
+
+
+def _json_default(value: Any) -> Any:
+    # Metrics and metadata may carry numpy scalars/arrays; store them as plain numbers.
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    return str(value)
+
+
+#: Built once: ``json.dumps`` with options builds a new encoder on every call.
+_encoder = json.JSONEncoder(default=_json_default, separators=(",", ":"))
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text as stored in JSON columns (numpy values become plain numbers)."""
+    return _encoder.encode(value)
+
+
+def loads_json(value: Any) -> Any:
+    """A JSON column's value as read through DB-API: text on SQLite, decoded on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file behind a plain ``sqlite:///PATH`` URL; None for anything else (memory
+    databases, URI filenames, query options), which :class:`EngineDb` handles."""
+    for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
+        if url.startswith(prefix):
+            path = url[len(prefix) :]
+            if path and path != ":memory:" and "?" not in path and not path.startswith("file:"):
+                return path
+    return None
+
+
+class Tx:
+    """One transaction: run SQL written with ``?`` placeholders."""
+
+    __slots__ = ("_cur", "_pyformat", "integrity")
+
+    def __init__(
+        self, cursor: Any, pyformat: bool, integrity: tuple[type[BaseException], ...]
+    ) -> None:
+        self._cur = cursor
+        self._pyformat = pyformat
+        #: The driver's exception for a violated constraint.
+        self.integrity = integrity
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self._pyformat else sql
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Execute one statement; returns the number of rows it changed."""
+        self._cur.execute(self._sql(sql), params)
+        return int(self._cur.rowcount)
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Execute one statement per row of parameters."""
+        if rows:
+            self._cur.executemany(self._sql(sql), rows)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row a query returns."""
+        self._cur.execute(self._sql(sql), params)
+        return [tuple(r) for r in self._cur.fetchall()]
+
+    def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the first row, or None when there is none."""
+        self._cur.execute(self._sql(sql), params)
+        row = self._cur.fetchone()
+        return None if row is None else row[0]
+
+
+class Db:
+    """Hands out transactions on one database. Thread-safe."""
+
+    #: ``"sqlite"``, ``"postgresql"``, ...
+    dialect: str
+    #: The DB-API exceptions that mean "busy or connection lost: try again".
+    retryable: tuple[type[BaseException], ...]
+    #: The DB-API exception for a violated constraint.
+    integrity: tuple[type[BaseException], ...]
+
+    @property
+    def url(self) -> str:
+        """The URL, password hidden."""
+        raise NotImplementedError
+
+    def write(self) -> Any:
+        """A context manager yielding a :class:`Tx` that commits on success."""
+        raise NotImplementedError
+
+    def read(self) -> Any:
+        """A context manager yielding a :class:`Tx` for reads (rolled back at the end)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the connections."""
+        raise NotImplementedError
+
+
+class SqliteDb(Db):
+    """A SQLite file through the ``sqlite3`` module, with a small connection pool."""
+
+    dialect = "sqlite"
+    retryable = (sqlite3.OperationalError,)
+    integrity = (sqlite3.IntegrityError,)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        try:
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(f"cannot create the directory for {path}: {err}") from err
+        self._lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._pid = os.getpid()
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.path}"
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,  # we emit BEGIN ourselves
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot open the SQLite database {self.path}: {err}") from err
+        return conn
+
+    def _take(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._pid != os.getpid():  # forked: the parent's connections are not ours
+                self._idle, self._pid = [], os.getpid()
+            if self._idle:
+                return self._idle.pop()
+        return self._connect()
+
+    def _give(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            if len(self._idle) < POOL_SIZE and self._pid == os.getpid():
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    @contextmanager
+    def _tx(self, begin: str, commit: bool) -> Iterator[Tx]:
+        conn = self._take()
+        try:
+            conn.execute(begin)
+            try:
+                yield Tx(conn.cursor(), False, self.integrity)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT" if commit else "ROLLBACK")
+        except sqlite3.Error:
+            if conn.in_transaction:  # a failed COMMIT leaves it open
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._give(conn)
+
+    def write(self) -> Any:
+        return self._tx("BEGIN IMMEDIATE", True)
+
+    def read(self) -> Any:
+        return self._tx("BEGIN", False)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+class EngineDb(Db):
+    """DB-API connections borrowed from a SQLAlchemy engine's pool."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        dbapi = engine.dialect.dbapi
+        self.retryable = (dbapi.OperationalError, dbapi.InterfaceError)
+        self.integrity = (dbapi.IntegrityError,)
+        self._pyformat = dbapi.paramstyle in ("format", "pyformat")
+
+    @property
+    def url(self) -> str:
+        return str(self.engine.url.render_as_string(hide_password=True))
+
+    @contextmanager
+    def _tx(self, commit: bool) -> Iterator[Tx]:
+        conn = self.engine.raw_connection()
+        try:
+            cur = conn.cursor()
+            if self.dialect == "sqlite":  # the engine's connections do not BEGIN (db.py)
+                cur.execute("BEGIN IMMEDIATE" if commit else "BEGIN")
+            try:
+                yield Tx(cur, self._pyformat, self.integrity)
+            except BaseException:
+                conn.rollback()
+                raise
+            if commit:
+                conn.commit()
+            else:
+                conn.rollback()
+        finally:
+            conn.close()  # back to the pool
+
+    def write(self) -> Any:
+        return self._tx(True)
+
+    def read(self) -> Any:
+        return self._tx(False)
+
+    def close(self) -> None:
+        self.engine.dispose()

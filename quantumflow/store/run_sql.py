@@ -1,0 +1,179 @@
+"""What a run writes and reads while it runs: the run row, its task rows, its status, the
+cancel flag, the results cache and the schedule, as plain SQL on a :class:`~.dbapi.Db`.
+
+Each function is one transaction; every value is a bound parameter. Column names match
+``tables.py`` (the tests run these statements on SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from typing import Any
+
+from quantumflow.errors import RunNotFoundError, StoreError
+
+from .dbapi import Db, Tx, dumps
+from .records import RUN_STATUSES, RUN_TERMINAL
+from .scrub import may_hold_secrets, scrub
+
+_INSERT_RUN = (
+    "INSERT INTO runs (id, workflow_id, name, status, spec, params, created_at,"
+    " cancel_requested, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_TASK = "INSERT INTO task_runs (run_id, task_id, position, status) VALUES (?, ?, ?, ?)"
+#: Task rows per multi-row INSERT on SQLite (4 parameters each, well under its bound limit).
+_TASK_CHUNK = 500
+_INSERT_EVENT = "INSERT INTO events (run_id, task_id, kind, data, at) VALUES (?, ?, ?, ?, ?)"
+_RUN_RUNNING = (
+    "UPDATE runs SET status = ?, error = ?, started_at = COALESCE(started_at, ?),"
+    " finished_at = NULL WHERE id = ?"
+)
+_RUN_FINISHED = "UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?"
+_RUN_STATUS = "UPDATE runs SET status = ?, error = ? WHERE id = ?"
+_REQUEST_CANCEL = "UPDATE runs SET cancel_requested = ? WHERE id = ?"
+_CANCEL_FLAG = "SELECT cancel_requested FROM runs WHERE id = ?"
+_CACHE_GET = "SELECT output_ref FROM results WHERE key = ?"
+_CACHE_PUT = (
+    "INSERT INTO results (key, output_ref, created_at) VALUES (?, ?, ?)"
+    " ON CONFLICT (key) DO NOTHING"
+)
+_SCHEDULE_DELETE = "DELETE FROM schedules WHERE run_id = ?"
+_SCHEDULE_INSERT = "INSERT INTO schedules (run_id, plan, created_at) VALUES (?, ?, ?)"
+
+
+def new_id() -> str:
+    """A fresh random id (12 hex digits: short enough to type, unique enough to share)."""
+    return uuid.uuid4().hex[:12]
+
+
+def spec_json(spec: Any) -> tuple[dict[str, Any], str]:
+    """A WorkflowSpec (or an already plain dict) as a scrubbed plain dict and its JSON text."""
+    to_dict = getattr(spec, "to_dict", None)
+    raw = to_dict() if callable(to_dict) else spec
+    if not isinstance(raw, dict):
+        raise StoreError(f"expected a WorkflowSpec or a dict, got {type(spec).__name__}")
+    text = dumps(raw)
+    if not may_hold_secrets(text):  # a big spec's walk costs more than this test
+        return dict(raw), text
+    clean = dict(scrub(raw))
+    return clean, dumps(clean)
+
+
+def check_run_status(status: str) -> None:
+    if status not in RUN_STATUSES:
+        raise StoreError(f"unknown run status {status!r}; one of {', '.join(RUN_STATUSES)}")
+
+
+def create_run(
+    db: Db,
+    spec: Any,
+    task_ids: list[str],
+    workflow_id: str | None,
+    params: dict[str, Any] | None,
+) -> str:
+    data, text = spec_json(spec)
+    if len(set(task_ids)) != len(task_ids):
+        raise StoreError("create_run: task_ids contains duplicates")
+    run_id = new_id()
+    now = time.time()
+    row = (
+        run_id,
+        workflow_id,
+        str(data.get("name") or "unnamed")[:200],
+        "pending",
+        text,
+        dumps(scrub(dict(params or {}))),
+        now,
+        False,
+        socket.gethostname()[:255],
+        os.getpid(),
+    )
+    with db.write() as tx:
+        try:
+            tx.run(_INSERT_RUN, row)
+        except db.integrity as err:  # a workflow_id that does not exist
+            raise StoreError(f"cannot create the run: {err}") from err
+        _insert_tasks(tx, db.dialect, run_id, task_ids)
+        tx.run(_INSERT_EVENT, (run_id, None, "run", '{"status":"pending"}', now))
+    return run_id
+
+
+def _insert_tasks(tx: Tx, dialect: str, run_id: str, task_ids: list[str]) -> None:
+    """The ``pending`` task rows (a run may have 10^5): multi-row INSERTs on SQLite, one
+    step per :data:`_TASK_CHUNK` rows instead of one per row."""
+    rows = [(run_id, t, i, "pending") for i, t in enumerate(task_ids)]
+    full = len(rows) - len(rows) % _TASK_CHUNK if dialect == "sqlite" else 0
+    if full:
+        head, _, group = _INSERT_TASK.partition(" VALUES ")
+        multi = f"{head} VALUES {', '.join([group] * _TASK_CHUNK)}"
+        for start in range(0, full, _TASK_CHUNK):
+            tx.run(multi, [v for r in rows[start : start + _TASK_CHUNK] for v in r])
+    tx.many(_INSERT_TASK, rows[full:])
+
+
+def set_run_status(db: Db, run_id: str, status: str, error: str | None) -> None:
+    with db.write() as tx:
+        _set_run_status(tx, run_id, status, error)
+
+
+def _set_run_status(tx: Tx, run_id: str, status: str, error: str | None) -> None:
+    now = time.time()
+    if status == "running":
+        changed = tx.run(_RUN_RUNNING, (status, error, now, run_id))
+    elif status in RUN_TERMINAL:
+        changed = tx.run(_RUN_FINISHED, (status, error, now, run_id))
+    else:
+        changed = tx.run(_RUN_STATUS, (status, error, run_id))
+    if not changed:
+        raise RunNotFoundError(run_id)
+    data = {"status": status} if error is None else {"status": status, "error": error}
+    tx.run(_INSERT_EVENT, (run_id, None, "run", dumps(data), now))
+
+
+def start_run(db: Db, run_id: str, plan: dict[str, Any]) -> None:
+    """``set_run_status(run_id, "running")`` and ``save_schedule(run_id, plan)`` in one
+    transaction (one commit instead of two when a run starts)."""
+    with db.write() as tx:
+        _set_run_status(tx, run_id, "running", None)
+        _save_schedule(tx, run_id, plan)
+
+
+def request_cancel(db: Db, run_id: str) -> None:
+    with db.write() as tx:
+        if not tx.run(_REQUEST_CANCEL, (True, run_id)):
+            raise RunNotFoundError(run_id)
+
+
+def cancel_requested(db: Db, run_id: str) -> bool:
+    with db.read() as tx:
+        rows = tx.rows(_CANCEL_FLAG, (run_id,))
+    if not rows:
+        raise RunNotFoundError(run_id)
+    return bool(rows[0][0])
+
+
+def cache_lookup(db: Db, key: str) -> str | None:
+    with db.read() as tx:
+        value = tx.value(_CACHE_GET, (key,))
+    return None if value is None else str(value)
+
+
+def cache_store(db: Db, key: str, output_ref: str) -> None:
+    with db.write() as tx:
+        tx.run(_CACHE_PUT, (key, output_ref, time.time()))
+
+
+def save_schedule(db: Db, run_id: str, plan: dict[str, Any]) -> None:
+    with db.write() as tx:
+        _save_schedule(tx, run_id, plan)
+
+
+def _save_schedule(tx: Tx, run_id: str, plan: dict[str, Any]) -> None:
+    tx.run(_SCHEDULE_DELETE, (run_id,))
+    try:
+        tx.run(_SCHEDULE_INSERT, (run_id, dumps(plan), time.time()))
+    except tx.integrity as err:  # the run's foreign key: no such run
+        raise RunNotFoundError(run_id) from err
