@@ -40,7 +40,7 @@ def open_db(db: Any = None) -> Any:
     if db is not None and not isinstance(db, str | Path):
         return db
     from ..store import open_store
-    from ..store.db import resolve_url
+    from ..store.dbapi import resolve_url
 
     # Key by the resolved URL: QUANTUMFLOW_DB/HOME may change within a process (tests,
     # notebooks), and the default must follow them.
