@@ -5,17 +5,15 @@ Importing this package imports no quantum SDK; backends load theirs when first u
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import QuantumFlowError, SpecError
-from .loader import load_spec
-from .spec import ClassicalTask, QuantumTask, WorkflowSpec
 
-try:
-    __version__ = version("quantumflow")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    from .loader import load_spec
+    from .spec import ClassicalTask, QuantumTask, WorkflowSpec
+
+    __version__: str
 
 __all__ = [
     "ClassicalTask",
@@ -42,8 +40,44 @@ def unload_ipython_extension(ipython: Any) -> None:
     unload(ipython)
 
 
+def _package_version() -> str:
+    # importlib.metadata costs ~30 ms to import: only pay for it when the version is asked for.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("quantumflow")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0"
+
+
+#: Loaded on first access, then kept as module attributes (as an eager import would).
+#: ``spec`` brings pydantic and builds the models (~50 ms, and pydantic's plugin lookup
+#: imports importlib.metadata); the engine imports it anyway when a workflow runs.
+_CACHED: dict[str, tuple[str, str | None]] = {
+    "ClassicalTask": ("quantumflow.spec", "ClassicalTask"),
+    "QuantumTask": ("quantumflow.spec", "QuantumTask"),
+    "WorkflowSpec": ("quantumflow.spec", "WorkflowSpec"),
+    "load_spec": ("quantumflow.loader", "load_spec"),
+    "spec": ("quantumflow.spec", None),
+    "loader": ("quantumflow.loader", None),
+}
+
+
 def __getattr__(name: str) -> Any:
-    # Heavy parts (engine, DSL) load on first use so `import quantumflow` stays cheap.
+    # Heavy parts (spec models, engine, DSL) load on first use so `import quantumflow` stays
+    # cheap.
+    if name == "__version__":
+        value: Any = _package_version()
+        globals()["__version__"] = value
+        return value
+    if name in _CACHED:
+        import importlib
+
+        module_name, attr = _CACHED[name]
+        loaded = importlib.import_module(module_name)
+        value = loaded if attr is None else getattr(loaded, attr)
+        globals()[name] = value
+        return value
     lazy = {
         "run": ("quantumflow.engine", "run"),
         "resume": ("quantumflow.engine", "resume"),

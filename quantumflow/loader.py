@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from .errors import Problem, SpecError
@@ -48,19 +47,28 @@ def _looks_like_path(text: str) -> bool:
 
 def spec_from_text(text: str, *, origin: str = "<text>") -> WorkflowSpec:
     """Parse YAML or JSON text (JSON is YAML, but JSON errors read better from json)."""
-    stripped = text.lstrip()
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise SpecError(f"{origin}: invalid JSON at line {err.lineno}: {err.msg}") from err
+    else:
+        data = _load_yaml(text, origin)
+    if not isinstance(data, dict):
+        raise SpecError(f"{origin}: a workflow must be a mapping with 'name' and 'tasks'")
+    return spec_from_dict(data)
+
+
+def _load_yaml(text: str, origin: str) -> Any:
+    import yaml  # ~10 ms: only YAML text pays for it (dicts and JSON never do)
+
     try:
-        data = json.loads(text) if stripped.startswith("{") else yaml.safe_load(text)
-    except json.JSONDecodeError as err:
-        raise SpecError(f"{origin}: invalid JSON at line {err.lineno}: {err.msg}") from err
+        return yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err)
         raise SpecError(f"{origin}: invalid YAML{where}: {problem}") from err
-    if not isinstance(data, dict):
-        raise SpecError(f"{origin}: a workflow must be a mapping with 'name' and 'tasks'")
-    return spec_from_dict(data)
 
 
 def spec_from_dict(data: dict[str, Any]) -> WorkflowSpec:
@@ -108,6 +116,8 @@ def dump_spec(spec: WorkflowSpec, path: str | Path) -> Path:
     """Write a spec to ``path`` as JSON (``.json``/``.qflow``) or YAML (``.yaml``/``.yml``)."""
     path = Path(path)
     if path.suffix in (".yaml", ".yml"):
+        import yaml
+
         path.write_text(yaml.safe_dump(spec.to_dict(), sort_keys=False), encoding="utf-8")
     else:
         path.write_text(spec.to_json(), encoding="utf-8")

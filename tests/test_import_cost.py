@@ -1,0 +1,76 @@
+"""What `import quantumflow` pulls in: heavy modules stay out until they are needed.
+
+Each check runs in a fresh interpreter (this one has imported everything already). No timings:
+only which modules are loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("yaml", "importlib.metadata", "pydantic")
+
+
+def _loaded_after(code: str) -> list[str]:
+    """The modules of HEAVY in ``sys.modules`` after running ``code`` in a fresh process."""
+    probe = (
+        "import sys\n"
+        f"{code}\n"
+        "import json\n"
+        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    loaded: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_import_quantumflow_is_light() -> None:
+    # Not the spec models (pydantic, whose plugin lookup imports importlib.metadata), not YAML,
+    # not the package metadata behind __version__.
+    assert _loaded_after("import quantumflow") == []
+
+
+def test_version_is_still_there() -> None:
+    assert _loaded_after("import quantumflow\nassert isinstance(quantumflow.__version__, str)") == [
+        "importlib.metadata"
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{'name': 'w', 'tasks': [{'kind': 'classical', 'id': 'a', 'fn': 'm:f'}]}",
+        '\'{"name": "w", "tasks": []}\'',  # JSON text
+    ],
+    ids=["dict", "json-text"],
+)
+def test_dict_and_json_specs_do_not_import_yaml(source: str) -> None:
+    loaded = _loaded_after(f"import quantumflow\nquantumflow.load_spec({source})")
+    assert "yaml" not in loaded
+    assert "pydantic" in loaded  # the spec really was validated
+
+
+def test_yaml_text_still_loads_yaml() -> None:
+    loaded = _loaded_after("import quantumflow\nquantumflow.load_spec('name: w\\ntasks: []\\n')")
+    assert "yaml" in loaded
+
+
+def test_engine_import_does_not_import_yaml() -> None:
+    assert "yaml" not in _loaded_after("import quantumflow.engine.api")
+
+
+def test_lazy_names_resolve() -> None:
+    import quantumflow
+    from quantumflow import ClassicalTask, QuantumTask, WorkflowSpec, load_spec, loader, spec
+
+    assert WorkflowSpec is spec.WorkflowSpec
+    assert ClassicalTask is spec.ClassicalTask and QuantumTask is spec.QuantumTask
+    assert load_spec is loader.load_spec
+    assert quantumflow.WorkflowSpec is WorkflowSpec
+    assert set(quantumflow.__all__) <= set(dir(quantumflow)) | {"__version__"}
