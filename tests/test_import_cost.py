@@ -74,3 +74,21 @@ def test_lazy_names_resolve() -> None:
     assert load_spec is loader.load_spec
     assert quantumflow.WorkflowSpec is WorkflowSpec
     assert set(quantumflow.__all__) <= set(dir(quantumflow)) | {"__version__"}
+
+
+def test_executors_do_not_import_package_metadata() -> None:
+    # Entry points are read only for a third-party executor name.
+    assert _loaded_after("import quantumflow.executors") == []
+
+
+def test_cost_for_planning_skips_budget_and_compare() -> None:
+    probe = (
+        "import sys, quantumflow.cost as cost\n"
+        "assert 'quantumflow.cost.compare' not in sys.modules\n"
+        "assert 'quantumflow.cost.budget' not in sys.modules\n"
+        "assert cost.check_budget.__module__ == 'quantumflow.cost.budget'\n"
+        "assert cost.plan_vs_actual.__module__ == 'quantumflow.cost.compare'\n"
+        "import quantumflow.cost.calibrate\n"
+        "assert callable(cost.calibrate) and cost.calibrate.__name__ == 'calibrate'\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, timeout=120)

@@ -13,11 +13,19 @@ Importing this package imports no quantum SDK.
 
 from __future__ import annotations
 
-from .budget import BudgetGuard, check_budget
+from typing import TYPE_CHECKING, Any
+
+# What the engine's plan step needs on every run (estimate_costs) is imported now; budget
+# checks and plan-vs-actual on first use. `calibrate` stays eager: it is also the name of its
+# submodule, and importing `quantumflow.cost.calibrate` later would otherwise rebind
+# `quantumflow.cost.calibrate` to the module instead of the function.
 from .calibrate import calibrate
-from .compare import plan_vs_actual
 from .estimator import Estimator, TaskEstimate
 from .workflow import estimate_costs, estimate_task_seconds, estimate_workflow
+
+if TYPE_CHECKING:
+    from .budget import BudgetGuard, check_budget
+    from .compare import plan_vs_actual
 
 __all__ = [
     "BudgetGuard",
@@ -30,3 +38,19 @@ __all__ = [
     "estimate_workflow",
     "plan_vs_actual",
 ]
+
+_LAZY = {
+    "BudgetGuard": ".budget",
+    "check_budget": ".budget",
+    "plan_vs_actual": ".compare",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from typing import Any
 
 from ..errors import QuantumFlowError
@@ -24,10 +23,17 @@ _BUILTIN = {
 }
 
 
+def _entry_points(group: str) -> Any:
+    # importlib.metadata costs ~30 ms to import: only third-party executor names need it.
+    from importlib.metadata import entry_points
+
+    return entry_points(group=group)
+
+
 def known_executors() -> list[str]:
     """Every executor name ``get_executor`` accepts."""
     names = set(_BUILTIN)
-    names.update(ep.name for ep in entry_points(group="quantumflow.executors"))
+    names.update(ep.name for ep in _entry_points("quantumflow.executors"))
     return sorted(names)
 
 
@@ -40,7 +46,7 @@ def get_executor(name: str, **opts: Any) -> Executor:
     target = _BUILTIN.get(name)
     factory: Callable[..., Any]
     if target is None:
-        eps = [ep for ep in entry_points(group="quantumflow.executors") if ep.name == name]
+        eps = [ep for ep in _entry_points("quantumflow.executors") if ep.name == name]
         if not eps:
             raise QuantumFlowError(
                 f"unknown executor '{name}' (choose one of: {', '.join(known_executors())})"
