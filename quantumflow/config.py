@@ -21,6 +21,18 @@ def _env_float(name: str, default: float | None) -> float | None:
     return float(raw) if raw not in (None, "") else default
 
 
+def _default_writer() -> str:
+    return "process" if (os.cpu_count() or 1) > 1 else "thread"
+
+
+def _store_writer(raw: str | None) -> str:
+    if raw in (None, ""):
+        return _default_writer()
+    if raw not in ("process", "thread"):
+        raise ValueError(f"QUANTUMFLOW_STORE_WRITER must be 'process' or 'thread', not {raw!r}")
+    return raw
+
+
 def _default_home() -> Path:
     raw = os.environ.get("QUANTUMFLOW_HOME")
     return Path(raw).expanduser() if raw else _jupyter_data_dir() / "quantumflow"
@@ -40,6 +52,9 @@ class Settings:
         workers: default worker count for local executors (``QUANTUMFLOW_WORKERS``).
         quantum_workers: warm worker processes per quantum SDK that run local simulator
             tasks; 0 runs them in the engine's own process (``QUANTUMFLOW_QUANTUM_WORKERS``).
+        store_writer: where a SQLite store group-commits task events: ``process`` (a writer
+            process, the default with more than one core) or ``thread`` (a thread of the
+            engine's process) (``QUANTUMFLOW_STORE_WRITER``).
     """
 
     home: Path = field(default_factory=_default_home)
@@ -49,6 +64,7 @@ class Settings:
     max_memory_bytes: int | None = None
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     quantum_workers: int = 1
+    store_writer: str = field(default_factory=_default_writer)
 
     @property
     def db_url(self) -> str:
@@ -75,4 +91,5 @@ def load_settings() -> Settings:
         max_memory_bytes=int(mem_gb * 2**30) if mem_gb is not None else None,
         workers=int(workers) if workers else max(1, os.cpu_count() or 1),
         quantum_workers=max(0, int(quantum)) if quantum else 1,
+        store_writer=_store_writer(os.environ.get("QUANTUMFLOW_STORE_WRITER")),
     )

@@ -17,6 +17,7 @@ from ..errors import QuantumFlowError, SpecError
 from ..executors import Executor, get_executor
 from ..loader import load_spec
 from ..spec import WorkflowSpec
+from .heap import frozen_heap
 from .models import Run, RunHandle, TaskResult
 from .plan import check_budget, make_plan
 from .runner import Runner
@@ -178,21 +179,22 @@ def run(
         SpecError: the spec is invalid; nothing was written to the store.
         KeyboardInterrupt: Ctrl-C; the run was cancelled and recorded ``cancelled`` first.
     """
-    vw, merged, store, run_id = _prepare(spec_or_path, params, db, workflow_id)
-    if _on_created is not None:
-        _on_created(run_id)
-    return _execute(
-        vw,
-        store=store,
-        run_id=run_id,
-        executor=executor,
-        workers=workers,
-        params=merged,
-        on_event=on_event,
-        done={},
-        cancel_event=_cancel_event,
-        address=address,
-    )
+    with frozen_heap():
+        vw, merged, store, run_id = _prepare(spec_or_path, params, db, workflow_id)
+        if _on_created is not None:
+            _on_created(run_id)
+        return _execute(
+            vw,
+            store=store,
+            run_id=run_id,
+            executor=executor,
+            workers=workers,
+            params=merged,
+            on_event=on_event,
+            done={},
+            cancel_event=_cancel_event,
+            address=address,
+        )
 
 
 def start(
@@ -209,23 +211,25 @@ def start(
     """Like :func:`run`, in a background thread. The spec is validated (and the run row
     created) before this returns, so ``handle.run_id`` is known and bad specs raise here.
     """
-    vw, merged, store, run_id = _prepare(spec_or_path, params, db, workflow_id)
+    with frozen_heap():
+        vw, merged, store, run_id = _prepare(spec_or_path, params, db, workflow_id)
     handle = RunHandle(run_id)
 
     def body() -> None:
         try:
-            result = _execute(
-                vw,
-                store=store,
-                run_id=run_id,
-                executor=executor,
-                workers=workers,
-                params=merged,
-                on_event=on_event,
-                done={},
-                cancel_event=handle.cancel_event,
-                address=address,
-            )
+            with frozen_heap():  # heap.py: the run's collections skip the older objects
+                result = _execute(
+                    vw,
+                    store=store,
+                    run_id=run_id,
+                    executor=executor,
+                    workers=workers,
+                    params=merged,
+                    on_event=on_event,
+                    done={},
+                    cancel_event=handle.cancel_event,
+                    address=address,
+                )
         except BaseException as err:  # handed to wait()
             log.exception("run %s failed to execute", run_id)
             handle._finish(None, err)
@@ -300,17 +304,18 @@ def resume(
     params = dict(record.params or {})
     vw = validate(spec, params=params)
     done = _reusable(store, record, vw, None)
-    return _execute(
-        vw,
-        store=store,
-        run_id=run_id,
-        executor=executor,
-        workers=workers,
-        params=params,
-        on_event=on_event,
-        done=done,
-        address=address,
-    )
+    with frozen_heap():
+        return _execute(
+            vw,
+            store=store,
+            run_id=run_id,
+            executor=executor,
+            workers=workers,
+            params=params,
+            on_event=on_event,
+            done=done,
+            address=address,
+        )
 
 
 def rerun(
@@ -363,17 +368,18 @@ def rerun(
     if on_event is not None:
         for event in events:
             on_event(event)
-    return _execute(
-        vw,
-        store=store,
-        run_id=new_id,
-        executor=executor,
-        workers=workers,
-        params=merged,
-        on_event=on_event,
-        done=done,
-        address=address,
-    )
+    with frozen_heap():
+        return _execute(
+            vw,
+            store=store,
+            run_id=new_id,
+            executor=executor,
+            workers=workers,
+            params=merged,
+            on_event=on_event,
+            done=done,
+            address=address,
+        )
 
 
 def cancel(run_id: str, *, db: Any = None) -> None:

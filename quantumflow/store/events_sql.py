@@ -51,6 +51,7 @@ _FIXED = (
     "retries",
     "cache_hit",
 )
+_COLUMN_SET = frozenset(METRIC_COLUMNS)
 _KNOWN = frozenset(_FIXED + METRIC_COLUMNS + ("extra",))
 _JSON_METRICS = frozenset({"gates_before", "gates_after"})
 #: Metric keys already seen not to name a secret (the engine sends the same few each time).
@@ -103,8 +104,28 @@ def metrics_insert(columns: tuple[str, ...]) -> str:
     return sql
 
 
-def write_batch(tx: Tx, batch: Sequence[TaskEvent], timing: Timing) -> None:
-    """Write ``batch`` in the caller's transaction.
+#: A task event as the writer handles it: ``(run_id, task_id, status, attempt, at, error,
+#: output_ref, cache_hit, metrics)``, the fields of :class:`TaskEvent` in order.
+EventRow = tuple[str, str, str, int, float, "str | None", "str | None", bool, Any]
+
+
+def event_row(ev: TaskEvent) -> EventRow:
+    """``ev`` as the tuple :func:`write_batch` takes (and the writer process receives)."""
+    return (
+        ev.run_id,
+        ev.task_id,
+        ev.status,
+        ev.attempt,
+        ev.at,
+        ev.error,
+        ev.output_ref,
+        ev.cache_hit,
+        ev.metrics,
+    )
+
+
+def write_batch(tx: Tx, batch: Sequence[EventRow], timing: Timing) -> None:
+    """Write ``batch`` (see :func:`event_row`) in the caller's transaction.
 
     Every event gets its ``events`` row; ``task_runs`` gets one update per task per batch
     (the batch's events for a task folded in order: the same row as one update per event,
@@ -116,41 +137,40 @@ def write_batch(tx: Tx, batch: Sequence[TaskEvent], timing: Timing) -> None:
     rows: list[tuple[Any, ...]] = []
     metrics: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     for ev in batch:
-        status = ev.status
-        at = ev.at
-        key = (ev.run_id, ev.task_id, ev.attempt)
+        run_id, task_id, status, attempt, at, error, ref, hit, measured = ev
+        key = (run_id, task_id, attempt)
         if status == "queued":
             timing[key] = [at, None]
         elif status == "running":
             timing.setdefault(key, [None, None])[1] = at
         terminal = status in TASK_TERMINAL
-        row = updates.get(key[:2])
+        row = updates.get((run_id, task_id))
         if row is None:  # in _UPDATE_TASK's parameter order
-            updates[key[:2]] = [
+            updates[(run_id, task_id)] = [
                 status,
-                ev.attempt,
-                ev.error,
-                ev.output_ref,
-                ev.cache_hit,
+                attempt,
+                error,
+                ref,
+                hit,
                 at if status == "queued" else None,
                 at if status == "running" else None,
                 at if terminal else None,
-                ev.run_id,
-                ev.task_id,
+                run_id,
+                task_id,
             ]
         else:  # fold: the later event wins; coalesced columns keep the last non-null
-            row[0], row[1], row[2], row[4] = status, ev.attempt, ev.error, ev.cache_hit
+            row[0], row[1], row[2], row[4] = status, attempt, error, hit
             row[7] = at if terminal else None
-            if ev.output_ref is not None:
-                row[3] = ev.output_ref
+            if ref is not None:
+                row[3] = ref
             if status == "queued":
                 row[5] = at
             elif status == "running":
                 row[6] = at
-        rows.append((ev.run_id, ev.task_id, "task", _event_data(ev), at))
+        rows.append((run_id, task_id, "task", _event_data(status, attempt, error, ref, hit), at))
         if status in _METRIC_STATUSES:
             queued_at, started_at = timing.pop(key, (None, None))
-            if started_at is not None or ev.metrics or status == "cached":
+            if started_at is not None or measured or status == "cached":
                 columns, values = _metric_row(ev, queued_at, started_at)
                 metrics.setdefault(columns, []).append(values)
     tx.many(_UPDATE_TASK, list(updates.values()))
@@ -164,52 +184,69 @@ _encode_event = json.JSONEncoder(separators=(",", ":")).encode
 _quote = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
 
-def _event_data(ev: TaskEvent) -> str:
+def _event_data(status: str, attempt: int, error: str | None, ref: str | None, hit: bool) -> str:
     """The ``events.data`` JSON text (what ``_encode_event`` makes, without its overhead)."""
-    if ev.error is not None:
-        data: dict[str, Any] = {"status": ev.status, "attempt": ev.attempt, "error": ev.error}
-        if ev.output_ref is not None and len(ev.output_ref) < 200:
-            data["output_ref"] = ev.output_ref
-        if ev.cache_hit:
+    if error is not None:
+        data: dict[str, Any] = {"status": status, "attempt": attempt, "error": error}
+        if ref is not None and len(ref) < 200:
+            data["output_ref"] = ref
+        if hit:
             data["cache_hit"] = True
         return _encode_event(data)
-    text = f'{{"status":{_quote(ev.status)},"attempt":{int(ev.attempt)}'
-    if ev.output_ref is not None and len(ev.output_ref) < 200:
-        text += f',"output_ref":{_quote(ev.output_ref)}'
-    return text + (',"cache_hit":true}' if ev.cache_hit else "}")
+    text = f'{{"status":{_quote(status)},"attempt":{int(attempt)}'
+    if ref is not None and len(ref) < 200:
+        text += f',"output_ref":{_quote(ref)}'
+    return text + (',"cache_hit":true}' if hit else "}")
+
+
+_TIMES = frozenset({"queued_at", "started_at", "wall_s"})
 
 
 def _metric_row(
-    ev: TaskEvent, queued_at: float | None, started_at: float | None
+    ev: EventRow, queued_at: float | None, started_at: float | None
 ) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     """The columns a metrics row has and their values, in that order."""
-    raw = ev.metrics or {}
-    given = dict(raw) if _plain(raw) else scrub(dict(raw))
-    queued_at = given.pop("queued_at", queued_at)
-    started_at = given.pop("started_at", started_at)
-    wall = given.pop("wall_s", None)
+    run_id, task_id, status, attempt, at, _error, _ref, hit, raw = ev
+    given: dict[str, Any] = raw if raw and _plain(raw) else scrub(dict(raw or {}))
+    wall = None
+    columns: tuple[str, ...] = _FIXED
+    extra_values: list[Any] = []
+    extra: dict[str, Any] | None = None
+    for k, value in given.items():  # one pass: times, own columns, the rest to ``extra``
+        if k in _TIMES:
+            if k == "wall_s":
+                wall = value
+            elif k == "started_at":
+                started_at = value
+            else:
+                queued_at = value
+        elif k in _COLUMN_SET:
+            columns += (k,)
+            extra_values.append(dumps(value) if k in _JSON_METRICS and value is not None else value)
+        elif extra is None:
+            extra = {k: value}
+        else:
+            extra[k] = value
     if wall is None and started_at is not None:
-        wall = ev.at - started_at
-    values: list[Any] = [
-        ev.run_id,
-        ev.task_id,
-        ev.attempt,
-        ev.status,
+        wall = at - started_at
+    values = [
+        run_id,
+        task_id,
+        attempt,
+        status,
         queued_at,
         started_at,
-        ev.at,
+        at,
         wall,
-        max(0, ev.attempt - 1),
-        ev.cache_hit or ev.status == "cached",
+        max(0, attempt - 1),
+        hit or status == "cached",
+        *extra_values,
     ]
-    columns: tuple[str, ...] = _FIXED
-    present = [c for c in METRIC_COLUMNS if c in given]  # usually 1-2 of 15
-    if present:
-        columns += tuple(present)
-        for c in present:
-            value = given.pop(c)
-            values.append(dumps(value) if c in _JSON_METRICS and value is not None else value)
-    if given:  # keys without a column
+    if extra is not None:  # keys without a column
         columns += ("extra",)
-        values.append(dumps(given))
+        fn = extra.get("fn")
+        if len(extra) == 1 and isinstance(fn, str):  # a classical attempt: {"fn": ...}
+            values.append(f'{{"fn":{_quote(fn)}}}')
+        else:
+            values.append(dumps(extra))
     return columns, tuple(values)

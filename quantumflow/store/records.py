@@ -36,7 +36,7 @@ RUN_STATUSES = (
 RUN_TERMINAL = frozenset({"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TaskEvent:
     """One task state change, as the engine reports it to ``Store.record``.
 

@@ -32,6 +32,7 @@ from .records import (
     WorkflowRecord,
 )
 from .writer import GroupWriter
+from .writer_process import ProcessWriter
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -102,7 +103,11 @@ class Store:
         self._url = url
         self._engine: Engine | None = db.engine if isinstance(db, EngineDb) else None
         self._engine_lock = threading.Lock()
-        self._writer = GroupWriter(db)
+        self._writer: GroupWriter | ProcessWriter
+        if isinstance(db, SqliteDb) and load_settings().store_writer == "process":
+            self._writer = ProcessWriter(db.path)
+        else:
+            self._writer = GroupWriter(db)
         self._memo = Memo()  # the results-cache hit path without I/O (memo.py)
         self._closed = False
         _open_stores.add(self)

@@ -91,7 +91,8 @@ performance_metrics = sa.Table(
     "performance_metrics",
     metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
-    sa.Column("run_id", sa.String(64), nullable=False, index=True),
+    # by run: the unique (run_id, task_id, attempt) index below (migration 0002)
+    sa.Column("run_id", sa.String(64), nullable=False),
     sa.Column("task_id", sa.String(200), nullable=False, index=True),
     sa.Column("attempt", sa.Integer, nullable=False),
     sa.Column("status", sa.String(32), nullable=False),

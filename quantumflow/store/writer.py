@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from quantumflow.errors import StoreError
 
 from .dbapi import Db
-from .events_sql import write_batch
+from .events_sql import EventRow, event_row, write_batch
 from .records import TaskEvent
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class GroupWriter:
     def _reset(self) -> None:
         self._pid = os.getpid()
         self._cond = threading.Condition()
-        self._pending: list[TaskEvent] = []
+        self._pending: list[EventRow] = []
         self._enqueued = 0
         self._committed = 0
         self._flushing = 0
@@ -56,7 +56,7 @@ class GroupWriter:
         """Queue events for the next group commit (never blocks on the database)."""
         if self._pid != os.getpid():  # forked: the parent's thread and lock are not ours
             self._reset()
-        batch = events if isinstance(events, list) else list(events)
+        batch = [event_row(ev) for ev in events]
         if not batch:
             return
         with self._cond:
@@ -105,7 +105,7 @@ class GroupWriter:
             if self._thread is not None and self._pid == os.getpid():
                 self._thread.join(timeout=10)
 
-    def _take(self) -> list[TaskEvent] | None:
+    def _take(self) -> list[EventRow] | None:
         with self._cond:
             while not self._pending:
                 if self._closed:
@@ -131,7 +131,7 @@ class GroupWriter:
                 self._committed += len(batch)
                 self._cond.notify_all()
 
-    def _commit(self, batch: Sequence[TaskEvent]) -> BaseException | None:
+    def _commit(self, batch: Sequence[EventRow]) -> BaseException | None:
         for attempt in range(1, _ATTEMPTS + 1):
             try:
                 timing = dict(self._timing)  # kept only if the transaction commits

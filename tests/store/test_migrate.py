@@ -68,6 +68,41 @@ def test_reopen_skips_alembic(tmp_path: Path) -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_reopen_and_run_never_import_sqlalchemy(tmp_path: Path) -> None:
+    """A SQLite store that is up to date runs a workflow on plain sqlite3 (store/dbapi.py)."""
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    open_store(url, artifacts_dir=tmp_path).close()
+    code = (
+        "import sys, quantumflow; "
+        "spec = {'name': 's', 'tasks': [{'id': 'a', 'kind': 'classical', 'fn': 'json:dumps', "
+        "'inputs': {'obj': 4}}]}; "
+        f"run = quantumflow.run(spec, db={url!r}); "
+        "print(run.status, run.outputs['a'], 'sqlalchemy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["succeeded", "4", "False"]
+
+
+def test_a_0001_database_is_upgraded(tmp_path: Path) -> None:
+    from alembic.command import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        upgrade(cfg, "0001")
+    engine.dispose()
+    with open_store(url, artifacts_dir=tmp_path) as store:
+        rid = store.create_run(spec={"name": "old"}, task_ids=["a"])
+        with store.engine.connect() as conn:
+            assert current_revision(conn) == HEAD
+            names = {i["name"] for i in sa.inspect(conn).get_indexes("performance_metrics")}
+    assert "ix_performance_metrics_run_id" not in names
+    assert store.url.endswith("old.db") and rid
+
+
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'q.db'}"
     open_store(url, artifacts_dir=tmp_path).close()
