@@ -200,6 +200,18 @@ def _event_data(status: str, attempt: int, error: str | None, ref: str | None, h
 
 
 _TIMES = frozenset({"queued_at", "started_at", "wall_s"})
+_SCALARS = frozenset({int, float, str, bool, type(None)})
+
+
+def _column_value(column: str, value: Any) -> Any:
+    """What a metrics column stores: JSON text for the JSON columns, the plain number of a
+    numpy scalar (``item()``), the text of anything else that is not a plain value."""
+    if column in _JSON_METRICS:
+        return None if value is None else dumps(value)
+    if type(value) in _SCALARS:
+        return value
+    item = getattr(value, "item", None)
+    return item() if callable(item) else str(value)
 
 
 def _metric_row(
@@ -222,7 +234,7 @@ def _metric_row(
                 queued_at = value
         elif k in _COLUMN_SET:
             columns += (k,)
-            extra_values.append(dumps(value) if k in _JSON_METRICS and value is not None else value)
+            extra_values.append(_column_value(k, value))
         elif extra is None:
             extra = {k: value}
         else:

@@ -35,10 +35,15 @@ _F_SETPIPE_SZ = 1031
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
-def _plain(event: EventRow) -> EventRow:
-    """The event with its metrics as plain JSON values (numpy scalars become numbers)."""
+#: Metric values marshal sends as they are. Anything else (numpy scalars, which marshal
+#: would send as raw bytes through the buffer protocol; nested values) goes as JSON values.
+_SCALARS = frozenset({int, float, str, bool, type(None)})
+
+
+def _portable(event: EventRow) -> EventRow:
+    """The event with its metrics as plain values (numpy scalars become numbers)."""
     metrics = event[8]
-    if metrics is None:
+    if not metrics or all(type(v) in _SCALARS for v in metrics.values()):
         return event
     return (*event[:8], json.loads(dumps(metrics)))
 
@@ -98,13 +103,10 @@ class ProcessWriter:
         """Hand events to the writer process (blocks only while the pipe is full)."""
         if self._pid != os.getpid():  # forked: the parent's pipe is not ours
             self._reset()
-        batch = [event_row(ev) for ev in events]
+        batch = [_portable(event_row(ev)) for ev in events]
         if not batch:
             return
-        try:
-            data = encode_frame(("E", batch))
-        except ValueError:  # a metric marshal cannot encode (numpy values)
-            data = encode_frame(("E", [_plain(ev) for ev in batch]))
+        data = encode_frame(("E", batch))
         with self._lock:
             if self._closed:
                 raise StoreError("the store is closed")

@@ -10,10 +10,17 @@ import pytest
 from quantumflow.store import Store, open_store
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty database URL: a SQLite file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
+@pytest.fixture(
+    params=["sqlite", "sqlite-thread", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def store_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """A fresh, empty database URL: a SQLite file (its events committed by the writer
+    process, or with ``sqlite-thread`` by a writer thread), or a new PostgreSQL database."""
+    if request.param.startswith("sqlite"):
+        writer = "thread" if request.param == "sqlite-thread" else "process"
+        monkeypatch.setenv("QUANTUMFLOW_STORE_WRITER", writer)
         return f"sqlite:///{tmp_path / 'store.db'}"
     url: str = request.getfixturevalue("pg_url")
     return url

@@ -1,0 +1,96 @@
+"""The SQLite writer process (``store/writer_process.py``, ``writer_child.py``): it commits
+what the engine handed over even when the engine is killed, a dead writer is an error at
+the next flush (never a hang), and numpy metrics cross the pipe as plain numbers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from quantumflow.errors import StoreError
+from quantumflow.store import TaskEvent, open_store
+from quantumflow.store.writer_process import ProcessWriter
+
+ENGINE = """
+import sys, time
+from quantumflow.store import TaskEvent, open_store
+store = open_store(sys.argv[1], artifacts_dir=sys.argv[2])
+rid = store.create_run(spec={"name": "live"}, task_ids=[f"t{i}" for i in range(500)])
+store.set_run_status(rid, "running")
+store.record([TaskEvent(rid, f"t{i}", "succeeded") for i in range(500)])  # not flushed
+print(rid, store._writer._proc.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def _gone(pid: int, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("QUANTUMFLOW_STORE_WRITER", "process")
+    return f"sqlite:///{tmp_path / 'q.db'}"
+
+
+def test_the_store_uses_a_writer_process(url: str, tmp_path: Path) -> None:
+    with open_store(url, artifacts_dir=tmp_path) as store:
+        assert isinstance(store._writer, ProcessWriter)
+
+
+def test_events_handed_over_survive_a_kill_9_of_the_engine(url: str, tmp_path: Path) -> None:
+    cmd = [sys.executable, "-c", ENGINE, url, str(tmp_path)]
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None
+        rid, writer_pid = proc.stdout.readline().split()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    assert _gone(int(writer_pid)), "the writer process must exit once the engine is gone"
+    with open_store(url, artifacts_dir=tmp_path) as store:
+        run = store.get_run(rid)
+    assert run.status == "running"  # the engine died: left for `quantumflow resume`
+    assert {t.status for t in run.tasks.values()} == {"succeeded"}  # all 500 committed
+
+
+def test_a_dead_writer_process_is_an_error_at_flush(url: str, tmp_path: Path) -> None:
+    store = open_store(url, artifacts_dir=tmp_path)
+    rid = store.create_run(spec={"name": "x"}, task_ids=["a"])
+    store.record([TaskEvent(rid, "a", "running")])
+    store.flush()
+    writer = store._writer
+    assert isinstance(writer, ProcessWriter) and writer._proc is not None
+    writer._proc.kill()
+    writer._proc.wait()
+    with pytest.raises(StoreError, match="writer process has exited"):
+        store.record([TaskEvent(rid, "a", "succeeded")])
+        store.flush()
+    with pytest.raises(StoreError):
+        store.close()
+
+
+@pytest.mark.parametrize("writer", ["process", "thread"])
+def test_numpy_metrics_are_stored_as_numbers(
+    writer: str, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUANTUMFLOW_STORE_WRITER", writer)
+    with open_store(url, artifacts_dir=tmp_path) as store:
+        rid = store.create_run(spec={"name": "np"}, task_ids=["a"])
+        metrics = {"qubits": np.int64(3), "cpu_s": np.float64(0.5), "energy": np.float32(1.5)}
+        store.record([TaskEvent(rid, "a", "succeeded", metrics=metrics)])
+        store.flush()
+        (row,) = store.task_metrics(run_id=rid)
+    assert (row["qubits"], row["cpu_s"], row["extra"]) == (3, 0.5, {"energy": 1.5})
