@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 INTERVAL_S = 0.002
 IDLE_S = 0.02
+#: A worker thread that queues this many events hands them over itself (busy workers can
+#: keep the flusher thread from the GIL for the 5 ms switch interval and more).
+HANDOVER = 256
 
 
 class EventSink:
@@ -44,32 +47,57 @@ class EventSink:
         self._interval = interval_s
         self._queue: collections.deque[Any] = collections.deque()
         self._stop = threading.Event()
+        self._wake = threading.Event()  # set by put() when the flusher backed off
+        self._backed_off = False
         self._stopped = threading.Event()  # the flusher returned
+        self._draining = threading.Lock()  # one hand-over at a time keeps events in order
         spawn(self._loop, "qf-events")
 
     def put(self, event: Any) -> None:
         """Queue one event for the store and tell ``on_event``."""
-        self._queue.append(event)
+        q = self._queue
+        q.append(event)
+        if len(q) >= HANDOVER:  # the flusher may wait ms for the GIL: hand over from here
+            self._drain(block=False)
+        if self._backed_off:  # events flow again: wake the flusher now, not in up to 20 ms
+            self._backed_off = False
+            self._wake.set()
         if self._on_event is not None:
             try:
                 self._on_event(event)
             except Exception:
                 log.exception("on_event callback failed (the run goes on)")
 
-    def _drain(self) -> int:
-        q = self._queue
-        n = len(q)
-        if n:
-            pop = q.popleft
-            self._store.record([pop() for _ in range(n)])
-        return n
+    def _drain(self, *, block: bool = True) -> int:
+        if not self._draining.acquire(blocking=block):
+            return 0  # another thread is handing over
+        try:
+            q = self._queue
+            n = len(q)
+            if n:
+                pop = q.popleft
+                self._store.record([pop() for _ in range(n)])
+            return n
+        finally:
+            self._draining.release()
 
     def _loop(self) -> None:
-        # While events flow, hand them over every interval; while idle (long tasks), back
-        # off to IDLE_S so a quiet run does not wake this thread 500 times a second.
+        # While events flow, hand them over every interval; while idle (long tasks, or the
+        # run still starting), back off to IDLE_S so a quiet run does not wake this thread
+        # 500 times a second; the next put() wakes it at once.
         wait = self._interval
         try:
-            while not self._stop.wait(wait):
+            while True:
+                if wait > self._interval:
+                    self._backed_off = True
+                    if not self._queue:
+                        self._wake.wait(wait)
+                    self._backed_off = False
+                    self._wake.clear()
+                else:
+                    self._stop.wait(wait)
+                if self._stop.is_set():
+                    return
                 try:
                     moved = self._drain()
                 except Exception:
@@ -84,6 +112,7 @@ class EventSink:
         if self._stop.is_set():
             return
         self._stop.set()
+        self._wake.set()
         self._stopped.wait()
         self._drain()
         self._store.flush()

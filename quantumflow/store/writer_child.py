@@ -5,8 +5,8 @@ Started by :class:`~.writer_process.ProcessWriter` as
 on stdout. A frame is a 4-byte little-endian length and a :mod:`marshal` payload of plain
 tuples (never pickle), sent only by the parent over its private pipe:
 
-- ``("E", [event tuple, ...])``: queue events; they are committed when the first queued
-  one is ``WINDOW_S`` old, or ``MAX_BATCH`` are queued, or a flush comes.
+- ``("E", [event tuple, ...])``: queue events; they are committed as soon as the pipe
+  holds nothing more (or ``MAX_BATCH`` are queued, or a flush comes).
 - ``("F", seq)``: commit everything queued, then answer ``("A", seq, errors)`` with the
   messages of batches that could not be written since the last answer.
 - end of input (the parent closed the pipe, exited or was killed): commit what is queued
@@ -27,8 +27,8 @@ from .frames import FrameReader, encode_frame
 
 log = logging.getLogger("quantumflow.store.writer")
 
-MAX_BATCH = 1024
-WINDOW_S = 0.003
+#: Commit at least every this many events, even while more are waiting in the pipe.
+MAX_BATCH = 4096
 _ATTEMPTS = 5
 
 
@@ -61,30 +61,26 @@ class _Committer:
 
 
 def serve(path: str, inp: int, out: BinaryIO) -> None:
-    """The loop: read frames from ``inp``, commit into ``path``, answer flushes on ``out``."""
+    """The loop: read frames from ``inp``, commit into ``path``, answer flushes on ``out``.
+
+    Group commit without a timer: read everything the pipe holds (the engine already sends
+    events in batches), commit it in one transaction, repeat. What arrives while a commit
+    runs waits in the pipe and goes into the next one.
+    """
     committer = _Committer(SqliteDb(path))
     reader = FrameReader(inp)
     pending: list[EventRow] = []
-    first_at = 0.0
     try:
         while True:
-            timeout = None if not pending else max(0.0, first_at + WINDOW_S - time.monotonic())
-            readable, _, _ = select.select([inp], [], [], timeout)
-            if not readable:  # the window passed
+            if pending and (len(pending) >= MAX_BATCH or not _readable(inp)):
                 committer.commit(pending)
                 pending = []
-                continue
-            frames = reader.read_some()
+            frames = reader.read_some()  # blocks until the engine sends something
             if frames is None:  # the parent is gone or closed the store
                 break
             for frame in frames:
                 if frame[0] == "E":
-                    if not pending:
-                        first_at = time.monotonic()
                     pending.extend(frame[1])
-                    if len(pending) >= MAX_BATCH:
-                        committer.commit(pending)
-                        pending = []
                 elif frame[0] == "F":
                     if pending:
                         committer.commit(pending)
@@ -92,13 +88,14 @@ def serve(path: str, inp: int, out: BinaryIO) -> None:
                     errors, committer.errors = committer.errors, []
                     out.write(encode_frame(("A", frame[1], errors)))
                     out.flush()
-            if pending and time.monotonic() - first_at >= WINDOW_S:  # events keep coming
-                committer.commit(pending)
-                pending = []
     finally:
         if pending:
             committer.commit(pending)
         committer.db.close()
+
+
+def _readable(fd: int) -> bool:
+    return bool(select.select([fd], [], [], 0)[0])
 
 
 def main() -> int:
