@@ -47,25 +47,32 @@ class History:
     quantum: dict[str, list[tuple[CircuitFeatures, float]]] = field(default_factory=dict)
     by_fn: dict[str, list[float]] = field(default_factory=dict)
     by_task: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    _medians: dict[tuple[str, str], float | None] = field(default_factory=dict, repr=False)
 
     def classical_seconds(self, fn: str, task_id: str) -> float | None:
         """Median seconds of the same ``fn`` (same task id first), or None if never run."""
-        rows = self.by_task.get((fn, task_id)) or self.by_fn.get(fn)
-        return statistics.median(rows) if rows else None
+        key = (fn, task_id)
+        if key in self._medians:  # a snapshot never changes: each median once
+            return self._medians[key]
+        rows = self.by_task.get(key) or self.by_fn.get(fn)
+        seconds = statistics.median(rows) if rows else None
+        self._medians[key] = seconds
+        return seconds
 
 
+#: store URL -> (newest metrics row id read, snapshot)
 _cache: dict[str, tuple[int, History]] = {}
 _lock = threading.Lock()
 
 
 def load_history(store: Any) -> History:
     """The history in ``store`` (cached; refreshed with the rows written since)."""
+    with _lock:
+        hit = _cache.get(store.url)
     db = store.db
     fn_sql = _FN.get(db.dialect, "extra")  # elsewhere: the JSON text, decoded below
     with db.read() as tx:
         newest = tx.value("SELECT MAX(id) FROM performance_metrics") or 0
-        with _lock:
-            hit = _cache.get(store.url)
         if hit is not None and hit[0] == newest:
             return hit[1]
         # rows newer than the snapshot only; a smaller max(id) means rows were deleted
