@@ -1,8 +1,11 @@
 """The store: workflows, runs, task states, metrics, outputs and the results cache.
 
-SQLAlchemy Core over SQLite (default, WAL) or any SQLAlchemy URL such as PostgreSQL;
-Alembic migrations run when the store is opened. See ``docs/internals.md`` (contract) and
-``docs/user-guide/store.md`` (user guide).
+SQLite (default, WAL) or any SQLAlchemy URL such as PostgreSQL. What a run writes is plain
+SQL on DB-API connections (``dbapi.py``, ``run_sql.py``, ``events_sql.py``), task events
+through a group-commit writer (a process for SQLite, ``writer_process.py``; a thread
+otherwise, ``writer.py``); reads for the API and CLI are SQLAlchemy Core (``queries.py``);
+Alembic migrations run when the store is opened and its schema is not the newest.
+See ``docs/internals.md`` (contract) and ``docs/user-guide/store.md`` (user guide).
 """
 
 from __future__ import annotations

@@ -196,7 +196,7 @@ class Store:
         return run_sql.cancel_requested(self.db, run_id)
 
     def record(self, events: Iterable[TaskEvent]) -> None:
-        """Queue task state changes; the writer thread commits them in groups.
+        """Hand task state changes to the writer, which commits them in groups.
 
         Raises:
             StoreError: an event has an unknown status, or the store is closed.
@@ -293,7 +293,8 @@ class Store:
 
 @atexit.register
 def _close_all() -> None:
-    # Daemon writer threads die with the interpreter; commit what they still hold first.
+    # Daemon writer threads die with the interpreter, writer processes see the pipe close:
+    # commit what they still hold first.
     for store in list(_open_stores):
         try:
             store.close()

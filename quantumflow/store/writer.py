@@ -13,12 +13,13 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from quantumflow.errors import StoreError
 
+from .committer import Committer
 from .dbapi import Db
-from .events_sql import EventRow, event_row, write_batch
+from .events_sql import EventRow, event_row
 from .records import TaskEvent
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 1024
 #: Otherwise wait this long after the first queued event to gather more.
 WINDOW_S = 0.003
-_ATTEMPTS = 5
 
 
 class GroupWriter:
@@ -41,6 +41,7 @@ class GroupWriter:
 
     def _reset(self) -> None:
         self._pid = os.getpid()
+        self._committer = Committer(self._db)  # its per-attempt times are this process's
         self._cond = threading.Condition()
         self._pending: list[EventRow] = []
         self._enqueued = 0
@@ -49,8 +50,6 @@ class GroupWriter:
         self._closed = False
         self._errors: list[BaseException] = []
         self._thread: threading.Thread | None = None
-        # queued/started times per (run, task, attempt), for the metrics row at the end.
-        self._timing: dict[tuple[str, str, int], list[float | None]] = {}
 
     def put(self, events: Iterable[TaskEvent]) -> None:
         """Queue events for the next group commit (never blocks on the database)."""
@@ -124,29 +123,9 @@ class GroupWriter:
 
     def _loop(self) -> None:
         while (batch := self._take()) is not None:
-            error = self._commit(batch)
+            error = self._committer.commit(batch)
             with self._cond:
                 if error is not None:
                     self._errors.append(error)
                 self._committed += len(batch)
                 self._cond.notify_all()
-
-    def _commit(self, batch: Sequence[EventRow]) -> BaseException | None:
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                timing = dict(self._timing)  # kept only if the transaction commits
-                with self._db.write() as tx:
-                    write_batch(tx, batch, timing)
-                self._timing = timing
-                return None
-            except self._db.retryable as err:  # locked/connection lost: try again
-                if attempt == _ATTEMPTS:
-                    log.error(
-                        "dropping %d task events after %d tries: %s", len(batch), attempt, err
-                    )
-                    return err
-                time.sleep(0.05 * 2**attempt)
-            except Exception as err:
-                log.exception("dropping %d task events", len(batch))
-                return err
-        return None  # pragma: no cover - the loop always returns

@@ -6,7 +6,8 @@ on stdout. A frame is a 4-byte little-endian length and a :mod:`marshal` payload
 tuples (never pickle), sent only by the parent over its private pipe:
 
 - ``("E", [event tuple, ...])``: queue events; they are committed as soon as the pipe
-  holds nothing more (or ``MAX_BATCH`` are queued, or a flush comes).
+  holds nothing more (a small batch up to ``MIN_INTERVAL_S`` after the previous commit),
+  or ``MAX_BATCH`` are queued, or a flush comes.
 - ``("F", seq)``: commit everything queued, then answer ``("A", seq, errors)`` with the
   messages of batches that could not be written since the last answer.
 - end of input (the parent closed the pipe, exited or was killed): commit what is queued
@@ -21,60 +22,53 @@ import sys
 import time
 from typing import BinaryIO
 
+from .committer import Committer
 from .dbapi import SqliteDb
-from .events_sql import EventRow, Timing, write_batch
+from .events_sql import EventRow
 from .frames import FrameReader, encode_frame
 
 log = logging.getLogger("quantumflow.store.writer")
 
 #: Commit at least every this many events, even while more are waiting in the pipe.
 MAX_BATCH = 4096
-_ATTEMPTS = 5
+#: A batch smaller than this waits for more until MIN_INTERVAL_S after the last commit.
+SMALL_BATCH = 128
+MIN_INTERVAL_S = 0.01
 
 
-class _Committer:
+class _Committer(Committer):
+    """A :class:`Committer` that keeps error messages for the next flush answer."""
+
     def __init__(self, db: SqliteDb) -> None:
-        self.db = db
-        self.timing: Timing = {}
+        super().__init__(db)
         self.errors: list[str] = []
 
-    def commit(self, batch: list[EventRow]) -> None:
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                timing = dict(self.timing)  # kept only if the transaction commits
-                with self.db.write() as tx:
-                    write_batch(tx, batch, timing)
-                self.timing = timing
-                return
-            except self.db.retryable as err:  # locked: try again
-                if attempt == _ATTEMPTS:
-                    log.error(
-                        "dropping %d task events after %d tries: %s", len(batch), attempt, err
-                    )
-                    self.errors.append(f"{type(err).__name__}: {err}")
-                    return
-                time.sleep(0.05 * 2**attempt)
-            except Exception as err:
-                log.exception("dropping %d task events", len(batch))
-                self.errors.append(f"{type(err).__name__}: {err}")
-                return
+    def commit_or_note(self, batch: list[EventRow]) -> None:
+        error = self.commit(batch)
+        if error is not None:
+            self.errors.append(f"{type(error).__name__}: {error}")
 
 
 def serve(path: str, inp: int, out: BinaryIO) -> None:
     """The loop: read frames from ``inp``, commit into ``path``, answer flushes on ``out``.
 
-    Group commit without a timer: read everything the pipe holds (the engine already sends
-    events in batches), commit it in one transaction, repeat. What arrives while a commit
-    runs waits in the pipe and goes into the next one.
+    Group commit: read everything the pipe holds (the engine already sends events in
+    batches), commit it in one transaction, repeat; what arrives while a commit runs goes
+    into the next one. While events only trickle in (long tasks), a small batch waits for
+    more until ``MIN_INTERVAL_S`` has passed since the previous commit: a few commits of
+    several events instead of one commit per event.
     """
     committer = _Committer(SqliteDb(path))
     reader = FrameReader(inp)
     pending: list[EventRow] = []
+    last_commit = 0.0
     try:
         while True:
-            if pending and (len(pending) >= MAX_BATCH or not _readable(inp)):
-                committer.commit(pending)
+            if pending and _due(pending, inp, last_commit):
+                committer.commit_or_note(pending)
                 pending = []
+                last_commit = time.monotonic()
+                continue
             frames = reader.read_some()  # blocks until the engine sends something
             if frames is None:  # the parent is gone or closed the store
                 break
@@ -83,19 +77,31 @@ def serve(path: str, inp: int, out: BinaryIO) -> None:
                     pending.extend(frame[1])
                 elif frame[0] == "F":
                     if pending:
-                        committer.commit(pending)
+                        committer.commit_or_note(pending)
                         pending = []
                     errors, committer.errors = committer.errors, []
                     out.write(encode_frame(("A", frame[1], errors)))
                     out.flush()
     finally:
         if pending:
-            committer.commit(pending)
+            committer.commit_or_note(pending)
         committer.db.close()
 
 
-def _readable(fd: int) -> bool:
-    return bool(select.select([fd], [], [], 0)[0])
+def _due(pending: list[EventRow], inp: int, last_commit: float) -> bool:
+    """Whether to commit ``pending`` now rather than read more first."""
+    if len(pending) >= MAX_BATCH:
+        return True
+    if _readable(inp, 0.0):
+        return False  # more is already there: take it into this commit
+    if len(pending) >= SMALL_BATCH:
+        return True
+    wait = last_commit + MIN_INTERVAL_S - time.monotonic()
+    return wait <= 0 or not _readable(inp, wait)
+
+
+def _readable(fd: int, timeout: float) -> bool:
+    return bool(select.select([fd], [], [], timeout)[0])
 
 
 def main() -> int:
