@@ -15,6 +15,7 @@ import statistics
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, TypeVar
 
 from ..store.dbapi import loads_json
@@ -132,11 +133,12 @@ def _merge(new: History, old: History) -> History:
 def _merge_lists(
     new: dict[K, list[V]], old: dict[K, list[V]], cap: int, *, max_keys: int | None = None
 ) -> dict[K, list[V]]:
-    merged = {k: (v + old.get(k, []))[:cap] for k, v in new.items()}
-    for k, v in old.items():
-        if max_keys is not None and len(merged) >= max_keys:
-            break
-        merged.setdefault(k, v)
+    merged = dict(old)  # one C-level copy; only the keys with new rows are rebuilt
+    for k, v in new.items():
+        merged[k] = (v + merged.pop(k, []))[:cap]  # re-inserted: newest keys last
+    if max_keys is not None and len(merged) > max_keys:  # drop the keys seen longest ago
+        for k in list(islice(merged, len(merged) - max_keys)):
+            del merged[k]
     return merged
 
 

@@ -78,12 +78,11 @@ class QuantumCall:
 
 def plan_routes(tasks: Sequence[Any]) -> dict[int, Route]:
     """Per quantum task index, its :class:`Route` (``QUANTUMFLOW_QUANTUM_WORKERS`` read now)."""
+    quantum = [(i, t) for i, t in enumerate(tasks) if isinstance(t, QuantumTask)]
+    if not quantum:
+        return {}
     per_sdk = load_settings().quantum_workers
-    return {
-        i: route(t, workers_per_sdk=per_sdk)
-        for i, t in enumerate(tasks)
-        if isinstance(t, QuantumTask)
-    }
+    return {i: route(t, workers_per_sdk=per_sdk) for i, t in quantum}
 
 
 class QuantumRunner:

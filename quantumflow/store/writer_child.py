@@ -32,7 +32,7 @@ log = logging.getLogger("quantumflow.store.writer")
 #: Commit at least every this many events, even while more are waiting in the pipe.
 MAX_BATCH = 4096
 #: A batch smaller than this waits for more until MIN_INTERVAL_S after the last commit.
-SMALL_BATCH = 128
+SMALL_BATCH = 0
 MIN_INTERVAL_S = 0.01
 
 
