@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,10 @@ def _env_float(name: str, default: float | None) -> float | None:
 
 
 def _default_writer() -> str:
-    return "process" if (os.cpu_count() or 1) > 1 else "thread"
+    # the writer process needs POSIX pipes with select(); one core gains nothing from it
+    if sys.platform == "win32" or (os.cpu_count() or 1) < 2:
+        return "thread"
+    return "process"
 
 
 def _store_writer(raw: str | None) -> str:
