@@ -30,7 +30,7 @@ class TaskInputError(QuantumFlowError):
         super().__init__(f"task '{task}'.{field}: {message}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs 3x, and nothing changes it
 class InputPlan:
     """A task's inputs, compiled: literals kept, references turned into task indices."""
 
