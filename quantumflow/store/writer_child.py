@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import select
+import signal
 import sys
 import time
 from typing import BinaryIO
@@ -105,6 +106,9 @@ def _readable(fd: int, timeout: float) -> bool:
 
 
 def main() -> int:
+    # Ctrl-C in a terminal reaches the whole foreground process group: the engine turns it
+    # into a cancelled run, which this process must still be alive to commit.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="quantumflow store writer: %(message)s")
     serve(sys.argv[1], sys.stdin.fileno(), sys.stdout.buffer)
     return 0

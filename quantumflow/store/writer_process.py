@@ -10,6 +10,7 @@ child still commits what it received, then exits.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -48,6 +49,18 @@ def _portable(event: EventRow) -> EventRow:
     return (*event[:8], json.loads(dumps(metrics)))
 
 
+def _discard(proc: subprocess.Popen[bytes]) -> None:
+    """Close a dead writer's pipes and reap it."""
+    for pipe in (proc.stdin, proc.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
+    try:
+        proc.wait(timeout=1)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 class ProcessWriter:
     """Sends task events to a writer process that group-commits them into ``path``."""
 
@@ -72,6 +85,9 @@ class ProcessWriter:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
+            # its own session: a terminal's Ctrl-C (sent to the engine's process group)
+            # must not kill the process that records the cancellation it causes
+            start_new_session=True,
         )
         assert proc.stdin is not None and proc.stdout is not None
         if sys.platform == "linux":
@@ -92,7 +108,19 @@ class ProcessWriter:
             while view:
                 view = view[os.write(fd, view) :]
         except OSError as err:  # BrokenPipeError: the child is gone
-            raise StoreError(f"the store writer process has exited ({self._exit_text()})") from err
+            raise self._died() from err
+
+    def _died(self) -> StoreError:
+        """The error for a writer process that exited; the next event starts a new one
+        (what the dead one had not committed is lost, and this error says so)."""
+        error = StoreError(
+            f"the store writer process has exited ({self._exit_text()}); task events it "
+            "had not committed are lost"
+        )
+        proc, self._proc, self._reader = self._proc, None, None
+        if proc is not None:
+            _discard(proc)
+        return error
 
     def _exit_text(self) -> str:
         proc = self._proc
@@ -133,7 +161,7 @@ class ProcessWriter:
             while errors is None:
                 frames = reader.read_some()
                 if frames is None:
-                    raise StoreError(f"the store writer process has exited ({self._exit_text()})")
+                    raise self._died()
                 for frame in frames:
                     if frame[0] == "A" and frame[1] == seq:
                         errors = list(frame[2])
