@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 #: Pipe buffer asked for (Linux): the engine rarely waits for the child to read.
 PIPE_BYTES = 1 << 20
 _F_SETPIPE_SZ = 1031
+_SETTING = "QUANTUMFLOW_STORE_WRITER"
 #: The directory holding the ``quantumflow`` package, for the child's import path.
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -80,15 +81,13 @@ class ProcessWriter:
         env = dict(os.environ)
         path = env.get("PYTHONPATH")
         env["PYTHONPATH"] = _PACKAGE_ROOT + (os.pathsep + path if path else "")
-        proc = subprocess.Popen(  # our own module, run by this interpreter
-            [sys.executable, "-m", "quantumflow.store.writer_child", self._path],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-            # its own session: a terminal's Ctrl-C (sent to the engine's process group)
-            # must not kill the process that records the cancellation it causes
-            start_new_session=True,
-        )
+        try:
+            proc = self._spawn(env)
+        except OSError as err:
+            raise StoreError(
+                f"cannot start the store writer process ({sys.executable}: {err}); "
+                f"set {_SETTING}=thread to write from this process"
+            ) from err
         assert proc.stdin is not None and proc.stdout is not None
         if sys.platform == "linux":
             try:
@@ -99,6 +98,17 @@ class ProcessWriter:
                 pass
         self._reader = FrameReader(proc.stdout.fileno())
         return proc
+
+    def _spawn(self, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(  # our own module, run by this interpreter
+            [sys.executable, "-m", "quantumflow.store.writer_child", self._path],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            # its own session: a terminal's Ctrl-C (sent to the engine's process group)
+            # must not kill the process that records the cancellation it causes
+            start_new_session=True,
+        )
 
     def _send(self, proc: subprocess.Popen[bytes], data: bytes) -> None:
         assert proc.stdin is not None
@@ -115,7 +125,7 @@ class ProcessWriter:
         (what the dead one had not committed is lost, and this error says so)."""
         error = StoreError(
             f"the store writer process has exited ({self._exit_text()}); task events it "
-            "had not committed are lost"
+            f"had not committed are lost (if this repeats, set {_SETTING}=thread)"
         )
         proc, self._proc, self._reader = self._proc, None, None
         if proc is not None:

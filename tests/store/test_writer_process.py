@@ -138,3 +138,17 @@ def test_numpy_metrics_are_stored_as_numbers(
         store.flush()
         (row,) = store.task_metrics(run_id=rid)
     assert (row["qubits"], row["cpu_s"], row["extra"]) == (3, 0.5, {"energy": 1.5})
+
+
+def test_a_writer_that_cannot_start_names_the_setting(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(url, artifacts_dir=tmp_path) as store:
+        rid = store.create_run(spec={"name": "x"}, task_ids=["a"])
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+            with pytest.raises(StoreError, match="QUANTUMFLOW_STORE_WRITER=thread"):
+                store.record([TaskEvent(rid, "a", "running")])
+        store.record([TaskEvent(rid, "a", "running")])  # the interpreter is back: it starts
+        store.flush()
+        assert store.get_run(rid).tasks["a"].status == "running"
