@@ -75,6 +75,7 @@ def _lanes(ex: Executor, max_concurrency: int, n_tasks: int) -> int:
     return max(1, min(limit, n_tasks))
 
 
+@frozen_heap()  # heap.py: the run's garbage collections skip the objects made before it
 def _execute(
     vw: ValidatedWorkflow,
     *,
@@ -181,20 +182,20 @@ def run(
     """
     with frozen_heap():
         vw, merged, store, run_id = _prepare(spec_or_path, params, db, workflow_id)
-        if _on_created is not None:
-            _on_created(run_id)
-        return _execute(
-            vw,
-            store=store,
-            run_id=run_id,
-            executor=executor,
-            workers=workers,
-            params=merged,
-            on_event=on_event,
-            done={},
-            cancel_event=_cancel_event,
-            address=address,
-        )
+    if _on_created is not None:
+        _on_created(run_id)
+    return _execute(
+        vw,
+        store=store,
+        run_id=run_id,
+        executor=executor,
+        workers=workers,
+        params=merged,
+        on_event=on_event,
+        done={},
+        cancel_event=_cancel_event,
+        address=address,
+    )
 
 
 def start(
@@ -217,19 +218,18 @@ def start(
 
     def body() -> None:
         try:
-            with frozen_heap():  # heap.py: the run's collections skip the older objects
-                result = _execute(
-                    vw,
-                    store=store,
-                    run_id=run_id,
-                    executor=executor,
-                    workers=workers,
-                    params=merged,
-                    on_event=on_event,
-                    done={},
-                    cancel_event=handle.cancel_event,
-                    address=address,
-                )
+            result = _execute(
+                vw,
+                store=store,
+                run_id=run_id,
+                executor=executor,
+                workers=workers,
+                params=merged,
+                on_event=on_event,
+                done={},
+                cancel_event=handle.cancel_event,
+                address=address,
+            )
         except BaseException as err:  # handed to wait()
             log.exception("run %s failed to execute", run_id)
             handle._finish(None, err)
@@ -304,18 +304,17 @@ def resume(
     params = dict(record.params or {})
     vw = validate(spec, params=params)
     done = _reusable(store, record, vw, None)
-    with frozen_heap():
-        return _execute(
-            vw,
-            store=store,
-            run_id=run_id,
-            executor=executor,
-            workers=workers,
-            params=params,
-            on_event=on_event,
-            done=done,
-            address=address,
-        )
+    return _execute(
+        vw,
+        store=store,
+        run_id=run_id,
+        executor=executor,
+        workers=workers,
+        params=params,
+        on_event=on_event,
+        done=done,
+        address=address,
+    )
 
 
 def rerun(
@@ -368,18 +367,17 @@ def rerun(
     if on_event is not None:
         for event in events:
             on_event(event)
-    with frozen_heap():
-        return _execute(
-            vw,
-            store=store,
-            run_id=new_id,
-            executor=executor,
-            workers=workers,
-            params=merged,
-            on_event=on_event,
-            done=done,
-            address=address,
-        )
+    return _execute(
+        vw,
+        store=store,
+        run_id=new_id,
+        executor=executor,
+        workers=workers,
+        params=merged,
+        on_event=on_event,
+        done=done,
+        address=address,
+    )
 
 
 def cancel(run_id: str, *, db: Any = None) -> None:
