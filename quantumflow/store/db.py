@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -20,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from quantumflow.errors import StoreError
 
-from .dbapi import BUSY_TIMEOUT_MS, dumps, resolve_url
+from .dbapi import BUSY_TIMEOUT_MS, configure_sqlite, dumps, make_parent_dir, resolve_url
 
 __all__ = ["BUSY_TIMEOUT_MS", "dumps", "make_engine", "read_tx", "resolve_url", "write_tx"]
 
@@ -49,10 +48,7 @@ def make_engine(url: str) -> Engine:
 def _sqlite_engine(parsed: sa.URL) -> Engine:
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
-        try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise StoreError(f"cannot create the directory for {database}: {err}") from err
+        make_parent_dir(database)
     engine = sa.create_engine(
         parsed,
         json_serializer=dumps,
@@ -61,15 +57,7 @@ def _sqlite_engine(parsed: sa.URL) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
-        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see module docstring)
-        cur = dbapi_conn.cursor()
-        try:
-            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA journal_mode = WAL")
-            cur.execute("PRAGMA synchronous = NORMAL")
-            cur.execute("PRAGMA foreign_keys = ON")
-        finally:
-            cur.close()
+        configure_sqlite(dbapi_conn)  # the same settings as the run path's connections
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

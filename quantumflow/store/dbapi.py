@@ -76,6 +76,29 @@ def sqlite_path(url: str) -> str | None:
     return None
 
 
+def make_parent_dir(path: str) -> None:
+    """Create the directories a SQLite file will live in.
+
+    Raises:
+        StoreError: they cannot be created.
+    """
+    try:
+        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"cannot create the directory for {path}: {err}") from err
+
+
+def configure_sqlite(conn: sqlite3.Connection) -> None:
+    """Every SQLite connection the store opens (here or through SQLAlchemy): no implicit
+    BEGIN (we emit ``BEGIN``/``BEGIN IMMEDIATE`` ourselves), WAL, the busy timeout, foreign
+    keys on."""
+    conn.isolation_level = None
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
 class Tx:
     """One transaction: run SQL written with ``?`` placeholders."""
 
@@ -151,10 +174,7 @@ class SqliteDb(Db):
 
     def __init__(self, path: str) -> None:
         self.path = path
-        try:
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise StoreError(f"cannot create the directory for {path}: {err}") from err
+        make_parent_dir(path)
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._pid = os.getpid()
@@ -166,15 +186,9 @@ class SqliteDb(Db):
     def _connect(self) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(
-                self.path,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,  # we emit BEGIN ourselves
-                check_same_thread=False,
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
+            configure_sqlite(conn)
         except sqlite3.Error as err:
             raise StoreError(f"cannot open the SQLite database {self.path}: {err}") from err
         return conn

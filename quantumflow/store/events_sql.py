@@ -200,7 +200,8 @@ def _event_data(status: str, attempt: int, error: str | None, ref: str | None, h
 
 
 _TIMES = frozenset({"queued_at", "started_at", "wall_s"})
-_SCALARS = frozenset({int, float, str, bool, type(None)})
+#: Metric values stored (and sent to the writer process) as they are.
+PLAIN_SCALARS = frozenset({int, float, str, bool, type(None)})
 
 
 def _column_value(column: str, value: Any) -> Any:
@@ -208,7 +209,7 @@ def _column_value(column: str, value: Any) -> Any:
     numpy scalar (``item()``), the text of anything else that is not a plain value."""
     if column in _JSON_METRICS:
         return None if value is None else dumps(value)
-    if type(value) in _SCALARS:
+    if type(value) in PLAIN_SCALARS:
         return value
     item = getattr(value, "item", None)
     return item() if callable(item) else str(value)

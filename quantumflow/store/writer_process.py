@@ -23,7 +23,7 @@ from pathlib import Path
 from quantumflow.errors import StoreError
 
 from .dbapi import dumps
-from .events_sql import EventRow, event_row
+from .events_sql import PLAIN_SCALARS, EventRow, event_row
 from .frames import FrameReader, encode_frame
 from .records import TaskEvent
 
@@ -37,15 +37,14 @@ _SETTING = "QUANTUMFLOW_STORE_WRITER"
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
-#: Metric values marshal sends as they are. Anything else (numpy scalars, which marshal
-#: would send as raw bytes through the buffer protocol; nested values) goes as JSON values.
-_SCALARS = frozenset({int, float, str, bool, type(None)})
+# Metric values other than PLAIN_SCALARS (numpy scalars, which marshal would send as raw
+# bytes through the buffer protocol; nested values) go as JSON values.
 
 
 def _portable(event: EventRow) -> EventRow:
     """The event with its metrics as plain values (numpy scalars become numbers)."""
     metrics = event[8]
-    if not metrics or all(type(v) in _SCALARS for v in metrics.values()):
+    if not metrics or all(type(v) in PLAIN_SCALARS for v in metrics.values()):
         return event
     return (*event[:8], json.loads(dumps(metrics)))
 
