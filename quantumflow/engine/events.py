@@ -47,7 +47,7 @@ class EventSink:
         self._interval = interval_s
         self._queue: collections.deque[Any] = collections.deque()
         self._stop = threading.Event()
-        self._wake = threading.Event()  # set by put() when the flusher backed off
+        self._wake = threading.Event()  # the flusher's sleep: put() when backed off, close()
         self._backed_off = False
         self._stopped = threading.Event()  # the flusher returned
         self._draining = threading.Lock()  # one hand-over at a time keeps events in order
@@ -88,14 +88,11 @@ class EventSink:
         wait = self._interval
         try:
             while True:
-                if wait > self._interval:
-                    self._backed_off = True
-                    if not self._queue:
-                        self._wake.wait(wait)
-                    self._backed_off = False
-                    self._wake.clear()
-                else:
-                    self._stop.wait(wait)
+                self._backed_off = wait > self._interval
+                if not (self._backed_off and self._queue):
+                    self._wake.wait(wait)  # put() (when backed off) and close() set it
+                self._backed_off = False
+                self._wake.clear()
                 if self._stop.is_set():
                     return
                 try:
