@@ -6,12 +6,11 @@ run parameter (run params override the spec's), anything else is a literal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import QuantumFlowError
-from ..spec import ParamRef, Ref, parse_input
+from ..errors import Problem, QuantumFlowError, SpecError
 
 LITERAL, WHOLE, KEY, PARAM = 0, 1, 2, 3
 
@@ -82,27 +81,81 @@ def _pick(value: Any, key: str, task: str, name: str, upstream: str) -> Any:
 
 
 def compile_inputs(task_id: str, inputs: Mapping[str, Any], index: Mapping[str, int]) -> InputPlan:
-    """Compile one task's inputs (references must name known tasks; validate checks that)."""
-    return compile_parsed(task_id, [(k, parse_input(v)) for k, v in inputs.items()], index)
+    """Compile one task's inputs (references must name tasks in ``index``).
+
+    Raises:
+        SpecError: an input names an unknown task.
+    """
+    problems: list[Problem] = []
+    plan = compile_task(task_id, inputs, index, {}, known_params=None, problems=problems)
+    if problems:
+        raise SpecError(problems)
+    return plan
 
 
-def compile_parsed(
-    task_id: str, parsed: Sequence[tuple[str, Any]], index: Mapping[str, int]
+def compile_task(
+    task_id: str,
+    inputs: Mapping[str, Any],
+    index: Mapping[str, int],
+    upstream: dict[int, None],
+    *,
+    known_params: Container[str] | None,
+    problems: list[Problem],
 ) -> InputPlan:
-    """Like :func:`compile_inputs`, from ``(name, parse_input(value))`` pairs."""
+    """Compile a task's inputs in one pass, checking its references (validation's hot loop).
+
+    Inputs are read as :func:`quantumflow.spec.parse_input` reads them (a test holds the
+    two to the same answers), without building a ``Ref`` per input.
+
+    Args:
+        upstream: gets the index of each task a ``{ref: ...}`` reads (insertion-ordered).
+        known_params: the params ``{param: X}`` may name; None accepts any.
+        problems: gets a :class:`Problem` for each reference to an unknown task or param,
+            or to the task itself; the returned plan is meaningless then.
+    """
     slots: list[Slot] = []
     literal_only = True
-    for name, item in parsed:
-        if isinstance(item, Ref):
-            literal_only = False
-            if item.key is None:
-                slots.append((name, WHOLE, index[item.task], None))
-            else:
-                slots.append((name, KEY, index[item.task], item.key))
-        elif isinstance(item, ParamRef):
-            literal_only = False
-            slots.append((name, PARAM, item.name, None))
+    for name, value in inputs.items():
+        if isinstance(value, dict) and len(value) == 1:
+            slot = _tagged(task_id, name, value, index, upstream, known_params, problems)
+            literal_only = literal_only and slot[1] == LITERAL
+            slots.append(slot)
         else:
-            slots.append((name, LITERAL, item, None))
+            slots.append((name, LITERAL, value, None))
     constant = {name: a for name, _, a, _ in slots} if literal_only else None
     return InputPlan(task_id, tuple(slots), constant)
+
+
+def _tagged(  # noqa: PLR0917 - the hot loop's state, passed as is
+    task_id: str,
+    name: str,
+    value: dict[str, Any],
+    index: Mapping[str, int],
+    upstream: dict[int, None],
+    known_params: Container[str] | None,
+    problems: list[Problem],
+) -> Slot:
+    """The slot of a one-key dict input: ``{ref: ...}``, ``{param: ...}``, ``{literal: ...}``
+    or a plain literal dict."""
+    ((tag, inner),) = value.items()
+    if tag == "ref" and isinstance(inner, str):
+        upstream_id, _, key = inner.partition(".")
+        i = index.get(upstream_id)
+        if upstream_id == task_id:
+            problems.append(Problem("a task cannot read its own output", task_id, f"inputs.{name}"))
+        elif i is None:
+            msg = f"unknown task '{upstream_id}' in ref"
+            problems.append(Problem(msg, task_id, f"inputs.{name}"))
+        else:
+            upstream.setdefault(i)
+            return (name, KEY, i, key) if key else (name, WHOLE, i, None)
+        return (name, WHOLE, -1, None)
+    if tag == "param" and isinstance(inner, str):
+        if known_params is not None and inner not in known_params:
+            msg = (
+                f"unknown param '{inner}' (add it to the workflow's params "
+                "or pass it as a run param)"
+            )
+            problems.append(Problem(msg, task_id, f"inputs.{name}"))
+        return (name, PARAM, inner, None)
+    return (name, LITERAL, inner if tag == "literal" else value, None)

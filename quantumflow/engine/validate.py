@@ -13,9 +13,9 @@ from typing import Any
 
 from .. import _scheduler
 from ..errors import CycleError, Problem, SpecError
-from ..spec import ClassicalTask, ParamRef, QuantumTask, Ref, WorkflowSpec, parse_input
+from ..spec import ClassicalTask, QuantumTask, WorkflowSpec
 from .functions import resolve_function
-from .inputs import InputPlan, compile_parsed
+from .inputs import InputPlan, compile_task
 from .resources import resource_problems
 
 
@@ -90,11 +90,15 @@ def validate(
     src: list[int] = []
     dst: list[int] = []
     upstream: list[list[int]] = []
-    parsed: list[list[tuple[str, Any]]] = []
+    plans: list[InputPlan] = []
     for i, task in enumerate(spec.tasks):
-        items = [(k, parse_input(v)) for k, v in task.inputs.items()]
-        parsed.append(items)
-        ups = _edges(task, items, index, known_params, problems)
+        found = _depends(task.id, task.depends_on, index, problems)
+        plans.append(
+            compile_task(
+                task.id, task.inputs, index, found, known_params=known_params, problems=problems
+            )
+        )
+        ups = list(found)
         upstream.append(ups)
         src.extend(ups)
         dst.extend([i] * len(ups))
@@ -118,44 +122,22 @@ def validate(
     if problems:
         raise SpecError(problems)
     assert dag is not None
-    plans = [compile_parsed(t.id, p, index) for t, p in zip(spec.tasks, parsed, strict=True)]
     return ValidatedWorkflow(spec, ids, index, src, dst, upstream, functions, plans, dag)
 
 
-def _edges(
-    task: ClassicalTask | QuantumTask,
-    items: list[tuple[str, Any]],
-    index: Mapping[str, int],
-    known_params: set[str],
-    problems: list[Problem],
-) -> list[int]:
-    ups: dict[int, None] = {}
-    for dep in task.depends_on:
-        if dep == task.id:
-            problems.append(Problem("a task cannot depend on itself", task.id, "depends_on"))
+def _depends(
+    task_id: str, depends_on: list[str], index: Mapping[str, int], problems: list[Problem]
+) -> dict[int, None]:
+    """The indices ``depends_on`` names, in order (a dict: references are added to it)."""
+    found: dict[int, None] = {}
+    for dep in depends_on:
+        if dep == task_id:
+            problems.append(Problem("a task cannot depend on itself", task_id, "depends_on"))
         elif dep not in index:
-            problems.append(Problem(f"unknown task '{dep}'", task.id, "depends_on"))
+            problems.append(Problem(f"unknown task '{dep}'", task_id, "depends_on"))
         else:
-            ups.setdefault(index[dep])
-    for name, parsed in items:
-        where = f"inputs.{name}"
-        if isinstance(parsed, Ref):
-            if parsed.task == task.id:
-                problems.append(Problem("a task cannot read its own output", task.id, where))
-            elif parsed.task not in index:
-                problems.append(Problem(f"unknown task '{parsed.task}' in ref", task.id, where))
-            else:
-                ups.setdefault(index[parsed.task])
-        elif isinstance(parsed, ParamRef) and parsed.name not in known_params:
-            problems.append(
-                Problem(
-                    f"unknown param '{parsed.name}' (add it to the workflow's params "
-                    "or pass it as a run param)",
-                    task.id,
-                    where,
-                )
-            )
-    return list(ups)
+            found.setdefault(index[dep])
+    return found
 
 
 def _functions(spec: WorkflowSpec, problems: list[Problem]) -> list[Callable[..., Any] | None]:

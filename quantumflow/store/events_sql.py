@@ -58,16 +58,12 @@ _JSON_METRICS = frozenset({"gates_before", "gates_after"})
 _safe_keys: set[str] = set(_METRIC_SET | {"started_at", "queued_at", "fn"})
 
 
-def _plain(metrics: dict[str, Any]) -> bool:
-    """True when :func:`scrub` would change nothing: no secret-named key, no nesting."""
-    for key, value in metrics.items():
-        if isinstance(value, dict | list):
-            return False
-        if key not in _safe_keys:
-            if not isinstance(key, str) or is_secret_key(key):
-                return False
-            if len(_safe_keys) < 10_000:
-                _safe_keys.add(key)
+def _safe_key(key: Any) -> bool:
+    """True when ``key`` is a string that does not name a secret (remembered when so)."""
+    if not isinstance(key, str) or is_secret_key(key):
+        return False
+    if len(_safe_keys) < 10_000:
+        _safe_keys.add(key)
     return True
 
 
@@ -216,16 +212,19 @@ def _column_value(column: str, value: Any) -> Any:
 
 
 def _metric_row(
-    ev: EventRow, queued_at: float | None, started_at: float | None
+    ev: EventRow, queued_at: float | None, started_at: float | None, *, scrubbed: bool = False
 ) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     """The columns a metrics row has and their values, in that order."""
     run_id, task_id, status, attempt, at, _error, _ref, hit, raw = ev
-    given: dict[str, Any] = raw if raw and _plain(raw) else scrub(dict(raw or {}))
     wall = None
     columns: tuple[str, ...] = _FIXED
     extra_values: list[Any] = []
     extra: dict[str, Any] | None = None
-    for k, value in given.items():  # one pass: times, own columns, the rest to ``extra``
+    # One pass sorts keys into times, own columns and ``extra``. The first nested value or
+    # key not known to be safe sends a scrubbed copy (no secret-named keys at any depth)
+    # through this loop instead.
+    given: dict[str, Any] = raw or {}
+    for k, value in given.items():
         if k in _TIMES:
             if k == "wall_s":
                 wall = value
@@ -233,6 +232,11 @@ def _metric_row(
                 started_at = value
             else:
                 queued_at = value
+        elif not scrubbed and (
+            isinstance(value, dict | list) or (k not in _safe_keys and not _safe_key(k))
+        ):
+            clean: EventRow = (*ev[:8], scrub(dict(given)))
+            return _metric_row(clean, queued_at, started_at, scrubbed=True)
         elif k in _COLUMN_SET:
             columns += (k,)
             extra_values.append(_column_value(k, value))
@@ -257,9 +261,13 @@ def _metric_row(
     ]
     if extra is not None:  # keys without a column
         columns += ("extra",)
-        fn = extra.get("fn")
-        if len(extra) == 1 and isinstance(fn, str):  # a classical attempt: {"fn": ...}
-            values.append(f'{{"fn":{_quote(fn)}}}')
-        else:
-            values.append(dumps(extra))
+        values.append(_extra_json(extra))
     return columns, tuple(values)
+
+
+def _extra_json(extra: dict[str, Any]) -> str:
+    """The ``extra`` column's JSON text."""
+    fn = extra.get("fn")
+    if len(extra) == 1 and isinstance(fn, str):  # a classical attempt: {"fn": ...}
+        return f'{{"fn":{_quote(fn)}}}'
+    return dumps(extra)

@@ -91,9 +91,10 @@ performance_metrics = sa.Table(
     "performance_metrics",
     metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
-    # by run: the unique (run_id, task_id, attempt) index below (migration 0002)
+    # by run, and by task within a workflow's runs: the unique (run_id, task_id, attempt)
+    # index below (migrations 0002 and 0003)
     sa.Column("run_id", sa.String(64), nullable=False),
-    sa.Column("task_id", sa.String(200), nullable=False, index=True),
+    sa.Column("task_id", sa.String(200), nullable=False),
     sa.Column("attempt", sa.Integer, nullable=False),
     sa.Column("status", sa.String(32), nullable=False),
     sa.Column("queued_at", Time, nullable=True),

@@ -1,5 +1,6 @@
 """The estimator's history snapshot: refreshed with only the rows written since, same result
-as a full read, newest rows first, at most ``PER_KEY`` seconds per key."""
+as a full read, newest rows first, at most ``PER_KEY`` seconds per fn and ``PER_TASK`` per
+task."""
 
 from __future__ import annotations
 
@@ -60,3 +61,19 @@ def test_a_recreated_table_is_read_again(tmp_path: Path) -> None:
         fresh = history.load_history(store)
         assert fresh.by_fn == {"m:h": [4.0]}
         history.forget(store)
+
+
+def test_a_task_keeps_its_newest_seconds_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "PER_TASK", 2)
+    with open_store(f"sqlite:///{tmp_path / 'h.db'}", artifacts_dir=tmp_path / "a") as store:
+        history.forget(store)
+        _record(store, "m:f", [1.0])
+        _record(store, "m:f", [2.0])
+        assert history.load_history(store).by_task[("m:f", "t0")] == [2.0, 1.0]
+        _record(store, "m:f", [3.0])  # merged into the cached snapshot: capped there too
+        snapshot = history.load_history(store)
+        assert snapshot.by_task[("m:f", "t0")] == [3.0, 2.0]
+        assert snapshot.by_fn["m:f"] == [3.0, 2.0, 1.0]
+        assert snapshot.classical_seconds("m:f", "t0") == 2.5

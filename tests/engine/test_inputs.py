@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from quantumflow.engine.inputs import TaskInputError, compile_inputs
+from quantumflow.errors import SpecError
+from quantumflow.spec import ParamRef, Ref, parse_input
 
 INDEX = {"a": 0, "b": 1}
 IDS = ["a", "b"]
@@ -36,3 +38,46 @@ def test_missing_key_names_task_field_and_keys() -> None:
     assert "task 't'.inputs.k" in msg
     assert "'b' has no key 'nope'" in msg
     assert "hi" in msg and "lo" in msg
+
+
+SHAPES = [
+    1,
+    "ref",
+    [1, {"ref": "a"}],
+    {"ref": "a"},
+    {"ref": "b.hi"},
+    {"ref": "a.0"},
+    {"param": "n"},
+    {"literal": {"ref": "a"}},
+    {"literal": 3},
+    {"ref": 5},
+    {"param": ["n"]},
+    {"other": 1},
+    {"ref": "a", "extra": 1},
+    {},
+]
+
+
+@pytest.mark.parametrize("value", SHAPES, ids=repr)
+def test_compiled_inputs_read_values_as_parse_input_does(value: object) -> None:
+    parsed = parse_input(value)
+    outputs = [{"0": "zero", "hi": "high"}, {"hi": "b-high"}]
+    got = compile_inputs("t", {"x": value}, INDEX).resolve(outputs, {"n": 7}, IDS)["x"]
+    if isinstance(parsed, Ref):
+        upstream = outputs[INDEX[parsed.task]]
+        assert got == (upstream if parsed.key is None else upstream[parsed.key])
+    elif isinstance(parsed, ParamRef):
+        assert got == 7
+    else:
+        assert got == parsed
+
+
+def test_unknown_references_are_problems() -> None:
+    with pytest.raises(SpecError) as info:
+        compile_inputs("t", {"x": {"ref": "zz"}, "y": {"ref": "t.k"}}, INDEX)
+    assert [(p.task, p.field) for p in info.value.problems] == [
+        ("t", "inputs.x"),
+        ("t", "inputs.y"),
+    ]
+    assert "unknown task 'zz'" in info.value.problems[0].message
+    assert "its own output" in info.value.problems[1].message

@@ -100,6 +100,7 @@ def test_a_0001_database_is_upgraded(tmp_path: Path) -> None:
             assert current_revision(conn) == HEAD
             names = {i["name"] for i in sa.inspect(conn).get_indexes("performance_metrics")}
     assert "ix_performance_metrics_run_id" not in names
+    assert "ix_performance_metrics_task_id" not in names
     assert store.url.endswith("old.db") and rid
 
 
