@@ -258,8 +258,9 @@ def _reusable(
 
 
 def _refuse_if_alive(record: Any) -> None:
-    # Best effort: the store knows the host and pid that created the run.
-    if record.status != "running" or record.pid is None or record.pid == os.getpid():
+    # Best effort: the store knows the host and pid that created the run. A pending run
+    # of a live process is starting (its start is committed with its first events).
+    if record.status not in ("pending", "running") or record.pid in (None, os.getpid()):
         return
     if record.host != socket.gethostname()[:255]:
         return
@@ -304,6 +305,9 @@ def resume(
     params = dict(record.params or {})
     vw = validate(spec, params=params)
     done = _reusable(store, record, vw, None)
+    queue_rows = getattr(store, "queue_task_rows", None)
+    if queue_rows is not None:  # a run killed before its task rows were committed has none
+        queue_rows(run_id, vw.ids)
     return _execute(
         vw,
         store=store,

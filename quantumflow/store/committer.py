@@ -8,7 +8,8 @@ import time
 from collections.abc import Sequence
 
 from .dbapi import Db
-from .events_sql import EventRow, Timing, write_batch
+from .events_sql import EVENT_FIELDS, EventRow, Timing, write_batch
+from .run_sql import RunOp
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ class Committer:
         self.db = db
         self.timing: Timing = {}
 
-    def commit(self, batch: Sequence[EventRow]) -> BaseException | None:
+    def commit(self, batch: Sequence[EventRow | RunOp]) -> BaseException | None:
         """Write ``batch`` in one transaction; returns the error if it could not (logged)."""
         for attempt in range(1, ATTEMPTS + 1):
             try:
@@ -41,5 +42,18 @@ class Committer:
                 time.sleep(0.05 * 2**attempt)
             except Exception as err:
                 log.exception("dropping %d task events", len(batch))
+                self._keep_run_ops(batch)
                 return err
         return None  # pragma: no cover - the loop always returns
+
+    def _keep_run_ops(self, batch: Sequence[EventRow | RunOp]) -> None:
+        """After a batch failed on its data (a value the database refuses), commit its run
+        operations alone: a bad event must not cost a run its task rows or its start."""
+        ops = [item for item in batch if len(item) != EVENT_FIELDS]
+        if not ops or len(ops) == len(batch):
+            return
+        try:
+            with self.db.write() as tx:
+                write_batch(tx, ops, {})
+        except Exception:
+            log.exception("dropping %d run operations", len(ops))

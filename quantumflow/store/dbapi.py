@@ -102,15 +102,21 @@ def configure_sqlite(conn: sqlite3.Connection) -> None:
 class Tx:
     """One transaction: run SQL written with ``?`` placeholders."""
 
-    __slots__ = ("_cur", "_pyformat", "integrity")
+    __slots__ = ("_cur", "_pyformat", "dialect", "integrity")
 
     def __init__(
-        self, cursor: Any, pyformat: bool, integrity: tuple[type[BaseException], ...]
+        self,
+        cursor: Any,
+        pyformat: bool,
+        integrity: tuple[type[BaseException], ...],
+        dialect: str,
     ) -> None:
         self._cur = cursor
         self._pyformat = pyformat
         #: The driver's exception for a violated constraint.
         self.integrity = integrity
+        #: ``sqlite``, ``postgresql``, ...
+        self.dialect = dialect
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self._pyformat else sql
@@ -214,7 +220,7 @@ class SqliteDb(Db):
         try:
             conn.execute(begin)
             try:
-                yield Tx(conn.cursor(), False, self.integrity)
+                yield Tx(conn.cursor(), False, self.integrity, self.dialect)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -262,7 +268,7 @@ class EngineDb(Db):
             if self.dialect == "sqlite":  # the engine's connections do not BEGIN (db.py)
                 cur.execute("BEGIN IMMEDIATE" if commit else "BEGIN")
             try:
-                yield Tx(cur, self._pyformat, self.integrity)
+                yield Tx(cur, self._pyformat, self.integrity, self.dialect)
             except BaseException:
                 conn.rollback()
                 raise

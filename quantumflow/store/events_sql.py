@@ -15,6 +15,7 @@ from typing import Any
 
 from .dbapi import Tx, dumps
 from .records import TASK_TERMINAL, TaskEvent
+from .run_sql import RunOp, apply_op
 from .scrub import is_secret_key, scrub
 
 #: Statuses that end one attempt and so get a ``performance_metrics`` row.
@@ -103,6 +104,7 @@ def metrics_insert(columns: tuple[str, ...]) -> str:
 #: A task event as the writer handles it: ``(run_id, task_id, status, attempt, at, error,
 #: output_ref, cache_hit, metrics)``, the fields of :class:`TaskEvent` in order.
 EventRow = tuple[str, str, str, int, float, "str | None", "str | None", bool, Any]
+EVENT_FIELDS = 9
 
 
 def event_row(ev: TaskEvent) -> EventRow:
@@ -120,8 +122,11 @@ def event_row(ev: TaskEvent) -> EventRow:
     )
 
 
-def write_batch(tx: Tx, batch: Sequence[EventRow], timing: Timing) -> None:
+def write_batch(tx: Tx, batch: Sequence[EventRow | RunOp], timing: Timing) -> None:
     """Write ``batch`` (see :func:`event_row`) in the caller's transaction.
+
+    A :data:`~.run_sql.RunOp` among the events (a run's task rows, its start) is applied
+    where it stands, before any task row update of the batch.
 
     Every event gets its ``events`` row; ``task_runs`` gets one update per task per batch
     (the batch's events for a task folded in order: the same row as one update per event,
@@ -133,6 +138,9 @@ def write_batch(tx: Tx, batch: Sequence[EventRow], timing: Timing) -> None:
     rows: list[tuple[Any, ...]] = []
     metrics: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     for ev in batch:
+        if len(ev) != EVENT_FIELDS:
+            apply_op(tx, ev)
+            continue
         run_id, task_id, status, attempt, at, error, ref, hit, measured = ev
         key = (run_id, task_id, attempt)
         if status == "queued":

@@ -3,10 +3,16 @@ cancel flag, the results cache and the schedule, as plain SQL on a :class:`~.dba
 
 Each function is one transaction; every value is a bound parameter. Column names match
 ``tables.py`` (the tests run these statements on SQLite and PostgreSQL).
+
+Two run-level writes are not transactions of their own but :data:`RunOp` s, which the
+store queues with the task events: a run's ``pending`` task rows and its start (status and
+plan). The group-commit writer applies them (:func:`apply_op`) in order with the events,
+so the engine does not wait for those commits before its first task runs.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -19,11 +25,17 @@ from .dbapi import Db, Tx, dumps
 from .records import RUN_STATUSES, RUN_TERMINAL
 from .scrub import may_hold_secrets, scrub
 
+log = logging.getLogger(__name__)
+
 _INSERT_RUN = (
     "INSERT INTO runs (id, workflow_id, name, status, spec, params, created_at,"
     " cancel_requested, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_INSERT_TASK = "INSERT INTO task_runs (run_id, task_id, position, status) VALUES (?, ?, ?, ?)"
+#: ``DO NOTHING``: ``resume`` queues a run's task rows again in case they were never written.
+_INSERT_TASK = (
+    "INSERT INTO task_runs (run_id, task_id, position, status) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (run_id, task_id) DO NOTHING"
+)
 #: Task rows per multi-row INSERT on SQLite (4 parameters each, well under its bound limit).
 _TASK_CHUNK = 500
 _INSERT_EVENT = "INSERT INTO events (run_id, task_id, kind, data, at) VALUES (?, ?, ?, ?, ?)"
@@ -35,6 +47,7 @@ _RUN_FINISHED = "UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id
 _RUN_STATUS = "UPDATE runs SET status = ?, error = ? WHERE id = ?"
 _REQUEST_CANCEL = "UPDATE runs SET cancel_requested = ? WHERE id = ?"
 _CANCEL_FLAG = "SELECT cancel_requested FROM runs WHERE id = ?"
+_RUN_EXISTS = "SELECT 1 FROM runs WHERE id = ?"
 _CACHE_GET = "SELECT output_ref FROM results WHERE key = ?"
 _CACHE_PUT = (
     "INSERT INTO results (key, output_ref, created_at) VALUES (?, ?, ?)"
@@ -96,19 +109,56 @@ def create_run(
             tx.run(_INSERT_RUN, row)
         except db.integrity as err:  # a workflow_id that does not exist
             raise StoreError(f"cannot create the run: {err}") from err
-        _insert_tasks(tx, db.dialect, run_id, task_ids)
         tx.run(_INSERT_EVENT, (run_id, None, "run", '{"status":"pending"}', now))
     return run_id
 
 
-def _insert_tasks(tx: Tx, dialect: str, run_id: str, task_ids: list[str]) -> None:
+#: A run-level write queued with the task events (see the module docstring):
+#: ``("tasks", run_id, [task id, ...])`` or ``("start", run_id, schedule JSON, at)``.
+#: Plain tuples of str/float/list, like the events, for the writer process's pipe.
+RunOp = tuple[Any, ...]
+
+
+def tasks_op(run_id: str, task_ids: list[str]) -> RunOp:
+    """Insert the run's ``pending`` task rows (existing ones are kept)."""
+    return ("tasks", run_id, task_ids)
+
+
+def start_op(run_id: str, plan: dict[str, Any]) -> RunOp:
+    """Mark the run ``running`` (started now) and store its planned schedule."""
+    return ("start", run_id, dumps(plan), time.time())
+
+
+def apply_op(tx: Tx, op: RunOp) -> None:
+    """Apply one :data:`RunOp` in the writer's transaction. A run that no longer exists is
+    logged, not raised: an error here would drop the task events committed with it."""
+    kind, run_id = op[0], op[1]
+    if kind == "tasks":
+        if tx.value(_RUN_EXISTS, (run_id,)) is None:
+            log.warning("run %s was deleted before its task rows were written", run_id)
+            return
+        _insert_tasks(tx, run_id, op[2])
+    elif kind == "start":
+        plan, at = op[2], op[3]
+        if not tx.run(_RUN_RUNNING, ("running", None, at, run_id)):
+            log.warning("run %s was deleted before it started; its start is not recorded", run_id)
+            return
+        tx.run(_INSERT_EVENT, (run_id, None, "run", '{"status":"running"}', at))
+        tx.run(_SCHEDULE_DELETE, (run_id,))
+        tx.run(_SCHEDULE_INSERT, (run_id, plan, at))
+    else:
+        raise StoreError(f"unknown run operation {kind!r}")
+
+
+def _insert_tasks(tx: Tx, run_id: str, task_ids: list[str]) -> None:
     """The ``pending`` task rows (a run may have 10^5): multi-row INSERTs on SQLite, one
     step per :data:`_TASK_CHUNK` rows instead of one per row."""
     rows = [(run_id, t, i, "pending") for i, t in enumerate(task_ids)]
-    full = len(rows) - len(rows) % _TASK_CHUNK if dialect == "sqlite" else 0
+    full = len(rows) - len(rows) % _TASK_CHUNK if tx.dialect == "sqlite" else 0
     if full:
         head, _, group = _INSERT_TASK.partition(" VALUES ")
-        multi = f"{head} VALUES {', '.join([group] * _TASK_CHUNK)}"
+        group, _, conflict = group.partition(" ON CONFLICT ")
+        multi = f"{head} VALUES {', '.join([group] * _TASK_CHUNK)} ON CONFLICT {conflict}"
         for start in range(0, full, _TASK_CHUNK):
             tx.run(multi, [v for r in rows[start : start + _TASK_CHUNK] for v in r])
     tx.many(_INSERT_TASK, rows[full:])
@@ -131,14 +181,6 @@ def _set_run_status(tx: Tx, run_id: str, status: str, error: str | None) -> None
         raise RunNotFoundError(run_id)
     data = {"status": status} if error is None else {"status": status, "error": error}
     tx.run(_INSERT_EVENT, (run_id, None, "run", dumps(data), now))
-
-
-def start_run(db: Db, run_id: str, plan: dict[str, Any]) -> None:
-    """``set_run_status(run_id, "running")`` and ``save_schedule(run_id, plan)`` in one
-    transaction (one commit instead of two when a run starts)."""
-    with db.write() as tx:
-        _set_run_status(tx, run_id, "running", None)
-        _save_schedule(tx, run_id, plan)
 
 
 def request_cancel(db: Db, run_id: str) -> None:

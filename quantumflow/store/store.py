@@ -1,8 +1,12 @@
 """The :class:`Store`: the one object the engine, API and CLI use to persist things.
 
-Everything synchronous (workflows, run rows, run status, cache, schedules) commits before
-returning. Task state changes go through :meth:`Store.record`, which only queues them for
-the group-commit writer (see ``writer.py``); :meth:`Store.flush` waits for them.
+Workflows, run rows, run status, the cancel flag, the cache and saved schedules commit
+before returning. Task state changes go through :meth:`Store.record`, which only queues
+them for the group-commit writer (``writer.py``, ``writer_process.py``); :meth:`Store.flush`
+waits for them. A run's ``pending`` task rows (:meth:`Store.create_run`) and its start
+(:meth:`Store.start_run`) are queued the same way, ahead of the run's events, so a run does
+not wait for those commits; every read through the store commits them first, so this
+process never sees a run without them.
 """
 
 from __future__ import annotations
@@ -109,6 +113,7 @@ class Store:
         else:
             self._writer = GroupWriter(db)
         self._memo = Memo()  # the results-cache hit path without I/O (memo.py)
+        self._unsynced = False  # run operations queued since the last flush
         self._closed = False
         _open_stores.add(self)
 
@@ -172,20 +177,44 @@ class Store:
         workflow_id: str | None = None,
         params: dict[str, Any] | None = None,
     ) -> str:
-        """One ``pending`` run row plus one ``pending`` task row per task; returns the run id."""
-        return run_sql.create_run(self.db, spec, list(task_ids), workflow_id, params)
+        """One ``pending`` run row (committed) plus one ``pending`` task row per task (queued
+        for the writer, ahead of the run's events); returns the run id."""
+        ids = list(task_ids)
+        run_id = run_sql.create_run(self.db, spec, ids, workflow_id, params)
+        try:
+            self.queue_task_rows(run_id, ids)
+        except StoreError as err:  # e.g. the writer process cannot start: not left pending
+            run_sql.set_run_status(self.db, run_id, "failed", str(err))
+            raise
+        return run_id
+
+    def queue_task_rows(self, run_id: str, task_ids: list[str]) -> None:
+        """Queue ``pending`` rows for the tasks of ``run_id`` that have none yet."""
+        self._queue(run_sql.tasks_op(run_id, task_ids))
 
     def set_run_status(self, run_id: str, status: str, *, error: str | None = None) -> None:
         """Write the run's status now; a terminal status first commits queued task events."""
         run_sql.check_run_status(status)
         if status in RUN_TERMINAL:
             self.flush()
+        else:
+            self._sync()  # a queued start must not land after this
         run_sql.set_run_status(self.db, run_id, status, error)
 
     def start_run(self, run_id: str, schedule: dict[str, Any]) -> None:
-        """Mark the run ``running`` and store its planned schedule, in one transaction
-        (what ``set_run_status(run_id, "running")`` then ``save_schedule`` write)."""
-        run_sql.start_run(self.db, run_id, schedule)
+        """Mark the run ``running`` and store its planned schedule (what
+        ``set_run_status(run_id, "running")`` then ``save_schedule`` write), queued for the
+        writer like task events; a run that no longer exists is logged, not raised."""
+        self._queue(run_sql.start_op(run_id, schedule))
+
+    def _queue(self, op: run_sql.RunOp) -> None:
+        self._writer.put_rows([op])
+        self._unsynced = True
+
+    def _sync(self) -> None:
+        """Commit queued run operations before a read or a write that depends on them."""
+        if self._unsynced:
+            self.flush()
 
     def request_cancel(self, run_id: str) -> None:
         """Ask the process running ``run_id`` to cancel it (it polls ``cancel_requested``)."""
@@ -211,11 +240,13 @@ class Store:
         self._writer.put(batch)
 
     def flush(self) -> None:
-        """Block until every recorded event is committed."""
+        """Block until every recorded event (and queued run operation) is committed."""
+        self._unsynced = False
         self._writer.flush()
 
     def get_run(self, run_id: str) -> RunRecord:
         """The run with its tasks; ``RunNotFoundError`` when missing."""
+        self._sync()
         return queries.get_run(self.engine, run_id)
 
     def list_runs(
@@ -227,10 +258,12 @@ class Store:
         offset: int = 0,
     ) -> list[RunRecord]:
         """Runs newest first (tasks not loaded)."""
+        self._sync()
         return queries.list_runs(self.engine, workflow_id, status, limit, offset)
 
     def events_since(self, run_id: str, after_id: int = 0, limit: int = 1000) -> list[EventRecord]:
         """Persisted events of ``run_id`` with id > ``after_id`` (SSE ``Last-Event-ID``)."""
+        self._sync()
         return queries.events_since(self.engine, run_id, after_id, limit)
 
     def task_metrics(
@@ -241,6 +274,7 @@ class Store:
         task_id: str | None = None,
     ) -> list[dict[str, Any]]:
         """Rows of ``performance_metrics`` (oldest first), filtered."""
+        self._sync()
         return queries.task_metrics(self.engine, workflow_id, run_id, task_id)
 
     # ---------------------------------------------------------------- outputs and cache
@@ -276,10 +310,12 @@ class Store:
     # ---------------------------------------------------------------- schedules, calibration
     def save_schedule(self, run_id: str, plan: dict[str, Any]) -> None:
         """Store (or replace) the planned schedule of ``run_id``."""
+        self._sync()
         run_sql.save_schedule(self.db, run_id, plan)
 
     def get_schedule(self, run_id: str) -> dict[str, Any] | None:
         """The plan saved for ``run_id``, if any."""
+        self._sync()
         return queries.get_schedule(self.engine, run_id)
 
     def save_calibration(self, backend: str, model: dict[str, Any]) -> None:

@@ -21,6 +21,7 @@ from .committer import Committer
 from .dbapi import Db
 from .events_sql import EventRow, event_row
 from .records import TaskEvent
+from .run_sql import RunOp
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class GroupWriter:
         self._pid = os.getpid()
         self._committer = Committer(self._db)  # its per-attempt times are this process's
         self._cond = threading.Condition()
-        self._pending: list[EventRow] = []
+        self._pending: list[EventRow | RunOp] = []
         self._enqueued = 0
         self._committed = 0
         self._flushing = 0
@@ -53,9 +54,12 @@ class GroupWriter:
 
     def put(self, events: Iterable[TaskEvent]) -> None:
         """Queue events for the next group commit (never blocks on the database)."""
+        self.put_rows([event_row(ev) for ev in events])
+
+    def put_rows(self, batch: list[EventRow | RunOp]) -> None:
+        """Queue event rows and run operations, in order, for the next group commit."""
         if self._pid != os.getpid():  # forked: the parent's thread and lock are not ours
             self._reset()
-        batch = [event_row(ev) for ev in events]
         if not batch:
             return
         with self._cond:
@@ -104,7 +108,7 @@ class GroupWriter:
             if self._thread is not None and self._pid == os.getpid():
                 self._thread.join(timeout=10)
 
-    def _take(self) -> list[EventRow] | None:
+    def _take(self) -> list[EventRow | RunOp] | None:
         with self._cond:
             while not self._pending:
                 if self._closed:

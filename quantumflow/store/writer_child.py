@@ -27,6 +27,7 @@ from .committer import Committer
 from .dbapi import SqliteDb
 from .events_sql import EventRow
 from .frames import FrameReader, encode_frame
+from .run_sql import RunOp
 
 log = logging.getLogger("quantumflow.store.writer")
 
@@ -44,7 +45,7 @@ class _Committer(Committer):
         super().__init__(db)
         self.errors: list[str] = []
 
-    def commit_or_note(self, batch: list[EventRow]) -> None:
+    def commit_or_note(self, batch: list[EventRow | RunOp]) -> None:
         error = self.commit(batch)
         if error is not None:
             self.errors.append(f"{type(error).__name__}: {error}")
@@ -61,7 +62,7 @@ def serve(path: str, inp: int, out: BinaryIO) -> None:
     """
     committer = _Committer(SqliteDb(path))
     reader = FrameReader(inp)
-    pending: list[EventRow] = []
+    pending: list[EventRow | RunOp] = []
     last_commit = 0.0
     try:
         while True:
@@ -89,7 +90,7 @@ def serve(path: str, inp: int, out: BinaryIO) -> None:
         committer.db.close()
 
 
-def _due(pending: list[EventRow], inp: int, last_commit: float) -> bool:
+def _due(pending: list[EventRow | RunOp], inp: int, last_commit: float) -> bool:
     """Whether to commit ``pending`` now rather than read more first."""
     if len(pending) >= MAX_BATCH:
         return True

@@ -26,6 +26,7 @@ from .dbapi import dumps
 from .events_sql import PLAIN_SCALARS, EventRow, event_row
 from .frames import FrameReader, encode_frame
 from .records import TaskEvent
+from .run_sql import RunOp
 
 log = logging.getLogger(__name__)
 
@@ -138,9 +139,12 @@ class ProcessWriter:
 
     def put(self, events: Iterable[TaskEvent]) -> None:
         """Hand events to the writer process (blocks only while the pipe is full)."""
+        self.put_rows([_portable(event_row(ev)) for ev in events])
+
+    def put_rows(self, batch: list[EventRow | RunOp]) -> None:
+        """Hand event rows and run operations (plain values only) to the writer process."""
         if self._pid != os.getpid():  # forked: the parent's pipe is not ours
             self._reset()
-        batch = [_portable(event_row(ev)) for ev in events]
         if not batch:
             return
         data = encode_frame(("E", batch))

@@ -206,8 +206,21 @@ def test_start_run_is_running_and_schedule(store: Store) -> None:
     assert store.get_schedule(rid) == {"order": ["a", "b"], "makespan": 1.5}
     kinds = [e.data for e in store.events_since(rid) if e.kind == "run"]
     assert kinds == [{"status": "pending"}, {"status": "running"}]
-    with pytest.raises(RunNotFoundError):
-        store.start_run("missing", {})
+    # queued with the events: a run that does not exist is logged, and the events committed
+    # with it are kept
+    store.start_run("missing", {"order": []})
+    store.record([TaskEvent(rid, "a", "running")])
+    store.flush()
+    assert store.get_schedule("missing") is None
+    assert store.get_run(rid).tasks["a"].status == "running"
+
+
+def test_task_rows_are_queued_ahead_of_the_events(store: Store) -> None:
+    rid = store.create_run(spec=SPEC, task_ids=["a", "b"])
+    store.record([TaskEvent(rid, "a", "running"), TaskEvent(rid, "a", "succeeded")])
+    store.queue_task_rows(rid, ["a", "b"])  # again (as resume does): the rows are kept
+    tasks = store.get_run(rid).tasks  # a read commits what is queued first
+    assert {t: r.status for t, r in tasks.items()} == {"a": "succeeded", "b": "pending"}
 
 
 def test_secrets_are_never_stored(store: Store) -> None:

@@ -144,11 +144,13 @@ def test_a_writer_that_cannot_start_names_the_setting(
     url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with open_store(url, artifacts_dir=tmp_path) as store:
-        rid = store.create_run(spec={"name": "x"}, task_ids=["a"])
         with monkeypatch.context() as patch:
             patch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
             with pytest.raises(StoreError, match="QUANTUMFLOW_STORE_WRITER=thread"):
-                store.record([TaskEvent(rid, "a", "running")])
-        store.record([TaskEvent(rid, "a", "running")])  # the interpreter is back: it starts
+                store.create_run(spec={"name": "x"}, task_ids=["a"])
+        (failed,) = store.list_runs()
+        assert failed.status == "failed" and "QUANTUMFLOW_STORE_WRITER" in (failed.error or "")
+        rid = store.create_run(spec={"name": "x"}, task_ids=["a"])  # the interpreter is back
+        store.record([TaskEvent(rid, "a", "running")])
         store.flush()
         assert store.get_run(rid).tasks["a"].status == "running"
