@@ -66,13 +66,44 @@ class History:
 
 #: store URL -> (newest metrics row id read, snapshot)
 _cache: dict[str, tuple[int, History]] = {}
+#: store URL -> (the snapshot id they follow, what runs of this process committed after it:
+#: (fn, task id, wall seconds), newest first)
+_own: dict[str, tuple[int, list[tuple[str, str, float]]]] = {}
 _lock = threading.Lock()
+
+
+def snapshot_id(store: Any) -> int | None:
+    """The newest metrics row id in the cached snapshot of ``store`` (None: none cached);
+    what :func:`note_run` needs from the time a run was planned."""
+    with _lock:
+        hit = _cache.get(store.url)
+    return None if hit is None else hit[0]
+
+
+def note_run(store: Any, classical: list[tuple[str, str, float]], since: int | None) -> None:
+    """Remember what a run of this process has just committed to ``store``.
+
+    ``classical`` holds the run's successful, non-cached classical attempts as ``(fn, task
+    id, wall seconds)``, newest first; ``since`` is :func:`snapshot_id` when the run was
+    planned. The next :func:`load_history` puts them into the snapshot without reading
+    them back (1.3 ms for a 500-task run) when the snapshot is still that one and they are
+    exactly the rows written since (one ``COUNT``); otherwise (other writers, quantum rows,
+    a failed batch) it reads the new rows as usual.
+    """
+    with _lock:
+        hit = _cache.get(store.url)
+        if hit is None or since is None or hit[0] != since:
+            return
+        noted = _own.get(store.url)
+        earlier = noted[1] if noted is not None and noted[0] == since else []
+        _own[store.url] = (since, classical + earlier)
 
 
 def load_history(store: Any) -> History:
     """The history in ``store`` (cached; refreshed with the rows written since)."""
     with _lock:
         hit = _cache.get(store.url)
+        own = _own.pop(store.url, None)
     db = store.db
     fn_sql = _FN.get(db.dialect, "extra")  # elsewhere: the JSON text, decoded below
     with db.read() as tx:
@@ -81,16 +112,35 @@ def load_history(store: Any) -> History:
             return hit[1]
         # rows newer than the snapshot only; a smaller max(id) means rows were deleted
         since = hit[0] if hit is not None and hit[0] < newest else 0
-        rows = tx.rows(
-            f"SELECT {_COLUMNS}, {fn_sql} FROM performance_metrics"  # noqa: S608 - constants
-            f" WHERE id > ? AND {_SUCCEEDED} ORDER BY id DESC LIMIT ?",
-            (since, False, LIMIT),
-        )
-    fresh = _build(rows, decode_fn=fn_sql == "extra")
+        if own and since and own[0] == since and _count_since(tx, since) == len(own[1]):
+            fresh = _from_own(own[1])
+        else:
+            rows = tx.rows(
+                f"SELECT {_COLUMNS}, {fn_sql} FROM performance_metrics"  # noqa: S608 - constants
+                f" WHERE id > ? AND {_SUCCEEDED} ORDER BY id DESC LIMIT ?",
+                (since, False, LIMIT),
+            )
+            fresh = _build(rows, decode_fn=fn_sql == "extra")
     history = _merge(fresh, hit[1]) if since and hit is not None else fresh
     with _lock:
         _cache[store.url] = (int(newest), history)
     return history
+
+
+def _count_since(tx: Any, since: int) -> int:
+    sql = f"SELECT COUNT(*) FROM performance_metrics WHERE id > ? AND {_SUCCEEDED}"  # noqa: S608
+    return int(tx.value(sql, (since, False)) or 0)
+
+
+def _from_own(own: list[tuple[str, str, float]]) -> History:
+    by_fn: dict[str, list[float]] = defaultdict(list)
+    by_task: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for fn, task_id, wall in own:
+        if len(by_fn[fn]) < PER_KEY:
+            by_fn[fn].append(wall)
+        if len(by_task[(fn, task_id)]) < PER_TASK:
+            by_task[(fn, task_id)].append(wall)
+    return History({}, dict(by_fn), dict(by_task))
 
 
 def _build(rows: list[tuple[Any, ...]], *, decode_fn: bool) -> History:
@@ -149,3 +199,4 @@ def forget(store: Any) -> None:
     """Drop the cached snapshot of ``store`` (tests, after deleting rows)."""
     with _lock:
         _cache.pop(store.url, None)
+        _own.pop(store.url, None)

@@ -79,6 +79,7 @@ class Attempts:
         self.priority: list[float] = [0.0] * n  # set by the runner from the plan
         self.budget: Any = None  # a cost.BudgetGuard when the spec has a budget (runner)
         self.queued_at: dict[Pair, float] = {}  # when the dispatcher released an attempt
+        self.walls: dict[int, float] = {}  # wall seconds of each task's successful attempt
         # quantum tasks: SDK worker or in-process (planned with the run's slots)
         self.quantum = QuantumRunner(plan_routes(spec.tasks) if routes is None else routes)
         self._lock = threading.Lock()
@@ -225,13 +226,16 @@ class Attempts:
             if ckey is not None:
                 self.store.cache_store(ckey, ref)
         self.outputs[task] = value
+        metrics = self._metrics(t0, clock, key, value, cached=cached, handle=handle)
+        if not cached:
+            self.walls[task] = metrics["wall_s"]
         self.emit(
             task,
             "cached" if cached else "succeeded",
             attempt,
             output_ref=ref,
             cache_hit=cached,
-            metrics=self._metrics(t0, clock, key, value, cached=cached, handle=handle),
+            metrics=metrics,
         )
         return dispatcher.complete(task, attempt, _scheduler.OK, take=1)
 

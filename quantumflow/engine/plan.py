@@ -29,6 +29,8 @@ class RunPlan:
         schedule: what is saved in the store (ids, not indices).
         routes: per quantum task, where it runs and which backend slot it holds.
         slots: the Dispatcher's per-resource limits (None: only ``max_concurrency``).
+        history_since: the estimator's history snapshot the costs came from (see
+            :func:`note_history`).
     """
 
     dag: _scheduler.Dag
@@ -36,6 +38,7 @@ class RunPlan:
     schedule: dict[str, Any]
     routes: dict[int, Route] = field(default_factory=dict)
     slots: Slots | None = None
+    history_since: int | None = None
 
 
 def estimate_costs(vw: ValidatedWorkflow, store: Any = None) -> list[float]:
@@ -88,7 +91,23 @@ def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Any = None) -> RunP
     }
     if slots is not None:
         schedule["resources"] = dict(zip(slots.names[1:], slots.capacities[1:], strict=True))
-    return RunPlan(dag, priority, schedule, routes, slots)
+    return RunPlan(dag, priority, schedule, routes, slots, _history_call("snapshot_id", store))
+
+
+def note_history(store: Any, classical: list[tuple[str, str, float]], since: int | None) -> None:
+    """Tell the estimator's history what a finished run committed (``cost.history.note_run``),
+    so that the next plan need not read those rows back."""
+    _history_call("note_run", store, classical, since)
+
+
+def _history_call(name: str, store: Any, *args: Any) -> Any:
+    if store is None or not hasattr(store, "db"):  # no store, or a duck-typed one
+        return None
+    try:
+        return getattr(importlib.import_module("quantumflow.cost.history"), name)(store, *args)
+    except Exception as err:  # the estimator is optional and must not stop a run
+        log.debug("estimator history unavailable: %r", err)
+        return None
 
 
 def check_budget(vw: ValidatedWorkflow, store: Any, params: dict[str, Any]) -> None:

@@ -22,9 +22,10 @@ from typing import Any
 
 from .. import _scheduler
 from ..errors import TaskTimeoutError
+from ..spec import ClassicalTask
 from .attempt import Attempts
 from .models import TERMINAL_TASK, Run, TaskResult
-from .plan import RunPlan
+from .plan import RunPlan, note_history
 from .threads import spawn
 from .validate import ValidatedWorkflow
 
@@ -200,6 +201,7 @@ class Runner:
             status, error = "failed", f"engine error: {self._dispatch_error!r}"
         a.sink.close()
         self.store.set_run_status(self.run_id, status, error=error)
+        self._note_history()
         ids = self.vw.ids
         outputs = {
             ids[i]: a.outputs[i]
@@ -217,6 +219,17 @@ class Runner:
             finished_at=time.time(),
             error=error,
         )
+
+    def _note_history(self) -> None:
+        """Hand the run's classical timings to the estimator's history (newest first)."""
+        a, tasks, ids = self.attempts, self.vw.spec.tasks, self.vw.ids
+        done = [
+            (a.results[i].finished_at or 0.0, task.fn, ids[i], wall)
+            for i, wall in a.walls.items()
+            if isinstance(task := tasks[i], ClassicalTask) and a.results[i].status == "succeeded"
+        ]
+        done.sort(reverse=True)
+        note_history(self.store, [row[1:] for row in done], self.plan.history_since)
 
     # ------------------------------------------------------------------ dispatch thread
 

@@ -77,3 +77,44 @@ def test_a_task_keeps_its_newest_seconds_only(
         assert snapshot.by_task[("m:f", "t0")] == [3.0, 2.0]
         assert snapshot.by_fn["m:f"] == [3.0, 2.0, 1.0]
         assert snapshot.classical_seconds("m:f", "t0") == 2.5
+
+
+def _chain_spec() -> dict[str, Any]:
+    fn = "benchmarks.overhead:work"
+    tasks = [{"id": "a", "kind": "classical", "fn": fn}]
+    tasks += [{"id": "b", "kind": "classical", "fn": fn, "inputs": {"x": {"ref": "a"}}}]
+    return {"name": "noted", "tasks": tasks}
+
+
+def test_a_run_of_this_process_is_not_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quantumflow.engine import run
+
+    built: list[int] = []  # rows read back per refresh
+    build = history._build
+
+    def counting_build(rows: list[Any], **kw: Any) -> history.History:
+        built.append(len(rows))
+        return build(rows, **kw)
+
+    monkeypatch.setattr(history, "_build", counting_build)
+    with open_store(f"sqlite:///{tmp_path / 'h.db'}", artifacts_dir=tmp_path / "a") as store:
+        history.forget(store)
+        _record(store, "m:f", [1.0])  # the first snapshot is not empty
+        for _ in range(3):
+            assert run(_chain_spec(), db=store).status == "succeeded"
+        assert built == [1]  # the first plan read the 1 row; later ones read no run back
+        noted = history.load_history(store)  # the third run's rows too
+        assert built == [1]
+        history.forget(store)
+        assert history.load_history(store).by_task == noted.by_task  # as a full read
+        assert (
+            noted.by_fn["benchmarks.overhead:work"]
+            == history.load_history(store).by_fn["benchmarks.overhead:work"]
+        )
+        built.clear()
+        assert run(_chain_spec(), db=store).status == "succeeded"
+        _record(store, "m:g", [2.0], task="other")  # another writer: its row must be read
+        assert history.load_history(store).by_fn["m:g"] == [2.0]
+        assert built[-1] == 3
