@@ -408,7 +408,7 @@ def _float(meta: typing.Mapping[str, Any]) -> Leaf:
                 raise Invalid(f"Input should be a valid number{_got(value)}")
             try:
                 value = float(value)
-            except (TypeError, ValueError) as err:
+            except (TypeError, ValueError, OverflowError) as err:
                 raise Invalid(f"Input should be a valid number{_got(value)}") from err
         if bounds is not None:
             bounds(value)
@@ -438,7 +438,7 @@ def _bounds(meta: typing.Mapping[str, Any]) -> Callable[[float], None] | None:
     return check
 
 
-def _got(value: Any) -> str:
+def _got(value: Any) -> str:  # noqa: PLR0911 - one branch per type
     if isinstance(value, str):
         return f" (got the string {value[:40]!r})"
     if isinstance(value, bool):
@@ -449,6 +449,9 @@ def _got(value: Any) -> str:
         return " (got a mapping)"
     if isinstance(value, list | tuple):
         return " (got a list)"
+    if isinstance(value, int | float):
+        text = repr(value)
+        return f" (got {text if len(text) <= 20 else text[:17] + '...'})"
     return f" (got {type(value).__name__})"
 
 
