@@ -23,7 +23,7 @@ SPEC_VERSION = "1"
 TASK_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class Budget(SpecModel):
     """A limit on a run's predicted/spent wall time (seconds) and money (USD)."""
 
@@ -31,7 +31,7 @@ class Budget(SpecModel):
     usd: float | None = spec_field(None, ge=0, description="Money budget for cloud QPUs.")
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class Policies(SpecModel):
     """Workflow-wide execution policies; task fields override the per-task ones."""
 
@@ -61,7 +61,7 @@ def _exactly_one_source(source: CircuitSource) -> str | None:
     )
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class CircuitSource(SpecModel):
     """Where a quantum task's circuit comes from: exactly one of the fields."""
 
@@ -78,8 +78,10 @@ class CircuitSource(SpecModel):
     )
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class _TaskBase(SpecModel):
+    """The fields every task has."""
+
     id: str = spec_field(pattern=TASK_ID_PATTERN, max_length=200, description="Unique task id.")
     description: str | None = spec_field(None)
     depends_on: list[str] = spec_field(factory=list, description="Extra ordering edges.")
@@ -95,7 +97,7 @@ class _TaskBase(SpecModel):
     group: str | None = spec_field(None, description="Label used to aggregate big runs.")
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class ClassicalTask(_TaskBase):
     """A Python step: ``fn`` is called with the resolved inputs as keyword arguments."""
 
@@ -104,7 +106,7 @@ class ClassicalTask(_TaskBase):
     cache: bool = spec_field(False, description="Serve repeated identical calls from store.")
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class QuantumTask(_TaskBase):
     """A circuit run on a backend (counts and/or expectation values)."""
 
@@ -122,7 +124,7 @@ class QuantumTask(_TaskBase):
     cache: bool = spec_field(True, description="Serve repeated identical circuits from store.")
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class NodePosition(SpecModel):
     """Where the designer draws a task."""
 
@@ -139,7 +141,7 @@ def _known_version(version: str) -> str | None:
     return f"unsupported spec version '{version}' (this QuantumFlow reads '1')"
 
 
-@dataclass(init=False)
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class WorkflowSpec(SpecModel):
     """A whole workflow. ``WorkflowSpec.model_json_schema()`` is the published schema."""
 

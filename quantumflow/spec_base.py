@@ -81,6 +81,18 @@ class SpecModel:
             separators=(",", ":"),
         )
 
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclasses' and pydantic's
+
+    def __repr__(self) -> str:
+        fields = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+        )
+        return f"{type(self).__name__}({fields})"
+
     def model_copy(self: _M, *, update: dict[str, Any] | None = None) -> _M:
         """A shallow copy with ``update`` applied; like pydantic's, the update is not checked."""
         new = object.__new__(type(self))
