@@ -4,7 +4,9 @@ Each class's fields (type, default, ``metadata`` constraints) are compiled once 
 one small check function per field. A check either returns the stored value or reports a
 problem at its place (``loc``: field names and list/dict positions); every problem is
 collected, then raised together as one :class:`~quantumflow.SpecError` whose problems name
-the task (its id, or ``#index``) and the dotted field.
+the task (its id, or ``#index``) and the dotted field. Once a class has seen ``HOT`` dicts
+with the same keys (a big spec), ``spec_fast`` generates straight-line code for that shape;
+anything it does not accept comes back here.
 
 Types are checked as written, without guessing: a string is never a number (``shots: "100"``
 is a problem), a boolean is not a number and a number is not a boolean (``shots: true``,
