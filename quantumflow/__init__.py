@@ -51,8 +51,8 @@ def _package_version() -> str:
 
 
 #: Loaded on first access, then kept as module attributes (as an eager import would).
-#: ``spec`` brings pydantic and builds the models (~50 ms, and pydantic's plugin lookup
-#: imports importlib.metadata); the engine imports it anyway when a workflow runs.
+#: ``spec`` is plain dataclasses (no pydantic), but the engine imports it anyway when a
+#: workflow runs; a bare ``import quantumflow`` need not.
 _CACHED: dict[str, tuple[str, str | None]] = {
     "ClassicalTask": ("quantumflow.spec", "ClassicalTask"),
     "QuantumTask": ("quantumflow.spec", "QuantumTask"),

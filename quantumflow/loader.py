@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from .errors import Problem, SpecError
+from .errors import SpecError
 from .spec import WorkflowSpec
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json", ".qflow")
@@ -72,44 +70,8 @@ def _load_yaml(text: str, origin: str) -> Any:
 
 
 def spec_from_dict(data: dict[str, Any]) -> WorkflowSpec:
-    """Validate a plain dict into a spec, turning pydantic errors into named problems."""
-    try:
-        return WorkflowSpec.model_validate(data)
-    except ValidationError as err:
-        raise SpecError(_problems(err, data)) from None
-
-
-def _problems(err: ValidationError, data: dict[str, Any]) -> list[Problem]:
-    raw_tasks = data.get("tasks")
-    tasks: list[Any] = raw_tasks if isinstance(raw_tasks, list) else []
-    problems: list[Problem] = []
-    for e in err.errors():
-        loc = list(e["loc"])
-        task_name: str | None = None
-        if len(loc) >= 2 and loc[0] == "tasks" and isinstance(loc[1], int):
-            index = loc[1]
-            raw = tasks[index] if index < len(tasks) else None
-            raw_id = raw.get("id") if isinstance(raw, dict) else None
-            task_name = str(raw_id) if raw_id is not None else f"#{index}"
-            loc = loc[2:]
-            if loc and loc[0] in ("classical", "quantum"):  # discriminator tag
-                loc = loc[1:]
-        field = ".".join(str(p) for p in loc) or None
-        problems.append(Problem(_message(e), task=task_name, field=field))
-    return problems
-
-
-def _message(e: Any) -> str:
-    if e["type"] == "extra_forbidden":
-        return "unknown field (check the spelling; see `quantumflow schema`)"
-    if e["type"] == "union_tag_invalid":
-        return "kind must be 'classical' or 'quantum'"
-    if e["type"] == "union_tag_not_found":
-        return "missing 'kind' ('classical' or 'quantum')"
-    if e["type"] == "missing":
-        return "required field is missing"
-    msg = str(e["msg"])
-    return msg.removeprefix("Value error, ")
+    """Check a plain dict into a spec; every problem names its task and field (SpecError)."""
+    return WorkflowSpec.model_validate(data)
 
 
 def dump_spec(spec: WorkflowSpec, path: str | Path) -> Path:

@@ -1,161 +1,159 @@
-"""WorkflowSpec: the one contract every entry point speaks (pydantic models + JSON Schema).
+"""WorkflowSpec: the one contract every entry point speaks (plain dataclasses + JSON Schema).
 
 A workflow is ``name``, ``params``, ``policies`` and ``tasks``. A task input is a literal, a
 reference to an upstream output (``{ref: TASK}`` or ``{ref: TASK.key}``) or a workflow
 parameter (``{param: NAME}``); a literal dict whose only key is ``ref``/``param`` is written
 ``{literal: {...}}``. References imply dependencies.
+
+The classes are stdlib dataclasses: each field's type, default, constraints and description
+are written once, here. ``spec_check`` validates dicts into them (no pydantic: a run does not
+pay for it); ``spec_schema`` derives the pydantic models behind the JSON Schema and the API.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal, NamedTuple
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from .spec_base import SpecModel, spec_field
 
 SPEC_VERSION = "1"
 
 TASK_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 
 
-# Default factories are plain Python functions, not the ``dict``/``list`` builtins: pydantic
-# inspects each factory's signature, and a builtin's costs ~0.2 ms (14 of them at import).
-def _empty_dict() -> dict[str, Any]:
-    return {}
-
-
-def _empty_list() -> list[Any]:
-    return []
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class Budget(_Strict):
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
+class Budget(SpecModel):
     """A limit on a run's predicted/spent wall time (seconds) and money (USD)."""
 
-    seconds: float | None = Field(default=None, gt=0, description="Wall-clock budget.")
-    usd: float | None = Field(default=None, ge=0, description="Money budget for cloud QPUs.")
+    seconds: float | None = spec_field(None, gt=0, description="Wall-clock budget.")
+    usd: float | None = spec_field(None, ge=0, description="Money budget for cloud QPUs.")
 
 
-class Policies(_Strict):
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
+class Policies(SpecModel):
     """Workflow-wide execution policies; task fields override the per-task ones."""
 
-    max_concurrency: int = Field(default=4, ge=1, le=4096, description="Tasks running at once.")
-    retries: int = Field(default=0, ge=0, le=100, description="Retries after a failure.")
-    retry_backoff_s: float = Field(default=0.5, ge=0, description="First retry delay; doubles.")
-    timeout_s: float | None = Field(default=None, gt=0, description="Per-task time limit.")
-    on_failure: Literal["stop", "continue"] = Field(
-        default="stop", description="'continue' keeps running branches that do not depend on it."
+    max_concurrency: int = spec_field(4, ge=1, le=4096, description="Tasks running at once.")
+    retries: int = spec_field(0, ge=0, le=100, description="Retries after a failure.")
+    retry_backoff_s: float = spec_field(0.5, ge=0, description="First retry delay; doubles.")
+    timeout_s: float | None = spec_field(None, gt=0, description="Per-task time limit.")
+    on_failure: Literal["stop", "continue"] = spec_field(
+        "stop", description="'continue' keeps running branches that do not depend on it."
     )
-    budget: Budget | None = None
-    resources: dict[str, Annotated[int, Field(ge=1)]] = Field(
-        default_factory=_empty_dict,
+    budget: Budget | None = spec_field(None)
+    resources: dict[str, int] = spec_field(
+        factory=dict,
+        item_ge=1,
         description="Slots per resource: at most this many tasks naming it in their "
         "resources run at once, e.g. {qpu_ibm: 2}. Backends have defaults "
         "(sdk:qiskit = SDK workers, qiskit.ibm:NAME = 3 queued jobs).",
     )
 
 
-class CircuitSource(_Strict):
+def _exactly_one_source(source: CircuitSource) -> str | None:
+    given = [k for k in ("qasm", "qasm_file", "builtin", "callable") if getattr(source, k)]
+    if len(given) == 1:
+        return None
+    return "give exactly one of qasm, qasm_file, builtin, callable" + (
+        f" (got {', '.join(given)})" if given else ""
+    )
+
+
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
+class CircuitSource(SpecModel):
     """Where a quantum task's circuit comes from: exactly one of the fields."""
 
-    qasm: str | None = Field(default=None, description="OpenQASM 2 or 3 text.")
-    qasm_file: str | None = Field(default=None, description="Path to an OpenQASM file.")
-    builtin: str | None = Field(
-        default=None, description="Built-in generator: ghz, qft, random, hardware_efficient, …"
+    _rule = staticmethod(_exactly_one_source)
+
+    qasm: str | None = spec_field(None, description="OpenQASM 2 or 3 text.")
+    qasm_file: str | None = spec_field(None, description="Path to an OpenQASM file.")
+    builtin: str | None = spec_field(
+        None, description="Built-in generator: ghz, qft, random, hardware_efficient, …"
     )
-    args: dict[str, Any] = Field(default_factory=_empty_dict, description="Generator arguments.")
-    callable: str | None = Field(
-        default=None, description="'package.module:function' returning a circuit object."
+    args: dict[str, Any] = spec_field(factory=dict, description="Generator arguments.")
+    callable: str | None = spec_field(
+        None, description="'package.module:function' returning a circuit object."
     )
 
-    @model_validator(mode="after")
-    def _exactly_one(self) -> CircuitSource:
-        given = [k for k in ("qasm", "qasm_file", "builtin", "callable") if getattr(self, k)]
-        if len(given) != 1:
-            raise ValueError(
-                "give exactly one of qasm, qasm_file, builtin, callable"
-                + (f" (got {', '.join(given)})" if given else "")
-            )
-        return self
 
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
+class _TaskBase(SpecModel):
+    """The fields every task has."""
 
-class _TaskBase(_Strict):
-    id: str = Field(pattern=TASK_ID_PATTERN, max_length=200, description="Unique task id.")
-    description: str | None = None
-    depends_on: list[str] = Field(default_factory=_empty_list, description="Extra ordering edges.")
-    inputs: dict[str, Any] = Field(
-        default_factory=_empty_dict,
+    id: str = spec_field(pattern=TASK_ID_PATTERN, max_length=200, description="Unique task id.")
+    description: str | None = spec_field(None)
+    depends_on: list[str] = spec_field(factory=list, description="Extra ordering edges.")
+    inputs: dict[str, Any] = spec_field(
+        factory=dict,
         description="name -> literal | {ref: TASK[.key]} | {param: NAME} | {literal: VALUE}",
     )
-    retries: int | None = Field(default=None, ge=0, le=100)
-    timeout_s: float | None = Field(default=None, gt=0)
-    resources: dict[str, float] = Field(
-        default_factory=_empty_dict, description="Resource needs, e.g. {cpu: 1} or {qpu_ibm: 1}."
+    retries: int | None = spec_field(None, ge=0, le=100)
+    timeout_s: float | None = spec_field(None, gt=0)
+    resources: dict[str, float] = spec_field(
+        factory=dict, description="Resource needs, e.g. {cpu: 1} or {qpu_ibm: 1}."
     )
-    group: str | None = Field(default=None, description="Label used to aggregate big runs.")
+    group: str | None = spec_field(None, description="Label used to aggregate big runs.")
 
 
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class ClassicalTask(_TaskBase):
     """A Python step: ``fn`` is called with the resolved inputs as keyword arguments."""
 
-    kind: Literal["classical"] = "classical"
-    fn: str = Field(description="'package.module:function' or a built-in library name.")
-    cache: bool = Field(default=False, description="Serve repeated identical calls from store.")
+    kind: Literal["classical"] = spec_field("classical")
+    fn: str = spec_field(description="'package.module:function' or a built-in library name.")
+    cache: bool = spec_field(False, description="Serve repeated identical calls from store.")
 
 
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class QuantumTask(_TaskBase):
     """A circuit run on a backend (counts and/or expectation values)."""
 
-    kind: Literal["quantum"] = "quantum"
-    backend: str = Field(description="e.g. qiskit.aer, cirq.qsim, pennylane:default.qubit")
-    circuit: CircuitSource
-    shots: int | None = Field(default=1024, ge=1, le=10_000_000, description="None = exact.")
-    seed: int | None = Field(default=None, ge=0)
-    sweep: dict[str, Any] | None = Field(
-        default=None, description="{name: [values]} or {name: {linspace: [a, b, n]}}."
+    kind: Literal["quantum"] = spec_field("quantum")
+    backend: str = spec_field(description="e.g. qiskit.aer, cirq.qsim, pennylane:default.qubit")
+    circuit: CircuitSource = spec_field()
+    shots: int | None = spec_field(1024, ge=1, le=10_000_000, description="None = exact.")
+    seed: int | None = spec_field(None, ge=0)
+    sweep: dict[str, Any] | None = spec_field(
+        None, description="{name: [values]} or {name: {linspace: [a, b, n]}}."
     )
-    observables: list[str] | None = Field(default=None, description="Pauli strings, 'Z0 Z1'.")
-    noise: dict[str, Any] | None = None
-    transpile: dict[str, Any] | None = None
-    cache: bool = Field(default=True, description="Serve repeated identical circuits from store.")
+    observables: list[str] | None = spec_field(None, description="Pauli strings, 'Z0 Z1'.")
+    noise: dict[str, Any] | None = spec_field(None)
+    transpile: dict[str, Any] | None = spec_field(None)
+    cache: bool = spec_field(True, description="Serve repeated identical circuits from store.")
 
 
-class NodePosition(_Strict):
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
+class NodePosition(SpecModel):
     """Where the designer draws a task."""
 
-    x: float
-    y: float
+    x: float = spec_field()
+    y: float = spec_field()
 
 
-Task = Annotated[ClassicalTask | QuantumTask, Field(discriminator="kind")]
+Task = ClassicalTask | QuantumTask
 
 
-def _default_policies() -> Policies:
-    return Policies()
+def _known_version(version: str) -> str | None:
+    if version == SPEC_VERSION:
+        return None
+    return f"unsupported spec version '{version}' (this QuantumFlow reads '1')"
 
 
-class WorkflowSpec(_Strict):
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
+class WorkflowSpec(SpecModel):
     """A whole workflow. ``WorkflowSpec.model_json_schema()`` is the published schema."""
 
-    version: str = Field(default=SPEC_VERSION, description="Spec format version.")
-    name: str = Field(min_length=1, max_length=200)
-    description: str | None = None
-    params: dict[str, Any] = Field(default_factory=_empty_dict, description="Workflow parameters.")
-    policies: Policies = Field(default_factory=_default_policies)
-    tasks: list[Task] = Field(default_factory=_empty_list)
-    layout: dict[str, NodePosition] | None = Field(
-        default=None, description="Designer node positions (task id -> {x, y}); not used to run."
+    version: str = spec_field(SPEC_VERSION, rule=_known_version, description="Spec format version.")
+    name: str = spec_field(min_length=1, max_length=200)
+    description: str | None = spec_field(None)
+    params: dict[str, Any] = spec_field(factory=dict, description="Workflow parameters.")
+    policies: Policies = spec_field(factory=Policies)
+    tasks: list[ClassicalTask | QuantumTask] = spec_field(factory=list, discriminator="kind")
+    layout: dict[str, NodePosition] | None = spec_field(
+        None, description="Designer node positions (task id -> {x, y}); not used to run."
     )
-
-    @field_validator("version")
-    @classmethod
-    def _known_version(cls, v: str) -> str:
-        if v != SPEC_VERSION:
-            raise ValueError(f"unsupported spec version '{v}' (this QuantumFlow reads '1')")
-        return v
 
     def task(self, task_id: str) -> ClassicalTask | QuantumTask:
         """The task with this id (KeyError if none)."""
@@ -219,7 +217,7 @@ def upstream_of(task: ClassicalTask | QuantumTask) -> list[str]:
 
 
 def json_schema() -> dict[str, Any]:
-    """The WorkflowSpec JSON Schema (what ``quantumflow schema`` prints)."""
+    """The WorkflowSpec JSON Schema (what ``quantumflow schema`` prints; imports pydantic)."""
     schema = WorkflowSpec.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://quantumflow.dev/schema/workflow-1.json"

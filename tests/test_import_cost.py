@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-HEAVY = ("yaml", "importlib.metadata", "pydantic")
+HEAVY = ("yaml", "importlib.metadata", "pydantic", "quantumflow.spec_check")
 
 
 def _loaded_after(code: str) -> list[str]:
@@ -31,8 +31,8 @@ def _loaded_after(code: str) -> list[str]:
 
 
 def test_import_quantumflow_is_light() -> None:
-    # Not the spec models (pydantic, whose plugin lookup imports importlib.metadata), not YAML,
-    # not the package metadata behind __version__.
+    # Not the spec classes' checker, not pydantic (whose plugin lookup imports
+    # importlib.metadata), not YAML, not the package metadata behind __version__.
     assert _loaded_after("import quantumflow") == []
 
 
@@ -52,8 +52,32 @@ def test_version_is_still_there() -> None:
 )
 def test_dict_and_json_specs_do_not_import_yaml(source: str) -> None:
     loaded = _loaded_after(f"import quantumflow\nquantumflow.load_spec({source})")
-    assert "yaml" not in loaded
-    assert "pydantic" in loaded  # the spec really was validated
+    # checked by the plain checker: no pydantic, no YAML
+    assert loaded == ["quantumflow.spec_check"]
+
+
+def test_running_a_dict_spec_never_imports_pydantic(tmp_path) -> None:
+    # The issue's measure: `import quantumflow` to the first task running. Only the JSON Schema
+    # and the HTTP API need pydantic; a run checks its spec with quantumflow.spec_check.
+    from quantumflow.store import open_store
+
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    open_store(db, artifacts_dir=tmp_path).close()  # an existing store: the plain sqlite3 path
+    code = (
+        "import quantumflow\n"
+        "spec = {'name': 'w', 'tasks': [{'id': 'a', 'kind': 'classical', 'fn': 'json:dumps',"
+        " 'inputs': {'obj': [1, 2]}}]}\n"
+        f"run = quantumflow.run(spec, db={db!r})\n"
+        "assert run.outputs['a'] == '[1, 2]', run.outputs\n"
+    )
+    loaded = _loaded_after(code)
+    assert "pydantic" not in loaded
+    assert "importlib.metadata" not in loaded
+    assert "quantumflow.spec_check" in loaded  # the spec really was checked
+
+
+def test_the_schema_still_comes_from_pydantic() -> None:
+    assert "pydantic" in _loaded_after("from quantumflow.spec import json_schema\njson_schema()")
 
 
 def test_yaml_text_still_loads_yaml() -> None:

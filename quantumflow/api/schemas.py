@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..spec import WorkflowSpec
+from ..spec_schema import WorkflowSpecModel
 
 RunStatus = Literal[
     "pending", "running", "succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"
@@ -103,7 +103,7 @@ class RunRequest(_Request):
     """Start a run of a saved workflow (``workflow_id``) or of an inline ``spec``."""
 
     workflow_id: str | None = Field(default=None, max_length=200)
-    spec: WorkflowSpec | None = None
+    spec: WorkflowSpecModel | None = None
     params: dict[str, Any] | None = Field(
         default=None, description="Run parameters; override the spec's params."
     )
@@ -338,7 +338,7 @@ class EstimateRequest(_Request):
     """What to estimate: a saved workflow or an inline spec."""
 
     workflow_id: str | None = Field(default=None, max_length=200)
-    spec: WorkflowSpec | None = None
+    spec: WorkflowSpecModel | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> EstimateRequest:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException
 
 from ...loader import spec_from_dict
 from ...spec import json_schema
+from ...spec_schema import to_spec
 from ..context import ApiContext, get_context
 from ..schemas import BackendSummary, ErrorResponse, EstimateRequest
 
@@ -50,7 +51,7 @@ def estimate(body: EstimateRequest, ctx: Ctx) -> dict[str, Any]:
         spec = spec_from_dict(ctx.store.get_workflow(body.workflow_id).spec)
     else:
         assert body.spec is not None  # the model guarantees one of the two
-        spec = body.spec
+        spec = to_spec(body.spec)
     result = _plain(estimate_workflow(spec, db=ctx.store))  # its calibrations, history
     return result if isinstance(result, dict) else {"estimate": result}
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, status
 
 from ...loader import spec_from_dict
 from ...spec import WorkflowSpec
+from ...spec_schema import WorkflowSpecModel, to_spec
 from ..context import ApiContext, get_context
 from ..schemas import (
     Deleted,
@@ -57,11 +58,12 @@ def list_workflows(ctx: Ctx) -> list[dict[str, Any]]:
     response_model=WorkflowCreated,
     responses=INVALID,
 )
-def create_workflow(spec: WorkflowSpec, ctx: Ctx) -> WorkflowCreated:
+def create_workflow(body: WorkflowSpecModel, ctx: Ctx) -> WorkflowCreated:
     """Validate and save a WorkflowSpec; answers its new id.
 
     A spec that fails validation answers 422 with one problem per task and field.
     """
+    spec = to_spec(body)
     _validate(spec)
     workflow_id = ctx.store.save_workflow(spec)
     return WorkflowCreated(id=workflow_id, name=spec.name)
@@ -80,7 +82,7 @@ def run_workflow(body: RunRequest, ctx: Ctx) -> RunAccepted:
         spec = spec_from_dict(record.spec)
     else:
         assert body.spec is not None  # the model guarantees one of the two
-        spec = body.spec
+        spec = to_spec(body.spec)
     run_id = ctx.start_run(
         spec, params=body.params, workflow_id=body.workflow_id, executor=body.executor
     )
@@ -129,9 +131,10 @@ def get_workflow(workflow_id: str, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.put("/{workflow_id}", response_model=WorkflowCreated, responses={**NOT_FOUND, **INVALID})
-def replace_workflow(workflow_id: str, spec: WorkflowSpec, ctx: Ctx) -> WorkflowCreated:
+def replace_workflow(workflow_id: str, body: WorkflowSpecModel, ctx: Ctx) -> WorkflowCreated:
     """Replace a saved workflow's spec (same id; its runs keep the spec they ran)."""
     ctx.store.get_workflow(workflow_id)  # 404 before validation work
+    spec = to_spec(body)
     _validate(spec)
     ctx.store.save_workflow(spec, workflow_id=workflow_id)
     return WorkflowCreated(id=workflow_id, name=spec.name)
