@@ -131,6 +131,18 @@ class Tx:
         if rows:
             self._cur.executemany(self._sql(sql), rows)
 
+    def insert(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Execute ``sql``, one ``INSERT ... VALUES (?, ...)`` (maybe with ``ON CONFLICT``),
+        for every row: on SQLite as multi-row INSERTs of :data:`INSERT_CHUNK` rows, which
+        cost a third of one step per row through ``executemany``."""
+        full = len(rows) - len(rows) % INSERT_CHUNK if self.dialect == "sqlite" else 0
+        if full:
+            multi = _multi_row(sql)
+            execute = self._cur.execute
+            for start in range(0, full, INSERT_CHUNK):
+                execute(multi, [v for row in rows[start : start + INSERT_CHUNK] for v in row])
+        self.many(sql, rows[full:])
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Every row a query returns."""
         self._cur.execute(self._sql(sql), params)
@@ -141,6 +153,23 @@ class Tx:
         self._cur.execute(self._sql(sql), params)
         row = self._cur.fetchone()
         return None if row is None else row[0]
+
+
+#: Rows per multi-row INSERT (27 columns at most: 864 parameters, under SQLite's old
+#: default limit of 999).
+INSERT_CHUNK = 32
+_multi_sql: dict[str, str] = {}
+
+
+def _multi_row(sql: str) -> str:
+    """``sql`` (``INSERT ... VALUES (?, ...) [ON CONFLICT ...]``) for INSERT_CHUNK rows."""
+    multi = _multi_sql.get(sql)
+    if multi is None:
+        head, _, rest = sql.partition(" VALUES ")
+        group, close, tail = rest.partition(")")
+        multi = f"{head} VALUES {', '.join([group + close] * INSERT_CHUNK)}{tail}"
+        _multi_sql[sql] = multi
+    return multi
 
 
 class Db:

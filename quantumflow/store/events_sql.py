@@ -178,9 +178,9 @@ def write_batch(tx: Tx, batch: Sequence[EventRow | RunOp], timing: Timing) -> No
                 columns, values = _metric_row(ev, queued_at, started_at)
                 metrics.setdefault(columns, []).append(values)
     tx.many(_UPDATE_TASK, list(updates.values()))
-    tx.many(_INSERT_EVENT, rows)
+    tx.insert(_INSERT_EVENT, rows)
     for shape, shaped_rows in metrics.items():
-        tx.many(metrics_insert(shape), shaped_rows)
+        tx.insert(metrics_insert(shape), shaped_rows)
 
 
 #: Event payloads hold only str/int/bool: the plain encoder, built once, is enough.

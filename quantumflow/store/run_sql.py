@@ -36,8 +36,6 @@ _INSERT_TASK = (
     "INSERT INTO task_runs (run_id, task_id, position, status) VALUES (?, ?, ?, ?)"
     " ON CONFLICT (run_id, task_id) DO NOTHING"
 )
-#: Task rows per multi-row INSERT on SQLite (4 parameters each, well under its bound limit).
-_TASK_CHUNK = 500
 _INSERT_EVENT = "INSERT INTO events (run_id, task_id, kind, data, at) VALUES (?, ?, ?, ?, ?)"
 _RUN_RUNNING = (
     "UPDATE runs SET status = ?, error = ?, started_at = COALESCE(started_at, ?),"
@@ -151,17 +149,8 @@ def apply_op(tx: Tx, op: RunOp) -> None:
 
 
 def _insert_tasks(tx: Tx, run_id: str, task_ids: list[str]) -> None:
-    """The ``pending`` task rows (a run may have 10^5): multi-row INSERTs on SQLite, one
-    step per :data:`_TASK_CHUNK` rows instead of one per row."""
-    rows = [(run_id, t, i, "pending") for i, t in enumerate(task_ids)]
-    full = len(rows) - len(rows) % _TASK_CHUNK if tx.dialect == "sqlite" else 0
-    if full:
-        head, _, group = _INSERT_TASK.partition(" VALUES ")
-        group, _, conflict = group.partition(" ON CONFLICT ")
-        multi = f"{head} VALUES {', '.join([group] * _TASK_CHUNK)} ON CONFLICT {conflict}"
-        for start in range(0, full, _TASK_CHUNK):
-            tx.run(multi, [v for r in rows[start : start + _TASK_CHUNK] for v in r])
-    tx.many(_INSERT_TASK, rows[full:])
+    """The ``pending`` task rows (a run may have 10^5), as multi-row INSERTs on SQLite."""
+    tx.insert(_INSERT_TASK, [(run_id, t, i, "pending") for i, t in enumerate(task_ids)])
 
 
 def set_run_status(db: Db, run_id: str, status: str, error: str | None) -> None:

@@ -90,3 +90,13 @@ def test_secret_named_metric_keys_never_reach_the_table(store: Store) -> None:
     assert rows["a"]["extra"] == {"fn": "m:f", "region": "eu"}
     assert rows["b"]["extra"] == {"fn": "m:f", "meta": {"ok": 1}}
     assert "s3cr3t" not in json.dumps(rows["b"])
+
+
+def test_task_rows_in_multi_row_inserts_keep_order_and_existing_rows(store: Store) -> None:
+    rid = store.create_run(spec={"name": "rows"}, task_ids=[f"t{i}" for i in range(70)])
+    store.record([TaskEvent(rid, "t3", "running", 1, 5.0)])
+    store.queue_task_rows(rid, [f"t{i}" for i in range(75)])  # 70 kept as they are, 5 new
+    run = store.get_run(rid)
+    assert list(run.tasks) == [f"t{i}" for i in range(75)]
+    assert run.tasks["t3"].status == "running"
+    assert {t.status for k, t in run.tasks.items() if k != "t3"} == {"pending"}
