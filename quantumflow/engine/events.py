@@ -108,12 +108,14 @@ class EventSink:
         finally:
             self._stopped.set()
 
-    def close(self) -> None:
-        """Stop the flusher, hand over what is left and wait until the store committed it."""
+    def close(self, *, flush: bool = True) -> None:
+        """Stop the flusher and hand over what is left; with ``flush``, also wait until the
+        store committed it (without: the caller's next store write flushes)."""
         if self._stop.is_set():
             return
         self._stop.set()
         self._wake.set()
         self._stopped.wait()
         self._drain()
-        self._store.flush()
+        if flush:
+            self._store.flush()

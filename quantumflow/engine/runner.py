@@ -199,8 +199,13 @@ class Runner:
             error = guard.reason
         if self._dispatch_error is not None:
             status, error = "failed", f"engine error: {self._dispatch_error!r}"
-        a.sink.close()
-        self.store.set_run_status(self.run_id, status, error=error)
+        finish_run = getattr(self.store, "finish_run", None)
+        if finish_run is not None:  # the status goes with the last events: one round trip
+            a.sink.close(flush=False)
+            finish_run(self.run_id, status, error=error)
+        else:  # a store object without it (duck-typed stores)
+            a.sink.close()
+            self.store.set_run_status(self.run_id, status, error=error)
         self._note_history()
         ids = self.vw.ids
         outputs = {

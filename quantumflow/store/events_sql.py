@@ -125,8 +125,9 @@ def event_row(ev: TaskEvent) -> EventRow:
 def write_batch(tx: Tx, batch: Sequence[EventRow | RunOp], timing: Timing) -> None:
     """Write ``batch`` (see :func:`event_row`) in the caller's transaction.
 
-    A :data:`~.run_sql.RunOp` among the events (a run's task rows, its start) is applied
-    where it stands, before any task row update of the batch.
+    A :data:`~.run_sql.RunOp` among the events (a run's task rows, start or finish) is
+    applied where it stands: the events before it are written first, so the ``events``
+    log keeps the order in which things happened (a run's end after its tasks' events).
 
     Every event gets its ``events`` row; ``task_runs`` gets one update per task per batch
     (the batch's events for a task folded in order: the same row as one update per event,
@@ -138,7 +139,9 @@ def write_batch(tx: Tx, batch: Sequence[EventRow | RunOp], timing: Timing) -> No
     rows: list[tuple[Any, ...]] = []
     metrics: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     for ev in batch:
-        if len(ev) != EVENT_FIELDS:
+        if len(ev) != EVENT_FIELDS:  # rare (three per run): write what came before it
+            _write(tx, updates, rows, metrics)
+            updates, rows, metrics = {}, [], {}
             apply_op(tx, ev)
             continue
         run_id, task_id, status, attempt, at, error, ref, hit, measured = ev
@@ -177,6 +180,15 @@ def write_batch(tx: Tx, batch: Sequence[EventRow | RunOp], timing: Timing) -> No
             if started_at is not None or measured or status == "cached":
                 columns, values = _metric_row(ev, queued_at, started_at)
                 metrics.setdefault(columns, []).append(values)
+    _write(tx, updates, rows, metrics)
+
+
+def _write(
+    tx: Tx,
+    updates: dict[tuple[str, str], list[Any]],
+    rows: list[tuple[Any, ...]],
+    metrics: dict[tuple[str, ...], list[tuple[Any, ...]]],
+) -> None:
     tx.many(_UPDATE_TASK, list(updates.values()))
     tx.insert(_INSERT_EVENT, rows)
     for shape, shaped_rows in metrics.items():

@@ -112,8 +112,9 @@ def create_run(
 
 
 #: A run-level write queued with the task events (see the module docstring):
-#: ``("tasks", run_id, [task id, ...])`` or ``("start", run_id, schedule JSON, at)``.
-#: Plain tuples of str/float/list, like the events, for the writer process's pipe.
+#: ``("tasks", run_id, [task id, ...])``, ``("start", run_id, schedule JSON, at)`` or
+#: ``("finish", run_id, status, error, at)``. Plain tuples of str/float/list, like the
+#: events, for the writer process's pipe.
 RunOp = tuple[Any, ...]
 
 
@@ -127,6 +128,13 @@ def start_op(run_id: str, plan: dict[str, Any]) -> RunOp:
     return ("start", run_id, dumps(plan), time.time())
 
 
+def finish_op(run_id: str, status: str, error: str | None) -> RunOp:
+    """Give the run its terminal ``status`` (finished now), after the events before it."""
+    if status not in RUN_TERMINAL:
+        raise StoreError(f"not a terminal run status: {status!r}")
+    return ("finish", run_id, status, error, time.time())
+
+
 def apply_op(tx: Tx, op: RunOp) -> None:
     """Apply one :data:`RunOp` in the writer's transaction. A run that no longer exists is
     logged, not raised: an error here would drop the task events committed with it."""
@@ -138,12 +146,14 @@ def apply_op(tx: Tx, op: RunOp) -> None:
         _insert_tasks(tx, run_id, op[2])
     elif kind == "start":
         plan, at = op[2], op[3]
-        if not tx.run(_RUN_RUNNING, ("running", None, at, run_id)):
+        if not _set_run_status(tx, run_id, "running", None, at):
             log.warning("run %s was deleted before it started; its start is not recorded", run_id)
             return
-        tx.run(_INSERT_EVENT, (run_id, None, "run", '{"status":"running"}', at))
         tx.run(_SCHEDULE_DELETE, (run_id,))
         tx.run(_SCHEDULE_INSERT, (run_id, plan, at))
+    elif kind == "finish":
+        if not _set_run_status(tx, run_id, op[2], op[3], op[4]):
+            log.warning("run %s was deleted before it finished (%s)", run_id, op[2])
     else:
         raise StoreError(f"unknown run operation {kind!r}")
 
@@ -158,18 +168,25 @@ def set_run_status(db: Db, run_id: str, status: str, error: str | None) -> None:
         _set_run_status(tx, run_id, status, error)
 
 
-def _set_run_status(tx: Tx, run_id: str, status: str, error: str | None) -> None:
-    now = time.time()
+def _set_run_status(
+    tx: Tx, run_id: str, status: str, error: str | None, now: float | None = None
+) -> bool:
+    """Write the status (and its ``run`` event); raises RunNotFoundError for a missing run,
+    or, with ``now`` given (a queued operation), returns False instead."""
+    at = time.time() if now is None else now
     if status == "running":
-        changed = tx.run(_RUN_RUNNING, (status, error, now, run_id))
+        changed = tx.run(_RUN_RUNNING, (status, error, at, run_id))
     elif status in RUN_TERMINAL:
-        changed = tx.run(_RUN_FINISHED, (status, error, now, run_id))
+        changed = tx.run(_RUN_FINISHED, (status, error, at, run_id))
     else:
         changed = tx.run(_RUN_STATUS, (status, error, run_id))
     if not changed:
+        if now is not None:
+            return False
         raise RunNotFoundError(run_id)
     data = {"status": status} if error is None else {"status": status, "error": error}
-    tx.run(_INSERT_EVENT, (run_id, None, "run", dumps(data), now))
+    tx.run(_INSERT_EVENT, (run_id, None, "run", dumps(data), at))
+    return True
 
 
 def request_cancel(db: Db, run_id: str) -> None:

@@ -201,6 +201,13 @@ class Store:
             self._sync()  # a queued start must not land after this
         run_sql.set_run_status(self.db, run_id, status, error)
 
+    def finish_run(self, run_id: str, status: str, *, error: str | None = None) -> None:
+        """The engine's last write of a run: its terminal ``status``, committed with (and
+        after) the task events recorded before it, in one round trip to the writer; returns
+        once it is durable. A run that no longer exists is logged, not raised."""
+        self._queue(run_sql.finish_op(run_id, status, error))
+        self.flush()
+
     def start_run(self, run_id: str, schedule: dict[str, Any]) -> None:
         """Mark the run ``running`` and store its planned schedule (what
         ``set_run_status(run_id, "running")`` then ``save_schedule`` write), queued for the

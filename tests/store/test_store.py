@@ -215,6 +215,21 @@ def test_start_run_is_running_and_schedule(store: Store) -> None:
     assert store.get_run(rid).tasks["a"].status == "running"
 
 
+def test_finish_run_commits_the_status_after_the_events(store: Store) -> None:
+    rid = store.create_run(spec=SPEC, task_ids=["a"])
+    store.start_run(rid, {"order": ["a"]})
+    store.record([TaskEvent(rid, "a", "running"), TaskEvent(rid, "a", "failed", error="boom")])
+    store.finish_run(rid, "failed", error="boom")  # durable when it returns
+    run = store.get_run(rid)
+    assert (run.status, run.error, run.tasks["a"].status) == ("failed", "boom", "failed")
+    assert run.finished_at is not None
+    kinds = [e.data["status"] for e in store.events_since(rid)]
+    assert kinds == ["pending", "running", "running", "failed", "failed"]
+    store.finish_run("missing", "succeeded")  # logged by the writer, not raised
+    with pytest.raises(StoreError, match="terminal"):
+        store.finish_run(rid, "running")
+
+
 def test_task_rows_are_queued_ahead_of_the_events(store: Store) -> None:
     rid = store.create_run(spec=SPEC, task_ids=["a", "b"])
     store.record([TaskEvent(rid, "a", "running"), TaskEvent(rid, "a", "succeeded")])
