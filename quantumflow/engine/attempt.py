@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 FIRST_ATTEMPT = 1  # the Dispatcher numbers attempts from 1
 _MISSING: Any = object()
+_new_event = tuple.__new__  # TaskEvent from a tuple of its fields (see emit)
 Pair = tuple[int, int]
 
 
@@ -110,19 +111,23 @@ class Attempts:
             res.finished_at = now
             res.error = error
             res.cache_hit = cache_hit
-        # positional: TaskEvent(run_id, task_id, status, attempt, at, error, output_ref,
-        # cache_hit, metrics) is the store contract, and twice as fast as keywords
+        # TaskEvent is a named tuple of (run_id, task_id, status, attempt, at, error,
+        # output_ref, cache_hit, metrics): made from its fields directly, a third of the
+        # cost of its constructor (two per task)
         self.sink.put(
-            self.task_event(
-                self.run_id,
-                self.vw.ids[task],
-                status,
-                attempt,
-                now,
-                error,
-                output_ref,
-                cache_hit,
-                metrics,
+            _new_event(
+                self.task_event,
+                (
+                    self.run_id,
+                    self.vw.ids[task],
+                    status,
+                    attempt,
+                    now,
+                    error,
+                    output_ref,
+                    cache_hit,
+                    metrics,
+                ),
             )
         )
 

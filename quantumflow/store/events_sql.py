@@ -108,18 +108,9 @@ EVENT_FIELDS = 9
 
 
 def event_row(ev: TaskEvent) -> EventRow:
-    """``ev`` as the tuple :func:`write_batch` takes (and the writer process receives)."""
-    return (
-        ev.run_id,
-        ev.task_id,
-        ev.status,
-        ev.attempt,
-        ev.at,
-        ev.error,
-        ev.output_ref,
-        ev.cache_hit,
-        ev.metrics,
-    )
+    """``ev`` (a named tuple of these fields) as a plain tuple: what the writer process's
+    pipe carries (``marshal`` refuses tuple subclasses)."""
+    return (*ev,)
 
 
 def write_batch(tx: Tx, batch: Sequence[EventRow | RunOp], timing: Timing) -> None:

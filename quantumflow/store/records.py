@@ -1,4 +1,5 @@
-"""The store's records: frozen dataclasses handed to and returned by :class:`Store`.
+"""The store's records: frozen dataclasses (and the :class:`TaskEvent` named tuple) handed
+to and returned by :class:`Store`.
 
 Times are UNIX seconds (float). Status names are plain strings; the sets below are the
 legal values (``docs/internals.md`` lists them too).
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 TASK_STATUSES = (
     "pending",
@@ -36,16 +37,30 @@ RUN_STATUSES = (
 RUN_TERMINAL = frozenset({"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"})
 
 
-@dataclass(frozen=True, slots=True)
-class TaskEvent:
+class _TaskEventFields(NamedTuple):
+    run_id: str
+    task_id: str
+    status: str
+    attempt: int
+    at: float
+    error: str | None
+    output_ref: str | None
+    cache_hit: bool
+    metrics: dict[str, Any] | None
+
+
+class TaskEvent(_TaskEventFields):
     """One task state change, as the engine reports it to ``Store.record``.
+
+    A named tuple (the engine makes two per task: a frozen dataclass cost 1 µs each, and
+    the writer sends plain tuples on).
 
     Attributes:
         run_id: the run this task belongs to.
         task_id: the task's id in the spec.
         status: one of :data:`TASK_STATUSES`.
         attempt: 1 for the first try, 2 after the first retry, ...
-        at: when it happened (UNIX seconds).
+        at: when it happened (UNIX seconds; default: now).
         error: the error message for ``failed``/``retrying``.
         output_ref: what ``Store.put_output`` returned, for ``succeeded``/``cached``.
         cache_hit: the output came from the results cache.
@@ -54,15 +69,23 @@ class TaskEvent:
             keys without a column are kept in the ``extra`` JSON column.
     """
 
-    run_id: str
-    task_id: str
-    status: str
-    attempt: int = 1
-    at: float = field(default_factory=time.time)
-    error: str | None = None
-    output_ref: str | None = None
-    cache_hit: bool = False
-    metrics: dict[str, Any] | None = None
+    __slots__ = ()
+
+    def __new__(  # noqa: PLR0917 - the record's fields, as before
+        cls,
+        run_id: str,
+        task_id: str,
+        status: str,
+        attempt: int = 1,
+        at: float | None = None,
+        error: str | None = None,
+        output_ref: str | None = None,
+        cache_hit: bool = False,
+        metrics: dict[str, Any] | None = None,
+    ) -> TaskEvent:
+        when = time.time() if at is None else at
+        fields = (run_id, task_id, status, attempt, when, error, output_ref, cache_hit, metrics)
+        return tuple.__new__(cls, fields)
 
 
 @dataclass(frozen=True)

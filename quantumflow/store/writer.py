@@ -19,7 +19,7 @@ from quantumflow.errors import StoreError
 
 from .committer import Committer
 from .dbapi import Db
-from .events_sql import EventRow, event_row
+from .events_sql import EventRow
 from .records import TaskEvent
 from .run_sql import RunOp
 
@@ -54,7 +54,7 @@ class GroupWriter:
 
     def put(self, events: Iterable[TaskEvent]) -> None:
         """Queue events for the next group commit (never blocks on the database)."""
-        self.put_rows([event_row(ev) for ev in events])
+        self.put_rows(list(events))  # a TaskEvent is an EventRow (a named tuple)
 
     def put_rows(self, batch: list[EventRow | RunOp]) -> None:
         """Queue event rows and run operations, in order, for the next group commit."""
