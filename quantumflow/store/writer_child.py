@@ -36,6 +36,10 @@ MAX_BATCH = 4096
 #: A batch smaller than this waits for more until MIN_INTERVAL_S after the last commit.
 SMALL_BATCH = 0
 MIN_INTERVAL_S = 0.01
+#: While frames come faster than this, poll the pipe this long before sleeping in read():
+#: a sleeping process (and on a VM its idle vCPU) takes a while to wake, which a run's
+#: end waited for once per hand-over (W2 after an idle spell: ~34 -> ~29 µs per hop).
+SPIN_S = 0.001
 
 
 class _Committer(Committer):
@@ -64,6 +68,7 @@ def serve(path: str, inp: int, out: BinaryIO) -> None:
     reader = FrameReader(inp)
     pending: list[EventRow | RunOp] = []
     last_commit = 0.0
+    gap = SPIN_S  # how long the last read waited
     try:
         while True:
             if pending and _due(pending, inp, last_commit):
@@ -71,7 +76,11 @@ def serve(path: str, inp: int, out: BinaryIO) -> None:
                 pending = []
                 last_commit = time.monotonic()
                 continue
+            waited = time.perf_counter()
+            if gap < SPIN_S:  # frames are coming fast: the next one is likely near
+                _spin(inp, SPIN_S)
             frames = reader.read_some()  # blocks until the engine sends something
+            gap = time.perf_counter() - waited
             if frames is None:  # the parent is gone or closed the store
                 break
             for frame in frames:
@@ -100,6 +109,13 @@ def _due(pending: list[EventRow | RunOp], inp: int, last_commit: float) -> bool:
         return True
     wait = last_commit + MIN_INTERVAL_S - time.monotonic()
     return wait <= 0 or not _readable(inp, wait)
+
+
+def _spin(fd: int, seconds: float) -> None:
+    """Poll ``fd`` until it is readable or ``seconds`` have passed."""
+    end = time.perf_counter() + seconds
+    while not _readable(fd, 0.0) and time.perf_counter() < end:
+        pass
 
 
 def _readable(fd: int, timeout: float) -> bool:
