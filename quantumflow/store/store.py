@@ -3,10 +3,11 @@
 Workflows, run rows, run status, the cancel flag, the cache and saved schedules commit
 before returning. Task state changes go through :meth:`Store.record`, which only queues
 them for the group-commit writer (``writer.py``, ``writer_process.py``); :meth:`Store.flush`
-waits for them. A run's ``pending`` task rows (:meth:`Store.create_run`) and its start
-(:meth:`Store.start_run`) are queued the same way, ahead of the run's events, so a run does
-not wait for those commits; every read through the store commits them first, so this
-process never sees a run without them.
+waits for them. A run's ``pending`` task rows (:meth:`Store.create_run`), its start
+(:meth:`Store.start_run`) and its end (:meth:`Store.finish_run`) are queued the same way,
+in order with the run's events, so a run does not wait for separate commits; every read
+through the store commits what is queued first, so this process never sees a run without
+its task rows.
 """
 
 from __future__ import annotations
