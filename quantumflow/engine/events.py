@@ -51,6 +51,7 @@ class EventSink:
         self._stop = threading.Event()
         self._wake = threading.Event()  # the flusher's sleep: put() when backed off, close()
         self._backed_off = False
+        self._stopped = threading.Event()  # the flusher returned
         self._draining = threading.Lock()  # one hand-over at a time keeps events in order
         spawn(self._loop, "qf-events")
 
@@ -89,20 +90,23 @@ class EventSink:
         # run still starting), back off to IDLE_S so a quiet run does not wake this thread
         # 500 times a second; the next put() wakes it at once.
         wait = self._interval
-        while True:
-            self._backed_off = wait > self._interval
-            if not (self._backed_off and self._queue):
-                self._wake.wait(wait)  # put() (when backed off) and close() set it
-            self._backed_off = False
-            self._wake.clear()
-            if self._stop.is_set():
-                return
-            try:
-                moved = self._drain()
-            except Exception:
-                log.exception("could not hand task events to the store")
-                moved = 0
-            wait = self._interval if moved else min(wait * 2, IDLE_S)
+        try:
+            while True:
+                self._backed_off = wait > self._interval
+                if not (self._backed_off and self._queue):
+                    self._wake.wait(wait)  # put() (when backed off) and close() set it
+                self._backed_off = False
+                self._wake.clear()
+                if self._stop.is_set():
+                    return
+                try:
+                    moved = self._drain()
+                except Exception:
+                    log.exception("could not hand task events to the store")
+                    moved = 0
+                wait = self._interval if moved else min(wait * 2, IDLE_S)
+        finally:
+            self._stopped.set()
 
     def close(self, *, flush: bool = True) -> None:
         """Stop the flusher and hand over what is left; with ``flush``, also wait until the
@@ -110,7 +114,8 @@ class EventSink:
         if self._stop.is_set():
             return
         self._stop.set()
-        self._wake.set()  # the flusher exits when it wakes; no need to wait for that:
-        self._drain()  # the hand-over lock keeps its last batch ahead of this one
+        self._wake.set()
+        self._stopped.wait()
+        self._drain()
         if flush:
             self._store.flush()
