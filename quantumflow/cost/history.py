@@ -14,6 +14,7 @@ from __future__ import annotations
 import statistics
 import threading
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
@@ -133,20 +134,28 @@ def _count_since(tx: Any, since: int) -> int:
 
 
 def _from_own(own: list[tuple[str, str, float]]) -> History:
+    return History({}, *_classical(own))
+
+
+def _classical(
+    rows: Iterable[tuple[str, str, float]],
+) -> tuple[dict[str, list[float]], dict[tuple[str, str], list[float]]]:
+    """``(fn, task id, wall seconds)`` rows, newest first, as the capped per-fn and per-task
+    lists (what the store's rows and a run's noted timings both become)."""
     by_fn: dict[str, list[float]] = defaultdict(list)
     by_task: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for fn, task_id, wall in own:
+    for fn, task_id, wall in rows:
         if len(by_fn[fn]) < PER_KEY:
             by_fn[fn].append(wall)
-        if len(by_task[(fn, task_id)]) < PER_TASK:
-            by_task[(fn, task_id)].append(wall)
-    return History({}, dict(by_fn), dict(by_task))
+        key = (fn, task_id)
+        if len(by_task[key]) < PER_TASK:
+            by_task[key].append(wall)
+    return dict(by_fn), dict(by_task)
 
 
 def _build(rows: list[tuple[Any, ...]], *, decode_fn: bool) -> History:
     quantum: dict[str, list[tuple[CircuitFeatures, float]]] = defaultdict(list)
-    by_fn: dict[str, list[float]] = defaultdict(list)
-    by_task: dict[tuple[str, str], list[float]] = defaultdict(list)
+    classical: list[tuple[str, str, float]] = []
     for _id, task_id, backend, qubits, gates, shots, sweep, wall_s, fn_col in rows:  # newest 1st
         wall = float(wall_s)
         if backend:
@@ -164,14 +173,9 @@ def _build(rows: list[tuple[Any, ...]], *, decode_fn: bool) -> History:
         if decode_fn:
             extra = loads_json(fn_col)
             fn = extra.get("fn") if isinstance(extra, dict) else None
-        if not isinstance(fn, str):
-            continue
-        if len(by_fn[fn]) < PER_KEY:
-            by_fn[fn].append(wall)
-        key = (fn, str(task_id))
-        if len(by_task[key]) < PER_TASK:
-            by_task[key].append(wall)
-    return History(dict(quantum), dict(by_fn), dict(by_task))
+        if isinstance(fn, str):
+            classical.append((fn, str(task_id), wall))
+    return History(dict(quantum), *_classical(classical))
 
 
 def _merge(new: History, old: History) -> History:
