@@ -165,15 +165,13 @@ def _insert_tasks(tx: Tx, run_id: str, task_ids: list[str]) -> None:
 
 def set_run_status(db: Db, run_id: str, status: str, error: str | None) -> None:
     with db.write() as tx:
-        _set_run_status(tx, run_id, status, error)
+        if not _set_run_status(tx, run_id, status, error, time.time()):
+            raise RunNotFoundError(run_id)
 
 
-def _set_run_status(
-    tx: Tx, run_id: str, status: str, error: str | None, now: float | None = None
-) -> bool:
-    """Write the status (and its ``run`` event); raises RunNotFoundError for a missing run,
-    or, with ``now`` given (a queued operation), returns False instead."""
-    at = time.time() if now is None else now
+def _set_run_status(tx: Tx, run_id: str, status: str, error: str | None, at: float) -> bool:
+    """Write the status (and its ``run`` event) as of ``at``; False when the run is missing
+    (callers raise, or log when an error would drop the task events committed with it)."""
     if status == "running":
         changed = tx.run(_RUN_RUNNING, (status, error, at, run_id))
     elif status in RUN_TERMINAL:
@@ -181,9 +179,7 @@ def _set_run_status(
     else:
         changed = tx.run(_RUN_STATUS, (status, error, run_id))
     if not changed:
-        if now is not None:
-            return False
-        raise RunNotFoundError(run_id)
+        return False
     data = {"status": status} if error is None else {"status": status, "error": error}
     tx.run(_INSERT_EVENT, (run_id, None, "run", dumps(data), at))
     return True
