@@ -26,6 +26,7 @@ __all__ = [
     "GraphCycleError",
     "Plan",
     "__version__",
+    "precise_timers",
 ]
 
 __version__: str
@@ -141,6 +142,12 @@ class Dispatcher:
         done: _Ints | None = None,
         priority: _Floats | None = None,
     ) -> Dispatcher: ...
+    def begin(self, *, take: int) -> list[tuple[int, int]]:
+        """Start the first ready tasks now, before :meth:`run`: returns up to ``take``
+        ``(task, attempt)`` pairs that the caller must run; the rest (and every deadline)
+        go to :meth:`run`, which then does not start them again. At most once, before
+        :meth:`run`; optional (``run`` starts them itself otherwise)."""
+
     def run(
         self,
         start: Callable[[list[tuple[int, int]]], None],
@@ -166,3 +173,8 @@ class Dispatcher:
     def state(self, task: int) -> str:
         """``pending``, ``ready``, ``running``, ``retrying``, ``succeeded``, ``failed``,
         ``skipped`` or ``cancelled``."""
+
+def precise_timers(ns: int = 1_000) -> bool:
+    """Set the calling thread's timer slack to ``ns`` nanoseconds (Linux delays a thread's
+    timed waits by up to 50 us by default); ``True`` if the system did so, ``False`` where
+    there is no such setting."""

@@ -1,11 +1,13 @@
 """The run loop: the Rust Dispatcher decides, worker threads act, the store records.
 
-One :class:`Runner` drives one run. ``Dispatcher.run`` (Rust) blocks a dispatch thread and
-calls back ``_start`` with ready ``(task, attempt)`` pairs and ``_notify`` with timeouts,
-skips and cancellations. Engine worker threads ("lanes") take pairs from a queue, run the
-attempt (in-thread for the threads executor, else through the executor) and report with
-``Dispatcher.complete(..., take=1)``, running a newly ready successor inline (chains stay
-on one thread). The calling thread watches for cancellation (handle, store, Ctrl-C).
+One :class:`Runner` drives one run. ``Dispatcher.begin`` hands the first ready pairs to the
+calling thread, which queues them before the lanes start. ``Dispatcher.run`` (Rust) then
+blocks a dispatch thread and calls back ``_start`` with later ready ``(task, attempt)``
+pairs and ``_notify`` with timeouts, skips and cancellations. Engine worker threads
+("lanes") take pairs from a queue, run the attempt (in-thread for the threads executor,
+else through the executor) and report with ``Dispatcher.complete(..., take=1)``, running a
+newly ready successor inline (chains stay on one thread). The calling thread watches for
+cancellation (handle, store, Ctrl-C).
 """
 
 from __future__ import annotations
@@ -149,6 +151,9 @@ class Runner:
         )
         self.dispatcher = dispatcher
         self.attempts.dispatcher = dispatcher
+        # The first ready tasks are queued here, so the lanes find work as they wake,
+        # without waiting for the dispatch thread and its runtime to start.
+        self._start(dispatcher.begin(take=self.n_lanes))
         for _ in range(self.n_lanes):
             self._add_lane()
         _ACTIVE.add(self)

@@ -5,6 +5,10 @@ GIL, which busy threads make slow); a run started six. :func:`spawn` hands the j
 idle daemon thread left by an earlier run, starting one only when none is idle. A job that
 never returns (a timed-out call in a retired lane) keeps its thread, as before; a thread
 whose job returned parks for the next run (at most :data:`MAX_IDLE` park).
+
+Each engine thread asks the kernel for precise timers (:data:`TIMER_SLACK_NS`): Linux
+otherwise lets a thread's timed waits (``time.sleep``, a poll with a timeout) end up to
+50 us late, which a task that sleeps or polls on a lane pays on every wait.
 """
 
 from __future__ import annotations
@@ -15,11 +19,15 @@ import queue
 import threading
 from collections.abc import Callable
 
+from .._scheduler import precise_timers
+
 log = logging.getLogger(__name__)
 
 #: Idle threads kept for later runs; more exit when their job returns.
 MAX_IDLE = 64
 _IDLE_NAME = "qf-idle"
+#: Timer slack of the engine's threads, in nanoseconds (Linux's default is 50,000).
+TIMER_SLACK_NS = 1_000
 
 _idle: list[_Worker] = []
 _lock = threading.Lock()
@@ -42,6 +50,7 @@ class _Worker:
         self.thread.start()
 
     def _loop(self) -> None:
+        precise_timers(TIMER_SLACK_NS)
         me = threading.current_thread()
         while True:
             fn, name = self.jobs.get()

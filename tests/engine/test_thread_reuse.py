@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import threading
 import time
+
+import pytest
 
 import quantumflow as qf
 from quantumflow.engine import threads
@@ -60,3 +64,20 @@ def test_runs_do_not_start_threads_each_time(tmp_path, monkeypatch) -> None:
         while len(threads._idle) < parked and time.monotonic() < deadline:
             time.sleep(0.01)
     assert started == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="timer slack is Linux's")
+def test_engine_threads_ask_for_precise_timers() -> None:
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    pr_get_timerslack = 30
+    seen: list[int] = []
+    done = threading.Event()
+
+    def job() -> None:
+        seen.append(prctl(pr_get_timerslack, 0, 0, 0, 0))
+        done.set()
+
+    threads.spawn(job, "qf-test")
+    assert done.wait(5)
+    assert seen == [threads.TIMER_SLACK_NS]
+    assert prctl(pr_get_timerslack, 0, 0, 0, 0) != threads.TIMER_SLACK_NS  # caller's untouched

@@ -336,3 +336,30 @@ def test_random_dag_under_concurrent_completions() -> None:
     assert finished == set(range(n))
     assert h.peak <= 6  # inline takes count against max_concurrency too
     assert len(h.kinds(qs.RETRY)) == len(range(0, n, 11))
+
+
+def test_begin_hands_back_the_first_ready_tasks_and_run_starts_only_the_rest() -> None:
+    dag = Dag(6, [0, 1], [5, 5])  # 0..4 ready at once; 5 after 0 and 1
+    disp = Dispatcher(dag, max_concurrency=3)
+    first = disp.begin(take=2)
+    assert len(first) == 2 and {a for _, a in first} == {1}
+    h = Harness(disp, ok, take=0)
+    h.start(first)  # as the engine does: the caller runs what begin() handed back
+    assert h.run() == "succeeded"
+    tasks = [t for t, _ in h.started]
+    assert sorted(tasks) == list(range(6))  # every task once: run() did not restart first
+    assert h.peak <= 3
+    with pytest.raises(RuntimeError, match="already begun"):
+        disp.begin(take=1)
+
+
+def test_begin_after_run_is_refused_and_begin_on_a_finished_run_starts_nothing(
+    diamond: Dag,
+) -> None:
+    disp = Dispatcher(diamond, max_concurrency=2)
+    assert Harness(disp, ok).run() == "succeeded"
+    with pytest.raises(RuntimeError, match="already begun"):
+        disp.begin(take=4)
+    done = Dispatcher(diamond, max_concurrency=2, done=[0, 1, 2, 3])
+    assert done.begin(take=4) == []
+    assert Harness(done, ok).run() == "succeeded"

@@ -6,6 +6,7 @@
 //! deadlines and backoff timers, and calls the Python `start`/`notify` callbacks in batches.
 //! The core mutex is never held while acquiring the GIL, so the two cannot deadlock.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -24,6 +25,8 @@ pub struct Dispatcher {
     core: Arc<Mutex<Scheduler>>,
     tx: UnboundedSender<Vec<Instruction>>,
     rx: Mutex<Option<UnboundedReceiver<Vec<Instruction>>>>,
+    /// The first ready tasks were started (by `begin()` or `run()`).
+    begun: AtomicBool,
     n: usize,
 }
 
@@ -33,22 +36,28 @@ fn lock(core: &Mutex<Scheduler>) -> MutexGuard<'_, Scheduler> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Remove up to `take` `Start` instructions from `out` and return their pairs.
+fn take_starts(out: &mut Vec<Instruction>, take: usize) -> Vec<(u32, u32)> {
+    let mut taken = Vec::new();
+    if take > 0 {
+        out.retain(|ins| match *ins {
+            Instruction::Start { task, attempt } if taken.len() < take => {
+                taken.push((task, attempt));
+                false
+            }
+            _ => true,
+        });
+    }
+    taken
+}
+
 impl Dispatcher {
     /// Feed one event to the core and forward what it answers; returns up to `take` starts.
     fn feed(&self, event: Event, take: usize) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
         let mut core = lock(&self.core);
         core.handle_into([event], &mut out);
-        let mut taken = Vec::new();
-        if take > 0 {
-            out.retain(|ins| match *ins {
-                Instruction::Start { task, attempt } if taken.len() < take => {
-                    taken.push((task, attempt));
-                    false
-                }
-                _ => true,
-            });
-        }
+        let taken = take_starts(&mut out, take);
         if !out.is_empty() {
             // Sent under the lock so the run loop sees batches in the order they were made.
             // A closed channel means run() is over; the instructions no longer matter.
@@ -112,8 +121,29 @@ impl Dispatcher {
             core: Arc::new(Mutex::new(core)),
             tx,
             rx: Mutex::new(Some(rx)),
+            begun: AtomicBool::new(false),
             n,
         })
+    }
+
+    /// Start the first ready tasks now, before `run()`: returns up to `take` of them for
+    /// the caller to run; the rest (and their deadlines) go to the `run()` loop.
+    #[pyo3(signature = (*, take))]
+    fn begin(&self, take: i64) -> PyResult<Vec<(u32, u32)>> {
+        if self.begun.swap(true, Ordering::AcqRel) {
+            return Err(PyRuntimeError::new_err("this Dispatcher has already begun"));
+        }
+        let mut out = Vec::new();
+        let mut core = lock(&self.core);
+        if core.finished().is_none() {
+            core.start_into(&mut out);
+        }
+        let taken = take_starts(&mut out, usize::try_from(take).unwrap_or(0));
+        if !out.is_empty() {
+            // run() has not taken the receiver's first batch yet: it finds these first.
+            let _ = self.tx.send(out);
+        }
+        Ok(taken)
     }
 
     /// Block until every task is finished, skipped or cancelled (GIL released while waiting).
@@ -127,7 +157,7 @@ impl Dispatcher {
                 PyRuntimeError::new_err("this Dispatcher has already run; make a new one")
             })?;
         let mut first = Vec::new();
-        {
+        if !self.begun.swap(true, Ordering::AcqRel) {
             let mut core = lock(&self.core);
             if core.finished().is_none() {
                 core.start_into(&mut first);

@@ -7,6 +7,7 @@ mod convert;
 mod dag;
 mod dispatcher;
 mod driver;
+mod slack;
 mod timers;
 
 use pyo3::prelude::*;
@@ -27,6 +28,7 @@ fn _scheduler(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dag::PyDag>()?;
     m.add_class::<dag::PyPlan>()?;
     m.add_class::<dispatcher::Dispatcher>()?;
+    m.add_function(wrap_pyfunction!(slack::precise_timers, m)?)?;
     // A dispatcher still running at exit must stop calling into the interpreter before it
     // finalizes (see driver::attached). atexit hooks run last-in, first-out, so the
     // engine's own hooks (registered later) still cancel their runs through the dispatcher.
