@@ -26,6 +26,7 @@ __all__ = [
     "GraphCycleError",
     "Plan",
     "__version__",
+    "plain_json",
     "precise_timers",
 ]
 
@@ -178,3 +179,9 @@ def precise_timers(ns: int = 1_000) -> bool:
     """Set the calling thread's timer slack to ``ns`` nanoseconds (Linux delays a thread's
     timed waits by up to 50 us by default); ``True`` if the system did so, ``False`` where
     there is no such setting."""
+
+def plain_json(value: Any) -> str | None:
+    """The text ``json.dumps(value, separators=(",", ":"), allow_nan=False)`` writes, when
+    ``value`` is plain data: dicts with str keys (not ``"$qf"``), lists, str, int, float,
+    bool and None, each of exactly that type, floats finite, at most 256 levels deep.
+    ``None`` for anything else (the store's tagged encoder handles it)."""

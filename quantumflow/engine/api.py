@@ -116,16 +116,23 @@ def _execute(
     except Exception as err:
         _mark_failed(store, run_id, err)
         raise
+    except KeyboardInterrupt:  # Ctrl-C before the runner watched for it (e.g. planning)
+        _mark_failed(store, run_id, None)
+        raise
     finally:
         if owned:
             ex.shutdown(cancel=True)
 
 
-def _mark_failed(store: Any, run_id: str, err: Exception) -> None:
-    """A run that could not start or finish properly must not stay 'pending'/'running'."""
+def _mark_failed(store: Any, run_id: str, err: Exception | None) -> None:
+    """A run that could not start or finish properly must not stay 'pending'/'running'
+    (``err`` None: Ctrl-C, the run is ``cancelled``)."""
     try:
         if store.get_run(run_id).status in ("pending", "running"):
-            store.set_run_status(run_id, "failed", error=f"{type(err).__name__}: {err}")
+            if err is None:
+                store.set_run_status(run_id, "cancelled", error="interrupted (Ctrl-C)")
+            else:
+                store.set_run_status(run_id, "failed", error=f"{type(err).__name__}: {err}")
     except Exception:
         log.exception("could not record run %s as failed", run_id)
 

@@ -95,6 +95,7 @@ class Runner:
         self.ready: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
         self.dispatcher: _scheduler.Dispatcher | None = None
         self._finished = threading.Event()  # the dispatcher returned
+        self._dispatch_once = threading.Lock()  # held by the one thread running it
         self._closed = threading.Event()  # the run is recorded and over
         self._outcome: str = "failed"
         self._dispatch_error: BaseException | None = None
@@ -124,6 +125,27 @@ class Runner:
                 self._closed.set()
 
     def _execute(self, started: float) -> Run:
+        interrupted = False
+        try:
+            self._launch()
+            self._watch()
+        except KeyboardInterrupt:  # Ctrl-C, possibly before everything was started
+            interrupted = True
+            self._cancel("interrupted (Ctrl-C)")
+            if self.dispatcher is not None:
+                spawn(self._dispatch, "qf-dispatch")  # returns at once if one runs already
+                self._finished.wait()
+        for _ in self._lanes:
+            self.ready.put(_STOP)
+        run = self._finish(started)
+        if interrupted:
+            raise KeyboardInterrupt
+        if self._dispatch_error is not None:
+            raise self._dispatch_error
+        return run
+
+    def _launch(self) -> None:
+        """Record the start, make the dispatcher, queue the first tasks, start the threads."""
         spec = self.vw.spec
         pol = spec.policies
         tasks = spec.tasks
@@ -158,21 +180,6 @@ class Runner:
             self._add_lane()
         _ACTIVE.add(self)
         spawn(self._dispatch, "qf-dispatch")
-        interrupted = False
-        try:
-            self._watch()
-        except KeyboardInterrupt:
-            interrupted = True
-            self._cancel("interrupted (Ctrl-C)")
-            self._finished.wait()
-        for _ in self._lanes:
-            self.ready.put(_STOP)
-        run = self._finish(started)
-        if interrupted:
-            raise KeyboardInterrupt
-        if self._dispatch_error is not None:
-            raise self._dispatch_error
-        return run
 
     def _watch(self) -> None:
         while not self._finished.wait(POLL_S):
@@ -245,6 +252,8 @@ class Runner:
 
     def _dispatch(self) -> None:
         assert self.dispatcher is not None
+        if not self._dispatch_once.acquire(blocking=False):
+            return  # a Ctrl-C handler's second spawn: one thread already dispatches
         try:
             self._outcome = self.dispatcher.run(self._start, self._notify)
         except BaseException as err:  # handed to the main thread

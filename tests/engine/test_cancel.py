@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from quantumflow.engine import cancel, open_db, run, start
+from quantumflow.engine import api, cancel, open_db, run, runner, start
 from quantumflow.errors import RunNotFoundError
 
 from .conftest import ctask, wf
@@ -74,6 +74,54 @@ def test_ctrl_c_cancels_and_records(store: Any, tmp_path: Path) -> None:
     assert rec.status == "cancelled"
     assert rec.tasks["t0"].status in ("succeeded", "cancelled")
     assert rec.tasks["t4"].status == "cancelled"
+
+
+@pytest.mark.parametrize("at", ["start_run", "second lane", "dispatch thread"])
+def test_ctrl_c_while_the_run_is_starting_is_still_recorded(
+    at: str, store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first tasks start before the engine watches for Ctrl-C: one arriving while it
+    starts its threads (or records the start) cancels the run all the same, never hangs."""
+    spawned: list[str] = []
+    real_spawn = runner.spawn
+    trigger = {"second lane": ["qf-lane"] * 2, "dispatch thread": ["qf-lane"] * 4 + ["qf-dispatch"]}
+
+    def interrupted_spawn(fn: Any, name: str) -> None:
+        spawned.append(name)
+        if spawned == trigger.get(at):
+            raise KeyboardInterrupt  # as the signal handler raises it, mid-launch
+        real_spawn(fn, name)
+
+    def interrupted_start(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "spawn", interrupted_spawn)
+    if at == "start_run":
+        monkeypatch.setattr(store, "start_run", interrupted_start)
+    spec = wf(*chain(tmp_path)["tasks"], policies={"max_concurrency": 4})
+    ids: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        run(spec, db=store, _on_created=ids.append)
+    rec = store.get_run(ids[0])
+    assert rec.status == "cancelled"
+    assert rec.tasks["t0"].status in ("succeeded", "cancelled")
+    assert all(rec.tasks[f"t{i}"].status == "cancelled" for i in range(1, 5))
+    # the dispatcher ran to record the cancellation (none was made before start_run)
+    assert spawned[-1:] == ([] if at == "start_run" else ["qf-dispatch"])
+
+
+def test_ctrl_c_while_planning_records_the_run_cancelled(
+    store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted_plan(*_: Any, **__: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "make_plan", interrupted_plan)
+    ids: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        run(chain(tmp_path), db=store, _on_created=ids.append)
+    rec = store.get_run(ids[0])
+    assert (rec.status, rec.error) == ("cancelled", "interrupted (Ctrl-C)")
 
 
 def test_wait_timeout(store: Any, tmp_path: Path) -> None:

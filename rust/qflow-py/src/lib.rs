@@ -7,6 +7,7 @@ mod convert;
 mod dag;
 mod dispatcher;
 mod driver;
+mod json;
 mod slack;
 mod timers;
 
@@ -29,6 +30,7 @@ fn _scheduler(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dag::PyPlan>()?;
     m.add_class::<dispatcher::Dispatcher>()?;
     m.add_function(wrap_pyfunction!(slack::precise_timers, m)?)?;
+    m.add_function(wrap_pyfunction!(json::plain_json, m)?)?;
     // A dispatcher still running at exit must stop calling into the interpreter before it
     // finalizes (see driver::attached). atexit hooks run last-in, first-out, so the
     // engine's own hooks (registered later) still cancel their runs through the dispatcher.
