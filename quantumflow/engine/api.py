@@ -10,6 +10,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,24 +76,33 @@ def _lanes(ex: Executor, max_concurrency: int, n_tasks: int) -> int:
     return max(1, min(limit, n_tasks))
 
 
+@dataclass(frozen=True)
+class _How:
+    """Where and how a run executes: the keywords ``run``/``start``/``resume``/``rerun``
+    share (see :func:`run` for their meaning)."""
+
+    executor: str | Executor
+    workers: int | None
+    on_event: EventCallback | None
+    address: str | None
+
+
 @frozen_heap()  # heap.py: the run's garbage collections skip the objects made before it
 def _execute(
     vw: ValidatedWorkflow,
+    how: _How,
     *,
     store: Any,
     run_id: str,
-    executor: str | Executor,
-    workers: int | None,
     params: Mapping[str, Any],
-    on_event: EventCallback | None,
     done: Mapping[int, tuple[Any, TaskResult]],
     cancel_event: threading.Event | None = None,
-    address: str | None = None,
 ) -> Run:
+    executor, workers = how.executor, how.workers
     inline_workers = workers if workers is not None else vw.spec.policies.max_concurrency
     try:
         ex, owned = _executor(
-            executor, inline_workers if executor == "threads" else workers, address
+            executor, inline_workers if executor == "threads" else workers, how.address
         )
     except Exception as err:
         _mark_failed(store, run_id, err)
@@ -108,7 +118,7 @@ def _execute(
             executor=ex,
             params=params,
             lanes=lanes,
-            on_event=on_event,
+            on_event=how.on_event,
             done=done,
             cancel_event=cancel_event,
         )
@@ -191,17 +201,9 @@ def run(
         vw, merged, store, run_id = _prepare(spec_or_path, params, db, workflow_id)
     if _on_created is not None:
         _on_created(run_id)
+    how = _How(executor, workers, on_event, address)
     return _execute(
-        vw,
-        store=store,
-        run_id=run_id,
-        executor=executor,
-        workers=workers,
-        params=merged,
-        on_event=on_event,
-        done={},
-        cancel_event=_cancel_event,
-        address=address,
+        vw, how, store=store, run_id=run_id, params=merged, done={}, cancel_event=_cancel_event
     )
 
 
@@ -222,20 +224,18 @@ def start(
     with frozen_heap():
         vw, merged, store, run_id = _prepare(spec_or_path, params, db, workflow_id)
     handle = RunHandle(run_id)
+    how = _How(executor, workers, on_event, address)
 
     def body() -> None:
         try:
             result = _execute(
                 vw,
+                how,
                 store=store,
                 run_id=run_id,
-                executor=executor,
-                workers=workers,
                 params=merged,
-                on_event=on_event,
                 done={},
                 cancel_event=handle.cancel_event,
-                address=address,
             )
         except BaseException as err:  # handed to wait()
             log.exception("run %s failed to execute", run_id)
@@ -315,17 +315,8 @@ def resume(
     queue_rows = getattr(store, "queue_task_rows", None)
     if queue_rows is not None:  # a run killed before its task rows were committed has none
         queue_rows(run_id, vw.ids)
-    return _execute(
-        vw,
-        store=store,
-        run_id=run_id,
-        executor=executor,
-        workers=workers,
-        params=params,
-        on_event=on_event,
-        done=done,
-        address=address,
-    )
+    how = _How(executor, workers, on_event, address)
+    return _execute(vw, how, store=store, run_id=run_id, params=params, done=done)
 
 
 def rerun(
@@ -378,17 +369,8 @@ def rerun(
     if on_event is not None:
         for event in events:
             on_event(event)
-    return _execute(
-        vw,
-        store=store,
-        run_id=new_id,
-        executor=executor,
-        workers=workers,
-        params=merged,
-        on_event=on_event,
-        done=done,
-        address=address,
-    )
+    how = _How(executor, workers, on_event, address)
+    return _execute(vw, how, store=store, run_id=new_id, params=merged, done=done)
 
 
 def cancel(run_id: str, *, db: Any = None) -> None:
