@@ -2,7 +2,9 @@
 
 Rust owns the decisions (graph algorithms, ready queue, retries, timeouts, cancellation);
 Python owns the effects (calling user functions, SDKs, the store). Only task indices
-(``0..n``), small integer codes and floats cross this boundary.
+(``0..n``), small integer codes and floats cross into the scheduler. Two utilities that
+decide nothing live here too: :func:`plain_json` (the store's JSON writer for plain data)
+and :func:`precise_timers` (an engine thread's timer slack).
 
 Checked against the compiled module by ``python -m mypy.stubtest quantumflow._scheduler``.
 """

@@ -1,6 +1,8 @@
 //! `quantumflow._scheduler`: thin `PyO3` bindings over `qflow-core` plus the tokio dispatcher.
 //!
-//! Only task indices, small integer codes and floats cross this boundary.
+//! Only task indices, small integer codes and floats cross into the scheduler. Two
+//! utilities that decide nothing live here too: `plain_json` (the store's JSON writer for
+//! plain data) and `precise_timers` (an engine thread's timer slack).
 
 mod codes;
 mod convert;
