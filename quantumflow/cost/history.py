@@ -114,7 +114,7 @@ def load_history(store: Any) -> History:
         # rows newer than the snapshot only; a smaller max(id) means rows were deleted
         since = hit[0] if hit is not None and hit[0] < newest else 0
         if own and since and own[0] == since and _count_since(tx, since) == len(own[1]):
-            fresh = _from_own(own[1])
+            fresh = History({}, *_classical(own[1]))  # the run's own rows, not read back
         else:
             rows = tx.rows(
                 f"SELECT {_COLUMNS}, {fn_sql} FROM performance_metrics"  # noqa: S608 - constants
@@ -131,10 +131,6 @@ def load_history(store: Any) -> History:
 def _count_since(tx: Any, since: int) -> int:
     sql = f"SELECT COUNT(*) FROM performance_metrics WHERE id > ? AND {_SUCCEEDED}"  # noqa: S608
     return int(tx.value(sql, (since, False)) or 0)
-
-
-def _from_own(own: list[tuple[str, str, float]]) -> History:
-    return History({}, *_classical(own))
 
 
 def _classical(

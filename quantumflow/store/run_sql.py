@@ -149,8 +149,7 @@ def apply_op(tx: Tx, op: RunOp) -> None:
         if not _set_run_status(tx, run_id, "running", None, at):
             log.warning("run %s was deleted before it started; its start is not recorded", run_id)
             return
-        tx.run(_SCHEDULE_DELETE, (run_id,))
-        tx.run(_SCHEDULE_INSERT, (run_id, plan, at))
+        _save_schedule(tx, run_id, plan, at)
     elif kind == "finish":
         if not _set_run_status(tx, run_id, op[2], op[3], op[4]):
             log.warning("run %s was deleted before it finished (%s)", run_id, op[2])
@@ -212,12 +211,13 @@ def cache_store(db: Db, key: str, output_ref: str) -> None:
 
 def save_schedule(db: Db, run_id: str, plan: dict[str, Any]) -> None:
     with db.write() as tx:
-        _save_schedule(tx, run_id, plan)
+        try:
+            _save_schedule(tx, run_id, dumps(plan), time.time())
+        except tx.integrity as err:  # the run's foreign key: no such run
+            raise RunNotFoundError(run_id) from err
 
 
-def _save_schedule(tx: Tx, run_id: str, plan: dict[str, Any]) -> None:
+def _save_schedule(tx: Tx, run_id: str, plan_json: str, at: float) -> None:
+    """Replace the run's schedule with ``plan_json`` (its JSON text), saved as of ``at``."""
     tx.run(_SCHEDULE_DELETE, (run_id,))
-    try:
-        tx.run(_SCHEDULE_INSERT, (run_id, dumps(plan), time.time()))
-    except tx.integrity as err:  # the run's foreign key: no such run
-        raise RunNotFoundError(run_id) from err
+    tx.run(_SCHEDULE_INSERT, (run_id, plan_json, at))

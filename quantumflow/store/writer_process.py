@@ -38,12 +38,10 @@ _SETTING = "QUANTUMFLOW_STORE_WRITER"
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
-# Metric values other than PLAIN_SCALARS (numpy scalars, which marshal would send as raw
-# bytes through the buffer protocol; nested values) go as JSON values.
-
-
 def _portable(event: EventRow) -> EventRow:
-    """The event with its metrics as plain values (numpy scalars become numbers)."""
+    """The event with its metrics as plain values: metric values other than
+    ``PLAIN_SCALARS`` (numpy scalars, which marshal would send as raw bytes through the
+    buffer protocol; nested values) go as JSON values (numpy scalars become numbers)."""
     metrics = event[8]
     if metrics:
         for value in metrics.values():  # a loop: all() over a generator costs twice this
