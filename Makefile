@@ -11,7 +11,7 @@ LABEXT_OUT := jupyter-data/data/share/jupyter/labextensions/quantumflow
 RUST_SRC := $(shell find rust -name '*.rs' -o -name Cargo.toml) Cargo.toml
 export QUANTUMFLOW_WORKERS ?= 2
 
-.PHONY: deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-lint ui-unit ui-test ui-screenshots bench bench-quick test clean
+.PHONY: base-image image image-local image-test deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-lint ui-unit ui-test ui-screenshots bench bench-quick test clean
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -80,11 +80,37 @@ py-test: install  ## pytest (real simulators, real SQLite, real Jupyter server, 
 nb-test: install  ## run the example notebooks as tests (nbval; numeric assertions inside), in a scratch store
 	QUANTUMFLOW_HOME=$$(mktemp -d) $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
-# py-test includes the browser tests (tests/e2e), so the lab extension is built first.
-test: lint rust-test labext py-test ui-unit nb-test  ## everything CI runs
+# py-test includes the browser tests (tests/e2e), so the lab extension is built first, and the
+# image smoke tests (tests/deploy/test_image*.py), so the image is built first where buildah is
+# (CI installs it; there a missing image fails those tests instead of skipping them).
+test: lint rust-test labext $(if $(shell command -v buildah),image-local) py-test ui-unit nb-test  ## everything CI runs
 
 deploy-lint:  ## check deploy/ and CI files: hadolint, compose-spec + Kubernetes schemas, yamllint
 	$(BIN)/pytest -q tests/deploy
+
+# ----------------------------------------------------------------------------- container image
+IMAGE      ?= quantumflow:dev
+IMAGE_BASE ?= python:3.11-slim-bookworm
+LOCAL_BASE ?= localhost/quantumflow-base:bookworm
+IMAGE_WHEEL := build/image/wheel/.built
+export BUILDAH_STORAGE_DRIVER ?= vfs
+
+# The wheel the image installs, built once from the working tree (deploy/image/wheel.sh).
+$(IMAGE_WHEEL): pyproject.toml README.md Cargo.lock $(RUST_SRC) $(shell find quantumflow -type f -not -path '*/__pycache__/*' -not -name '*.so') $(shell find labextension/src labextension/style -type f 2>/dev/null) labextension/package.json node_modules/.package-lock.json | $(VENV)/.installed
+	deploy/image/wheel.sh $(VENV)
+	@touch $@
+
+base-image:  ## a Debian bookworm base image from Debian's packages (debootstrap; made once, root)
+	deploy/image/base-image.sh $(LOCAL_BASE)
+
+image: $(IMAGE_WHEEL)  ## build deploy/Dockerfile as $(IMAGE) (buildah, Docker or Podman) on $(IMAGE_BASE)
+	deploy/image/build.sh $(IMAGE) $(IMAGE_BASE)
+
+image-local: base-image $(IMAGE_WHEEL)  ## the image on the local Debian base (no registry needed; CI)
+	deploy/image/build.sh $(IMAGE) $(LOCAL_BASE)
+
+image-test: image-local  ## build the image, then its smoke tests: CLI, serve, JupyterLab, compose topology
+	$(BIN)/pytest -q -p no:cacheprovider -m image tests/deploy
 
 bench: install  ## run benchmarks/ and rewrite docs/benchmarks.md
 	$(PY) benchmarks/run.py --json benchmarks/out/results.json --markdown docs/benchmarks.md

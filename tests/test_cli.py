@@ -128,3 +128,12 @@ def test_param_must_be_name_value(tmp_path: Path, capsys: pytest.CaptureFixture[
     spec.write_text(CHAIN)
     assert main(["run", str(spec), "--param", "oops"]) == 2
     assert "NAME=VALUE" in capsys.readouterr().err
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"quantumflow {version('quantumflow')}\n"
