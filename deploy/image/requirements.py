@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 _SELF = re.compile(r"^quantumflow\[(?P<extras>[^\]]+)\]$")
 
@@ -36,7 +37,9 @@ def requirements(pyproject: Path, extras: list[str]) -> list[str]:
     def expand(names: list[str]) -> None:
         for name in (n.strip() for n in names if n.strip()):
             if name not in optional:
-                raise SystemExit(f"requirements.py: unknown extra {name!r} (have: {sorted(optional)})")
+                raise SystemExit(
+                    f"requirements.py: unknown extra {name!r} (have: {sorted(optional)})"
+                )
             if name not in seen:
                 seen.add(name)
                 add(optional[name])

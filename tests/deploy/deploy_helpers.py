@@ -20,6 +20,40 @@ def load_vendored_schema(name: str) -> dict[str, Any]:
     return json.loads((pkg / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def dockerfile_instructions(path: Path = DEPLOY / "Dockerfile") -> list[tuple[str, str]]:
+    """The Dockerfile as (INSTRUCTION, rest) pairs, continuation lines joined, comments dropped."""
+    text = path.read_text(encoding="utf-8").replace("\\\n", " ")
+    out = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            word, _, rest = line.partition(" ")
+            out.append((word.upper(), rest.strip()))
+    return out
+
+
+def dockerfile_stage(name: str) -> list[tuple[str, str]]:
+    """The instructions of one stage (from its FROM to the next)."""
+    instrs = dockerfile_instructions()
+    start = next(
+        i for i, (w, rest) in enumerate(instrs) if w == "FROM" and rest.endswith(f" AS {name}")
+    )
+    end = next((i for i in range(start + 1, len(instrs)) if instrs[i][0] == "FROM"), len(instrs))
+    return instrs[start:end]
+
+
+def dockerfile_args() -> dict[str, str]:
+    """Default values of the global ARGs (before the first FROM)."""
+    args = {}
+    for word, rest in dockerfile_instructions():
+        if word == "FROM":
+            break
+        if word == "ARG":
+            name, _, default = rest.partition("=")
+            args[name] = default
+    return args
+
+
 def k8s_documents() -> list[tuple[str, dict[str, Any]]]:
     """Every Kubernetes object in deploy/k8s as (file name, object), kustomization excluded."""
     docs = []
