@@ -11,7 +11,7 @@ LABEXT_OUT := jupyter-data/data/share/jupyter/labextensions/quantumflow
 RUST_SRC := $(shell find rust -name '*.rs' -o -name Cargo.toml) Cargo.toml
 export QUANTUMFLOW_WORKERS ?= 2
 
-.PHONY: base-image image image-local image-test deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-lint ui-unit ui-test ui-screenshots bench bench-quick test clean
+.PHONY: base-image image-wheel image image-local image-test deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-lint ui-unit ui-test ui-screenshots bench bench-quick test clean
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -100,10 +100,12 @@ $(IMAGE_WHEEL): pyproject.toml README.md Cargo.lock $(RUST_SRC) $(shell find qua
 	deploy/image/wheel.sh $(VENV)
 	@touch $@
 
+image-wheel: $(IMAGE_WHEEL)  ## the wheel the image installs (lab extension inside), in build/image/wheel/dist
+
 base-image:  ## a Debian bookworm base image from Debian's packages (debootstrap; made once, root)
 	deploy/image/base-image.sh $(LOCAL_BASE)
 
-image: $(IMAGE_WHEEL)  ## build deploy/Dockerfile as $(IMAGE) (buildah, Docker or Podman) on $(IMAGE_BASE)
+image: $(IMAGE_WHEEL)  ## build the image quantumflow:dev (buildah, Docker or Podman; IMAGE_BASE=python slim)
 	deploy/image/build.sh $(IMAGE) $(IMAGE_BASE)
 
 image-local: base-image $(IMAGE_WHEEL)  ## the image on the local Debian base (no registry needed; CI)

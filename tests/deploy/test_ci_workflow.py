@@ -30,7 +30,8 @@ def test_matches_github_workflow_schema(workflow: dict[str, Any]) -> None:
 
 
 def test_has_every_job(workflow: dict[str, Any]) -> None:
-    assert set(workflow["jobs"]) >= {"lint", "rust", "python", "notebooks", "browser", "wheels"}
+    jobs = {"lint", "rust", "python", "notebooks", "browser", "image", "wheels"}
+    assert set(workflow["jobs"]) >= jobs
     oses = {row["os"] for row in workflow["jobs"]["wheels"]["strategy"]["matrix"]["include"]}
     assert any(o.startswith("ubuntu") for o in oses) and any(o.startswith("macos") for o in oses)
     steps = workflow["jobs"]["wheels"]["steps"]
@@ -47,3 +48,14 @@ def test_make_targets_it_calls_exist(workflow: dict[str, Any]) -> None:
                 called.update(m.group(1).split())
     assert called, "CI should call make targets"
     assert called <= defined, called - defined
+
+
+def test_the_image_is_built_and_run_in_its_own_job(workflow: dict[str, Any]) -> None:
+    runs = {
+        name: " ".join(s.get("run", "") for s in job["steps"])
+        for name, job in workflow["jobs"].items()
+    }
+    assert "make image-local" in runs["image"] and "-m image tests/deploy" in runs["image"]
+    assert "buildah" in runs["image"] and "debootstrap" in runs["image"]
+    # CI=true there: the image tests would fail in a job without buildah, not skip.
+    assert 'not image"' in runs["python"]
