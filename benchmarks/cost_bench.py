@@ -80,7 +80,7 @@ def run_fifo(spec: dict[str, Any], store: Any) -> Any:
     from quantumflow.engine.runner import Runner
     from quantumflow.engine.validate import validate
     from quantumflow.executors import get_executor
-    from quantumflow.loader import load_spec
+    from quantumflow.spec.loader import load_spec
 
     vw = validate(load_spec(spec))
     n = len(vw.ids)
@@ -112,7 +112,7 @@ def predicted(unit: float) -> dict[str, float]:
     """The Rust planner's makespans for both policies, with the true costs."""
     from quantumflow import _scheduler
     from quantumflow.engine.validate import validate
-    from quantumflow.loader import load_spec
+    from quantumflow.spec.loader import load_spec
 
     vw = validate(load_spec(bench_spec(unit)))
     costs = [float(t.inputs["s"]) for t in vw.spec.tasks]  # type: ignore[union-attr]
@@ -130,7 +130,7 @@ def monitor_overhead(n: int = 20_000) -> dict[str, float]:
     from quantumflow.spec import ClassicalTask, QuantumTask
 
     c = ClassicalTask(id="c", fn=FN)
-    q = QuantumTask.model_validate(
+    q = QuantumTask.parse(
         {"id": "q", "backend": "qiskit.aer", "circuit": {"builtin": "ghz", "args": {"n": 3}}}
     )
     value = {

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import QuantumFlowError, SpecError
 
 if TYPE_CHECKING:
-    from .loader import load_spec
+    from .spec.loader import load_spec
     from .spec import ClassicalTask, QuantumTask, WorkflowSpec
 
     __version__: str
@@ -57,9 +57,8 @@ _CACHED: dict[str, tuple[str, str | None]] = {
     "ClassicalTask": ("quantumflow.spec", "ClassicalTask"),
     "QuantumTask": ("quantumflow.spec", "QuantumTask"),
     "WorkflowSpec": ("quantumflow.spec", "WorkflowSpec"),
-    "load_spec": ("quantumflow.loader", "load_spec"),
+    "load_spec": ("quantumflow.spec.loader", "load_spec"),
     "spec": ("quantumflow.spec", None),
-    "loader": ("quantumflow.loader", None),
 }
 
 

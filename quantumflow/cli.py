@@ -63,7 +63,7 @@ def _err(message: str) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .engine import validate
-    from .loader import load_spec
+    from .spec.loader import load_spec
 
     spec = load_spec(args.path)
     validate(spec)
@@ -73,7 +73,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .engine import run
-    from .loader import load_spec
+    from .spec.loader import load_spec
 
     spec = load_spec(args.path)
     params = _parse_params(args.param)
@@ -194,7 +194,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(_: argparse.Namespace) -> int:
-    from .spec import json_schema
+    from .spec.schema import json_schema
 
     write_json(json_schema())
     return EXIT_OK

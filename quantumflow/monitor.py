@@ -123,7 +123,7 @@ def summarise(record: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """:func:`run_summary` from a ``RunRecord`` and its ``performance_metrics`` rows."""
     from .spec import WorkflowSpec
 
-    spec = WorkflowSpec.model_validate(record.spec)
+    spec = WorkflowSpec.parse(record.spec)
     spans = {
         tid: (t.started_at, t.finished_at)
         for tid, t in record.tasks.items()

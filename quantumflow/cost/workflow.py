@@ -47,7 +47,7 @@ def estimate_workflow(
     """
     from .. import _scheduler
     from ..engine import open_db, validate
-    from ..loader import load_spec
+    from ..spec.loader import load_spec
 
     vw = validate(load_spec(spec), params=params, check_imports=False)
     store = open_db(db)

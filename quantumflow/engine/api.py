@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import QuantumFlowError, SpecError
 from ..executors import Executor, get_executor
-from ..loader import load_spec
+from ..spec.loader import load_spec
 from ..spec import WorkflowSpec
 from .heap import frozen_heap
 from .models import Run, RunHandle, TaskResult
@@ -308,7 +308,7 @@ def resume(
     record = store.get_run(run_id)
     if not force:
         _refuse_if_alive(record)
-    spec = WorkflowSpec.model_validate(record.spec)
+    spec = WorkflowSpec.parse(record.spec)
     params = dict(record.params or {})
     vw = validate(spec, params=params)
     done = _reusable(store, record, vw, None)
@@ -339,7 +339,7 @@ def rerun(
     """
     store = open_db(db)
     record = store.get_run(run_id)
-    spec = WorkflowSpec.model_validate(record.spec)
+    spec = WorkflowSpec.parse(record.spec)
     merged = {**dict(record.params or {}), **(params or {})}
     vw = validate(spec, params=merged)
     if from_task not in vw.index:

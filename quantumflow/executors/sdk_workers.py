@@ -73,7 +73,7 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
             if task is None:
                 if len(tasks) > 256:
                     tasks.clear()
-                task = tasks[task_json] = QuantumTask.model_validate_json(task_json)
+                task = tasks[task_json] = QuantumTask.parse_json(task_json)
             cpu = time.process_time()
             out = execute_quantum_task(task, inputs=inputs, params=params, threads=threads)
             stats = {
@@ -244,7 +244,7 @@ class SdkWorkerPool:
             return hit[1]
         if len(self._json) > 256:
             self._json.clear()
-        text = task.model_dump_json()
+        text = task.dump_json()
         self._json[id(task)] = (task, text)
         return text
 

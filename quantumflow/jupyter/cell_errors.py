@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, SpecError
-from ..loader import spec_from_dict
+from ..spec.loader import spec_from_dict
 from ..spec import WorkflowSpec
 
 #: Line numbers are shown as Jupyter numbers them: the ``%%qflow`` line is line 1.
@@ -130,7 +130,7 @@ def apply_overrides(
         update["name"] = name
     if backend:
         update["tasks"] = [
-            t.model_copy(update={"backend": backend}) if t.kind == "quantum" else t
+            t.with_changes(backend=backend) if t.kind == "quantum" else t
             for t in spec.tasks
         ]
-    return spec.model_copy(update=update) if update else spec
+    return spec.with_changes(**update) if update else spec

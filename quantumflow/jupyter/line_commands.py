@@ -10,7 +10,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
-from ..loader import load_spec
+from ..spec.loader import load_spec
 from ..spec import WorkflowSpec
 
 

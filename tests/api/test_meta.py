@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from quantumflow.spec import json_schema
+from quantumflow.spec.schema import json_schema
 
 from .helpers import chain_spec
 

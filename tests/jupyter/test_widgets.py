@@ -14,7 +14,7 @@ import pytest
 from quantumflow import engine
 from quantumflow.jupyter.widgets import RunWidget, follow_run, run_widget
 from quantumflow.jupyter.widgets.layout import build_graph
-from quantumflow.loader import load_spec
+from quantumflow.spec.loader import load_spec
 from quantumflow.store import open_store
 from quantumflow.store.records import TaskEvent
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ...loader import load_spec
+from ...spec.loader import load_spec
 from ...spec import WorkflowSpec
 from .charts import ChartState
 from .state import RUN_TERMINAL, RunState

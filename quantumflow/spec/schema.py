@@ -1,9 +1,9 @@
 """Pydantic models derived from the spec dataclasses: the JSON Schema and the API's bodies.
 
-Only ``quantumflow schema``, ``GET /api/schema``, ``json_schema()`` and the FastAPI app import
-this module (and so pydantic). Each model is made by ``pydantic.create_model`` from the
-dataclass's fields: same names, types, defaults, and ``Field(**metadata)``, so the published
-schema is written nowhere but in ``spec.py``. The models also run the classes' rules (spec
+Only ``quantumflow schema``, ``GET /api/schema``, :func:`json_schema` and the FastAPI app
+import this module (and so pydantic). Each model is made by ``pydantic.create_model`` from
+the dataclass's fields: same names, types, defaults, and ``Field(**metadata)``, so the
+published schema is written nowhere but in :mod:`.models`. The models also run the classes' rules (spec
 version, one circuit source) so a request body fails with every problem at once, as before.
 """
 
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from .spec import WorkflowSpec
-from .spec_base import SpecModel
+from .base import SpecModel
+from .models import WorkflowSpec
 
 _FIELD_KEYS = ("description", "ge", "gt", "le", "min_length", "max_length", "pattern")
 
@@ -103,7 +103,21 @@ def _model_rule(rule: Any) -> Any:
 
 def to_spec(model: BaseModel) -> WorkflowSpec:
     """The plain spec of a request body checked by :func:`model_for` (checked once more)."""
-    return WorkflowSpec.model_validate(model.model_dump())
+    return WorkflowSpec.parse(model.model_dump())
+
+
+def schema_of(cls: type[SpecModel]) -> dict[str, Any]:
+    """The JSON Schema of one spec class (built by pydantic)."""
+    schema: dict[str, Any] = model_for(cls).model_json_schema()
+    return schema
+
+
+def json_schema() -> dict[str, Any]:
+    """The WorkflowSpec JSON Schema (what ``quantumflow schema`` prints)."""
+    schema = schema_of(WorkflowSpec)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://quantumflow.dev/schema/workflow-1.json"
+    return schema
 
 
 if TYPE_CHECKING:

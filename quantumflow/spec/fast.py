@@ -1,10 +1,10 @@
 """Generated fast paths for the spec classes: the common case of a big spec, nothing else.
 
-``spec_check`` keeps one check function per field, which is clear but costs a call per field
+the checker (:mod:`.checker`) keeps one check function per field, which is clear but costs a call per field
 and per task (a 5,000-task spec has 20,000 fields). For each spec class and each tuple of
 keys seen (most tasks of a workflow share a few), this module writes one straight-line
 function that checks the usual shapes inline (a str where a str is due, an int in range, a
-dict with str keys, ...) and builds the object, or answers ``None``; then ``spec_check``
+dict with str keys, ...) and builds the object, or answers ``None``; then the checker (:mod:`.checker`)
 runs its full check, which finds and words every problem. So a fast path may turn down a
 valid value (it is only slower) but must never accept an invalid one: the tests run both
 paths over the same inputs and compare.
@@ -20,12 +20,11 @@ import typing
 from collections.abc import Callable
 from typing import Any, Literal
 
-from .spec_base import SpecModel
-from .spec_check import BAD, REQUIRED, Builder, Dumper, FieldInfo, Invalid
+from .fields import BAD, REQUIRED, Builder, Dumper, FieldInfo, Invalid
 
 
 def compile_builder(
-    cls: type[SpecModel],
+    cls: type[Any],
     fields: list[FieldInfo],
     keys: tuple[str, ...],
     rule: Callable[[Any], str | None] | None,

@@ -1,44 +1,40 @@
-"""Check plain data into the spec dataclasses, collecting every problem (no pydantic).
+"""Check plain data into dataclasses, collecting every problem (no pydantic).
 
-Each class's fields (type, default, ``metadata`` constraints) are compiled once into a plan:
-one small check function per field. A check either returns the stored value or reports a
-problem at its place (``loc``: field names and list/dict positions); every problem is
-collected, then raised together as one :class:`~quantumflow.SpecError` whose problems name
-the task (its id, or ``#index``) and the dotted field. Once a class has seen ``HOT`` dicts
-with the same keys (a big spec), ``spec_fast`` generates straight-line code for that shape;
-anything it does not accept comes back here.
-
-Types are checked as written, without guessing: a string is never a number (``shots: "100"``
-is a problem), a boolean is not a number and a number is not a boolean (``shots: true``,
-``cache: 1``). A float field takes an int and stores it as a float; an int field takes a
-float with no fractional part (``2.0`` -> ``2``) and numpy-style integers (``__index__``).
+Generic: it knows dataclass fields and their ``metadata`` constraints
+(:func:`~quantumflow.spec.fields.spec_field`), not the spec's classes. Each class's fields
+(type, default, constraints) are compiled once into a plan: one small check function per
+field. A check either returns the stored value or reports a problem at its place (``loc``:
+field names and list/dict positions); every problem is collected, then raised together as
+one :class:`CheckFailed`. How a problem is worded for a user (which task, which field) is
+the caller's business (:meth:`quantumflow.spec.base.SpecModel._problems`). Once a class has
+seen ``HOT`` dicts with the same keys (a big spec), :mod:`.fast` generates straight-line
+code for that shape; anything it does not accept comes back here. The per-type leaf checks
+are in :mod:`.leaves`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import operator
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from .errors import Problem, SpecError
-from .spec import WorkflowSpec, _TaskBase
-from .spec_base import SpecModel
+from . import leaves
+from .fields import BAD, REQUIRED, Builder, Dumper, FieldInfo, Invalid
 
-_M = TypeVar("_M", bound=SpecModel)
+_M = TypeVar("_M")
 
 Loc = tuple[str | int, ...]
 Found = list[tuple[Loc, str]]  # (where, message)
-Leaf = Callable[[Any], Any]  # returns the value to store or raises Invalid
 Nested = Callable[[Any, Loc, Found], Any]  # returns the value or BAD (problems in found)
 
 UNKNOWN_FIELD = "unknown field (check the spelling; see `quantumflow schema`)"
 MISSING_FIELD = "required field is missing"
 
-BAD: Any = object()  # a nested check found problems (they are already in `found`)
 _NO_DEFAULT: Any = object()
 
 #: Objects of one shape (or dumps of one class) checked in full before a fast path is
@@ -46,39 +42,8 @@ _NO_DEFAULT: Any = object()
 HOT = 16
 
 
-class Invalid(Exception):
-    """A leaf check's answer to a bad value (spec_check words and places it)."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
-Builder = Callable[[dict[str, Any]], Any]  # a spec object, or None: check it in full
-Dumper = Callable[[Any, bool], dict[str, Any]]  # (obj, json_mode) -> dict
-
 #: Distinct key tuples counted per class; past this (fuzzers), the full check does the work.
 MAX_SHAPES = 64
-
-
-class _Required:
-    def __repr__(self) -> str:
-        return "<required>"
-
-
-#: The ``default`` of a required field.
-REQUIRED: Any = _Required()
-
-
-class FieldInfo(NamedTuple):
-    """One field as the checks and the generated code see it."""
-
-    name: str
-    tp: Any
-    meta: typing.Mapping[str, Any]
-    default: Any  # the default value, a factory's value, or REQUIRED
-    factory: Callable[[], Any] | None
-    check: Any  # this module's function for the field
-    nested: bool  # check(value, loc, found) rather than check(value)
 
 
 class _Field(NamedTuple):
@@ -88,7 +53,7 @@ class _Field(NamedTuple):
 
 
 class _Plan(NamedTuple):
-    cls: type[SpecModel]
+    cls: type[Any]
     infos: list[FieldInfo]
     fields: dict[str, _Field]
     required: frozenset[str]
@@ -102,55 +67,60 @@ class _Plan(NamedTuple):
     dumpers: dict[bool, Dumper | int]  # the same, per exclude_defaults
 
 
-_PLANS: dict[type[SpecModel], _Plan] = {}
+_PLANS: dict[type[Any], _Plan] = {}
 
 
 # ----------------------------------------------------------------------------- entry points
 
 
+class CheckFailed(Exception):
+    """Every problem :func:`build` found: ``found`` is a list of ``(loc, message)``."""
+
+    def __init__(self, found: Found) -> None:
+        super().__init__(f"{len(found)} problem(s)")
+        self.found = found
+
+
 def build(cls: type[_M], data: Any) -> _M:
-    """A checked ``cls`` from ``data`` (a dict; spec objects inside are taken as they are).
+    """A checked ``cls`` from ``data`` (a dict; checked objects inside are taken as they are).
 
     Raises:
-        SpecError: every problem found, each naming the task and field.
+        CheckFailed: every problem found, each with its place in ``data``.
     """
     found: Found = []
     obj = _build(plan_of(cls), data, (), found)
     if found:
-        raise SpecError(_problems(cls, data, found))
+        raise CheckFailed(found)
     return typing.cast(_M, obj)
 
 
-def dump(obj: SpecModel, *, json_mode: bool, exclude_defaults: bool) -> dict[str, Any]:
+def dump(obj: Any, *, json_mode: bool, exclude_defaults: bool) -> dict[str, Any]:
     """``obj``'s fields as a plain dict, spec objects inside as dicts, containers copied."""
     return _dumper(plan_of(type(obj)), exclude_defaults)(obj, json_mode)
 
 
-def plan_of(cls: type[SpecModel]) -> _Plan:
+@contextlib.contextmanager
+def full_checks_only() -> Iterator[None]:
+    """Inside the block every object is checked and dumped by the generic code, never by a
+    generated fast path (the tests compare the two; so can a benchmark)."""
+    global HOT  # noqa: PLW0603 - the one switch of the generated code
+    saved = HOT
+    HOT = 10**9
+    _PLANS.clear()
+    try:
+        yield
+    finally:
+        HOT = saved
+        _PLANS.clear()
+
+
+def plan_of(cls: type[Any]) -> _Plan:
     """The compiled plan of a spec class (built on first use, then cached)."""
     plan = _PLANS.get(cls)
     if plan is None:
         plan = _PLANS[cls] = _compile(cls)
     return plan
 
-
-def _problems(cls: type[SpecModel], data: Any, found: Found) -> list[Problem]:
-    raw_tasks = data.get("tasks") if cls is WorkflowSpec and isinstance(data, dict) else None
-    tasks: list[Any] = raw_tasks if isinstance(raw_tasks, list) else []
-    own_id = data.get("id") if issubclass(cls, _TaskBase) and isinstance(data, dict) else None
-    problems: list[Problem] = []
-    for loc, message in found:
-        task: str | None = None if own_id is None else str(own_id)
-        path = loc
-        if tasks and len(loc) >= 2 and loc[0] == "tasks" and isinstance(loc[1], int):
-            index = loc[1]
-            raw = tasks[index] if index < len(tasks) else None
-            raw_id = raw.get("id") if isinstance(raw, dict) else None
-            task = str(raw_id) if raw_id is not None else f"#{index}"
-            path = loc[2:]
-        field = ".".join(str(p) for p in path) or None
-        problems.append(Problem(message, task=task, field=field))
-    return problems
 
 
 # ----------------------------------------------------------------------------- objects
@@ -211,7 +181,7 @@ def _seen(plan: _Plan, keys: tuple[Any, ...], count: int) -> Builder | None:
         if count or len(plan.shapes) < MAX_SHAPES:
             plan.shapes[keys] = count + 1
         return None
-    from .spec_fast import compile_builder
+    from .fast import compile_builder
 
     given = set(keys)
     fine = given <= plan.fields.keys() and plan.required <= given
@@ -229,14 +199,14 @@ def _dumper(plan: _Plan, exclude_defaults: bool) -> Dumper:
         plan.dumpers[exclude_defaults] = dumper + 1
         infos = plan.infos
         return lambda obj, json_mode: _dump_fields(infos, obj, json_mode, exclude_defaults)
-    from .spec_fast import compile_dumper
+    from .fast import compile_dumper
 
     made = plan.dumpers[exclude_defaults] = compile_dumper(plan.infos, exclude_defaults, _plain)
     return made
 
 
 def _dump_fields(
-    infos: list[FieldInfo], obj: SpecModel, json_mode: bool, exclude_defaults: bool
+    infos: list[FieldInfo], obj: Any, json_mode: bool, exclude_defaults: bool
 ) -> dict[str, Any]:
     values = obj.__dict__
     out: dict[str, Any] = {}
@@ -248,7 +218,7 @@ def _dump_fields(
     return out
 
 
-def _compile(cls: type[SpecModel]) -> _Plan:
+def _compile(cls: type[Any]) -> _Plan:
     hints = typing.get_type_hints(cls)
     infos: list[FieldInfo] = []
     fields: dict[str, _Field] = {}
@@ -274,7 +244,7 @@ def _compile(cls: type[SpecModel]) -> _Plan:
         required=frozenset(i.name for i in infos if i.default is REQUIRED),
         defaults=defaults,
         factories=tuple(factories),
-        rule=cls._rule,
+        rule=getattr(cls, "_rule", None),
         not_a_dict=f"Input should be a valid dictionary or instance of {cls.__name__}",
         shapes={},
         dumpers={},
@@ -299,24 +269,24 @@ def _checker(tp: Any, meta: typing.Mapping[str, Any]) -> tuple[Any, bool]:  # no
     if origin in (typing.Union, types.UnionType) and type(None) in args:
         (rest,) = [a for a in args if a is not type(None)]  # spec fields: X | None only
         inner, nested = _checker(rest, meta)
-        return (_optional_nested(inner) if nested else _optional(inner)), nested
+        return (_optional_nested(inner) if nested else leaves.optional(inner)), nested
     if tp is Any:
-        return _same, False
+        return leaves.same, False
     if tp is str:
-        return _str(meta), False
+        return leaves.check_str(meta), False
     if tp is bool:
-        return _bool, False
+        return leaves.check_bool, False
     if tp is int:
-        return _int(meta), False
+        return leaves.check_int(meta), False
     if tp is float:
-        return _float(meta), False
+        return leaves.check_float(meta), False
     if origin is Literal:
-        return _literal(args), False
-    if isinstance(tp, type) and issubclass(tp, SpecModel):
+        return leaves.literal(args), False
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _model(tp), True
     if origin is dict:
         if args[1] is Any:
-            return _dict_any, False
+            return leaves.dict_any, False
         item_meta = {"ge": meta["item_ge"]} if "item_ge" in meta else {}
         return _dict_of(*_checker(args[1], item_meta)), True
     if origin is list:
@@ -324,18 +294,11 @@ def _checker(tp: Any, meta: typing.Mapping[str, Any]) -> tuple[Any, bool]:  # no
             return _list_of_str, True
         if "discriminator" in meta:
             return _tagged(typing.get_args(args[0]), meta["discriminator"]), True
-    raise TypeError(f"spec_check has no check for {tp!r}")
+    raise TypeError(f"the checker has no check for {tp!r}")
 
 
-def _same(value: Any) -> Any:
-    return value
 
 
-def _optional(inner: Leaf) -> Leaf:
-    def check(value: Any) -> Any:
-        return None if value is None else inner(value)
-
-    return check
 
 
 def _optional_nested(inner: Nested) -> Nested:
@@ -345,131 +308,21 @@ def _optional_nested(inner: Nested) -> Nested:
     return check
 
 
-def _str(meta: typing.Mapping[str, Any]) -> Leaf:
-    min_length: int | None = meta.get("min_length")
-    max_length: int | None = meta.get("max_length")
-    pattern: str | None = meta.get("pattern")
-    match = re.compile(pattern).match if pattern else None
-    rule: Callable[[str], str | None] | None = meta.get("rule")
-
-    def check(value: Any) -> Any:
-        if type(value) is not str:
-            if not isinstance(value, str):
-                raise Invalid(f"Input should be a valid string{_got(value)}")
-            value = str(value)
-        if min_length is not None and len(value) < min_length:
-            s = "" if min_length == 1 else "s"
-            raise Invalid(f"String should have at least {min_length} character{s}")
-        if max_length is not None and len(value) > max_length:
-            raise Invalid(f"String should have at most {max_length} characters")
-        if match is not None and match(value) is None:
-            raise Invalid(f"String should match pattern '{pattern}'")
-        if rule is not None:
-            message = rule(value)
-            if message:
-                raise Invalid(message)
-        return value
-
-    return check
 
 
-def _bool(value: Any) -> Any:
-    if type(value) is not bool:
-        raise Invalid(f"Input should be a valid boolean (true or false){_got(value)}")
-    return value
 
 
-def _int(meta: typing.Mapping[str, Any]) -> Leaf:
-    bounds = _bounds(meta)
-
-    def check(value: Any) -> Any:
-        if type(value) is not int:
-            if type(value) is float and value.is_integer():
-                value = int(value)
-            elif type(value) is float:
-                raise Invalid(
-                    "Input should be a valid integer, got a number with a fractional part"
-                )
-            elif isinstance(value, str | bool) or not hasattr(type(value), "__index__"):
-                raise Invalid(f"Input should be a valid integer{_got(value)}")
-            else:
-                value = operator.index(value)
-        if bounds is not None:
-            bounds(value)
-        return value
-
-    return check
 
 
-def _float(meta: typing.Mapping[str, Any]) -> Leaf:
-    bounds = _bounds(meta)
-
-    def check(value: Any) -> Any:
-        if type(value) is not float:
-            if isinstance(value, str | bool) or not hasattr(type(value), "__float__"):
-                raise Invalid(f"Input should be a valid number{_got(value)}")
-            try:
-                value = float(value)
-            except (TypeError, ValueError, OverflowError) as err:
-                raise Invalid(f"Input should be a valid number{_got(value)}") from err
-        if bounds is not None:
-            bounds(value)
-        return value
-
-    return check
 
 
-def _bounds(meta: typing.Mapping[str, Any]) -> Callable[[float], None] | None:
-    limits = [
-        (meta[key], test, text)
-        for key, test, text in (
-            ("gt", operator.gt, "greater than"),
-            ("ge", operator.ge, "greater than or equal to"),
-            ("le", operator.le, "less than or equal to"),
-        )
-        if key in meta
-    ]
-    if not limits:
-        return None
-
-    def check(value: float) -> None:
-        for limit, test, text in limits:
-            if not test(value, limit):
-                raise Invalid(f"Input should be {text} {limit}")
-
-    return check
 
 
-def _got(value: Any) -> str:  # noqa: PLR0911 - one branch per type
-    if isinstance(value, str):
-        return f" (got the string {value[:40]!r})"
-    if isinstance(value, bool):
-        return f" (got {str(value).lower()})"
-    if value is None:
-        return " (got null)"
-    if isinstance(value, dict):
-        return " (got a mapping)"
-    if isinstance(value, list | tuple):
-        return " (got a list)"
-    if isinstance(value, int | float):
-        text = repr(value)
-        return f" (got {text if len(text) <= 20 else text[:17] + '...'})"
-    return f" (got {type(value).__name__})"
 
 
-def _literal(allowed: tuple[Any, ...]) -> Leaf:
-    words = [repr(a) for a in allowed]
-    expected = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
-
-    def check(value: Any) -> Any:
-        if type(value) is str and value in allowed:
-            return value
-        raise Invalid(f"Input should be {expected}")
-
-    return check
 
 
-def _model(cls: type[SpecModel]) -> Nested:
+def _model(cls: type[Any]) -> Nested:
     def check(value: Any, loc: Loc, found: Found) -> Any:
         if isinstance(value, cls):
             return value
@@ -478,22 +331,12 @@ def _model(cls: type[SpecModel]) -> Nested:
     return check
 
 
-def _dict_any(value: Any) -> Any:
-    if not isinstance(value, dict):
-        raise Invalid(f"Input should be a valid dictionary{_got(value)}")
-    if value:
-        try:
-            "".join(value)  # every key is a str (one C loop)
-        except TypeError:
-            bad = next(k for k in value if not isinstance(k, str))
-            raise Invalid(f"keys should be strings (got {bad!r})") from None
-    return dict(value)
 
 
 def _dict_of(item: Any, item_nested: bool) -> Nested:
     def check(value: Any, loc: Loc, found: Found) -> Any:
         if not isinstance(value, dict):
-            found.append((loc, f"Input should be a valid dictionary{_got(value)}"))
+            found.append((loc, f"Input should be a valid dictionary{leaves.got(value)}"))
             return BAD
         out: dict[str, Any] = {}
         before = len(found)
@@ -514,21 +357,21 @@ def _dict_of(item: Any, item_nested: bool) -> Nested:
 
 def _list_of_str(value: Any, loc: Loc, found: Found) -> Any:
     if not isinstance(value, list | tuple):
-        found.append((loc, f"Input should be a valid list{_got(value)}"))
+        found.append((loc, f"Input should be a valid list{leaves.got(value)}"))
         return BAD
     try:
         "".join(value)  # every item is a str (one C loop)
     except TypeError:
         for i, x in enumerate(value):
             if not isinstance(x, str):
-                found.append(((*loc, i), f"Input should be a valid string{_got(x)}"))
+                found.append(((*loc, i), f"Input should be a valid string{leaves.got(x)}"))
         return BAD
     return list(value)
 
 
-def _tagged(classes: tuple[type[SpecModel], ...], tag: str) -> Nested:
+def _tagged(classes: tuple[type[Any], ...], tag: str) -> Nested:
     """A list of spec objects told apart by their ``tag`` field (``kind``)."""
-    by_tag: dict[Any, type[SpecModel]] = {}
+    by_tag: dict[Any, type[Any]] = {}
     for c in classes:
         (f,) = [f for f in dataclasses.fields(c) if f.name == tag]  # type: ignore[arg-type]
         by_tag[f.default] = c
@@ -541,7 +384,7 @@ def _tagged(classes: tuple[type[SpecModel], ...], tag: str) -> Nested:
 
     def check(value: Any, loc: Loc, found: Found) -> Any:
         if not isinstance(value, list | tuple):
-            found.append((loc, f"Input should be a valid list{_got(value)}"))
+            found.append((loc, f"Input should be a valid list{leaves.got(value)}"))
             return BAD
         out: list[Any] = []
         before = len(found)
@@ -556,7 +399,7 @@ def _tagged(classes: tuple[type[SpecModel], ...], tag: str) -> Nested:
                 out.append(item)
                 continue
             if not isinstance(item, dict):
-                found.append(((*loc, i), f"Input should be a valid dictionary{_got(item)}"))
+                found.append(((*loc, i), f"Input should be a valid dictionary{leaves.got(item)}"))
                 continue
             kind = item.get(tag, _NO_DEFAULT)
             cls = by_tag.get(kind) if type(kind) is str else None
@@ -598,6 +441,6 @@ def _plain(value: Any, json_mode: bool, exclude_defaults: bool) -> Any:
                 else:
                     items[i] = _dumper(plan, exclude_defaults)(item, json_mode)
         return items
-    if isinstance(value, SpecModel):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dump(value, json_mode=json_mode, exclude_defaults=exclude_defaults)
     return value

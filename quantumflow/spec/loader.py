@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import SpecError
-from .spec import WorkflowSpec
+from ..errors import SpecError
+from .models import WorkflowSpec
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json", ".qflow")
 
@@ -71,7 +71,7 @@ def _load_yaml(text: str, origin: str) -> Any:
 
 def spec_from_dict(data: dict[str, Any]) -> WorkflowSpec:
     """Check a plain dict into a spec; every problem names its task and field (SpecError)."""
-    return WorkflowSpec.model_validate(data)
+    return WorkflowSpec.parse(data)
 
 
 def dump_spec(spec: WorkflowSpec, path: str | Path) -> Path:

@@ -6,8 +6,10 @@ parameter (``{param: NAME}``); a literal dict whose only key is ``ref``/``param`
 ``{literal: {...}}``. References imply dependencies.
 
 The classes are stdlib dataclasses: each field's type, default, constraints and description
-are written once, here. ``spec_check`` validates dicts into them (no pydantic: a run does not
-pay for it); ``spec_schema`` derives the pydantic models behind the JSON Schema and the API.
+are written once, here. :mod:`.checker` validates dicts into them (no pydantic: a run does
+not pay for it); :mod:`.schema` derives the pydantic models behind the JSON Schema and the
+API. How a problem is worded for a user (the task's id or ``#index``, the dotted field) is
+decided here, by ``_problems``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from .spec_base import SpecModel, spec_field
+from ..errors import Problem
+from .base import SpecModel
+from .checker import Loc
+from .fields import spec_field
 
 SPEC_VERSION = "1"
 
@@ -96,6 +101,12 @@ class _TaskBase(SpecModel):
     )
     group: str | None = spec_field(None, description="Label used to aggregate big runs.")
 
+    @classmethod
+    def _problems(cls, data: Any, found: list[tuple[Loc, str]]) -> list[Problem]:
+        own = data.get("id") if isinstance(data, dict) else None
+        task = None if own is None else str(own)
+        return [Problem(msg, task=task, field=_dotted(loc)) for loc, msg in found]
+
 
 @dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class ClassicalTask(_TaskBase):
@@ -143,7 +154,7 @@ def _known_version(version: str) -> str | None:
 
 @dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class WorkflowSpec(SpecModel):
-    """A whole workflow. ``WorkflowSpec.model_json_schema()`` is the published schema."""
+    """A whole workflow. :func:`quantumflow.spec.schema.json_schema` is the published schema."""
 
     version: str = spec_field(SPEC_VERSION, rule=_known_version, description="Spec format version.")
     name: str = spec_field(min_length=1, max_length=200)
@@ -154,6 +165,24 @@ class WorkflowSpec(SpecModel):
     layout: dict[str, NodePosition] | None = spec_field(
         None, description="Designer node positions (task id -> {x, y}); not used to run."
     )
+
+    @classmethod
+    def _problems(cls, data: Any, found: list[tuple[Loc, str]]) -> list[Problem]:
+        """Problems inside ``tasks[i]`` name the task (its id, else ``#i``) and the field in it."""
+        raw = data.get("tasks") if isinstance(data, dict) else None
+        tasks: list[Any] = raw if isinstance(raw, list) else []
+        problems: list[Problem] = []
+        for loc, message in found:
+            task: str | None = None
+            path = loc
+            if tasks and len(loc) >= 2 and loc[0] == "tasks" and isinstance(loc[1], int):
+                index = loc[1]
+                item = tasks[index] if index < len(tasks) else None
+                item_id = item.get("id") if isinstance(item, dict) else None
+                task = str(item_id) if item_id is not None else f"#{index}"
+                path = loc[2:]
+            problems.append(Problem(message, task=task, field=_dotted(path)))
+        return problems
 
     def task(self, task_id: str) -> ClassicalTask | QuantumTask:
         """The task with this id (KeyError if none)."""
@@ -168,7 +197,7 @@ class WorkflowSpec(SpecModel):
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict without default-valued fields (``kind`` is always kept)."""
-        data = self.model_dump(mode="json", exclude_defaults=True)
+        data = self.dump(json_mode=True, exclude_defaults=True)
         for raw, task in zip(data.get("tasks", []), self.tasks, strict=True):
             raw["kind"] = task.kind
         data.setdefault("name", self.name)
@@ -216,9 +245,6 @@ def upstream_of(task: ClassicalTask | QuantumTask) -> list[str]:
     return list(seen)
 
 
-def json_schema() -> dict[str, Any]:
-    """The WorkflowSpec JSON Schema (what ``quantumflow schema`` prints; imports pydantic)."""
-    schema = WorkflowSpec.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://quantumflow.dev/schema/workflow-1.json"
-    return schema
+
+def _dotted(loc: Loc) -> str | None:
+    return ".".join(str(p) for p in loc) or None
