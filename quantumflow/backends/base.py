@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from ..errors import BackendError
-from .circuits.ir import Circuit
+from ..circuits.ir import Circuit
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 

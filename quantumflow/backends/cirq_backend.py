@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import BackendError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
-from .circuits.ir import Circuit
+from ..circuits.ir import Circuit
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
 from .results import counts_from_bits, parse_observable
@@ -23,7 +23,7 @@ _CONVERTED: dict[tuple[int, bool], tuple[Circuit, Any]] = {}
 
 def converted(circuit: Circuit, *, measured: bool = True) -> Any:
     """``to_cirq(circuit)`` (or its measurement-free part), memoized per circuit object."""
-    from .circuits.to_cirq import to_cirq
+    from .to_cirq import to_cirq
 
     key = (id(circuit), measured)
     hit = _CONVERTED.get(key)

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import UnsupportedFeatureError
-from .circuits.ir import Circuit
+from ..circuits.ir import Circuit
 
 
 def probabilities_over_clbits(

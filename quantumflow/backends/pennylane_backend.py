@@ -71,7 +71,7 @@ class PennyLaneBackend(LocalSimulator):
         """One QNode call per mode, parameters broadcast over the sweep points."""
         import pennylane as qml
 
-        from .circuits.to_pennylane import apply_ops
+        from .to_pennylane import apply_ops
 
         circuit = job.circuit
         free = sorted(circuit.free_parameters())
@@ -133,7 +133,7 @@ class PennyLaneBackend(LocalSimulator):
     ) -> Any:
         import pennylane as qml
 
-        from .circuits.to_pennylane import apply_ops
+        from .to_pennylane import apply_ops
 
         circuit = job.circuit
         wires = [circuit.measured_qubit_of()[c] for c in measured[::-1]]

@@ -15,7 +15,7 @@ from quantumflow.backends import (
     execute_quantum_task,
     get_backend,
 )
-from quantumflow.backends.circuits import parse_qasm
+from quantumflow.circuits import parse_qasm
 from quantumflow.backends.registry import BUILTIN, sdk_installed
 from quantumflow.errors import BackendError, UnsupportedFeatureError
 from quantumflow.spec import QuantumTask

@@ -72,7 +72,7 @@ def test_unknown_names() -> None:
 
 def test_importing_backends_imports_no_sdk() -> None:
     code = (
-        "import sys, quantumflow.backends, quantumflow.backends.circuits;"
+        "import sys, quantumflow.backends, quantumflow.circuits;"
         "from quantumflow.backends import list_backends; list_backends.__name__;"
         "bad=[m for m in sys.modules if m.split('.')[0] in ('qiskit','cirq','pennylane','qsimcirq','qiskit_aer')];"  # noqa: E501
         "print(bad); sys.exit(1 if bad else 0)"

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from ...errors import UnsupportedFeatureError
+from ..errors import UnsupportedFeatureError
 from .ir import Circuit, Expr
 
 Matrix = npt.NDArray[np.complex128]

@@ -12,7 +12,7 @@ from typing import Any
 import cirq
 import sympy
 
-from .ir import Angle, Circuit, Expr, Op
+from ..circuits.ir import Angle, Circuit, Expr, Op
 
 _FUNCS: dict[str, Any] = {
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp, "ln": sympy.log,

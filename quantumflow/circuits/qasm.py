@@ -13,7 +13,7 @@ import functools
 import math
 from dataclasses import dataclass
 
-from ...errors import UnsupportedFeatureError
+from ..errors import UnsupportedFeatureError
 from .ir import FUNCTIONS as _FUNCS
 from .ir import GATES, Angle, Circuit, Condition, Expr, Op, Register
 from .lexer import QasmError, Token, tokenize

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...errors import BackendError
+from ..errors import BackendError
 
 
 class QasmError(BackendError):

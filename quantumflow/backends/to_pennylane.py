@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pennylane as qml
 
-from .ir import Angle, Circuit, Expr, Op
+from ..circuits.ir import Angle, Circuit, Expr, Op
 
 _NP_FUNCS: dict[str, Any] = {
     "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "ln": np.log,

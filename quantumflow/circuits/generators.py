@@ -11,7 +11,7 @@ import random as _random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ...errors import BackendError
+from ..errors import BackendError
 from .ir import Circuit, Expr, Op, Register
 
 

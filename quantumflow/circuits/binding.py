@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import BackendError
-from .circuits.ir import Circuit
+from .ir import Circuit
 
 
 def parameter_values(

@@ -1,4 +1,6 @@
-"""Circuits: the IR, the OpenQASM 2/3 parser into it, exports, generators and sources."""
+"""Circuits (layer 1): the IR, the OpenQASM 2/3 parser into it, exports, generators, sources,
+sweeps and parameter binding. No SDK is imported here: the SDK converters are adapters
+(:mod:`quantumflow.backends`)."""
 
 from __future__ import annotations
 

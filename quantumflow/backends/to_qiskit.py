@@ -9,7 +9,7 @@ from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
 from qiskit.circuit import Parameter
 from qiskit.circuit.library import C3SXGate, C3XGate, C4XGate
 
-from .ir import Angle, Circuit, Expr
+from ..circuits.ir import Angle, Circuit, Expr
 
 _MULTI = {"c3x": C3XGate, "c4x": C4XGate, "c3sqrtx": C3SXGate}
 

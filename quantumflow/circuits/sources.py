@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ...errors import BackendError
-from ...spec import CircuitSource
+from ..errors import BackendError
+from ..spec import CircuitSource
 from .generators import generate
 from .ir import Circuit
 from .qasm import parse_qasm
