@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 from quantumflow.backends import execute_quantum_task, quantum_cache_key
-from quantumflow.circuits import generate, to_qasm3
 from quantumflow.backends.to_qiskit import to_qiskit
+from quantumflow.circuits import generate, to_qasm3
 from quantumflow.spec import QuantumTask
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from .errors import SpecError
-from .spec.loader import dump_spec, load_spec
 from .spec import CircuitSource, ClassicalTask, Policies, QuantumTask, WorkflowSpec
+from .spec.loader import dump_spec, load_spec
 
 if TYPE_CHECKING:
     from .engine import Run

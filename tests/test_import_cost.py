@@ -77,7 +77,9 @@ def test_running_a_dict_spec_never_imports_pydantic(tmp_path) -> None:
 
 
 def test_the_schema_still_comes_from_pydantic() -> None:
-    assert "pydantic" in _loaded_after("from quantumflow.spec.schema import json_schema\njson_schema()")
+    assert "pydantic" in _loaded_after(
+        "from quantumflow.spec.schema import json_schema\njson_schema()"
+    )
 
 
 def test_yaml_text_still_loads_yaml() -> None:

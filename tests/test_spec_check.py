@@ -11,8 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quantumflow import SpecError, load_spec
-from quantumflow.spec import checker
-from quantumflow.spec.schema import json_schema, schema_of
 from quantumflow.spec import (
     Budget,
     CircuitSource,
@@ -21,7 +19,9 @@ from quantumflow.spec import (
     Policies,
     QuantumTask,
     WorkflowSpec,
+    checker,
 )
+from quantumflow.spec.schema import json_schema, schema_of
 
 FULL: dict[str, Any] = {
     "version": "1",

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from ..circuits.ir import Circuit
 from ..errors import BackendError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
-from ..circuits.ir import Circuit
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
 from .results import counts_from_bits, parse_observable

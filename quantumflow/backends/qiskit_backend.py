@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from ..circuits.ir import Circuit
 from ..errors import BackendError, UnsupportedFeatureError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
-from ..circuits.ir import Circuit
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
 from .results import normalize_qiskit_counts, parse_observable, qiskit_label

@@ -8,18 +8,18 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import BackendError, Problem, ResourceLimitError
-from ..spec import QuantumTask
-from .base import BatchResult, Capabilities, QuantumJob
 from ..circuits.binding import parameter_values
 from ..circuits.ir import Circuit
 from ..circuits.lexer import QasmError
 from ..circuits.qasm_out import to_qasm3
 from ..circuits.sources import load_circuit
+from ..circuits.sweeps import expand_sweep
+from ..errors import BackendError, Problem, ResourceLimitError
+from ..spec import QuantumTask
+from .base import BatchResult, Capabilities, QuantumJob
 from .memory import check_memory
 from .registry import Family, get_backend, resolve_family, sdk_installed
 from .results import parse_observable
-from ..circuits.sweeps import expand_sweep
 
 CACHE_KEY_VERSION = "qf-quantum-1"
 

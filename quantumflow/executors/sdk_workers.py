@@ -53,7 +53,7 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
     import time
 
     from ..backends import execute_quantum_task
-    from ..monitor import peak_rss_bytes, worker_name
+    from .measure import peak_rss_bytes, worker_name
 
     conn.send(("ready", os.getpid()))
     tasks: dict[str, QuantumTask] = {}  # validated once per distinct task (JSON text key)

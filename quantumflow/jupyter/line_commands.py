@@ -10,8 +10,8 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
-from ..spec.loader import load_spec
 from ..spec import WorkflowSpec
+from ..spec.loader import load_spec
 
 
 class RunsTable:

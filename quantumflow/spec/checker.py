@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import operator
-import re
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -120,7 +118,6 @@ def plan_of(cls: type[Any]) -> _Plan:
     if plan is None:
         plan = _PLANS[cls] = _compile(cls)
     return plan
-
 
 
 # ----------------------------------------------------------------------------- objects
@@ -297,29 +294,11 @@ def _checker(tp: Any, meta: typing.Mapping[str, Any]) -> tuple[Any, bool]:  # no
     raise TypeError(f"the checker has no check for {tp!r}")
 
 
-
-
-
-
 def _optional_nested(inner: Nested) -> Nested:
     def check(value: Any, loc: Loc, found: Found) -> Any:
         return None if value is None else inner(value, loc, found)
 
     return check
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _model(cls: type[Any]) -> Nested:
@@ -329,8 +308,6 @@ def _model(cls: type[Any]) -> Nested:
         return _build(plan_of(cls), value, loc, found)
 
     return check
-
-
 
 
 def _dict_of(item: Any, item_nested: bool) -> Nested:

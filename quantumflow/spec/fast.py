@@ -1,11 +1,11 @@
 """Generated fast paths for the spec classes: the common case of a big spec, nothing else.
 
-the checker (:mod:`.checker`) keeps one check function per field, which is clear but costs a call per field
-and per task (a 5,000-task spec has 20,000 fields). For each spec class and each tuple of
-keys seen (most tasks of a workflow share a few), this module writes one straight-line
-function that checks the usual shapes inline (a str where a str is due, an int in range, a
-dict with str keys, ...) and builds the object, or answers ``None``; then the checker (:mod:`.checker`)
-runs its full check, which finds and words every problem. So a fast path may turn down a
+The checker (:mod:`.checker`) keeps one check function per field, which is clear but costs a
+call per field and per task (a 5,000-task spec has 20,000 fields). For each spec class and
+each tuple of keys seen (most tasks of a workflow share a few), this module writes one
+straight-line function that checks the usual shapes inline (a str where a str is due, an int
+in range, a dict with str keys, ...) and builds the object, or answers ``None``; then the
+checker runs its full check, which finds and words every problem. So a fast path may turn down a
 valid value (it is only slower) but must never accept an invalid one: the tests run both
 paths over the same inputs and compare.
 

@@ -21,10 +21,8 @@ from .fields import Invalid
 Leaf = Callable[[Any], Any]  # returns the value to store or raises Invalid
 
 
-
 def same(value: Any) -> Any:
     return value
-
 
 
 def optional(inner: Leaf) -> Leaf:
@@ -32,7 +30,6 @@ def optional(inner: Leaf) -> Leaf:
         return None if value is None else inner(value)
 
     return check
-
 
 
 def check_str(meta: typing.Mapping[str, Any]) -> Leaf:
@@ -63,12 +60,10 @@ def check_str(meta: typing.Mapping[str, Any]) -> Leaf:
     return check
 
 
-
 def check_bool(value: Any) -> Any:
     if type(value) is not bool:
         raise Invalid(f"Input should be a valid boolean (true or false){got(value)}")
     return value
-
 
 
 def check_int(meta: typing.Mapping[str, Any]) -> Leaf:
@@ -93,7 +88,6 @@ def check_int(meta: typing.Mapping[str, Any]) -> Leaf:
     return check
 
 
-
 def check_float(meta: typing.Mapping[str, Any]) -> Leaf:
     bounds = bounds_of(meta)
 
@@ -110,7 +104,6 @@ def check_float(meta: typing.Mapping[str, Any]) -> Leaf:
         return value
 
     return check
-
 
 
 def bounds_of(meta: typing.Mapping[str, Any]) -> Callable[[float], None] | None:
@@ -134,7 +127,6 @@ def bounds_of(meta: typing.Mapping[str, Any]) -> Callable[[float], None] | None:
     return check
 
 
-
 def got(value: Any) -> str:  # noqa: PLR0911 - one branch per type
     if isinstance(value, str):
         return f" (got the string {value[:40]!r})"
@@ -152,7 +144,6 @@ def got(value: Any) -> str:  # noqa: PLR0911 - one branch per type
     return f" (got {type(value).__name__})"
 
 
-
 def literal(allowed: tuple[Any, ...]) -> Leaf:
     words = [repr(a) for a in allowed]
     expected = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
@@ -163,7 +154,6 @@ def literal(allowed: tuple[Any, ...]) -> Leaf:
         raise Invalid(f"Input should be {expected}")
 
     return check
-
 
 
 def dict_any(value: Any) -> Any:

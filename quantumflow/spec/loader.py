@@ -20,7 +20,7 @@ def load_spec(source: WorkflowSpec | dict[str, Any] | str | Path) -> WorkflowSpe
             ``.json``/``.qflow`` file, or the text of one.
 
     Returns:
-        The parsed spec (structure only; see ``quantumflow.engine.validate`` for the graph).
+        The parsed spec (structure only; see ``quantumflow.graph.validate`` for the graph).
 
     Raises:
         SpecError: unreadable file, bad YAML/JSON, or fields of the wrong shape or type.

@@ -245,6 +245,5 @@ def upstream_of(task: ClassicalTask | QuantumTask) -> list[str]:
     return list(seen)
 
 
-
 def _dotted(loc: Loc) -> str | None:
     return ".".join(str(p) for p in loc) or None

@@ -3,8 +3,8 @@
 Only ``quantumflow schema``, ``GET /api/schema``, :func:`json_schema` and the FastAPI app
 import this module (and so pydantic). Each model is made by ``pydantic.create_model`` from
 the dataclass's fields: same names, types, defaults, and ``Field(**metadata)``, so the
-published schema is written nowhere but in :mod:`.models`. The models also run the classes' rules (spec
-version, one circuit source) so a request body fails with every problem at once, as before.
+published schema is written nowhere but in :mod:`.models`. The models also run the classes'
+rules (spec version, one circuit source) so a request body fails with every problem at once.
 """
 
 from __future__ import annotations

@@ -110,8 +110,8 @@ def test_cirq_conversion(case) -> None:
 def test_pennylane_conversion(case, device: str) -> None:
     import pennylane as qml
 
-    from quantumflow.backends.to_pennylane import apply_ops
     from quantumflow.backends.pennylane_backend import _little_endian
+    from quantumflow.backends.to_pennylane import apply_ops
 
     ir, truth = case
 

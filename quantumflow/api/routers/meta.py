@@ -9,8 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException
 
 from ...spec.loader import spec_from_dict
-from ...spec.schema import json_schema
-from ...spec.schema import to_spec
+from ...spec.schema import json_schema, to_spec
 from ..context import ApiContext, get_context
 from ..schemas import BackendSummary, ErrorResponse, EstimateRequest
 

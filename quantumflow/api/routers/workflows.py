@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, status
 
-from ...spec.loader import spec_from_dict
 from ...spec import WorkflowSpec
+from ...spec.loader import spec_from_dict
 from ...spec.schema import WorkflowSpecModel, to_spec
 from ..context import ApiContext, get_context
 from ..schemas import (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..errors import Problem
 from ..spec import WorkflowSpec
-from .quantum import Route
+from .routes import Route
 
 NO_LIMIT = ""
 

@@ -1,6 +1,6 @@
 """CLI commands of the cost estimator: ``estimate``, ``calibrate``, ``perf``.
 
-``quantumflow.cli`` calls :func:`register` with its ``add(name, fn, help)`` helper.
+:mod:`quantumflow.cli.main` calls :func:`register` with its ``add(name, fn, help)`` helper.
 """
 
 from __future__ import annotations
@@ -10,18 +10,17 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ..cli import print_table, write_json
+from .output import parse_params, print_table, write_json
 
 EXIT_OK, EXIT_OVER_BUDGET = 0, 1
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     """Print the estimate; exit 1 when it is over the workflow's budget."""
-    from ..cli import _parse_params
-    from .workflow import estimate_workflow
+    from ..cost.workflow import estimate_workflow
 
     est = estimate_workflow(
-        args.path, db=args.db, workers=args.workers, params=_parse_params(args.param)
+        args.path, db=args.db, workers=args.workers, params=parse_params(args.param)
     )
     if args.json:
         write_json(est)
@@ -53,7 +52,7 @@ def _print_estimate(est: dict[str, Any]) -> None:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Time local simulators and store their models."""
-    from .calibrate import calibrate
+    from ..cost.calibrate import calibrate
 
     report = calibrate(args.db, backends=args.backend or None, seconds=args.seconds)
     if args.json:
@@ -69,9 +68,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 def cmd_perf(args: argparse.Namespace) -> int:
     """Where a run's time went, next to its plan."""
-    from ..engine import open_db
-    from ..monitor import run_summary
-    from .compare import plan_vs_actual
+    from ..cost.compare import plan_vs_actual
+    from ..cost.report import run_summary
+    from ..store.shared import shared_store as open_db
 
     store = open_db(args.db)
     data = {"summary": run_summary(store, args.run_id), "plan": plan_vs_actual(store, args.run_id)}

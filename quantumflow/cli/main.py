@@ -1,69 +1,29 @@
 """The ``quantumflow`` command: thin wrappers that build a spec, call the engine, show the result.
 
-Exit codes: 0 success, 1 the run failed (or was cancelled), 2 bad input.
+Exit codes (:mod:`.output`): 0 success, 1 the run failed (or was cancelled), 2 bad input.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import yaml
 
-from .errors import QuantumFlowError, SpecError
+from ..errors import QuantumFlowError
+from .output import EXIT_FAILED, EXIT_OK, err, parse_params, print_table, write_json
 
 log = logging.getLogger("quantumflow.cli")
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def _parse_params(pairs: Sequence[str]) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            raise SpecError(f"--param expects NAME=VALUE, got '{pair}'")
-        try:
-            params[key] = yaml.safe_load(raw) if raw else ""
-        except yaml.YAMLError:
-            params[key] = raw
-    return params
-
-
-def write_json(data: Any) -> None:
-    """Print ``data`` as the one JSON document on stdout (``--json`` output)."""
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
-
-
-def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> Any:
-    """Draw a rich table on stdout; returns the console for any lines that follow."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title)
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*row)
-    console = Console()
-    console.print(table)
-    return console
-
-
-def _err(message: str) -> None:
-    sys.stderr.write(f"error: {message}\n")
-
 
 # ----------------------------------------------------------------------------- commands
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .engine import validate
-    from .spec.loader import load_spec
+    from ..engine import validate
+    from ..spec.loader import load_spec
 
     spec = load_spec(args.path)
     validate(spec)
@@ -72,11 +32,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .engine import run
-    from .spec.loader import load_spec
+    from ..engine import run
+    from ..spec.loader import load_spec
 
     spec = load_spec(args.path)
-    params = _parse_params(args.param)
+    params = parse_params(args.param)
     options: dict[str, Any] = {"db": args.db, "executor": args.executor, "params": params}
     if args.address:
         options["address"] = args.address
@@ -109,7 +69,7 @@ def _seconds(duration: float | None) -> str:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    from .store import open_store
+    from ..store import open_store
 
     runs = open_store(args.db).list_runs(limit=args.limit)
     rows: list[dict[str, Any]] = [
@@ -143,7 +103,7 @@ def _when(ts: float | None) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from .store import open_store
+    from ..store import open_store
 
     store = open_store(args.db)
     record = store.get_run(args.run_id)
@@ -175,7 +135,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    from .engine import resume
+    from ..engine import resume
 
     result = resume(args.run_id, db=args.db, executor=args.executor)
     if args.json:
@@ -186,7 +146,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    from .engine import cancel
+    from ..engine import cancel
 
     cancel(args.run_id, db=args.db)
     sys.stdout.write(f"cancel requested for run {args.run_id}\n")
@@ -194,14 +154,14 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(_: argparse.Namespace) -> int:
-    from .spec.schema import json_schema
+    from ..spec.schema import json_schema
 
     write_json(json_schema())
     return EXIT_OK
 
 
 def cmd_backends(args: argparse.Namespace) -> int:
-    from .backends import list_backends
+    from ..backends import list_backends
 
     infos = [_as_dict(b) for b in list_backends()]
     if args.json:
@@ -234,7 +194,7 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .api.serve import serve
+    from ..api.serve import serve
 
     serve(host=args.host, port=args.port, token=args.token, store_url=args.db)
     return EXIT_OK
@@ -295,11 +255,9 @@ def _db_json(p: argparse.ArgumentParser) -> None:
 
 
 def _register_extra_commands(add: Callable[..., Any]) -> None:
-    """Commands owned by optional parts (cost estimator) register here when present."""
-    try:
-        from .cost.cli import register
-    except ImportError:
-        return
+    """The cost estimator's commands (``estimate``, ``calibrate``, ``perf``)."""
+    from .cost import register
+
     register(add)
 
 
@@ -314,11 +272,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         code: int = args.func(args)
-    except QuantumFlowError as err:
-        _err(str(err))
-        return err.exit_code
+    except QuantumFlowError as error:
+        err(str(error))
+        return error.exit_code
     except KeyboardInterrupt:
-        _err("interrupted")
+        err("interrupted")
         return EXIT_FAILED
     return code
 

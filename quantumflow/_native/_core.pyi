@@ -1,12 +1,13 @@
-"""Type stubs of the native module ``quantumflow._scheduler`` (Rust: rust/qflow-py).
+"""Type stubs of the native module ``quantumflow._native._core`` (Rust: rust/qflow-py).
 
+Read through :mod:`quantumflow._native.scheduler` and :mod:`quantumflow._native.json`.
 Rust owns the decisions (graph algorithms, ready queue, retries, timeouts, cancellation);
 Python owns the effects (calling user functions, SDKs, the store). Only task indices
 (``0..n``), small integer codes and floats cross into the scheduler. Two utilities that
 decide nothing live here too: :func:`plain_json` (the store's JSON writer for plain data)
 and :func:`precise_timers` (an engine thread's timer slack).
 
-Checked against the compiled module by ``python -m mypy.stubtest quantumflow._scheduler``.
+Checked against the compiled module by ``python -m mypy.stubtest quantumflow._native._core``.
 """
 
 from collections.abc import Callable, Sequence

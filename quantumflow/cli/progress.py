@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .spec import WorkflowSpec
+from ..spec import WorkflowSpec
 
 TERMINAL = frozenset({"succeeded", "failed", "skipped", "cancelled", "cached"})
 

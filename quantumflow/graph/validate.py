@@ -6,15 +6,14 @@ is written anywhere; an invalid spec raises :class:`SpecError` (or :class:`Cycle
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .. import _scheduler
+from .._native import scheduler
 from ..errors import CycleError, Problem, SpecError
+from ..executors.functions import resolve_function
 from ..spec import ClassicalTask, QuantumTask, WorkflowSpec
-from .functions import resolve_function
 from .inputs import InputPlan, compile_task
 from .resources import resource_problems
 
@@ -43,7 +42,7 @@ class ValidatedWorkflow:
     upstream: list[list[int]]
     functions: list[Callable[..., Any] | None]
     inputs: list[InputPlan]
-    dag: _scheduler.Dag
+    dag: scheduler.Dag
 
     def downstream_of(self, task: int) -> set[int]:
         """``task`` and every task that depends on it, directly or not."""
@@ -108,11 +107,11 @@ def validate(
     if check_imports and any(isinstance(t, QuantumTask) for t in spec.tasks):
         problems.extend(_quantum_problems(spec))
     problems.extend(resource_problems(spec))
-    dag: _scheduler.Dag | None = None
+    dag: scheduler.Dag | None = None
     cycle: list[str] | None = None
     try:
-        dag = _scheduler.Dag(len(ids), src, dst)
-    except _scheduler.GraphCycleError as err:
+        dag = scheduler.Dag(len(ids), src, dst)
+    except scheduler.GraphCycleError as err:
         cycle = [ids[i] for i in err.cycle]
     if cycle is not None:
         cycle_err = CycleError(cycle)
@@ -162,12 +161,10 @@ def _functions(spec: WorkflowSpec, problems: list[Problem]) -> list[Callable[...
 
 
 def _quantum_problems(spec: WorkflowSpec) -> list[Problem]:
-    try:
-        backends = importlib.import_module("quantumflow.backends")
-        check = backends.check_quantum_task
-    except (ImportError, AttributeError) as err:
-        msg = f"quantum tasks cannot be checked: backends are unavailable ({err})"
-        return [Problem(msg, t.id, "backend") for t in spec.tasks if isinstance(t, QuantumTask)]
+    if not any(isinstance(t, QuantumTask) for t in spec.tasks):
+        return []
+    from ..backends import check_quantum_task as check  # only specs with quantum tasks pay
+
     problems: list[Problem] = []
     for task in spec.tasks:
         if isinstance(task, QuantumTask):
