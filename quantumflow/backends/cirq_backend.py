@@ -36,20 +36,6 @@ def converted(circuit: Circuit, *, measured: bool = True) -> Any:
     return made
 
 
-def sdk_versions() -> dict[str, str]:
-    """Versions of the Cirq packages in use."""
-    import cirq
-
-    out = {"cirq": cirq.__version__}
-    try:
-        import qsimcirq
-
-        out["qsimcirq"] = qsimcirq.__version__  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - qsim is optional within the cirq extra
-        pass
-    return out
-
-
 def resolver(job: QuantumJob) -> list[dict[str, float]]:
     """The points as Cirq param resolvers, checking every free parameter has a value."""
     free = job.circuit.free_parameters()

@@ -20,20 +20,6 @@ from .local import LocalSimulator
 from .results import parse_observable, place_bits
 
 
-def sdk_versions() -> dict[str, str]:
-    """Versions of the PennyLane packages in use."""
-    import pennylane as qml
-
-    out = {"pennylane": qml.__version__}
-    try:
-        import pennylane_lightning
-
-        out["pennylane-lightning"] = pennylane_lightning.__version__
-    except (ImportError, AttributeError):  # pragma: no cover
-        pass
-    return out
-
-
 class PennyLaneBackend(LocalSimulator):
     """``pennylane:DEVICE``."""
 

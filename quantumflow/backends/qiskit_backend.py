@@ -56,14 +56,6 @@ class _TranspileCache:
 TRANSPILE_CACHE = _TranspileCache()
 
 
-def sdk_versions() -> dict[str, str]:
-    """Versions of the Qiskit packages in use."""
-    import qiskit
-    import qiskit_aer
-
-    return {"qiskit": qiskit.__version__, "qiskit-aer": qiskit_aer.__version__}
-
-
 class AerBackend(LocalSimulator):
     """``qiskit.aer``: Qiskit Aer's AerSimulator (``noise`` builds a NoiseModel)."""
 

@@ -22,18 +22,15 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from .. import errors
+from ..backends.sdks import SDKS as KNOWN_SDKS
+from ..backends.sdks import warm_modules
 from ..errors import BackendError, TaskTimeoutError
 from ..spec import QuantumTask
 
 log = logging.getLogger(__name__)
 
-SDKS = ("qiskit", "cirq", "pennylane")
+SDKS = tuple(KNOWN_SDKS)
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "QSIM_NUM_THREADS")
-_WARM_IMPORTS = {
-    "qiskit": ("qiskit", "qiskit_aer", "quantumflow.backends.qiskit_backend"),
-    "cirq": ("cirq", "qsimcirq", "quantumflow.backends.cirq_backend"),
-    "pennylane": ("pennylane", "quantumflow.backends.pennylane_backend"),
-}
 
 
 def threads_per_worker(workers: int, cores: int | None = None) -> int:
@@ -47,7 +44,7 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
         os.environ[var] = str(threads)
     import importlib
 
-    for module in _WARM_IMPORTS.get(sdk, ()):
+    for module in warm_modules(sdk):
         with contextlib.suppress(ImportError):  # an SDK part may be absent (e.g. qsim)
             importlib.import_module(module)
     import time
@@ -181,10 +178,9 @@ class SdkWorkerPool:
 
     def sdk_of(self, task: QuantumTask) -> str:
         """The worker a task goes to (its backend's SDK)."""
-        from ..backends.registry import Family, resolve_family
+        from ..backends.registry import local_sdk
 
-        fam = resolve_family(task.backend)
-        sdk = fam.sdk if isinstance(fam, Family) else ""
+        sdk = local_sdk(task.backend) or ""
         if sdk not in self._workers:
             raise BackendError(f"no SDK worker for backend '{task.backend}'", backend=task.backend)
         return sdk

@@ -35,7 +35,8 @@ class Route:
 
 
 def route(task: QuantumTask, *, workers_per_sdk: int) -> Route:
-    """Where ``task`` runs: local simulators in SDK workers, cloud and plugins in-process.
+    """Where ``task`` runs: local simulators (and local plugins that declare an ``sdk``) in
+    SDK workers; cloud backends and other plugins in-process.
 
     Local simulators hold one slot of ``sdk:<SDK>`` (as many as there are workers of that
     SDK); a cloud backend one slot of its own name (the provider's queue depth, e.g. 3 for
@@ -44,12 +45,13 @@ def route(task: QuantumTask, *, workers_per_sdk: int) -> Route:
     from ..backends import registry  # importlib.metadata: only when there are quantum tasks
 
     fam = registry.resolve_family(task.backend)
-    if isinstance(fam, registry.Family):
-        if fam.remote:
-            return Route(None, task.backend, max(1, fam.jobs))
+    if isinstance(fam, registry.Family) and fam.remote:
+        return Route(None, task.backend, max(1, fam.jobs))
+    sdk = registry.local_sdk(task.backend)  # a local simulator's, or a plugin's own SDK
+    if sdk is not None:
         if workers_per_sdk <= 0:
             return Route(None, None, 0)
-        return Route(fam.sdk, f"sdk:{fam.sdk}", workers_per_sdk)
+        return Route(sdk, f"sdk:{sdk}", workers_per_sdk)
     try:  # plugins run in this process anyway; loading one here costs nothing extra
         jobs = getattr(registry.get_backend(task.backend).capabilities(), "max_jobs", None)
     except Exception:  # validation reported it; the attempt will fail with the reason
