@@ -58,9 +58,10 @@ ui-screenshots: ui-test  ## refresh docs/img/*.png from the browser tests' scree
 lab: install labext  ## install everything and open JupyterLab on the example notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
-lint: install ui-lint  ## ruff, mypy (+stubtest), rustfmt, clippy, eslint, prettier
+lint: install ui-lint  ## ruff, import layers (lint-imports), mypy (+stubtest), rustfmt, clippy, eslint, prettier
 	$(BIN)/ruff check quantumflow tests benchmarks
 	$(BIN)/ruff format --check quantumflow tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(PY) -m mypy.stubtest quantumflow._native._core
 	cargo fmt --all -- --check
