@@ -20,10 +20,11 @@ from ..graph.inputs import TaskInputError
 from ..graph.routes import Route, plan_routes
 from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
+from ..status import TASK_TERMINAL
 from .cache import cache_key
 from .events import EventSink
 from .metrics import attempt_metrics
-from .models import TERMINAL_TASK, TaskResult
+from .models import TaskResult
 from .quantum import QuantumCall, QuantumRunner
 
 log = logging.getLogger(__name__)
@@ -310,7 +311,7 @@ class Attempts:
     def cancel(self, task: int, attempt: int) -> None:
         """The dispatcher cancelled this task: record it, stop a running attempt."""
         call = self.running.pop((task, attempt), _MISSING)
-        if call is _MISSING and self.results[task].status in TERMINAL_TASK:
+        if call is _MISSING and self.results[task].status in TASK_TERMINAL:
             return
         self.emit(task, "cancelled", attempt, error="run cancelled")
         if isinstance(call, QuantumCall):

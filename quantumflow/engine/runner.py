@@ -26,8 +26,9 @@ from .._native import scheduler
 from ..errors import TaskTimeoutError
 from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
+from ..status import TASK_TERMINAL
 from .attempt import Attempts
-from .models import TERMINAL_TASK, Run, TaskResult
+from .models import Run, TaskResult
 from .plan import RunPlan, note_history
 from .threads import spawn
 
@@ -204,7 +205,7 @@ class Runner:
         if guard is not None and guard.tripped and status != "cancelled":
             status = "budget_exceeded"  # spending crossed policies.budget (cost.budget)
         for i, res in enumerate(a.results):
-            if res.status not in TERMINAL_TASK:
+            if res.status not in TASK_TERMINAL:
                 a.emit(i, "cancelled" if status == "cancelled" else "skipped", res.attempts)
         error = next((r.error for r in a.results if r.status == "failed" and r.error), None)
         if status == "budget_exceeded":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from quantumflow.api.schemas import RunStatus, TaskStatus
+from quantumflow.status import RunStatus, TaskStatus
 from quantumflow.store.records import RUN_STATUSES, TASK_STATUSES
 
 

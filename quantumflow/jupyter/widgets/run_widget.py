@@ -20,8 +20,9 @@ import traitlets
 
 from ...spec import WorkflowSpec
 from ...spec.loader import load_spec
+from ...status import RUN_TERMINAL
 from .charts import ChartState
-from .state import RUN_TERMINAL, RunState
+from .state import RunState
 from .throttle import INTERVAL_S, Coalescer
 
 if TYPE_CHECKING:
