@@ -27,8 +27,8 @@ def status_ts() -> str:
     """The status names and terminal sets as TypeScript."""
     from ..status import RUN_STATUSES, RUN_TERMINAL, TASK_STATUSES, TASK_TERMINAL
 
-    def names(values: object) -> str:
-        return json.dumps(sorted(values) if isinstance(values, frozenset) else list(values))  # type: ignore[call-overload]
+    def names(values: tuple[str, ...] | frozenset[str]) -> str:
+        return json.dumps(sorted(values) if isinstance(values, frozenset) else list(values))
 
     return (
         BANNER
