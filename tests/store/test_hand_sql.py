@@ -36,7 +36,7 @@ def _hand_sql() -> dict[str, str]:
     every = (*events_sql._FIXED, *events_sql.METRIC_COLUMNS, "extra")
     found["events_sql.metrics_insert(every column)"] = events_sql.metrics_insert(every)
     found["history: recent rows"] = (
-        f"SELECT {history._COLUMNS}, extra FROM performance_metrics"  # noqa: S608
+        f"SELECT {history._COLUMNS}, extra FROM performance_metrics"
         f" WHERE id > ? AND {history._SUCCEEDED} ORDER BY id DESC LIMIT ?"
     )
     return found
