@@ -11,7 +11,7 @@ LABEXT_OUT := jupyter-data/data/share/jupyter/labextensions/quantumflow
 RUST_SRC := $(shell find rust -name '*.rs' -o -name Cargo.toml) Cargo.toml
 export QUANTUMFLOW_WORKERS ?= 2
 
-.PHONY: base-image image-wheel image image-local image-test deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-lint ui-unit ui-test ui-screenshots bench bench-quick test clean
+.PHONY: base-image image-wheel image image-local image-test types deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-lint ui-unit ui-test ui-screenshots bench bench-quick test clean
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,11 +58,16 @@ ui-screenshots: ui-test  ## refresh docs/img/*.png from the browser tests' scree
 lab: install labext  ## install everything and open JupyterLab on the example notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
-lint: install ui-lint  ## ruff, mypy (+stubtest), rustfmt, clippy, eslint, prettier
+types: install node_modules/.package-lock.json  ## regenerate labextension/src/generated (API models, status names) from Python
+	$(PY) -m quantumflow.api.typescript
+
+lint: install ui-lint  ## ruff, import layers (lint-imports), mypy (+stubtest), rustfmt, clippy, eslint, prettier
 	$(BIN)/ruff check quantumflow tests benchmarks
 	$(BIN)/ruff format --check quantumflow tests benchmarks
+	$(BIN)/lint-imports
+	$(PY) -m quantumflow.api.typescript --check
 	$(BIN)/mypy
-	$(PY) -m mypy.stubtest quantumflow._scheduler
+	$(PY) -m mypy.stubtest quantumflow._native._core
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 

@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from .._cache import IdentityCache
+from ..circuits.ir import Circuit
 from ..errors import BackendError, UnsupportedFeatureError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
-from .circuits.ir import Circuit
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
 from .results import normalize_qiskit_counts, parse_observable, qiskit_label
@@ -54,14 +55,6 @@ class _TranspileCache:
 
 
 TRANSPILE_CACHE = _TranspileCache()
-
-
-def sdk_versions() -> dict[str, str]:
-    """Versions of the Qiskit packages in use."""
-    import qiskit
-    import qiskit_aer
-
-    return {"qiskit": qiskit.__version__, "qiskit-aer": qiskit_aer.__version__}
 
 
 class AerBackend(LocalSimulator):
@@ -108,7 +101,7 @@ class AerBackend(LocalSimulator):
         """Transpiled circuit (cached) and its Parameter objects by name."""
         from qiskit import transpile
 
-        from .circuits.to_qiskit import to_qiskit
+        from .to_qiskit import to_qiskit
 
         sim = self.target_backend(job)
         opts = self.transpile_options(job)
@@ -158,7 +151,7 @@ class AerBackend(LocalSimulator):
         if job.shots is None:
             from qiskit.quantum_info import Statevector
 
-            from .circuits.to_qiskit import to_qiskit
+            from .to_qiskit import to_qiskit
 
             qc, ps = to_qiskit(job.circuit.without_measurements())
             for i, point in enumerate(job.points):
@@ -213,36 +206,29 @@ class AerBackend(LocalSimulator):
             out[i].expectations = {o: float(v) for o, v in zip(job.observables, row, strict=True)}
 
 
-_SUMMARY: dict[int, tuple[Any, dict[str, Any]]] = {}
+def _summarise(tqc: Any) -> dict[str, Any]:
+    return {"depth": tqc.depth(), "gates": dict(tqc.count_ops())}
+
+
+_SUMMARIES: IdentityCache[Any, dict[str, Any]] = IdentityCache(_summarise, size=_CACHE_SIZE)
 
 
 def _summary(tqc: Any) -> dict[str, Any]:
     """Depth and gate counts of a transpiled circuit (memoized: depth() costs ~1 ms)."""
-    hit = _SUMMARY.get(id(tqc))
-    if hit is not None and hit[0] is tqc:
-        return dict(hit[1])
-    if len(_SUMMARY) > _CACHE_SIZE:
-        _SUMMARY.clear()
-    summary = {"depth": tqc.depth(), "gates": dict(tqc.count_ops())}
-    _SUMMARY[id(tqc)] = (tqc, summary)
-    return dict(summary)
+    return dict(_SUMMARIES(tqc))
 
 
-_MF: dict[int, tuple[Circuit, Circuit]] = {}
-
-
-def _measurefree_cache(circuit: Circuit) -> Circuit:
-    """The measurement-free copy, memoized per circuit object (keeps transpile cache hot)."""
-    hit = _MF.get(id(circuit))
-    if hit is not None and hit[0] is circuit:
-        return hit[1]
-    if len(_MF) > _CACHE_SIZE:
-        _MF.clear()
+def _measurement_free(circuit: Circuit) -> Circuit:
     stripped = circuit.without_measurements()
     if not stripped.measurements_are_terminal() and circuit.has_conditions():
         raise UnsupportedFeatureError("unsupported: expectation values of a conditioned circuit")
-    _MF[id(circuit)] = (circuit, stripped)
     return stripped
+
+
+#: The measurement-free copy, memoized per circuit object (keeps the transpile cache hot).
+_measurefree_cache: IdentityCache[Circuit, Circuit] = IdentityCache(
+    _measurement_free, size=_CACHE_SIZE
+)
 
 
 def build_noise_model(noise: dict[str, Any]) -> Any:

@@ -21,8 +21,8 @@ from typing import Any
 
 from quantumflow.errors import RunNotFoundError, StoreError
 
+from ..status import RUN_STATUSES, RUN_TERMINAL
 from .dbapi import Db, Tx, dumps
-from .records import RUN_STATUSES, RUN_TERMINAL
 from .scrub import may_hold_secrets, scrub
 
 log = logging.getLogger(__name__)

@@ -23,19 +23,13 @@ from typing import TYPE_CHECKING, Any
 from quantumflow.config import load_settings
 from quantumflow.errors import StoreError
 
+from ..status import RUN_TERMINAL, TASK_STATUSES
 from . import run_sql
 from .artifacts import INLINE, ArtifactStore
 from .dbapi import Db, EngineDb, SqliteDb, resolve_url, sqlite_path
 from .memo import Memo
 from .migrate import ensure_db_schema
-from .records import (
-    RUN_TERMINAL,
-    TASK_STATUSES,
-    EventRecord,
-    RunRecord,
-    TaskEvent,
-    WorkflowRecord,
-)
+from .records import EventRecord, RunRecord, TaskEvent, WorkflowRecord
 from .writer import GroupWriter
 from .writer_process import ProcessWriter
 

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ...loader import load_spec
 from ...spec import WorkflowSpec
+from ...spec.loader import load_spec
+from ...status import RUN_TERMINAL
 from .charts import ChartState
-from .state import RUN_TERMINAL, RunState
+from .state import RunState
 from .throttle import INTERVAL_S, Coalescer
 
 if TYPE_CHECKING:
