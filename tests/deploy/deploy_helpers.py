@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from importlib import resources
 from pathlib import Path
@@ -32,14 +33,16 @@ def dockerfile_instructions(path: Path = DEPLOY / "Dockerfile") -> list[tuple[st
     return out
 
 
-def dockerfile_stage(name: str) -> list[tuple[str, str]]:
-    """The instructions of one stage (from its FROM to the next)."""
+def dockerfile_stage(*names: str) -> list[tuple[str, str]]:
+    """The instructions of the named stages (each from its FROM to the next), in file order."""
     instrs = dockerfile_instructions()
-    start = next(
-        i for i, (w, rest) in enumerate(instrs) if w == "FROM" and rest.endswith(f" AS {name}")
-    )
-    end = next((i for i in range(start + 1, len(instrs)) if instrs[i][0] == "FROM"), len(instrs))
-    return instrs[start:end]
+    starts = [i for i, (w, _) in enumerate(instrs) if w == "FROM"] + [len(instrs)]
+    out: list[tuple[str, str]] = []
+    for start, end in itertools.pairwise(starts):
+        if any(instrs[start][1].endswith(f" AS {name}") for name in names):
+            out += instrs[start:end]
+    assert out, f"no stage {names} in the Dockerfile"
+    return out
 
 
 def dockerfile_args() -> dict[str, str]:

@@ -27,7 +27,7 @@ def _container(kind: str, name: str) -> dict[str, Any]:
 
 
 def _runtime(word: str) -> list[str]:
-    return [rest for w, rest in dockerfile_stage("runtime") if w == word]
+    return [rest for w, rest in dockerfile_stage("deps", "runtime") if w == word]
 
 
 def _image_env() -> dict[str, str]:

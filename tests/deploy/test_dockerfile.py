@@ -58,13 +58,13 @@ def test_hadolint_catches_a_bad_dockerfile(tmp_path: Path) -> None:
 def test_multi_stage_rust_node_then_a_python_3_11_runtime() -> None:
     froms = [rest for word, rest in dockerfile_instructions() if word == "FROM"]
     stages = {m.group(2): m.group(1) for f in froms if (m := re.match(r"(\S+) AS (\S+)", f))}
-    assert set(stages) == {"frontend", "wheel", "runtime"}, stages
+    assert set(stages) == {"frontend", "wheel", "deps", "runtime"}, stages
     assert stages["frontend"].startswith("node:")
     assert stages["wheel"].startswith("rust:") and stages["wheel"].endswith("-bookworm")
     assert froms[-1].endswith("AS runtime"), "the runtime stage must be the last (default target)"
     # The base is a build argument: the official slim image unless CI passes its Debian base.
     # The native module is built per Python version: Debian bookworm's python3 is 3.11 too.
-    assert stages["runtime"] == "${BASE}"
+    assert stages["deps"] == "${BASE}" and stages["runtime"] == "deps"
     assert re.fullmatch(r"python:3\.11-slim-bookworm", dockerfile_args()["BASE"])
     runs = " ".join(rest for word, rest in dockerfile_instructions() if word == "RUN")
     assert "maturin build --release" in runs
@@ -72,7 +72,7 @@ def test_multi_stage_rust_node_then_a_python_3_11_runtime() -> None:
 
 
 def test_runtime_installs_one_wheel_and_no_build_tools() -> None:
-    runtime = dockerfile_stage("runtime")
+    runtime = dockerfile_stage("deps", "runtime")
     runs = [rest for word, rest in runtime if word == "RUN"]
     installs = [
         m.group(1).split() for r in runs for m in re.finditer(r"apt-get install (.*?)(?:&&|$)", r)
@@ -86,7 +86,7 @@ def test_runtime_installs_one_wheel_and_no_build_tools() -> None:
 
 
 def test_runtime_is_non_root_with_healthcheck() -> None:
-    runtime = dockerfile_stage("runtime")
+    runtime = dockerfile_stage("deps", "runtime")
     users = [rest for word, rest in runtime if word == "USER"]
     assert users, "runtime stage sets no USER"
     uid = users[-1].split(":")[0]
@@ -94,8 +94,15 @@ def test_runtime_is_non_root_with_healthcheck() -> None:
     assert runtime[-1][0] == "USER", "every RUN after USER would run as the user"
     checks = [rest for word, rest in runtime if word == "HEALTHCHECK"]
     assert checks and "CMD" in checks[0] and "/api" in checks[0]
-    copies_from = [rest for word, rest in runtime if word == "COPY" and "--from=wheel" in rest]
+    copies_from = [
+        rest
+        for word, rest in dockerfile_stage("runtime")
+        if word == "COPY" and "--from=wheel" in rest
+    ]
     assert copies_from, "runtime must install the wheel built in the wheel stage"
+    assert not any(word == "COPY" and "wheel" in rest for word, rest in dockerfile_stage("deps")), (
+        "the dependency stage must not depend on the wheel (a code change would rebuild it)"
+    )
 
 
 def test_dockerignore_keeps_build_outputs_out() -> None:
