@@ -35,7 +35,7 @@ _HERE = Path(__file__).parent
 POLL_S = 0.25
 
 
-class RunWidget(anywidget.AnyWidget):  # type: ignore[misc]
+class RunWidget(anywidget.AnyWidget):
     """The live dashboard of one run; display it in a notebook cell."""
 
     _esm = _HERE / "widget.js"
