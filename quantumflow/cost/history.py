@@ -52,6 +52,9 @@ class History:
     quantum: dict[str, list[tuple[CircuitFeatures, float]]] = field(default_factory=dict)
     by_fn: dict[str, list[float]] = field(default_factory=dict)
     by_task: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    #: Rows read from the store to make this snapshot's newest part (0: it was made from
+    #: the timings a finished run of this process noted, without reading them back).
+    read_back: int = 0
     _medians: dict[tuple[str, str], float | None] = field(default_factory=dict, repr=False)
 
     def classical_seconds(self, fn: str, task_id: str) -> float | None:
@@ -171,7 +174,8 @@ def _build(rows: list[tuple[Any, ...]], *, decode_fn: bool) -> History:
             fn = extra.get("fn") if isinstance(extra, dict) else None
         if isinstance(fn, str):
             classical.append((fn, str(task_id), wall))
-    return History(dict(quantum), *_classical(classical))
+    by_fn, by_task = _classical(classical)
+    return History(dict(quantum), by_fn, by_task, read_back=len(rows))
 
 
 def _merge(new: History, old: History) -> History:
@@ -180,6 +184,7 @@ def _merge(new: History, old: History) -> History:
         _merge_lists(new.quantum, old.quantum, PER_BACKEND),
         _merge_lists(new.by_fn, old.by_fn, PER_KEY),
         _merge_lists(new.by_task, old.by_task, PER_TASK, max_keys=MAX_TASK_KEYS),
+        read_back=new.read_back,
     )
 
 
