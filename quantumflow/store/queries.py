@@ -8,7 +8,7 @@ What a run writes is in ``run_sql.py``; task events in ``events_sql.py``.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -34,14 +34,17 @@ from .tables import (
     workflows,
 )
 
+if TYPE_CHECKING:
+    from .run_sql import SpecData
 
-def spec_dict(spec: Any) -> dict[str, Any]:
+
+def spec_dict(spec: SpecData) -> dict[str, Any]:
     """A WorkflowSpec (or an already plain dict) as a scrubbed plain dict."""
     return spec_json(spec)[0]
 
 
 # ------------------------------------------------------------------------- workflows
-def save_workflow(engine: Engine, spec: Any, workflow_id: str | None) -> str:
+def save_workflow(engine: Engine, spec: SpecData, workflow_id: str | None) -> str:
     data = spec_dict(spec)
     name = str(data.get("name") or "unnamed")[:200]
     now = time.time()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ...store.records import RunRecord, TaskRunRecord
+    from ...store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -13,7 +17,7 @@ PREVIEW_MAX_TASKS = 500
 PREVIEW_CHARS = 200
 
 
-def run_summary(run: Any, *, cost_usd: float | None = None) -> dict[str, Any]:
+def run_summary(run: RunRecord, *, cost_usd: float | None = None) -> dict[str, Any]:
     """A ``RunSummary`` dict from a store ``RunRecord`` (``cost_usd`` from ``api.costs``)."""
     spec = getattr(run, "spec", None)
     name = getattr(run, "name", None) or (spec.get("name") if isinstance(spec, dict) else None)
@@ -30,7 +34,7 @@ def run_summary(run: Any, *, cost_usd: float | None = None) -> dict[str, Any]:
     }
 
 
-def _preview(store: Any, ref: str | None) -> str | None:
+def _preview(store: Store, ref: str | None) -> str | None:
     if not ref:
         return None
     try:
@@ -45,7 +49,7 @@ def _preview(store: Any, ref: str | None) -> str | None:
     return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
 
 
-def task_info(task_id: str, task: Any, store: Any, *, preview: bool) -> dict[str, Any]:
+def task_info(task_id: str, task: TaskRunRecord, store: Store, *, preview: bool) -> dict[str, Any]:
     """A ``TaskRunInfo`` dict from a store ``TaskRunRecord``."""
     started = getattr(task, "started_at", None)
     finished = getattr(task, "finished_at", None)
@@ -66,7 +70,7 @@ def task_info(task_id: str, task: Any, store: Any, *, preview: bool) -> dict[str
     }
 
 
-def run_detail(run: Any, store: Any, *, cost_usd: float | None = None) -> dict[str, Any]:
+def run_detail(run: RunRecord, store: Store, *, cost_usd: float | None = None) -> dict[str, Any]:
     """A ``RunDetail`` dict (tasks in spec order where the spec is known, and the spec)."""
     tasks: dict[str, Any] = dict(run.tasks)
     preview = len(tasks) <= PREVIEW_MAX_TASKS
