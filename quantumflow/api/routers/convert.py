@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from ...store.records import RunRecord, TaskRunRecord
     from ...store.store import Store
 
+from ..schemas import RunSummary
+
 log = logging.getLogger(__name__)
 
 #: Output previews are read for runs up to this many tasks (each is a store read).
@@ -18,20 +20,13 @@ PREVIEW_CHARS = 200
 
 
 def run_summary(run: RunRecord, *, cost_usd: float | None = None) -> dict[str, Any]:
-    """A ``RunSummary`` dict from a store ``RunRecord`` (``cost_usd`` from ``api.costs``)."""
-    spec = getattr(run, "spec", None)
-    name = getattr(run, "name", None) or (spec.get("name") if isinstance(spec, dict) else None)
-    return {
-        "id": run.id,
-        "workflow_id": run.workflow_id,
-        "name": name,
-        "status": run.status,
-        "created_at": getattr(run, "created_at", None),
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "error": run.error,
-        "cost_usd": cost_usd,
-    }
+    """A ``RunSummary`` dict from a store ``RunRecord`` (``cost_usd`` from ``api.costs``):
+    every field the two share, by name (a new runs column needs no change here)."""
+    out = {name: getattr(run, name) for name in RunSummary.model_fields if hasattr(run, name)}
+    if not out.get("name") and isinstance(run.spec, dict):
+        out["name"] = run.spec.get("name")
+    out["cost_usd"] = cost_usd
+    return out
 
 
 def _preview(store: Store, ref: str | None) -> str | None:
