@@ -43,7 +43,9 @@ def cirq_noise_model(noise: dict[str, Any]) -> Any:
     class _Noise(cirq.NoiseModel):  # type: ignore[misc]
         def noisy_operation(self, operation: Any) -> Any:
             if cirq.is_measurement(operation):
-                return [cirq.bit_flip(pr).on_each(*operation.qubits), operation] if pr else operation
+                return (
+                    [cirq.bit_flip(pr).on_each(*operation.qubits), operation] if pr else operation
+                )
             n = len(operation.qubits)
             if n == 1 and p1:
                 return [operation, cirq.depolarize(p1).on(*operation.qubits)]

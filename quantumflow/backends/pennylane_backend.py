@@ -104,8 +104,7 @@ class PennyLaneBackend(LocalSimulator):
 
                 if job.noise:
                     raise UnsupportedFeatureError(
-                        f"unsupported on {self.name}: exact probabilities with noise "
-                        "(give shots)",
+                        f"unsupported on {self.name}: exact probabilities with noise (give shots)",
                         backend=self.name,
                     )
                 states = np.asarray(probs_fn())
@@ -156,7 +155,6 @@ class PennyLaneBackend(LocalSimulator):
                 mvs = apply_ops(circuit, values, mid_circuit=True)
                 return qml.counts(op=[mvs[c] for c in measured[::-1]])
         else:
-
             flip = rates(job.noise)[2] if job.noise else 0.0
 
             @qml.qnode(dev)  # type: ignore[untyped-decorator]

@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._native import scheduler
 from ..errors import BackendError, SpecError
@@ -27,6 +27,9 @@ from .events import EventSink
 from .metrics import attempt_metrics
 from .models import MetricEvent, TaskResult
 from .quantum import QuantumCall, QuantumRunner
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +57,7 @@ class Attempts:
         self,
         vw: ValidatedWorkflow,
         *,
-        store: Any,
+        store: Store,
         run_id: str,
         executor: Any,
         params: Mapping[str, Any],

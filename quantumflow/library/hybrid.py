@@ -41,9 +41,7 @@ def two_moons(n: int = 60, *, noise: float = 0.1, seed: int = 0) -> dict[str, An
     half = n // 2
     angle = torch.rand(n, generator=gen) * math.pi
     upper = torch.stack([torch.cos(angle[:half]), torch.sin(angle[:half])], dim=1)
-    lower = torch.stack(
-        [1 - torch.cos(angle[half:]), 0.5 - torch.sin(angle[half:])], dim=1
-    )
+    lower = torch.stack([1 - torch.cos(angle[half:]), 0.5 - torch.sin(angle[half:])], dim=1)
     x = torch.cat([upper, lower]) + noise * torch.randn(n, 2, generator=gen)
     y = torch.cat([torch.zeros(half), torch.ones(n - half)])
     x = (x - x.min(0).values) / (x.max(0).values - x.min(0).values) * math.pi

@@ -55,4 +55,7 @@ def readout_mitigate(
     measured = dist(counts)
     width = len(next(iter(measured)))
     rates = readout.flip_rates(dist(zeros), dist(ones), width)
-    return {"probabilities": readout.correct(measured, rates), "calibration": readout.summary(rates)}
+    return {
+        "probabilities": readout.correct(measured, rates),
+        "calibration": readout.summary(rates),
+    }

@@ -158,8 +158,9 @@ def expand_task(task: QuantumTask, *, taken: set[str]) -> list[ClassicalTask | Q
         "shots": task.shots,
         "qubits": n,
         "observables": list(task.observables or []),
-        "groups": [{"basis": {str(q): p for q, p in b.items()}, "observables": m}
-                   for b, m in groups],  # fmt: skip
+        "groups": [
+            {"basis": {str(q): p for q, p in b.items()}, "observables": m} for b, m in groups
+        ],  # fmt: skip
         "runs": layout,
         "base_ops": len(unitary.ops),
         "zne": zne.dump(json_mode=True) if zne is not None else None,

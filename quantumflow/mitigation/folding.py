@@ -66,7 +66,9 @@ def foldable_part(circuit: Circuit) -> Circuit:
     return unitary
 
 
-def fold(circuit: Circuit, scale: float, *, method: str = "global", seed: int | None = None) -> Circuit:
+def fold(
+    circuit: Circuit, scale: float, *, method: str = "global", seed: int | None = None
+) -> Circuit:
     """``circuit`` (measurement-free) folded by mitiq to noise scale ``scale``.
 
     Args:

@@ -18,7 +18,9 @@ import numpy as np
 MAX_QUBITS = 12
 
 
-def flip_rates(zeros: Mapping[str, float], ones: Mapping[str, float], n: int) -> list[dict[str, float]]:
+def flip_rates(
+    zeros: Mapping[str, float], ones: Mapping[str, float], n: int
+) -> list[dict[str, float]]:
     """Per qubit ``{"p0to1", "p1to0"}`` from the all-0 and all-1 calibration frequencies
     (bitstrings with clbit 0 rightmost)."""
     rates = []

@@ -16,7 +16,9 @@ from typing import Any
 FACTORIES = ("richardson", "linear", "poly", "exp")
 
 
-def _limit(factory: str, scales: Sequence[float], values: Sequence[float], order: int | None) -> tuple[float, float | None]:
+def _limit(
+    factory: str, scales: Sequence[float], values: Sequence[float], order: int | None
+) -> tuple[float, float | None]:
     from mitiq.zne import inference
 
     if factory == "richardson":

@@ -14,6 +14,7 @@ from .loader import dump_spec, load_spec, spec_from_dict
 from .models import (
     SPEC_VERSION,
     TASK_ID_PATTERN,
+    ZNE,
     Budget,
     CircuitSource,
     ClassicalTask,
@@ -25,7 +26,6 @@ from .models import (
     Ref,
     Task,
     WorkflowSpec,
-    ZNE,
     parse_input,
     upstream_of,
 )
@@ -33,6 +33,7 @@ from .models import (
 __all__ = [
     "SPEC_VERSION",
     "TASK_ID_PATTERN",
+    "ZNE",
     "Budget",
     "CircuitSource",
     "ClassicalTask",
@@ -44,7 +45,6 @@ __all__ = [
     "Ref",
     "Task",
     "WorkflowSpec",
-    "ZNE",
     "dump_spec",
     "load_spec",
     "parse_input",

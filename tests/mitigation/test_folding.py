@@ -65,8 +65,10 @@ def test_every_gate_times_its_inverse_is_identity() -> None:
 
 
 def test_mid_circuit_measurement_cannot_be_folded() -> None:
-    text = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[1]; creg c[1]; h q[0]; ' \
+    text = (
+        'OPENQASM 2.0; include "qelib1.inc"; qreg q[1]; creg c[1]; h q[0]; '
         "measure q[0] -> c[0]; h q[0];"
+    )
     with pytest.raises(UnsupportedFeatureError, match="measurements are all at the end"):
         foldable_part(parse_qasm(text))
 
