@@ -40,7 +40,7 @@ def cirq_noise_model(noise: dict[str, Any]) -> Any:
 
     p1, p2, pr = rates(noise)
 
-    class _Noise(cirq.NoiseModel):  # type: ignore[misc]
+    class _Noise(cirq.NoiseModel):
         def noisy_operation(self, operation: Any) -> Any:
             if cirq.is_measurement(operation):
                 return (

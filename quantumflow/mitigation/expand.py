@@ -151,16 +151,33 @@ def expand_task(task: QuantumTask, *, taken: set[str]) -> list[ClassicalTask | Q
     if mit.reference:
         subs.append(sub("exact", unitary, len(subs), backend=_noiseless(task), shots=None,
                         noise=None, observables=list(task.observables or [])))  # fmt: skip
+    combine = _combine_task(task, subs, layout=layout, groups=groups, unitary=unitary)
+    return [*subs, combine]
+
+
+def _combine_task(
+    task: QuantumTask,
+    subs: list[QuantumTask],
+    *,
+    layout: list[dict[str, Any]],
+    groups: list[tuple[dict[int, str], list[str]]],
+    unitary: Any,
+) -> ClassicalTask:
+    """The classical task ``T`` that combines the sub-circuits (its config records what
+    each input is: scale, basis, observables)."""
+    mit = task.mitigation
+    assert mit is not None
+    zne = mit.zne
     config = {
         "task": task.id,
         "backend": task.backend,
         "noise": task.noise,
         "shots": task.shots,
-        "qubits": n,
+        "qubits": unitary.num_qubits,
         "observables": list(task.observables or []),
         "groups": [
             {"basis": {str(q): p for q, p in b.items()}, "observables": m} for b, m in groups
-        ],  # fmt: skip
+        ],
         "runs": layout,
         "base_ops": len(unitary.ops),
         "zne": zne.dump(json_mode=True) if zne is not None else None,
@@ -179,4 +196,4 @@ def expand_task(task: QuantumTask, *, taken: set[str]) -> list[ClassicalTask | Q
         "cache": False,
         **({"timeout_s": task.timeout_s} if task.timeout_s else {}),
     })  # fmt: skip
-    return [*subs, combine]
+    return combine

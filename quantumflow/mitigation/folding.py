@@ -114,10 +114,11 @@ def fold(
 def _folder(method: str) -> Callable[..., Any]:
     from mitiq.zne import scaling
 
-    return {
+    folders: dict[str, Callable[..., Any]] = {
         "global": scaling.fold_global,
         "gates_at_random": scaling.fold_gates_at_random,
-    }[method]
+    }
+    return folders[method]
 
 
 _SLOT_CLASS: list[type] = []
@@ -133,7 +134,7 @@ def _slot_gate(index: int, width: int, *, inverted: bool = False) -> Any:
 def _make_slot_class() -> type:
     import cirq
 
-    class Slot(cirq.Gate):  # type: ignore[misc]
+    class Slot(cirq.Gate):
         """IR op ``index`` as an opaque unitary that mitiq can invert and fold."""
 
         def __init__(self, index: int, width: int, inverted: bool) -> None:

@@ -33,7 +33,7 @@ def _unitary(circuit, theta: float) -> np.ndarray:
 
     from quantumflow.backends.to_qiskit import to_qiskit
 
-    qc, params = to_qiskit(circuit.bind({"theta": theta}))
+    qc, _params = to_qiskit(circuit.bind({"theta": theta}))
     return Operator(qc).data
 
 
