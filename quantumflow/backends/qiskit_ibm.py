@@ -38,6 +38,26 @@ def _primitive(kind: str, backend: Any, *, seed: int | None, local: bool) -> Any
         return cls(mode=backend, options=options)
 
 
+def missing_credentials(device: str | None) -> str | None:
+    """What is missing to use ``qiskit.ibm:DEVICE``, or None (fake devices need nothing).
+
+    Asks qiskit-ibm-runtime's account manager, which reads the saved account file and the
+    ``QISKIT_IBM_*`` variables without contacting IBM; the account itself is not kept.
+    """
+    if device and device.startswith("fake_"):
+        return None
+    from qiskit_ibm_runtime.accounts import AccountManager
+
+    try:
+        AccountManager.get()
+    except Exception:  # AccountNotFoundError, or a malformed file: either way, not usable
+        return (
+            "needs credentials: set QISKIT_IBM_TOKEN (and QISKIT_IBM_INSTANCE) or save an "
+            "account with QiskitRuntimeService.save_account(...)"
+        )
+    return None
+
+
 class IBMBackend:
     """An IBM Quantum device (or a fake one in local testing mode)."""
 

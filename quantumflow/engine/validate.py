@@ -17,6 +17,8 @@ from ..spec import ClassicalTask, QuantumTask, WorkflowSpec
 from .functions import resolve_function
 from .inputs import InputPlan, compile_task
 from .resources import resource_problems
+from .run_params import run_param_problems
+from .signatures import Signature, describe, input_problems
 
 
 @dataclass
@@ -69,7 +71,8 @@ def validate(
         spec: a parsed spec (see ``quantumflow.load_spec``).
         check_imports: import every classical ``fn`` (and check quantum tasks with their
             backend); False checks only the graph.
-        params: run parameters, which may supply ``{param: X}`` inputs the spec lacks.
+        params: run parameters, which may supply ``{param: X}`` inputs the spec lacks;
+            one the workflow has no use for is a problem (``params.NAME``).
 
     Returns:
         The validated workflow in index form.
@@ -108,6 +111,8 @@ def validate(
     if check_imports and any(isinstance(t, QuantumTask) for t in spec.tasks):
         problems.extend(_quantum_problems(spec))
     problems.extend(resource_problems(spec))
+    if params:
+        problems.extend(run_param_problems(spec, params, plans))
     dag: _scheduler.Dag | None = None
     cycle: list[str] | None = None
     try:
@@ -141,23 +146,29 @@ def _depends(
 
 
 def _functions(spec: WorkflowSpec, problems: list[Problem]) -> list[Callable[..., Any] | None]:
-    resolved: dict[str, Callable[..., Any] | SpecError] = {}
+    """Each classical task's callable (one lookup per distinct ``fn``); its inputs are held
+    against the callable's signature (inspected, never called)."""
+    resolved: dict[str, tuple[Callable[..., Any], Signature | None] | SpecError] = {}
     out: list[Callable[..., Any] | None] = []
     for task in spec.tasks:
         if not isinstance(task, ClassicalTask):
             out.append(None)
             continue
-        if task.fn not in resolved:
+        found = resolved.get(task.fn)
+        if found is None:
             try:
-                resolved[task.fn] = resolve_function(task.fn)
+                fn = resolve_function(task.fn)
+                found = resolved[task.fn] = (fn, describe(fn))
             except SpecError as err:
-                resolved[task.fn] = err
-        fn = resolved[task.fn]
-        if isinstance(fn, SpecError):
-            problems.append(Problem(str(fn), task.id, "fn"))
+                found = resolved[task.fn] = err
+        if isinstance(found, SpecError):
+            problems.append(Problem(str(found), task.id, "fn"))
             out.append(None)
-        else:
-            out.append(fn)
+            continue
+        fn, sig = found
+        if sig is not None:
+            problems.extend(input_problems(task.id, task.fn, task.inputs, sig))
+        out.append(fn)
     return out
 
 

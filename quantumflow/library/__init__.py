@@ -33,4 +33,19 @@ REGISTRY: dict[str, str] = {
     "collect": "quantumflow.library.data:collect",
 }
 
-__all__ = ["REGISTRY"]
+#: The library by what a user wants to do, in the order the designer's palette shows it.
+PURPOSES: dict[str, tuple[str, ...]] = {
+    "post-process": (
+        "parity",
+        "marginal_counts",
+        "expectation_from_counts",
+        "most_frequent",
+        "best_cut_from_counts",
+    ),
+    "optimise": ("minimize", "exact_ground_energy", "pauli_energy", "brute_force_maxcut"),
+    "sweep": ("best_sweep_point", "energy_from_sweep", "expected_cut_sweep", "linspace"),
+    "compare": ("total_variation_distance", "tvd_table", "fidelity_to_ideal"),
+    "data": ("constant", "collect"),
+}
+
+__all__ = ["PURPOSES", "REGISTRY"]
