@@ -317,9 +317,58 @@ export interface EstimateRequest {
 /** POST /api/estimate answers the cost estimator's dict (shape owned by quantumflow.cost). */
 export type EstimateResult = Record<string, unknown>;
 
+/** Whether a task can use a backend now; `note` says what to do otherwise. */
+export type BackendState = 'ready' | 'needs_credentials' | 'sdk_missing' | 'unavailable';
+
 export interface BackendSummary {
   name: string;
+  sdk?: string | null;
+  installed?: boolean | null;
+  /** Installed and, if remote, has credentials. */
+  usable?: boolean | null;
+  state?: BackendState;
+  capabilities?: Record<string, unknown> | null;
+  note?: string | null;
   [extra: string]: unknown;
+}
+
+// ---------------------------------------------------------------- functions
+
+export type ParamKind =
+  | 'positional_or_keyword'
+  | 'keyword_only'
+  | 'positional_only'
+  | 'var_positional'
+  | 'var_keyword';
+
+/** One parameter of a classical task's function (what an `inputs` key can name). */
+export interface FunctionParam {
+  name: string;
+  kind: ParamKind;
+  /** No default: a task must supply it. */
+  required: boolean;
+  /** The default, as Python writes it. */
+  default?: string | null;
+  annotation?: string | null;
+}
+
+/** GET /api/functions/signature?fn=…: what a function accepts (it is never called). */
+export interface FunctionSignature {
+  fn: string;
+  params: FunctionParam[];
+  /** It takes **kwargs: any input name is accepted. */
+  var_keyword: boolean;
+  returns?: string | null;
+  doc: string;
+}
+
+/** GET /api/functions: a built-in library step, what it is for, and its signature. */
+export interface LibraryFunction {
+  name: string;
+  target: string;
+  /** post-process, optimise, sweep, compare or data. */
+  purpose: string;
+  signature?: FunctionSignature | null;
 }
 
 /** A JSON Schema node as far as the property editor reads it. */
