@@ -318,7 +318,8 @@ export interface EstimateRequest {
 export type EstimateResult = Record<string, unknown>;
 
 /** Whether a task can use a backend now; `note` says what to do otherwise. */
-export type BackendState = 'ready' | 'needs_credentials' | 'sdk_missing' | 'unavailable';
+export type BackendState =
+  'ready' | 'needs_credentials' | 'sdk_missing' | 'unavailable';
 
 export interface BackendSummary {
   name: string;

@@ -43,7 +43,9 @@ describe('outputSummary (as the CLI)', () => {
     expect(outputSummary(0.123456789)).toBe('0.123457');
     expect(outputSummary('11')).toBe('11');
     expect(outputSummary(null)).toBe('null');
-    expect(outputSummary({ sweep: { points: [{}, {}, {}] } })).toBe('sweep of 3 points');
+    expect(outputSummary({ sweep: { points: [{}, {}, {}] } })).toBe(
+      'sweep of 3 points'
+    );
     const long = outputSummary({ x: Array.from({ length: 100 }, (_, i) => i) }, 30);
     expect(long).toHaveLength(30);
     expect(long.endsWith('…')).toBe(true);

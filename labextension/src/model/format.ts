@@ -75,13 +75,17 @@ function pad(n: number): string {
 }
 
 /** Epoch seconds as a local date-time: "today 06:19:07", "yesterday …", "2026-11-03 …". */
-export function formatWhen(epochSeconds: number | null | undefined, now = new Date()): string {
+export function formatWhen(
+  epochSeconds: number | null | undefined,
+  now = new Date()
+): string {
   if (epochSeconds == null || !Number.isFinite(epochSeconds)) {
     return NONE;
   }
   const at = new Date(epochSeconds * 1000);
   const clock = `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
-  const day = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const day = (d: Date) =>
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
   if (day(at) === day(now)) {
     return `today ${clock}`;
@@ -136,7 +140,9 @@ export function outputSummary(value: unknown, width = 72): string {
     }
   }
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+    return Number.isInteger(value)
+      ? String(value)
+      : String(Number(value.toPrecision(6)));
   }
   if (typeof value === 'string') {
     return cut(value, width);

@@ -17,9 +17,7 @@ const ghz: Task = {
   shots: 1024
 };
 const parity: Task = { id: 'parity', kind: 'classical', fn: 'parity' };
-const sig = (
-  ...params: [string, boolean][]
-): FunctionSignature => ({
+const sig = (...params: [string, boolean][]): FunctionSignature => ({
   fn: 'f',
   doc: '',
   var_keyword: false,
@@ -45,7 +43,10 @@ describe('ports', () => {
   });
 
   it('lists parameters with what feeds them', () => {
-    const task: Task = { ...parity, inputs: { counts: { ref: 'ghz.counts' }, extra: 1 } };
+    const task: Task = {
+      ...parity,
+      inputs: { counts: { ref: 'ghz.counts' }, extra: 1 }
+    };
     expect(inputPorts(task, paritySig)).toEqual([
       { name: 'counts', required: true, boundTo: 'ghz.counts', annotation: undefined },
       { name: 'extra', required: false, boundTo: 'literal' }
@@ -103,7 +104,10 @@ describe('planConnection', () => {
 });
 
 describe('data edges', () => {
-  const spec: WorkflowSpec = { name: 'w', tasks: [ghz, { ...parity, depends_on: ['ghz'] }] };
+  const spec: WorkflowSpec = {
+    name: 'w',
+    tasks: [ghz, { ...parity, depends_on: ['ghz'] }]
+  };
 
   it('connectData writes the reference and drops the now redundant ordering edge', () => {
     const next = connectData(spec, 'ghz', 'counts', 'parity', 'counts');

@@ -61,7 +61,10 @@ export function describeInput(value: unknown): string {
 }
 
 /** Parameters of `task` (its function's, when known) and any other input names it uses. */
-export function inputPorts(task: Task, signature?: FunctionSignature | null): InputPort[] {
+export function inputPorts(
+  task: Task,
+  signature?: FunctionSignature | null
+): InputPort[] {
   const inputs = task.inputs ?? {};
   const ports: InputPort[] = [];
   const seen = new Set<string>();
@@ -213,7 +216,12 @@ export function flowEdgesOf(spec: WorkflowSpec): FlowEdge[] {
     }
     for (const dep of task.depends_on ?? []) {
       if (ids.has(dep) && !fed.has(dep)) {
-        edges.push({ id: `${dep}->${task.id}`, source: dep, target: task.id, kind: 'order' });
+        edges.push({
+          id: `${dep}->${task.id}`,
+          source: dep,
+          target: task.id,
+          kind: 'order'
+        });
       }
     }
   }
@@ -237,7 +245,7 @@ export function removeFlowEdge(spec: WorkflowSpec, edgeId: string): WorkflowSpec
       }
       const inputs = { ...(t.inputs ?? {}) };
       delete inputs[input];
-      const copy = { ...t, inputs };
+      const copy: Task = { ...t, inputs };
       if (!Object.keys(inputs).length) {
         delete copy.inputs;
       }

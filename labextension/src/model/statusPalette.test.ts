@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { STATUSES, statusClass, statusLabel, statusTone, statusVar } from './statusPalette';
+import {
+  STATUSES,
+  statusClass,
+  statusLabel,
+  statusTone,
+  statusVar
+} from './statusPalette';
 
 describe('statusPalette', () => {
   it('gives every engine status a tone', () => {

@@ -16,10 +16,16 @@ const schema: JSONSchema = {
       properties: {
         id: { type: 'string', description: 'Unique task id.' },
         kind: { const: 'quantum', type: 'string' },
-        timeout_s: { anyOf: [{ type: 'number' }, { type: 'null' }], title: 'Timeout S' },
+        timeout_s: {
+          anyOf: [{ type: 'number' }, { type: 'null' }],
+          title: 'Timeout S'
+        },
         retries: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
         backend: { type: 'string', description: 'e.g. qiskit.aer' },
-        shots: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }], default: 1024 },
+        shots: {
+          anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }],
+          default: 1024
+        },
         circuit: { $ref: '#/$defs/CircuitSource' },
         inputs: { type: 'object' },
         max_widgets_s: { type: 'number', description: 'Something new.' },
@@ -114,15 +120,21 @@ describe('circuit dropdown', () => {
     expect(circuitChoice({ builtin: 'ghz', args: { n: 3 } })).toBe('builtin:ghz');
     expect(circuitChoice({ qasm: 'OPENQASM 2.0;' })).toBe('qasm');
     expect(circuitChoice({ callable: 'm:f' })).toBe('callable');
-    expect(circuitFromChoice('builtin:qft', { builtin: 'ghz', args: { n: 5 } })).toEqual({
+    expect(
+      circuitFromChoice('builtin:qft', { builtin: 'ghz', args: { n: 5 } })
+    ).toEqual({
       builtin: 'qft',
       args: { n: 3 }
     });
-    expect(circuitFromChoice('builtin:ghz', { builtin: 'ghz', args: { n: 5 } })).toEqual({
+    expect(
+      circuitFromChoice('builtin:ghz', { builtin: 'ghz', args: { n: 5 } })
+    ).toEqual({
       builtin: 'ghz',
       args: { n: 5 }
     });
-    expect(circuitFromChoice('qasm', { builtin: 'ghz' }).qasm).toMatch(/^OPENQASM 3.0;/);
+    expect(circuitFromChoice('qasm', { builtin: 'ghz' }).qasm).toMatch(
+      /^OPENQASM 3.0;/
+    );
     expect(circuitFromChoice('callable', { builtin: 'ghz' })).toEqual({
       callable: 'mypackage.circuits:build',
       args: {}

@@ -115,7 +115,11 @@ const TEXT: Record<string, FieldText> = {
     section: 'advanced',
     help: 'A label that aggregates big runs in the dashboard.'
   },
-  noise: { label: 'Noise model', section: 'advanced', placeholder: '{"depolarizing": 0.01}' },
+  noise: {
+    label: 'Noise model',
+    section: 'advanced',
+    placeholder: '{"depolarizing": 0.01}'
+  },
   transpile: {
     label: 'Transpiler options',
     section: 'advanced',
@@ -197,7 +201,11 @@ export function backendStatus(
     const sibling = backends.find(b => b.name.split(':')[0] === family);
     return sibling
       ? { known: true, ready: sibling.state === 'ready', note: sibling.note ?? '' }
-      : { known: false, ready: false, note: `'${name}' is not a backend this server knows` };
+      : {
+          known: false,
+          ready: false,
+          note: `'${name}' is not a backend this server knows`
+        };
   }
   return {
     known: true,
@@ -260,5 +268,8 @@ export function circuitFromChoice(
   if (choice === 'qasm_file') {
     return { qasm_file: current.qasm_file ?? 'circuit.qasm' };
   }
-  return { callable: current.callable ?? 'mypackage.circuits:build', args: current.args ?? {} };
+  return {
+    callable: current.callable ?? 'mypackage.circuits:build',
+    args: current.args ?? {}
+  };
 }
