@@ -1,5 +1,5 @@
 /** The backend of a quantum task: a dropdown of GET /api/backends with each one's state. */
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { backendOptionLabel, backendStatus } from '../model/taskForm';
 import { BackendSummary } from '../types';
 
@@ -12,9 +12,19 @@ export interface BackendFieldProps {
 const OTHER = '\u0000other';
 
 export function BackendField({ value, backends, onChange }: BackendFieldProps) {
+  const loaded = backends.length > 0; // the first GET /api/backends imports the SDKs
   const listed = backends.some(b => b.name === value);
-  const [typing, setTyping] = useState(!listed && backends.length > 0);
+  const [typing, setTyping] = useState(false);
   const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  if (!loaded) {
+    return (
+      <select id="qflow-field-backend" name="backend" value={value} disabled>
+        <option value={value}>{value} — checking…</option>
+      </select>
+    );
+  }
+  const other = typing || !listed;
   const state = backendStatus(backends, value);
   return (
     <>
@@ -22,13 +32,10 @@ export function BackendField({ value, backends, onChange }: BackendFieldProps) {
         id="qflow-field-backend"
         name="backend"
         aria-describedby="qflow-help-backend"
-        value={typing || !listed ? OTHER : value}
+        value={other ? OTHER : value}
         onChange={e => {
-          if (e.target.value === OTHER) {
-            setTyping(true);
-            setText(value);
-          } else {
-            setTyping(false);
+          setTyping(e.target.value === OTHER);
+          if (e.target.value !== OTHER) {
             onChange(e.target.value);
           }
         }}
@@ -40,7 +47,7 @@ export function BackendField({ value, backends, onChange }: BackendFieldProps) {
         ))}
         <option value={OTHER}>Other device…</option>
       </select>
-      {(typing || !listed) && (
+      {other && (
         <input
           aria-label="Backend name"
           placeholder="family:device, e.g. qiskit.fake:fake_lima"
@@ -54,7 +61,7 @@ export function BackendField({ value, backends, onChange }: BackendFieldProps) {
           }}
         />
       )}
-      {backends.length > 0 && !state.ready && (
+      {!state.ready && (
         <div className="jp-QFlow-field-warn" data-backend-state role="note">
           {state.note || 'not usable here'}
         </div>

@@ -53,8 +53,18 @@ export function Designer({
   const [message, setMessage] = useState<string | null>(null);
   const [focus, setFocus] = useState<string | null>(null);
   const [sideTab, setSideTab] = useState<SideTab>('properties');
+  // a task added without a drop (double-click, Enter) may land out of view: refit
+  const [refit, setRefit] = useState(0);
   const { spec } = designer;
   const big = spec.tasks.length >= BIG_WORKFLOW;
+  // a passing note ("Connected a → b") fades: status text must not outlive its moment
+  useEffect(() => {
+    if (!message) {
+      return;
+    }
+    const t = setTimeout(() => setMessage(null), 6000);
+    return () => clearTimeout(t);
+  }, [message]);
   const signatures = useSignatures(big ? [] : spec.tasks);
   const validation = useLiveValidation(spec, { enabled: !big });
   const { issues } = validation;
@@ -225,12 +235,13 @@ export function Designer({
           backends={backends.data ?? []}
           library={library.data ?? []}
           error={library.error?.message ?? backends.error?.message}
-          onAdd={t =>
+          onAdd={t => {
             addFromTemplate(designer, t, {
               x: 40 * spec.tasks.length,
               y: 40 * spec.tasks.length
-            })
-          }
+            });
+            setRefit(n => n + 1);
+          }}
         />
         {big ? (
           <BigWorkflowView tasks={spec.tasks} status={run.tasks} />
@@ -243,7 +254,7 @@ export function Designer({
             signatures={signatures}
             onNodeOpen={id => setFocus(id)}
             onMessage={setMessage}
-            fitSignal={fitSignal}
+            fitSignal={(fitSignal ?? 0) + refit}
           />
         )}
         <div className="jp-QFlow-side">{side}</div>

@@ -4,6 +4,7 @@ import {
   connectData,
   flowEdgesOf,
   inputPorts,
+  keyForType,
   outputPorts,
   planConnection,
   removeFlowEdge
@@ -92,6 +93,31 @@ describe('planConnection', () => {
     if (plan.kind === 'ask') {
       expect(plan.suggestion.input).toBeNull();
     }
+  });
+
+  it('reads the output from the parameter’s type (counts are Mapping[str, int])', () => {
+    const typed: FunctionSignature = {
+      ...sig(['p', true], ['q', true]),
+      params: ['p', 'q'].map(name => ({
+        name,
+        required: true,
+        kind: 'positional_or_keyword' as const,
+        annotation: 'Mapping[str, int]'
+      }))
+    };
+    const tvd: Task = {
+      id: 't',
+      kind: 'classical',
+      fn: 'total_variation_distance',
+      inputs: { p: { ref: 'ghz.counts' } }
+    };
+    expect(planConnection(ghz, tvd, typed)).toEqual({
+      kind: 'auto',
+      output: 'counts',
+      input: 'q'
+    });
+    expect(keyForType('dict[str, float]')).toBe('probabilities');
+    expect(keyForType('float')).toBeUndefined();
   });
 
   it('asks which output when the name matches none (quantum source)', () => {

@@ -93,6 +93,21 @@ export function refOf(source: string, key: string | null): string {
   return key ? `${source}.${key}` : source;
 }
 
+/**
+ * The quantum result key a parameter's annotation asks for: counts are
+ * `Mapping[str, int]`, probabilities `Mapping[str, float]`; anything else says nothing.
+ */
+export function keyForType(annotation: string | null | undefined): string | undefined {
+  const a = (annotation ?? '').replace(/\s/g, '');
+  if (/^(Mapping|dict|Dict)\[str,int\]$/.test(a)) {
+    return 'counts';
+  }
+  if (/^(Mapping|dict|Dict)\[str,float\]$/.test(a)) {
+    return 'probabilities';
+  }
+  return undefined;
+}
+
 export type ConnectionPlan =
   | { kind: 'auto'; output: string | null; input: string }
   | {
@@ -119,21 +134,24 @@ export function planConnection(
   const outputs = outputPorts(source);
   const inputs = inputPorts(target, signature);
   const open = inputs.filter(p => p.required && p.boundTo === null);
-  const outputFor = (name: string): string | null | undefined => {
+  const outputFor = (port: InputPort): string | null | undefined => {
     if (source.kind === 'classical') {
       return null;
     }
-    return outputs.find(o => o.key === name)?.key;
+    const key =
+      outputs.find(o => o.key === port.name)?.key ?? keyForType(port.annotation);
+    return outputs.some(o => o.key === key) ? key : undefined;
   };
   if (open.length === 1) {
-    const output = outputFor(open[0].name);
+    const output = outputFor(open[0]);
     if (output !== undefined) {
       return { kind: 'auto', output, input: open[0].name };
     }
   }
   const unbound = inputs.filter(p => p.boundTo === null);
-  const input = (open[0] ?? unbound[0])?.name ?? null;
-  const byName = input !== null ? outputFor(input) : undefined;
+  const port = open[0] ?? unbound[0];
+  const input = port?.name ?? null;
+  const byName = port ? outputFor(port) : undefined;
   const preferred = source.kind === 'quantum' ? 'counts' : null;
   const output =
     byName !== undefined
