@@ -16,10 +16,11 @@ Three shapes fit the protocol:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
+
+from .functions import resolve_function
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,6 @@ def call_function(fn_path: str, kwargs: dict[str, Any]) -> Any:
     """Import (once per process) and call a task function; used by every executor's workers."""
     fn = _FUNCTIONS.get(fn_path)
     if fn is None:
-        engine_functions = importlib.import_module("quantumflow.engine.functions")
-        fn = engine_functions.resolve_function(fn_path)
+        fn = resolve_function(fn_path)
         _FUNCTIONS[fn_path] = fn
     return fn(**kwargs)

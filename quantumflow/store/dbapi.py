@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from quantumflow._scheduler import plain_json
+from quantumflow._native.json import plain_json
 from quantumflow.config import load_settings
 from quantumflow.errors import StoreError
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from quantumflow.library import PURPOSES, REGISTRY
+from quantumflow.executors.functions import LIBRARY as REGISTRY
+from quantumflow.library import PURPOSES
 
 from .helpers import FN
 

@@ -32,9 +32,7 @@ def _contents(lab: Lab, folder: str) -> list[str]:
     return sorted(item["name"] for item in listing["content"])
 
 
-def test_file_new_and_browser_menu_create_in_the_current_folder(
-    lab_page: Any, lab: Lab
-) -> None:
+def test_file_new_and_browser_menu_create_in_the_current_folder(lab_page: Any, lab: Lab) -> None:
     page = lab_page
     _go_to(page, lab, "menus")
     page.locator(".lm-MenuBar-itemLabel", has_text="File").click()

@@ -94,9 +94,7 @@ def _journey(page: Any, lab: Lab, tag: str) -> None:
     # the problem goes away once its cause is fixed
     page.wait_for_selector(f"{parity} .jp-QFlow-node-problem", state="detached")
     shot(page, f"journey_{tag}_03_connected", DOC)
-    measured = {
-        "idle": _record_contrast(f"{tag}_idle", contrast(page, f"{DOC} .jp-QFlow-node"))
-    }
+    measured = {"idle": _record_contrast(f"{tag}_idle", contrast(page, f"{DOC} .jp-QFlow-node"))}
 
     # Run: both nodes turn green; the status line agrees.
     page.locator(f"{DOC} .jp-QFlow-runbar button", has_text="Run").click()

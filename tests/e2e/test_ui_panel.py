@@ -90,9 +90,7 @@ def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
     page.wait_for_selector(f'{PANEL} [data-run-status="succeeded"]', timeout=30_000)
     page.locator(_node("most_frequent")).click()
     page.locator(f"{PANEL} .jp-QFlow-subtab", has_text="Run").click()
-    output = page.locator(
-        f'{PANEL} [data-task-details="most_frequent"] .jp-QFlow-output-summary'
-    )
+    output = page.locator(f'{PANEL} [data-task-details="most_frequent"] .jp-QFlow-output-summary')
     output.wait_for()
     page.wait_for_function(
         "el => /^[01]{2}$/.test(el.textContent.trim())",

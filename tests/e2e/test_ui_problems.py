@@ -27,7 +27,10 @@ def test_missing_argument_unknown_param_and_credentials(lab_page: Any, lab: Lab)
     spec = {
         "name": "problems",
         "params": {"shots": 100},
-        "tasks": [GHZ, {"id": "parity", "kind": "classical", "fn": "parity", "depends_on": ["ghz"]}],
+        "tasks": [
+            GHZ,
+            {"id": "parity", "kind": "classical", "fn": "parity", "depends_on": ["ghz"]},
+        ],
         "layout": {"ghz": {"x": 0, "y": 0}, "parity": {"x": 300, "y": 0}},
     }
     put_file(lab, "problems.qflow", spec)
@@ -89,7 +92,11 @@ def test_ambiguous_connection_asks_with_the_port_picker(lab_page: Any, lab: Lab)
             {**GHZ, "id": "noisy", "backend": "qiskit.fake:fake_manila"},
             {"id": "tvd", "kind": "classical", "fn": "total_variation_distance"},
         ],
-        "layout": {"ghz": {"x": 0, "y": 0}, "noisy": {"x": 0, "y": 160}, "tvd": {"x": 320, "y": 80}},
+        "layout": {
+            "ghz": {"x": 0, "y": 0},
+            "noisy": {"x": 0, "y": 160},
+            "tvd": {"x": 320, "y": 80},
+        },
     }
     put_file(lab, "tvd.qflow", spec)
     open_document(page, "tvd.qflow")

@@ -10,8 +10,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from ...engine.signatures import Signature, signature_of
 from ...errors import SpecError
+from ...executors.signatures import Signature, signature_of
 from ..schemas import ErrorResponse, FunctionParam, FunctionSignature, LibraryFunction
 
 router = APIRouter(prefix="/functions", tags=["functions"])
@@ -39,7 +39,8 @@ def _model(fn: str, sig: Signature) -> FunctionSignature:
 @router.get("", response_model=list[LibraryFunction])
 def library() -> list[LibraryFunction]:
     """Every built-in library step (usable by name as a task's ``fn``), by purpose."""
-    from ...library import PURPOSES, REGISTRY
+    from ...executors.functions import LIBRARY
+    from ...library import PURPOSES
 
     out: list[LibraryFunction] = []
     for purpose, names in PURPOSES.items():
@@ -48,7 +49,7 @@ def library() -> list[LibraryFunction]:
             out.append(
                 LibraryFunction(
                     name=name,
-                    target=REGISTRY[name],
+                    target=LIBRARY[name],
                     purpose=purpose,
                     signature=_model(name, sig) if sig is not None else None,
                 )

@@ -1,0 +1,95 @@
+"""Turn a task's ``circuit`` source (QASM text/file, built-in, callable) into the IR.
+
+Every source ends in the same IR; SDK circuit objects returned by callables are exported
+to OpenQASM by their own SDK and parsed by our one parser, so they get the same checks.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import BackendError
+from ..spec import CircuitSource
+from .generators import generate
+from .ir import Circuit
+from .qasm import parse_qasm
+
+
+def load_circuit(source: CircuitSource) -> Circuit:
+    """The IR circuit for a task's circuit source (parsed results are cached).
+
+    Raises:
+        QasmError: bad QASM (message has the line).
+        BackendError: missing file, unknown generator, a callable that fails or returns
+            something that is not a circuit.
+        UnsupportedFeatureError: QASM features the IR cannot express.
+    """
+    if source.qasm is not None:
+        return parse_qasm(source.qasm)
+    if source.qasm_file is not None:
+        path = Path(source.qasm_file).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise BackendError(f"cannot read QASM file '{path}': {exc.strerror}") from exc
+        return parse_qasm(text)
+    if source.builtin is not None:
+        return _builtin(source.builtin, json.dumps(source.args, sort_keys=True, default=str))
+    assert source.callable is not None  # the spec validator guarantees exactly one source
+    return from_object(_call(source.callable, source.args))
+
+
+@functools.lru_cache(maxsize=256)
+def _builtin(name: str, args_json: str) -> Circuit:
+    return generate(name, json.loads(args_json))
+
+
+def _call(path: str, args: dict[str, Any]) -> Any:
+    module, _, attr = path.partition(":")
+    if not module or not attr:
+        raise BackendError(f"circuit callable '{path}' must look like 'package.module:function'")
+    try:
+        fn = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise BackendError(f"cannot import circuit callable '{path}': {exc}") from exc
+    try:
+        return fn(**args)
+    except Exception as exc:
+        raise BackendError(f"circuit callable '{path}' raised {type(exc).__name__}: {exc}") from exc
+
+
+def from_object(obj: Any) -> Circuit:
+    """An IR circuit from QASM text or a Qiskit / Cirq / PennyLane circuit object."""
+    if isinstance(obj, Circuit):
+        return obj
+    if isinstance(obj, str):
+        return parse_qasm(obj)
+    kind = f"{type(obj).__module__}.{type(obj).__qualname__}"
+    if kind.startswith("qiskit."):
+        return parse_qasm(_qiskit_qasm(obj))
+    if kind.startswith("cirq."):
+        import cirq
+
+        return parse_qasm(cirq.qasm(obj))
+    if kind.startswith("pennylane."):
+        tape = obj
+        if hasattr(obj, "to_openqasm"):
+            return parse_qasm(tape.to_openqasm(measure_all=False))
+    raise BackendError(
+        f"a circuit callable returned {kind}; return QASM text or a Qiskit QuantumCircuit, "
+        "cirq.Circuit or PennyLane QuantumScript"
+    )
+
+
+def _qiskit_qasm(qc: Any) -> str:
+    if qc.parameters:
+        from qiskit import qasm3
+
+        return str(qasm3.dumps(qc))
+    from qiskit import qasm2
+
+    return str(qasm2.dumps(qc))
