@@ -85,10 +85,9 @@ def set_theme(page: Any, theme: str) -> None:
     page.wait_for_timeout(300)  # the theme's stylesheet applies after the attribute
 
 
-# WCAG 2.x contrast of every text-bearing element in each `selector` match, computed from
-# getComputedStyle: text colour (with its alpha) over the composited background behind it.
-CONTRAST_JS = r"""
-(selector) => {
+# WCAG 2.x contrast computed from getComputedStyle: text colour (with its alpha) over the
+# composited background behind it.
+_PRELUDE = r"""
   function parse(c) {
     let m = c.match(/^rgba?\(([^)]+)\)$/);
     if (m) {
@@ -123,25 +122,53 @@ CONTRAST_JS = r"""
     const f = v => (v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4));
     return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
   };
+  const ratio = (fg, bg) => {
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    return Math.round(((a + 0.05) / (b + 0.05)) * 100) / 100;
+  };
+"""
+
+# Every text-bearing HTML element inside each match of the selector.
+CONTRAST_JS = (
+    "(selector) => {"
+    + _PRELUDE
+    + r"""
   const out = [];
   for (const root of document.querySelectorAll(selector)) {
     for (const el of [root, ...root.querySelectorAll('*')]) {
       const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-      if (!own || el.getClientRects().length === 0) continue;
+      if (!own || el.getClientRects().length === 0 || el instanceof SVGElement) continue;
       const bg = background(el);
       const fg = over(parse(getComputedStyle(el).color), bg);
-      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-      out.push({
-        text: el.textContent.trim().slice(0, 40),
-        ratio: Math.round(((a + 0.05) / (b + 0.05)) * 100) / 100,
-        color: getComputedStyle(el).color,
-        background: bg.map(v => Math.round(v * 255)).join(',')
-      });
+      out.push({ text: el.textContent.trim().slice(0, 40), ratio: ratio(fg, bg),
+                 color: getComputedStyle(el).color,
+                 background: bg.map(v => Math.round(v * 255)).join(',') });
     }
   }
   return out;
-}
-"""
+}"""
+)
+
+# SVG nodes drawn as <g><rect/>…<text/></g> (the notebook RunWidget): text fill over the
+# first rect's fill over the page.
+SVG_CONTRAST_JS = (
+    "(selector) => {"
+    + _PRELUDE
+    + r"""
+  const out = [];
+  for (const g of document.querySelectorAll(selector)) {
+    const rect = g.querySelector('rect');
+    const page = background(g.closest('div') || document.body);
+    const bg = over(parse(getComputedStyle(rect).fill), page);
+    for (const t of g.querySelectorAll('text')) {
+      const fg = over(parse(getComputedStyle(t).fill), bg);
+      out.push({ text: t.textContent.slice(0, 40), ratio: ratio(fg, bg),
+                 status: g.getAttribute('class') });
+    }
+  }
+  return out;
+}"""
+)
 
 
 def contrast(page: Any, selector: str) -> list[dict[str, Any]]:
