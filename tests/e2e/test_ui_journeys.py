@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import ARTIFACTS, Lab
+from .conftest import ARTIFACTS, Lab, widen_right_panel
 from .helpers import (
     DOC,
     connect,
@@ -99,12 +99,15 @@ def _journey(page: Any, lab: Lab, tag: str) -> None:
     # Run: both nodes turn green; the status line agrees.
     page.locator(f"{DOC} .jp-QFlow-runbar button", has_text="Run").click()
     page.wait_for_selector(f'{parity} [data-status="succeeded"]', timeout=120_000)
-    page.wait_for_selector(f'{node(DOC, "circuit")} [data-status="succeeded"]')
+    # green either way: the other theme's journey may have stored this very circuit's result
+    circuit = node(DOC, "circuit")
+    page.wait_for_selector(f'{circuit} [data-status="succeeded"], {circuit} [data-status="cached"]')
     page.wait_for_selector(f'{DOC} [data-run-status="succeeded"]', timeout=30_000)
     page.locator(node(DOC, "parity")).click()
     output = page.locator(f'{DOC} [data-task-details="parity"] .jp-QFlow-output-summary')
     output.wait_for(timeout=15_000)
     shot(page, f"journey_{tag}_04_ran", DOC)
+    shot(page, f"ui-designer-{tag}", DOC)
     measured["succeeded"] = _record_contrast(
         f"{tag}_succeeded",
         contrast(page, f"{DOC} .jp-QFlow-node, {DOC} .jp-QFlow-statusline"),
@@ -138,6 +141,25 @@ def _journey(page: Any, lab: Lab, tag: str) -> None:
     by_id = {t["id"]: t for t in spec["tasks"]}
     assert by_id["parity"]["inputs"] == {"counts": {"ref": "circuit.counts"}}
     assert by_id["circuit"]["shots"] == 200
+    _panel_views(page, tag)
     (ARTIFACTS / f"journey_{tag}.json").write_text(
         json.dumps({"seconds": round(time.monotonic() - started, 1), "contrast_min": measured})
     )
+
+
+def _panel_views(page: Any, tag: str) -> None:
+    """The side panel beside the document: designer at the default width, Runs, Dashboard."""
+    panel = "#quantumflow-panel"
+    page.evaluate("() => window.jupyterapp.commands.execute('quantumflow:show-designer')")
+    page.wait_for_selector(f"{panel} .jp-QFlow-canvas")
+    shot(page, f"ui-panel-{tag}", panel)
+    page.evaluate("() => window.jupyterapp.commands.execute('quantumflow:show-runs')")
+    row = page.locator(f"{panel} .jp-QFlow-table tbody tr").first
+    row.wait_for(timeout=15_000)
+    assert "today " in row.inner_text() or "yesterday " in row.inner_text()
+    _record_contrast(f"{tag}_runs", contrast(page, f"{panel} .jp-QFlow-table .jp-QFlow-pill"))
+    shot(page, f"ui-runs-{tag}", panel)
+    widen_right_panel(page, 900)
+    page.evaluate("() => window.jupyterapp.commands.execute('quantumflow:show-dashboard')")
+    page.wait_for_selector(f'{panel} [data-chart="timeline"] canvas', timeout=15_000)
+    shot(page, f"ui-dashboard-{tag}", panel)

@@ -100,7 +100,10 @@ WIDGET_CSS = ESM.with_name("widget.css")
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_node_and_badge_text_meet_wcag_aa(widget_page: Any, theme: str) -> None:
     """Under JupyterLab's own theme CSS, every node's and the badge's text is >= 4.5:1."""
+    from .conftest import ARTIFACTS
     from .helpers import CONTRAST_JS, SVG_CONTRAST_JS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     css = THEMES / f"theme-{theme}-extension" / "index.css"
     if not css.exists():
@@ -125,6 +128,7 @@ def test_node_and_badge_text_meet_wcag_aa(widget_page: Any, theme: str) -> None:
         )
         measured += pg.evaluate(SVG_CONTRAST_JS, ".qf-node")
         measured += pg.evaluate(CONTRAST_JS, ".qf-badge")
+    pg.locator("#root").screenshot(path=str(ARTIFACTS / f"ui-widget-{theme}.png"))
     assert len(measured) >= 8
     worst = min(measured, key=lambda m: m["ratio"])
     assert worst["ratio"] >= 4.5, worst
