@@ -147,8 +147,10 @@ def _open_lab(browser: object, lab: Lab) -> tuple[object, object, list[str]]:
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     pg = context.new_page()
     errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.goto(f"{lab.url}/lab?token={lab.token}")
+    pg.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack or ''}"[:2000]))
+    # a fresh workspace per page: a layout saved by an earlier test (a widened side
+    # panel, open documents) must not carry over
+    pg.goto(f"{lab.url}/lab/workspaces/{secrets.token_hex(4)}?reset&token={lab.token}")
     pg.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
     pg.wait_for_function(
         "() => window.jupyterapp"
@@ -170,8 +172,9 @@ def page(browser: object, lab: Lab) -> Iterator[object]:
     pg.wait_for_selector("#quantumflow-panel .jp-QFlow-tabs", timeout=30_000)  # type: ignore[attr-defined]
     widen_right_panel(pg, 1150)
     yield pg
+    seen = list(errors)  # requests cut off by closing the page are not the page's errors
     context.close()  # type: ignore[attr-defined]
-    assert not errors, f"page errors: {errors}"
+    assert not seen, f"page errors: {seen}"
 
 
 @pytest.fixture
@@ -180,8 +183,9 @@ def lab_page(browser: object, lab: Lab) -> Iterator[object]:
     they are); console errors kept."""
     context, pg, errors = _open_lab(browser, lab)
     yield pg
+    seen = list(errors)  # requests cut off by closing the page are not the page's errors
     context.close()  # type: ignore[attr-defined]
-    assert not errors, f"page errors: {errors}"
+    assert not seen, f"page errors: {seen}"
 
 
 def widen_right_panel(pg: object, width: int) -> None:

@@ -35,10 +35,22 @@ def drag_to_canvas(page: Any, root: str, item: str, x: int, y: int) -> None:
     )
 
 
+def _still(page: Any, selector: str) -> Any:
+    """The element's box once it stops moving (the canvas fits its view after loading)."""
+    box = page.locator(selector).bounding_box()
+    for _ in range(20):
+        page.wait_for_timeout(100)
+        again = page.locator(selector).bounding_box()
+        if again == box:
+            return box
+        box = again
+    return box
+
+
 def connect(page: Any, root: str, source: str, target: str) -> None:
     """Drag from ``source``'s right handle to ``target``'s left handle."""
-    src = page.locator(f"{node(root, source)} .react-flow__handle-right").bounding_box()
-    dst = page.locator(f"{node(root, target)} .react-flow__handle-left").bounding_box()
+    src = _still(page, f"{node(root, source)} .react-flow__handle-right")
+    dst = _still(page, f"{node(root, target)} .react-flow__handle-left")
     page.mouse.move(src["x"] + src["width"] / 2, src["y"] + src["height"] / 2)
     page.mouse.down()
     page.mouse.move(dst["x"] + dst["width"] / 2, dst["y"] + dst["height"] / 2, steps=10)

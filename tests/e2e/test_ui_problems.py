@@ -89,7 +89,7 @@ def test_ambiguous_connection_asks_with_the_port_picker(lab_page: Any, lab: Lab)
         "name": "tvd",
         "tasks": [
             GHZ,
-            {**GHZ, "id": "noisy", "backend": "qiskit.fake:fake_manila"},
+            {**GHZ, "id": "noisy", "seed": 7},
             {"id": "tvd", "kind": "classical", "fn": "total_variation_distance"},
         ],
         "layout": {
@@ -100,6 +100,8 @@ def test_ambiguous_connection_asks_with_the_port_picker(lab_page: Any, lab: Lab)
     }
     put_file(lab, "tvd.qflow", spec)
     open_document(page, "tvd.qflow")
+    # validation names both missing arguments on the node (and grows it) before we connect
+    page.wait_for_selector(f"{node(DOC, 'tvd')} .jp-QFlow-node-problem", timeout=15_000)
     connect(page, DOC, "ghz", "tvd")
     picker = page.locator(f"{DOC} .jp-QFlow-portpicker")
     picker.wait_for(timeout=10_000)
