@@ -51,6 +51,7 @@ def _new_workflow_from_launcher(page: Any, lab: Lab, folder: str) -> str:
     card.wait_for(timeout=30_000)
     assert card.locator("svg").count() == 1  # the LabIcon, drawn as SVG
     shot(page, "journey_01_launcher")
+    shot(page, "ui-launcher-light" if "light" in folder else "ui-launcher-dark")
     card.click()
     page.wait_for_selector(f"{DOC} .jp-QFlow-canvas", timeout=30_000)
     tab = page.locator(".lm-DockPanel-tabBar .lm-mod-current").inner_text()

@@ -48,6 +48,7 @@ def test_missing_argument_unknown_param_and_credentials(lab_page: Any, lab: Lab)
     field.wait_for()
     assert "needs 'counts'" in field.inner_text()
     shot(page, "problems_01_missing_argument", DOC)
+    shot(page, "ui-problems-light", DOC)
 
     # An unknown run parameter is refused by the server, naming it.
     page.locator(f"{DOC} [aria-label='Run parameters (JSON)']").fill('{"shots": 5, "shtos": 5}')
@@ -74,6 +75,7 @@ def test_missing_argument_unknown_param_and_credentials(lab_page: Any, lab: Lab)
     warn.wait_for()
     assert "QISKIT_IBM_TOKEN" in warn.inner_text()
     shot(page, "problems_03_needs_credentials", DOC)
+    shot(page, "ui-credentials-light", f"{DOC} .jp-QFlow-side")
     page.keyboard.press("Control+s")
     page.wait_for_function(
         "() => !document.querySelector('.lm-DockPanel-tabBar .jp-mod-dirty')", timeout=10_000
@@ -109,6 +111,7 @@ def test_ambiguous_connection_asks_with_the_port_picker(lab_page: Any, lab: Lab)
     assert picker.locator("input[value='counts']").is_checked()
     assert picker.locator("input[value='p']").is_checked()
     shot(page, "ports_01_picker", DOC)
+    shot(page, "ui-ports-light", f"{DOC} .jp-QFlow-canvas")
     picker.locator("button", has_text="Connect").click()
     page.wait_for_selector(f'{DOC} .react-flow__edge[data-id="ghz->tvd:p"]', state="attached")
     # the second connection leaves one open parameter: made without asking
