@@ -73,6 +73,7 @@ function TaskNodeView({ data, selected }: NodeProps<TaskFlowNode>) {
           )}
           {problems.length > 0 && (
             <span className="jp-QFlow-node-problem" role="alert">
+              {problems.length > 1 ? `(${problems.length} problems) ` : ''}
               {problems[0]}
             </span>
           )}
