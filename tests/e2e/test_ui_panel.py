@@ -170,11 +170,15 @@ def test_inline_run_opens_on_canvas_and_invalid_spec_is_shown(page: Any, lab: La
     }
     accepted = lab.api("POST", "/quantumflow/api/workflows/run", {"spec": spec})
     assert isinstance(accepted, dict)
+    path_box = page.locator(f"{PANEL} [aria-label='.qflow path']")
+    path_box.fill("earlier.qflow")  # as if a file had been opened before
     page.locator(f"{PANEL} .jp-QFlow-tab", has_text="Runs").click()
     row = page.locator(f'{PANEL} tr[data-run-id="{accepted["run_id"]}"]')
     row.wait_for(timeout=30_000)
     assert "—" in row.locator("td").nth(4).inner_text()  # no recorded cost
     row.locator("button", has_text="Open").click()
+    # Save must not write the run's spec over the file opened before
+    assert path_box.input_value() == ""
     page.wait_for_selector(_node("y"))
     # Its saved layout is used: y was drawn left of x although x comes first.
     bx = page.locator(_node("x")).bounding_box()
