@@ -177,9 +177,9 @@ def test_inline_run_opens_on_canvas_and_invalid_spec_is_shown(page: Any, lab: La
     row.wait_for(timeout=30_000)
     assert "—" in row.locator("td").nth(4).inner_text()  # no recorded cost
     row.locator("button", has_text="Open").click()
+    page.wait_for_selector(_node("y"))
     # Save must not write the run's spec over the file opened before
     assert path_box.input_value() == ""
-    page.wait_for_selector(_node("y"))
     # Its saved layout is used: y was drawn left of x although x comes first.
     bx = page.locator(_node("x")).bounding_box()
     by = page.locator(_node("y")).bounding_box()
