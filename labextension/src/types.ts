@@ -1,29 +1,14 @@
 /**
- * TypeScript mirrors of the WorkflowSpec (quantumflow/spec.py) and the REST API models
- * (quantumflow/api/schemas.py), name for name. Keep in sync with those files.
+ * TypeScript mirrors of the WorkflowSpec (quantumflow/spec/models.py) and the REST API
+ * models (quantumflow/api/schemas.py), name for name. Status names come from
+ * src/generated/status.ts and every API model is generated in src/generated/api.ts
+ * (`make types`; `make lint` fails when either is stale).
  */
 
 // ---------------------------------------------------------------- WorkflowSpec
 
-export type TaskStatus =
-  | 'pending'
-  | 'queued'
-  | 'running'
-  | 'retrying'
-  | 'succeeded'
-  | 'failed'
-  | 'skipped'
-  | 'cancelled'
-  | 'cached';
-
-export type RunStatus =
-  | 'pending'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled'
-  | 'budget_exceeded'
-  | 'interrupted';
+import type { RunStatus, TaskStatus } from './generated/status';
+export type { RunStatus, TaskStatus };
 
 export interface Budget {
   seconds?: number | null;
@@ -334,43 +319,13 @@ export interface BackendSummary {
 }
 
 // ---------------------------------------------------------------- functions
+// Generated from the OpenAPI document (quantumflow/api/schemas.py).
 
-export type ParamKind =
-  | 'positional_or_keyword'
-  | 'keyword_only'
-  | 'positional_only'
-  | 'var_positional'
-  | 'var_keyword';
-
-/** One parameter of a classical task's function (what an `inputs` key can name). */
-export interface FunctionParam {
-  name: string;
-  kind: ParamKind;
-  /** No default: a task must supply it. */
-  required: boolean;
-  /** The default, as Python writes it. */
-  default?: string | null;
-  annotation?: string | null;
-}
-
-/** GET /api/functions/signature?fn=…: what a function accepts (it is never called). */
-export interface FunctionSignature {
-  fn: string;
-  params: FunctionParam[];
-  /** It takes **kwargs: any input name is accepted. */
-  var_keyword: boolean;
-  returns?: string | null;
-  doc: string;
-}
-
-/** GET /api/functions: a built-in library step, what it is for, and its signature. */
-export interface LibraryFunction {
-  name: string;
-  target: string;
-  /** post-process, optimise, sweep, compare or data. */
-  purpose: string;
-  signature?: FunctionSignature | null;
-}
+export type {
+  FunctionParam,
+  FunctionSignature,
+  LibraryFunction
+} from './generated/api';
 
 /** A JSON Schema node as far as the property editor reads it. */
 export interface JSONSchema {

@@ -12,21 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..spec.schema import WorkflowSpecModel
+from ..status import RunStatus, TaskStatus
 
-RunStatus = Literal[
-    "pending", "running", "succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"
-]
-TaskStatus = Literal[
-    "pending",
-    "queued",
-    "running",
-    "retrying",
-    "succeeded",
-    "failed",
-    "skipped",
-    "cancelled",
-    "cached",
-]
 ExecutorName = Literal["threads", "processes"]
 
 
@@ -171,6 +158,13 @@ class RunDetail(RunSummary):
     tasks: list[TaskRunInfo] = Field(default_factory=list)
     spec: dict[str, Any] | None = Field(
         default=None, description="The WorkflowSpec this run ran, as stored with the run."
+    )
+    mitigation: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per mitigated task that finished: its provenance (technique and "
+        "parameters, noise model or device calibration, readout calibration, raw value "
+        "at each noise scale, mitigated value and standard error, exact reference and "
+        "errors when requested); see docs/user-guide/mitigation.md.",
     )
 
 

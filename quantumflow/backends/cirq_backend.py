@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._cache import IdentityCache
 from ..circuits.ir import Circuit
 from ..errors import BackendError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
@@ -18,22 +19,22 @@ from .exact import probabilities_over_clbits
 from .local import LocalSimulator
 from .results import counts_from_bits, parse_observable
 
-_CONVERTED: dict[tuple[int, bool], tuple[Circuit, Any]] = {}
+
+def _to_cirq(circuit: Circuit) -> Any:
+    from .to_cirq import to_cirq
+
+    return to_cirq(circuit)
+
+
+_MEASURED: IdentityCache[Circuit, Any] = IdentityCache(_to_cirq)
+_UNMEASURED: IdentityCache[Circuit, Any] = IdentityCache(
+    lambda circuit: _to_cirq(circuit.without_measurements())
+)
 
 
 def converted(circuit: Circuit, *, measured: bool = True) -> Any:
     """``to_cirq(circuit)`` (or its measurement-free part), memoized per circuit object."""
-    from .to_cirq import to_cirq
-
-    key = (id(circuit), measured)
-    hit = _CONVERTED.get(key)
-    if hit is not None and hit[0] is circuit:
-        return hit[1]
-    if len(_CONVERTED) > 256:
-        _CONVERTED.clear()
-    made = to_cirq(circuit if measured else circuit.without_measurements())
-    _CONVERTED[key] = (circuit, made)
-    return made
+    return (_MEASURED if measured else _UNMEASURED)(circuit)
 
 
 def resolver(job: QuantumJob) -> list[dict[str, float]]:
@@ -63,13 +64,20 @@ class CirqBackend(LocalSimulator):
             raise BackendError(f"backend 'cirq.simulator' takes no ':{arg}' suffix")
 
     def capabilities(self) -> Capabilities:
-        """Everything, including classical conditions; complex64 amplitudes."""
-        return Capabilities(max_qubits=None, batching="run_sweep", bytes_per_amplitude=8)
+        """Everything, including classical conditions and noise; complex64 amplitudes."""
+        return Capabilities(
+            max_qubits=None, batching="run_sweep", bytes_per_amplitude=8, noise=True
+        )
 
     def simulator(self, job: QuantumJob) -> Any:
-        """A fresh seeded simulator (Cirq's RNG state lives in the simulator)."""
+        """A fresh seeded simulator (Cirq's RNG state lives in the simulator); with
+        ``noise``, a density-matrix simulator with that noise model."""
         import cirq
 
+        if job.noise:
+            from .noise_models import cirq_noise_model
+
+            return cirq.DensityMatrixSimulator(noise=cirq_noise_model(job.noise), seed=job.seed)
         return cirq.Simulator(seed=job.seed)
 
     def run(self, job: QuantumJob) -> BatchResult:
@@ -113,11 +121,14 @@ class CirqBackend(LocalSimulator):
         qubits = cirq.LineQubit.range(job.circuit.num_qubits)
         for i, p in enumerate(points):
             # reversed qubit order puts qubit 0 in the least significant index bit
-            state = (
-                self.simulator(job)
-                .simulate(circuit, param_resolver=p, qubit_order=qubits[::-1])
-                .final_state_vector
+            result = self.simulator(job).simulate(
+                circuit, param_resolver=p, qubit_order=qubits[::-1]
             )
+            if job.noise:  # amplitudes whose squares are the mixed state's probabilities
+                rho = result.final_density_matrix
+                state = np.sqrt(np.clip(np.real(np.diag(rho)), 0.0, None))
+            else:
+                state = result.final_state_vector
             out[i].probabilities = probabilities_over_clbits(state, job.circuit, backend=self.name)
 
 

@@ -32,7 +32,7 @@ def _terms(term: str) -> dict[int, str]:
     return ops
 
 
-def hamiltonian_matrix(hamiltonian: Mapping[str, float], n_qubits: int) -> np.ndarray:
+def hamiltonian_matrix(hamiltonian: Mapping[str, float], n_qubits: int) -> np.ndarray[Any, Any]:
     """The dense ``2^n x 2^n`` matrix of a Pauli-sum Hamiltonian (qubit 0 least significant)."""
     dim = 2**n_qubits
     total = np.zeros((dim, dim), dtype=complex)
@@ -113,7 +113,7 @@ def pauli_energy(
     task = QuantumTask(
         id="vqe_objective",
         backend=backend,
-        circuit=dict(circuit),  # type: ignore[arg-type]
+        circuit=dict(circuit),
         shots=shots,
         seed=seed,
         observables=observables(hamiltonian),

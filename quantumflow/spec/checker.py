@@ -221,7 +221,7 @@ def _compile(cls: type[Any]) -> _Plan:
     fields: dict[str, _Field] = {}
     defaults: dict[str, Any] = {}
     factories: list[tuple[str, Callable[[], Any]]] = []
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         tp = hints[f.name]
         check, nested = _checker(tp, f.metadata)
         fields[f.name] = _Field(_fast_type(tp, f.metadata), check, nested)
@@ -253,7 +253,7 @@ def _fast_type(tp: Any, meta: typing.Mapping[str, Any]) -> type | None:
     args = typing.get_args(tp)
     plain = args[0] if len(args) == 2 and type(None) in args else tp
     if plain is bool or (plain is str and meta.keys() <= {"description"}):
-        return plain  # type: ignore[no-any-return]
+        return plain
     return None
 
 
@@ -291,6 +291,9 @@ def _checker(tp: Any, meta: typing.Mapping[str, Any]) -> tuple[Any, bool]:  # no
             return _list_of_str, True
         if "discriminator" in meta:
             return _tagged(typing.get_args(args[0]), meta["discriminator"]), True
+        item, item_nested = _checker(args[0], {})
+        if not item_nested:  # a list of leaves, e.g. list[float]
+            return _list_of(item), True
     raise TypeError(f"the checker has no check for {tp!r}")
 
 
@@ -332,6 +335,23 @@ def _dict_of(item: Any, item_nested: bool) -> Nested:
     return check
 
 
+def _list_of(item: Any) -> Nested:
+    def check(value: Any, loc: Loc, found: Found) -> Any:
+        if not isinstance(value, list | tuple):
+            found.append((loc, f"Input should be a valid list{leaves.got(value)}"))
+            return BAD
+        out: list[Any] = []
+        before = len(found)
+        for i, x in enumerate(value):
+            try:
+                out.append(item(x))
+            except Invalid as err:
+                found.append(((*loc, i), err.message))
+        return out if len(found) == before else BAD
+
+    return check
+
+
 def _list_of_str(value: Any, loc: Loc, found: Found) -> Any:
     if not isinstance(value, list | tuple):
         found.append((loc, f"Input should be a valid list{leaves.got(value)}"))
@@ -350,7 +370,7 @@ def _tagged(classes: tuple[type[Any], ...], tag: str) -> Nested:
     """A list of spec objects told apart by their ``tag`` field (``kind``)."""
     by_tag: dict[Any, type[Any]] = {}
     for c in classes:
-        (f,) = [f for f in dataclasses.fields(c) if f.name == tag]  # type: ignore[arg-type]
+        (f,) = [f for f in dataclasses.fields(c) if f.name == tag]
         by_tag[f.default] = c
     names = " or ".join(repr(t) for t in by_tag)
     unknown = f"{tag} must be {names}"

@@ -23,24 +23,20 @@ from typing import TYPE_CHECKING, Any
 from quantumflow.config import load_settings
 from quantumflow.errors import StoreError
 
+from ..status import RUN_TERMINAL, TASK_STATUSES
 from . import run_sql
 from .artifacts import INLINE, ArtifactStore
 from .dbapi import Db, EngineDb, SqliteDb, resolve_url, sqlite_path
 from .memo import Memo
 from .migrate import ensure_db_schema
-from .records import (
-    RUN_TERMINAL,
-    TASK_STATUSES,
-    EventRecord,
-    RunRecord,
-    TaskEvent,
-    WorkflowRecord,
-)
+from .records import EventRecord, RunRecord, TaskEvent, WorkflowRecord
 from .writer import GroupWriter
 from .writer_process import ProcessWriter
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from .run_sql import SpecData
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +149,7 @@ class Store:
             _open_stores.discard(self)
 
     # ---------------------------------------------------------------- workflows
-    def save_workflow(self, spec: Any, *, workflow_id: str | None = None) -> str:
+    def save_workflow(self, spec: SpecData, *, workflow_id: str | None = None) -> str:
         """Insert, or update when ``workflow_id`` exists; returns the id."""
         return queries.save_workflow(self.engine, spec, workflow_id)
 
@@ -173,7 +169,7 @@ class Store:
     def create_run(
         self,
         *,
-        spec: Any,
+        spec: SpecData,
         task_ids: Iterable[str],
         workflow_id: str | None = None,
         params: dict[str, Any] | None = None,
@@ -214,6 +210,11 @@ class Store:
         ``set_run_status(run_id, "running")`` then ``save_schedule`` write), queued for the
         writer like task events; a run that no longer exists is logged, not raised."""
         self._queue(run_sql.start_op(run_id, schedule))
+
+    def record_metric(self, run_id: str, task_id: str, data: dict[str, Any]) -> None:
+        """Queue a value a running task reported (an ``events`` row of kind ``metric``,
+        committed with the task events around it)."""
+        self._queue(run_sql.metric_op(run_id, task_id, data))
 
     def _queue(self, op: run_sql.RunOp) -> None:
         self._writer.put_rows([op])

@@ -1,6 +1,7 @@
 /** Run history: filter, cancel, re-run, open a run on the canvas. */
 import React, { useState } from 'react';
 import { api } from '../client';
+import { RUN_STATUSES } from '../generated/status';
 import { useResource } from '../hooks/useResource';
 import { formatDuration, formatWhen } from '../model/format';
 import { statusClass, statusLabel } from '../model/statusPalette';
@@ -12,16 +13,7 @@ export interface RunsTableProps {
   refreshSignal?: number;
 }
 
-const STATUSES = [
-  '',
-  'pending',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'budget_exceeded',
-  'interrupted'
-];
+const STATUSES = ['', ...RUN_STATUSES];
 
 /** How long a run took (so far, while it runs). */
 export function runDuration(run: RunSummary, now = Date.now() / 1000): string {

@@ -14,15 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 from ...spec import WorkflowSpec
+from ...status import RUN_TERMINAL, TASK_TERMINAL
 from .charts import ChartState
 from .layout import build_graph, group_key
 
 log = logging.getLogger(__name__)
 
 #: Task states after which a task never changes again.
-TERMINAL = frozenset({"succeeded", "failed", "skipped", "cancelled", "cached"})
 #: Run states after which the run is over.
-RUN_TERMINAL = frozenset({"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"})
 #: Outputs read per snapshot (the most recent first); bounds chart work on huge runs.
 OUTPUTS_PER_SNAPSHOT = 32
 
@@ -66,6 +65,11 @@ class RunState:
         data = getattr(event, "data", None)
         task_id = getattr(event, "task_id", None)
         at = float(getattr(event, "at", None) or time.time())
+        if getattr(event, "kind", None) == "metric":  # a value a running task reported
+            values = data.get("values") if isinstance(data, dict) else None
+            if task_id is not None and isinstance(values, dict):
+                self.charts.add_metric(task_id, values)
+            return
         if isinstance(data, dict):  # persisted EventRecord
             status = data.get("status")
             ref = data.get("output_ref")
@@ -119,7 +123,7 @@ class RunState:
         self.task_status[task_id] = status
         if status == "running":
             self._began[task_id] = at
-        elif status in TERMINAL:
+        elif status in TASK_TERMINAL:
             began = self._began.pop(task_id, None)
             if began is not None:
                 self.durations.append(max(0.0, at - began))
@@ -136,7 +140,7 @@ class RunState:
 
     def done(self) -> int:
         """Tasks in a terminal state."""
-        return sum(1 for s in self.task_status.values() if s in TERMINAL)
+        return sum(1 for s in self.task_status.values() if s in TASK_TERMINAL)
 
     def elapsed(self, now: float | None = None) -> float:
         """Seconds since the run started (frozen once it finished)."""
