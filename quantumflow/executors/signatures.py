@@ -13,12 +13,16 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import Problem
 from .functions import resolve_function
 
-_KINDS = {
+ParamKind = Literal[
+    "positional_only", "positional_or_keyword", "keyword_only", "var_positional", "var_keyword"
+]
+
+_KINDS: dict[Any, ParamKind] = {
     inspect.Parameter.POSITIONAL_ONLY: "positional_only",
     inspect.Parameter.POSITIONAL_OR_KEYWORD: "positional_or_keyword",
     inspect.Parameter.KEYWORD_ONLY: "keyword_only",
@@ -41,7 +45,7 @@ class Param:
     """
 
     name: str
-    kind: str
+    kind: ParamKind
     required: bool
     default: str | None = None
     annotation: str | None = None

@@ -23,7 +23,7 @@ def _model(fn: str, sig: Signature) -> FunctionSignature:
         params=[
             FunctionParam(
                 name=p.name,
-                kind=p.kind,  # type: ignore[arg-type]  # Param.kind holds the same names
+                kind=p.kind,
                 required=p.required,
                 default=p.default,
                 annotation=p.annotation,
