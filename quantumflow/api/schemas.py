@@ -392,5 +392,7 @@ class LibraryFunction(_Response):
 
     name: str
     target: str = Field(description="The 'module:function' the name stands for.")
-    purpose: str = Field(description="post-process, optimise, sweep, compare or data.")
+    purpose: str = Field(
+        description="post-process, optimise, sweep, compare, mitigate, learn, data or other."
+    )
     signature: FunctionSignature | None = None

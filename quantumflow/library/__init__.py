@@ -22,7 +22,9 @@ PURPOSES: dict[str, tuple[str, ...]] = {
     "optimise": ("minimize", "exact_ground_energy", "pauli_energy", "brute_force_maxcut"),
     "sweep": ("best_sweep_point", "energy_from_sweep", "expected_cut_sweep", "linspace"),
     "compare": ("total_variation_distance", "tvd_table", "fidelity_to_ideal"),
-    "data": ("constant", "collect"),
+    "mitigate": ("zne_extrapolate", "readout_mitigate"),
+    "learn": ("train_hybrid_classifier", "predict_accuracy"),
+    "data": ("constant", "collect", "two_moons"),
 }
 
 __all__ = ["PURPOSES"]

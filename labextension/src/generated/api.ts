@@ -385,7 +385,8 @@ export interface paths {
     };
     /**
      * Library
-     * @description Every built-in library step (usable by name as a task's ``fn``), by purpose.
+     * @description Every built-in library step (usable by name as a task's ``fn``), by purpose; a step
+     *     no purpose lists yet comes last, as ``other``.
      */
     get: operations['library_api_functions_get'];
     put?: never;
@@ -701,7 +702,7 @@ export interface components {
       target: string;
       /**
        * Purpose
-       * @description post-process, optimise, sweep, compare or data.
+       * @description post-process, optimise, sweep, compare, mitigate, learn, data or other.
        */
       purpose: string;
       signature?: components['schemas']['FunctionSignature'] | null;

@@ -31,6 +31,8 @@ const PURPOSE_TITLES: Record<string, string> = {
   optimise: 'Optimise',
   sweep: 'Sweep',
   compare: 'Compare',
+  mitigate: 'Mitigate',
+  learn: 'Learn',
   data: 'Data'
 };
 

@@ -38,22 +38,28 @@ def _model(fn: str, sig: Signature) -> FunctionSignature:
 
 @router.get("", response_model=list[LibraryFunction])
 def library() -> list[LibraryFunction]:
-    """Every built-in library step (usable by name as a task's ``fn``), by purpose."""
+    """Every built-in library step (usable by name as a task's ``fn``), by purpose; a step
+    no purpose lists yet comes last, as ``other``."""
     from ...executors.functions import LIBRARY
     from ...library import PURPOSES
 
+    grouped = [(purpose, name) for purpose, names in PURPOSES.items() for name in names]
+    listed = {name for _, name in grouped}
+    grouped += [("other", name) for name in LIBRARY if name not in listed]
     out: list[LibraryFunction] = []
-    for purpose, names in PURPOSES.items():
-        for name in names:
+    for purpose, name in grouped:
+        try:
             sig = signature_of(name)
-            out.append(
-                LibraryFunction(
-                    name=name,
-                    target=LIBRARY[name],
-                    purpose=purpose,
-                    signature=_model(name, sig) if sig is not None else None,
-                )
+        except SpecError:  # a step whose module cannot be imported here: listed, unread
+            sig = None
+        out.append(
+            LibraryFunction(
+                name=name,
+                target=LIBRARY[name],
+                purpose=purpose,
+                signature=_model(name, sig) if sig is not None else None,
             )
+        )
     return out
 
 
