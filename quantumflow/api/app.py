@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from .context import ApiContext
 from .errors import install_handlers
 from .middleware import BearerAuth, BodyLimit
-from .routers import events, meta, performance, runs, workflows
+from .routers import events, functions, meta, performance, runs, workflows
 from .schemas import ErrorResponse
 
 API_PREFIX = "/api"
@@ -85,7 +85,7 @@ def create_app(
     app.state.qf = ctx
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     install_handlers(app)
-    for module in (workflows, runs, events, performance, meta):
+    for module in (workflows, runs, events, performance, meta, functions):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     if token is not None:

@@ -54,21 +54,45 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _print_run_summary(result: Any) -> None:
-    print_table(
+    from ..formats import duration, output_summary
+
+    console = print_table(
         f"run {result.id}: {result.status}",
-        ("task", "status", "attempts", "seconds", "error"),
+        ("task", "status", "attempts", "duration", "error"),
         (
-            (tid, t.status, str(t.attempts), _seconds(t.duration), (t.error or "")[:80])
+            (tid, _status(t), str(t.attempts), duration(t.duration), (t.error or "")[:80])
             for tid, t in result.tasks.items()
         ),
     )
+    shown = _outputs_to_show(result)
+    if shown:
+        console.print("outputs:", highlight=False)
+        for tid in shown:
+            line = f"  {tid}: {output_summary(result.outputs[tid])}"
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+        more = len(result.outputs) - len(shown)
+        if more:
+            console.print(f"  … and {more} more (--json prints every output)", highlight=False)
 
 
-def _seconds(duration: float | None) -> str:
-    return f"{duration:.3f}" if duration is not None else ""
+def _outputs_to_show(result: Any, limit: int = 10) -> list[str]:
+    """Task ids whose outputs the summary prints: all when few, else the final ones (no
+    task reads them), at most ``limit``."""
+    ids = list(result.outputs)
+    if len(ids) <= limit:
+        return ids
+    from ..spec import upstream_of
+
+    read = {up for t in result.spec.tasks for up in upstream_of(t)}
+    return [tid for tid in ids if tid not in read][:limit]
+
+
+def _status(task: Any) -> str:
+    return "cached" if task.cache_hit and task.status == "succeeded" else str(task.status)
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
+    from ..formats import duration, when
     from ..store import open_store
 
     runs = open_store(args.db).list_runs(limit=args.limit)
@@ -87,19 +111,23 @@ def cmd_runs(args: argparse.Namespace) -> int:
         return EXIT_OK
     print_table(
         "runs (newest first)",
-        ("run_id", "workflow", "status", "created"),
+        ("run_id", "workflow", "status", "created", "took"),
         (
-            (str(r["run_id"]), str(r["workflow"]), str(r["status"]), _when(r["created_at"]))
+            (
+                str(r["run_id"]),
+                str(r["workflow"]),
+                str(r["status"]),
+                when(r["created_at"]),
+                duration(_span(r["created_at"], r["finished_at"])),
+            )
             for r in rows
         ),
     )
     return EXIT_OK
 
 
-def _when(ts: float | None) -> str:
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(ts).isoformat(timespec="seconds") if ts else ""
+def _span(start: float | None, end: float | None) -> float | None:
+    return end - start if start is not None and end is not None else None
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -107,17 +135,16 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     store = open_store(args.db)
     record = store.get_run(args.run_id)
-    tasks = {
-        tid: {
-            "status": t.status,
-            "attempts": t.attempts,
-            "duration_s": t.duration,
-            "error": t.error,
-            "cache_hit": t.cache_hit,
-        }
-        for tid, t in record.tasks.items()
-    }
-    data = {
+    if args.json:
+        write_json(_show_json(record))
+    else:
+        sys.stdout.write(yaml.safe_dump(_show_human(record), sort_keys=False, allow_unicode=True))
+    return EXIT_OK
+
+
+def _show_json(record: Any) -> dict[str, Any]:
+    """The exact record: epoch seconds and float durations (``show --json``)."""
+    return {
         "run_id": record.id,
         "workflow": record.name,
         "status": record.status,
@@ -125,13 +152,46 @@ def cmd_show(args: argparse.Namespace) -> int:
         "started_at": record.started_at,
         "finished_at": record.finished_at,
         "error": record.error,
-        "tasks": tasks,
+        "tasks": {
+            tid: {
+                "status": t.status,
+                "attempts": t.attempts,
+                "duration_s": t.duration,
+                "error": t.error,
+                "cache_hit": t.cache_hit,
+            }
+            for tid, t in record.tasks.items()
+        },
     }
-    if args.json:
-        write_json(data)
-    else:
-        sys.stdout.write(yaml.safe_dump(data, sort_keys=False))
-    return EXIT_OK
+
+
+def _show_human(record: Any) -> dict[str, Any]:
+    """What ``show`` prints: local date-times and human durations; empty fields left out."""
+    from ..formats import duration, when
+
+    out: dict[str, Any] = {
+        "run_id": record.id,
+        "workflow": record.name,
+        "status": record.status,
+        "created": when(record.created_at),
+        "started": when(record.started_at),
+        "finished": when(record.finished_at),
+        "took": duration(_span(record.started_at, record.finished_at)),
+    }
+    if record.error:
+        out["error"] = record.error
+    tasks: dict[str, Any] = {}
+    for tid, t in record.tasks.items():
+        row: dict[str, Any] = {
+            "status": "cached" if t.cache_hit and t.status == "succeeded" else t.status,
+            "attempts": t.attempts,
+            "duration": duration(t.duration),
+        }
+        if t.error:
+            row["error"] = t.error
+        tasks[tid] = row
+    out["tasks"] = tasks
+    return out
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -169,18 +229,26 @@ def cmd_backends(args: argparse.Namespace) -> int:
         return EXIT_OK
     print_table(
         "quantum backends",
-        ("name", "sdk", "usable", "note"),
+        ("name", "sdk", "state", "note"),
         (
             (
                 str(info.get("name")),
                 str(info.get("sdk", "")),
-                "yes" if info.get("usable", info.get("installed")) else "no",
+                _STATES.get(str(info.get("state")), str(info.get("state"))),
                 str(info.get("note") or ""),
             )
             for info in infos
         ),
     )
     return EXIT_OK
+
+
+_STATES = {
+    "ready": "ready",
+    "needs_credentials": "needs credentials",
+    "sdk_missing": "SDK not installed",
+    "unavailable": "unavailable",
+}
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:

@@ -13,9 +13,11 @@ from typing import Any
 from .._native import scheduler
 from ..errors import CycleError, Problem, SpecError
 from ..executors.functions import resolve_function
+from ..executors.signatures import Signature, describe, input_problems
 from ..spec import ClassicalTask, QuantumTask, WorkflowSpec
 from .inputs import InputPlan, compile_task
 from .resources import resource_problems
+from .run_params import run_param_problems
 
 
 @dataclass
@@ -68,7 +70,8 @@ def validate(
         spec: a parsed spec (see ``quantumflow.load_spec``).
         check_imports: import every classical ``fn`` (and check quantum tasks with their
             backend); False checks only the graph.
-        params: run parameters, which may supply ``{param: X}`` inputs the spec lacks.
+        params: run parameters, which may supply ``{param: X}`` inputs the spec lacks;
+            one the workflow has no use for is a problem (``params.NAME``).
 
     A quantum task with ``mitigation`` is first expanded into its sub-circuits and a
     combining step (:mod:`quantumflow.mitigation`); the returned ``spec`` is the expanded one.
@@ -114,6 +117,8 @@ def validate(
     if check_imports and any(isinstance(t, QuantumTask) for t in spec.tasks):
         problems.extend(_quantum_problems(spec))
     problems.extend(resource_problems(spec))
+    if params:
+        problems.extend(run_param_problems(spec, params, plans))
     dag: scheduler.Dag | None = None
     cycle: list[str] | None = None
     try:
@@ -147,23 +152,33 @@ def _depends(
 
 
 def _functions(spec: WorkflowSpec, problems: list[Problem]) -> list[Callable[..., Any] | None]:
-    resolved: dict[str, Callable[..., Any] | SpecError] = {}
+    """Each classical task's callable (one lookup per distinct ``fn``); its inputs are held
+    against the callable's signature (inspected, never called)."""
+    resolved: dict[str, tuple[Callable[..., Any], Signature | None] | SpecError] = {}
     out: list[Callable[..., Any] | None] = []
     for task in spec.tasks:
         if not isinstance(task, ClassicalTask):
             out.append(None)
             continue
-        if task.fn not in resolved:
+        found = resolved.get(task.fn)
+        if found is None:
             try:
-                resolved[task.fn] = resolve_function(task.fn)
+                fn = resolve_function(task.fn)
+                found = resolved[task.fn] = (fn, describe(fn))
             except SpecError as err:
-                resolved[task.fn] = err
-        fn = resolved[task.fn]
-        if isinstance(fn, SpecError):
-            problems.append(Problem(str(fn), task.id, "fn"))
+                found = resolved[task.fn] = err
+        if isinstance(found, SpecError):
+            problems.append(Problem(str(found), task.id, "fn"))
             out.append(None)
-        else:
-            out.append(fn)
+            continue
+        fn, sig = found
+        if sig is not None:
+            keys = task.inputs.keys()
+            # the common case inline (validation's hot loop): every required name given,
+            # none unknown; otherwise input_problems says which
+            if not (sig.required <= keys and (sig.var_keyword or keys <= sig.names)):
+                problems.extend(input_problems(task.id, task.fn, task.inputs, sig))
+        out.append(fn)
     return out
 
 

@@ -71,3 +71,12 @@ def slow_first(path: str, s: float) -> int:
     if count == 1:
         time.sleep(s)
     return count
+
+
+def positional(a: int, /, b: int = 0) -> int:
+    return a + b
+
+
+def explode(path: str) -> None:
+    """Writes ``path``: proof that something called it."""
+    Path(path).write_text("called", encoding="utf-8")
