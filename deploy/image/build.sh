@@ -49,9 +49,11 @@ ls build/image/wheel/dist/quantumflow-*.whl >/dev/null
 
 base_id=$("${inspect[@]}" "$id_of" "$base" 2>/dev/null || echo "$base")
 digest() { { cat; echo "$engine $base $base_id"; } | sha256sum | cut -c1-16; }
-# The dependency stage's inputs: the Dockerfile up to stage 4, the requirements, the base.
+# The dependency stage's inputs: the Dockerfile up to stage 4, the requirements it installs
+# (not all of pyproject.toml: its tool settings change more often), the base.
+requirements=$(python3 deploy/image/requirements.py pyproject.toml all 2>/dev/null || cat pyproject.toml)
 deps_inputs=$({ sed '/^FROM deps AS runtime/,$d' deploy/Dockerfile
-                cat deploy/image/requirements.py pyproject.toml; } | digest)
+                cat deploy/image/requirements.py; echo "$requirements"; } | digest)
 inputs=$(sha256sum deploy/Dockerfile build/image/wheel/dist/quantumflow-*.whl \
          | { cat; echo "$deps_inputs"; } | digest)
 label=org.quantumflow.image.inputs
