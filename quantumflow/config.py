@@ -22,6 +22,15 @@ def _env_float(name: str, default: float | None) -> float | None:
     return float(raw) if raw not in (None, "") else default
 
 
+def _mebibytes(name: str) -> int | None:
+    value = _env_float(name, None)
+    if value is None:
+        return None
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive number of MiB, not {value:g}")
+    return int(value * 2**20)
+
+
 def _default_writer() -> str:
     # the writer process needs POSIX pipes with select(); one core gains nothing from it
     if sys.platform == "win32" or (os.cpu_count() or 1) < 2:
@@ -59,6 +68,9 @@ class Settings:
         store_writer: where a SQLite store group-commits task events: ``process`` (a writer
             process, the default with more than one core) or ``thread`` (a thread of the
             engine's process) (``QUANTUMFLOW_STORE_WRITER``).
+        store_max_bytes: the largest a SQLite store file may grow; past it writes fail as on
+            a full disk and runs end ``store_error`` (``QUANTUMFLOW_STORE_MAX_MB``; None:
+            no limit but the disk's).
     """
 
     home: Path = field(default_factory=_default_home)
@@ -69,6 +81,7 @@ class Settings:
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     quantum_workers: int = 1
     store_writer: str = field(default_factory=_default_writer)
+    store_max_bytes: int | None = None
 
     @property
     def db_url(self) -> str:
@@ -96,4 +109,5 @@ def load_settings() -> Settings:
         workers=int(workers) if workers else max(1, os.cpu_count() or 1),
         quantum_workers=max(0, int(quantum)) if quantum else 1,
         store_writer=_store_writer(os.environ.get("QUANTUMFLOW_STORE_WRITER")),
+        store_max_bytes=_mebibytes("QUANTUMFLOW_STORE_MAX_MB"),
     )

@@ -23,7 +23,8 @@ export type RunStatus =
   | 'failed'
   | 'cancelled'
   | 'budget_exceeded'
-  | 'interrupted';
+  | 'interrupted'
+  | 'store_error';
 
 export interface Budget {
   seconds?: number | null;

@@ -14,7 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ..spec_schema import WorkflowSpecModel
 
 RunStatus = Literal[
-    "pending", "running", "succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"
+    "pending",
+    "running",
+    "succeeded",
+    "failed",
+    "cancelled",
+    "budget_exceeded",
+    "interrupted",
+    "store_error",
 ]
 TaskStatus = Literal[
     "pending",

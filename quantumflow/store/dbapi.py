@@ -102,6 +102,10 @@ def configure_sqlite(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    limit = load_settings().store_max_bytes
+    if limit is not None:  # QUANTUMFLOW_STORE_MAX_MB: past it, writes fail as on a full disk
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {max(1, limit // int(page))}")
 
 
 class Tx:
@@ -192,6 +196,12 @@ class Db:
         """The URL, password hidden."""
         raise NotImplementedError
 
+    def transient(self, err: BaseException) -> bool:
+        """Whether ``err`` may go away if the same write is tried again (the database is
+        locked, the connection dropped), rather than a full disk, a read-only or corrupt
+        database or a refused value, which a retry only delays."""
+        return isinstance(err, self.retryable)
+
     def write(self) -> Any:
         """A context manager yielding a :class:`Tx` that commits on success."""
         raise NotImplementedError
@@ -203,6 +213,10 @@ class Db:
     def close(self) -> None:
         """Release the connections."""
         raise NotImplementedError
+
+
+#: SQLITE_BUSY and SQLITE_LOCKED (primary result codes): another connection holds a lock.
+_SQLITE_BUSY = (5, 6)
 
 
 class SqliteDb(Db):
@@ -222,6 +236,15 @@ class SqliteDb(Db):
     @property
     def url(self) -> str:
         return f"sqlite:///{self.path}"
+
+    def transient(self, err: BaseException) -> bool:
+        if not isinstance(err, sqlite3.OperationalError):
+            return False
+        code = getattr(err, "sqlite_errorcode", None)  # Python 3.11+
+        if code is not None:
+            return code & 0xFF in _SQLITE_BUSY
+        text = str(err).lower()
+        return "locked" in text or "busy" in text
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -256,7 +279,8 @@ class SqliteDb(Db):
             try:
                 yield Tx(conn.cursor(), False, self.integrity, self.dialect)
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite rolls back itself on a full disk, I/O error
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT" if commit else "ROLLBACK")
         except sqlite3.Error:
@@ -293,6 +317,13 @@ class EngineDb(Db):
     @property
     def url(self) -> str:
         return str(self.engine.url.render_as_string(hide_password=True))
+
+    def transient(self, err: BaseException) -> bool:
+        if not isinstance(err, self.retryable):
+            return False
+        # PostgreSQL: class 53 is "insufficient resources" (disk full, out of memory)
+        state = str(getattr(err, "sqlstate", None) or getattr(err, "pgcode", None) or "")
+        return not state.startswith("53")
 
     @contextmanager
     def _tx(self, commit: bool) -> Iterator[Tx]:

@@ -33,8 +33,13 @@ RUN_STATUSES = (
     "cancelled",
     "budget_exceeded",
     "interrupted",
+    "store_error",
 )
-RUN_TERMINAL = frozenset({"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"})
+#: ``store_error``: the store could not take all of the run's task rows and events (disk
+#: full, read-only, corrupt); ``quantumflow resume`` completes the run once it can.
+RUN_TERMINAL = frozenset(
+    {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted", "store_error"}
+)
 
 
 class _TaskEventFields(NamedTuple):

@@ -25,7 +25,7 @@ from tests.api.helpers import chain_spec, read_sse
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "qf-test-token-5b7e"
-TERMINAL = {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"}
+TERMINAL = {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted", "store_error"}
 
 
 def _free_port() -> int:

@@ -18,7 +18,8 @@ const STATUSES = [
   'failed',
   'cancelled',
   'budget_exceeded',
-  'interrupted'
+  'interrupted',
+  'store_error'
 ];
 
 export function formatTime(t?: number | null): string {

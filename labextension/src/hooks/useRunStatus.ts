@@ -13,7 +13,8 @@ export const TERMINAL_RUN = new Set<string>([
   'failed',
   'cancelled',
   'budget_exceeded',
-  'interrupted'
+  'interrupted',
+  'store_error'
 ]);
 
 /** One state change: of a task when `task` is set, of the run otherwise. */

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
 
+from ...store.records import RUN_TERMINAL
 from ..context import ApiContext, get_context
 from ..costs import run_costs
 from ..errors import ConflictError, TaskNotFoundError
@@ -28,7 +29,7 @@ from .convert import event_json, run_detail, run_summary
 router = APIRouter(prefix="/runs", tags=["runs"])
 Ctx = Annotated[ApiContext, Depends(get_context)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}}
-TERMINAL = frozenset({"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"})
+TERMINAL = RUN_TERMINAL
 
 
 @router.get("", response_model=RunPage)

@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 #: Task states after which a task never changes again.
 TERMINAL = frozenset({"succeeded", "failed", "skipped", "cancelled", "cached"})
 #: Run states after which the run is over.
-RUN_TERMINAL = frozenset({"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"})
+RUN_TERMINAL = frozenset(
+    {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted", "store_error"}
+)
 #: Outputs read per snapshot (the most recent first); bounds chart work on huge runs.
 OUTPUTS_PER_SNAPSHOT = 32
 
