@@ -236,7 +236,14 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .api.serve import serve
 
-    serve(host=args.host, port=args.port, token=args.token, store_url=args.db)
+    serve(
+        host=args.host,
+        port=args.port,
+        token=args.token,
+        store_url=args.db,
+        allow_modules=tuple(args.allow_module),
+        root=args.root,
+    )
     return EXIT_OK
 
 
@@ -285,6 +292,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--token", default=None, help="or QUANTUMFLOW_TOKEN")
     p.add_argument("--db", default=None)
+    p.add_argument(
+        "--allow-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="let tasks use functions of MODULE and its submodules (repeatable; "
+        "quantumflow.library is always allowed; or QUANTUMFLOW_ALLOW_MODULES)",
+    )
+    p.add_argument(
+        "--root", default=None, help="directory qasm_file paths must be under (default: .)"
+    )
     _register_extra_commands(add)
     return parser
 

@@ -31,6 +31,16 @@ def _mebibytes(name: str) -> int | None:
     return int(value * 2**20)
 
 
+def _modules(raw: str | None) -> tuple[str, ...] | None:
+    if raw is None:
+        return None
+    names = tuple(n for n in raw.replace(",", " ").split() if n)
+    for name in names:
+        if not all(part.isidentifier() for part in name.split(".")):
+            raise ValueError(f"QUANTUMFLOW_ALLOW_MODULES: {name!r} is not a module name")
+    return names
+
+
 def _default_writer() -> str:
     # the writer process needs POSIX pipes with select(); one core gains nothing from it
     if sys.platform == "win32" or (os.cpu_count() or 1) < 2:
@@ -71,6 +81,10 @@ class Settings:
         store_max_bytes: the largest a SQLite store file may grow; past it writes fail as on
             a full disk and runs end ``store_error`` (``QUANTUMFLOW_STORE_MAX_MB``; None:
             no limit but the disk's).
+        allow_modules: modules (and their submodules) whose functions and circuit callables
+            tasks may use, besides ``quantumflow.library``; set, it turns the allow-list on
+            in every process (``QUANTUMFLOW_ALLOW_MODULES``, comma-separated). ``quantumflow
+            serve`` always uses an allow-list (docs/security.md).
     """
 
     home: Path = field(default_factory=_default_home)
@@ -82,6 +96,7 @@ class Settings:
     quantum_workers: int = 1
     store_writer: str = field(default_factory=_default_writer)
     store_max_bytes: int | None = None
+    allow_modules: tuple[str, ...] | None = None
 
     @property
     def db_url(self) -> str:
@@ -110,4 +125,90 @@ def load_settings() -> Settings:
         quantum_workers=max(0, int(quantum)) if quantum else 1,
         store_writer=_store_writer(os.environ.get("QUANTUMFLOW_STORE_WRITER")),
         store_max_bytes=_mebibytes("QUANTUMFLOW_STORE_MAX_MB"),
+        allow_modules=_modules(os.environ.get("QUANTUMFLOW_ALLOW_MODULES")),
     )
+
+
+#: Modules every allow-list includes: the built-in library of task functions.
+BUILTIN_MODULES = ("quantumflow.library",)
+
+
+@dataclass(frozen=True)
+class ModulePolicy:
+    """Which modules a task's ``fn`` and a circuit ``callable`` may come from.
+
+    Attributes:
+        allowed: module names (each with its submodules); None trusts every module (Jupyter,
+            the CLI and Python, where whoever sends a workflow can run code anyway).
+    """
+
+    allowed: tuple[str, ...] | None = None
+
+    @property
+    def trusted(self) -> bool:
+        """True when every module may be imported and run."""
+        return self.allowed is None
+
+    def allows(self, module: str) -> bool:
+        """Whether functions of ``module`` may be imported and run."""
+        if self.allowed is None:
+            return True
+        return any(module == name or module.startswith(name + ".") for name in self.allowed)
+
+    @classmethod
+    def allow_list(cls, extra: tuple[str, ...] = ()) -> ModulePolicy:
+        """An allow-list: the built-in library, ``extra`` and ``QUANTUMFLOW_ALLOW_MODULES``."""
+        names = (*BUILTIN_MODULES, *(load_settings().allow_modules or ()), *extra)
+        return cls(tuple(dict.fromkeys(names)))
+
+
+_policy: ModulePolicy | None = None
+
+
+def module_policy() -> ModulePolicy:
+    """This process's policy: what :func:`set_module_policy` set (``quantumflow serve``, a
+    worker told by its engine), else an allow-list when ``QUANTUMFLOW_ALLOW_MODULES`` is
+    set, else trust every module."""
+    if _policy is not None:
+        return _policy
+    if load_settings().allow_modules is not None:
+        return ModulePolicy.allow_list()
+    return ModulePolicy()
+
+
+def set_module_policy(policy: ModulePolicy | None) -> None:
+    """Make ``policy`` this process's (None: back to the environment's)."""
+    global _policy  # noqa: PLW0603 - one policy per process, set by its entry point
+    _policy = policy
+
+
+_files_root: Path | None = None
+
+
+def files_root() -> Path | None:
+    """The directory a task's ``qasm_file`` must be under (None: any file this process may
+    read): the Jupyter server's ``root_dir``, ``quantumflow serve --root``."""
+    return _files_root
+
+
+def set_files_root(root: Path | str | None) -> None:
+    """Confine ``qasm_file`` paths to ``root`` in this process (None: no confinement)."""
+    global _files_root  # noqa: PLW0603 - one root per process, set by its entry point
+    _files_root = None if root is None else Path(root).expanduser().resolve()
+
+
+#: What a worker process needs to apply its engine's policy and root: plain values.
+TrustState = tuple[tuple[str, ...] | None, str | None]
+
+
+def trust_state() -> TrustState:
+    """This process's module allow-list and files root, to hand to its worker processes."""
+    root = files_root()
+    return module_policy().allowed, None if root is None else str(root)
+
+
+def restore_trust(state: TrustState) -> None:
+    """In a worker process: apply the allow-list and root its engine handed over."""
+    allowed, root = state
+    set_module_policy(ModulePolicy(None if allowed is None else tuple(allowed)))
+    set_files_root(root)

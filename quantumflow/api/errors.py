@@ -15,8 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from ..errors import (
-    BackendError,
     BudgetExceededError,
+    ModuleNotAllowedError,
     Problem,
     QuantumFlowError,
     RunNotFoundError,
@@ -53,22 +53,22 @@ class OutputTooLargeError(QuantumFlowError):
         super().__init__(message)
 
 
+#: The status of each error class, most specific first (anything else is a 400).
+_STATUSES: tuple[tuple[type[QuantumFlowError] | tuple[type[QuantumFlowError], ...], int], ...] = (
+    ((RunNotFoundError, WorkflowNotFoundError, TaskNotFoundError, OutputNotFoundError), 404),
+    (OutputTooLargeError, 413),
+    (ModuleNotAllowedError, 403),
+    (SpecError, 422),
+    ((ConflictError, BudgetExceededError), 409),
+)
+
+
 def status_for(err: QuantumFlowError) -> int:
     """The HTTP status that answers a QuantumFlowError."""
-    if isinstance(
-        err,
-        RunNotFoundError | WorkflowNotFoundError | TaskNotFoundError | OutputNotFoundError,
-    ):
-        return 404
-    if isinstance(err, OutputTooLargeError):
-        return 413
-    if isinstance(err, SpecError):
-        return 422
-    if isinstance(err, ConflictError | BudgetExceededError):
-        return 409
-    if isinstance(err, BackendError):
-        return 400
-    return 400
+    for classes, status in _STATUSES:
+        if isinstance(err, classes):
+            return status
+    return 400  # BackendError and the rest: the request asks for something that cannot be
 
 
 def problems_json(problems: list[Problem]) -> list[dict[str, Any]]:

@@ -8,14 +8,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import BackendError, Problem, ResourceLimitError
+from ..errors import BackendError, Problem, ResourceLimitError, SpecError
 from ..spec import QuantumTask
 from .base import BatchResult, Capabilities, QuantumJob
 from .binding import parameter_values
 from .circuits.ir import Circuit
-from .circuits.lexer import QasmError
 from .circuits.qasm_out import to_qasm3
-from .circuits.sources import load_circuit
+from .circuits.sources import load_circuit, locate_callable
 from .memory import check_memory
 from .registry import Family, get_backend, resolve_family, sdk_installed
 from .results import parse_observable
@@ -66,10 +65,11 @@ def check_quantum_task(task: QuantumTask) -> list[Problem]:
         fam = None
     circuit = None
     try:
-        circuit = load_circuit(task.circuit)
-    except QasmError as exc:
-        add(str(exc), _source_field(task))
-    except BackendError as exc:
+        if task.circuit.callable is not None:  # never called before the run: only located
+            locate_callable(task.circuit.callable)
+        else:
+            circuit = load_circuit(task.circuit)
+    except (BackendError, SpecError) as exc:  # QasmError, ModuleNotAllowedError among them
         add(str(exc), _source_field(task))
     try:
         expand_sweep(task.sweep)

@@ -5,8 +5,8 @@ See ``docs/internals.md`` (Engine) for the contract and ``docs/user-guide/runnin
 
 from __future__ import annotations
 
+from ..executors.functions import resolve_function
 from .api import cancel, open_db, rerun, resume, run, start
-from .functions import resolve_function
 from .inputs import TaskInputError
 from .models import Run, RunHandle, TaskResult
 from .validate import ValidatedWorkflow, validate

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import _scheduler
-from ..errors import CycleError, Problem, SpecError
+from ..config import ModulePolicy, module_policy
+from ..errors import CycleError, ModuleNotAllowedError, Problem, SpecError
+from ..executors.functions import lookup_function
 from ..spec import ClassicalTask, QuantumTask, WorkflowSpec
-from .functions import resolve_function
 from .inputs import InputPlan, compile_task
 from .resources import resource_problems
 
@@ -62,22 +63,29 @@ def validate(
     *,
     check_imports: bool = True,
     params: Mapping[str, Any] | None = None,
+    policy: ModulePolicy | None = None,
 ) -> ValidatedWorkflow:
-    """Validate a spec's graph and fields.
+    """Validate a spec's graph and fields. Never runs a task function or a circuit callable.
 
     Args:
         spec: a parsed spec (see ``quantumflow.load_spec``).
-        check_imports: import every classical ``fn`` (and check quantum tasks with their
-            backend); False checks only the graph.
+        check_imports: find every classical ``fn`` and circuit callable (and check quantum
+            tasks with their backend); False checks only the graph.
         params: run parameters, which may supply ``{param: X}`` inputs the spec lacks.
+        policy: which modules functions may come from (default: this process's). A
+            trusting policy imports each ``fn``'s module to find the function; an
+            allow-list refuses other modules and only locates allowed ones (``find_spec``).
 
     Returns:
         The validated workflow in index form.
 
     Raises:
         CycleError: the dependencies contain a cycle (its task ids, in order).
+        ModuleNotAllowedError: a ``fn`` or circuit callable comes from a module outside the
+            allow-list (``err.problems`` lists every problem, ``err.modules`` those).
         SpecError: anything else; ``err.problems`` lists every problem with task and field.
     """
+    policy = policy or module_policy()
     problems: list[Problem] = []
     ids = [t.id for t in spec.tasks]
     index: dict[str, int] = {}
@@ -103,7 +111,7 @@ def validate(
         src.extend(ups)
         dst.extend([i] * len(ups))
     functions: list[Callable[..., Any] | None] = (
-        _functions(spec, problems) if check_imports else [None] * len(ids)
+        _functions(spec, problems, policy) if check_imports else [None] * len(ids)
     )
     if check_imports and any(isinstance(t, QuantumTask) for t in spec.tasks):
         problems.extend(_quantum_problems(spec))
@@ -120,6 +128,9 @@ def validate(
             raise cycle_err
         problems.extend(cycle_err.problems)
     if problems:
+        refused = _refused_modules(spec, policy)
+        if refused:
+            raise ModuleNotAllowedError(problems, refused)
         raise SpecError(problems)
     assert dag is not None
     return ValidatedWorkflow(spec, ids, index, src, dst, upstream, functions, plans, dag)
@@ -140,8 +151,12 @@ def _depends(
     return found
 
 
-def _functions(spec: WorkflowSpec, problems: list[Problem]) -> list[Callable[..., Any] | None]:
-    resolved: dict[str, Callable[..., Any] | SpecError] = {}
+def _functions(
+    spec: WorkflowSpec, problems: list[Problem], policy: ModulePolicy
+) -> list[Callable[..., Any] | None]:
+    """Each classical task's function (None where it is not imported: quantum tasks, a
+    module located without importing it, or a problem, which is added)."""
+    resolved: dict[str, Callable[..., Any] | SpecError | None] = {}
     out: list[Callable[..., Any] | None] = []
     for task in spec.tasks:
         if not isinstance(task, ClassicalTask):
@@ -149,7 +164,7 @@ def _functions(spec: WorkflowSpec, problems: list[Problem]) -> list[Callable[...
             continue
         if task.fn not in resolved:
             try:
-                resolved[task.fn] = resolve_function(task.fn)
+                resolved[task.fn] = lookup_function(task.fn, policy=policy, load=policy.trusted)
             except SpecError as err:
                 resolved[task.fn] = err
         fn = resolved[task.fn]
@@ -159,6 +174,19 @@ def _functions(spec: WorkflowSpec, problems: list[Problem]) -> list[Callable[...
         else:
             out.append(fn)
     return out
+
+
+def _refused_modules(spec: WorkflowSpec, policy: ModulePolicy) -> list[str]:
+    """The modules of ``fn`` s and circuit callables that ``policy`` refuses, in order."""
+    if policy.trusted:
+        return []
+    refused: dict[str, None] = {}
+    for task in spec.tasks:
+        path = task.fn if isinstance(task, ClassicalTask) else task.circuit.callable
+        module, sep, _ = (path or "").partition(":")
+        if sep and module and not policy.allows(module):
+            refused.setdefault(module)
+    return list(refused)
 
 
 def _quantum_problems(spec: WorkflowSpec) -> list[Problem]:

@@ -19,6 +19,7 @@ from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ..config import TrustState, restore_trust, trust_state
 from ..errors import QuantumFlowError
 from .base import Call, call_function
 from .children import die_with_parent, start_child
@@ -41,10 +42,15 @@ class WorkerLostError(QuantumFlowError):
 
 
 def _worker_main(
-    conn: Connection, parent: int = 0, lifeline: Connection | None = None
+    conn: Connection,
+    parent: int = 0,
+    lifeline: Connection | None = None,
+    trust: TrustState | None = None,
 ) -> None:  # pragma: no cover - runs in the child
     if parent:  # never outlive the engine (children.py)
         die_with_parent(parent, None if lifeline is None else lifeline.fileno())
+    if trust is not None:  # the engine's module allow-list and files root (config.py)
+        restore_trust(trust)
     while True:
         try:
             msg = conn.recv()
@@ -80,7 +86,9 @@ class _Driver(threading.Thread):
         parent, child = self.pool.ctx.Pipe()
         life_read, life_write = self.pool.ctx.Pipe(duplex=False)
         proc = self.pool.ctx.Process(
-            target=_worker_main, args=(child, os.getpid(), life_read), daemon=True
+            target=_worker_main,
+            args=(child, os.getpid(), life_read, trust_state()),
+            daemon=True,
         )
         start_child(proc.start)  # from a thread that lives as long as this process
         child.close()

@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from .. import errors
+from ..config import restore_trust, trust_state
 from ..errors import BackendError, TaskTimeoutError
 from ..spec import QuantumTask
 from .children import Lifeline, die_with_parent, start_child
@@ -94,7 +95,8 @@ def _child(fd: int, sdk: str, threads: int, parent: int = 0, lifeline: int = -1)
     if parent:
         die_with_parent(parent, lifeline)  # never outlive the engine (children.py)
     conn = Connection(fd)
-    sys.path[:] = conn.recv()  # the engine's import path (user circuit callables)
+    sys.path[:], trust = conn.recv()  # the engine's import path (user circuit callables)
+    restore_trust(trust)  # and its module allow-list and files root (config.py)
     _worker_main(conn, sdk, threads)
 
 
@@ -139,7 +141,7 @@ class _Worker:
         self.lifeline = lifeline
         self.conn = Connection(parent.detach())
         try:
-            self.conn.send(list(sys.path))
+            self.conn.send((list(sys.path), trust_state()))
             ready = self.conn.recv()
         except (EOFError, OSError):
             self.kill()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..engine.functions import resolve_function
+from ..executors.functions import resolve_function
 
 
 def _point_value(result: Mapping[str, Any], observable: str | None) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quantumflow.engine.functions import resolve_function
+from quantumflow.executors.functions import resolve_function
 from quantumflow.library import REGISTRY
 from quantumflow.library.data import collect, constant, linspace
 from quantumflow.library.optimize import best_sweep_point, minimize

@@ -1,0 +1,123 @@
+"""Find a classical task's ``fn``: a built-in library name or ``package.module:function``.
+
+This is the one place that imports a task's function, for the executors (which call it) and
+for validation (which only checks it): the process's :class:`~quantumflow.config.ModulePolicy`
+decides first whether the module may be imported at all. Where it trusts every module
+(Jupyter, the CLI, Python) validation imports the module to find the function; behind an
+allow-list (``quantumflow serve``, the images) a module outside it is refused before any
+import, and validation locates allowed modules with ``importlib.util.find_spec`` without
+running their code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+from ..config import ModulePolicy, module_policy
+from ..errors import ModuleNotAllowedError, Problem, SpecError, not_allowed_message
+
+
+def _registry() -> Mapping[str, Any]:
+    try:
+        library = importlib.import_module("quantumflow.library")
+    except ModuleNotFoundError as err:
+        if err.name in ("quantumflow.library",):
+            return {}
+        raise
+    return cast(Mapping[str, Any], getattr(library, "REGISTRY", {}))
+
+
+def split_path(name: str, *, what: str = "fn") -> tuple[str, str]:
+    """``package.module:function`` as ``(module, attribute path)``.
+
+    Raises:
+        SpecError: ``name`` does not have that shape.
+    """
+    module_name, sep, attr = name.partition(":")
+    if not sep or not module_name or not attr:
+        registry = _registry() if what == "fn" else {}
+        known = ", ".join(sorted(registry)[:8])
+        hint = f" or a built-in name ({known}, …)" if known else ""
+        raise SpecError(f"'{name}' is not 'package.module:function'{hint}")
+    return module_name, attr
+
+
+def check_module(module_name: str, policy: ModulePolicy | None = None) -> None:
+    """Refuse ``module_name`` unless ``policy`` (default: this process's) allows it.
+
+    Raises:
+        ModuleNotAllowedError: it is outside the allow-list.
+    """
+    if not (policy or module_policy()).allows(module_name):
+        message = not_allowed_message(module_name)
+        raise ModuleNotAllowedError([Problem(message)], [module_name])
+
+
+def lookup_function(
+    name: str, *, policy: ModulePolicy | None = None, load: bool = True
+) -> Callable[..., Any] | None:
+    """Find the callable a task's ``fn`` names, if the policy allows its module.
+
+    Args:
+        name: a name in ``quantumflow.library.REGISTRY``, or ``package.module:function``
+            (``module:Class.method`` paths work too).
+        policy: which modules may be imported (default: this process's).
+        load: import the module and return the callable; False only checks that the
+            module exists (``find_spec``: its code does not run) and returns None.
+
+    Raises:
+        ModuleNotAllowedError: the module is outside the allow-list (nothing imported).
+        SpecError: the module cannot be found or imported, the attribute is missing, or it
+            is not callable (the message says which).
+    """
+    registry = _registry()
+    if name in registry:
+        entry = registry[name]
+        if isinstance(entry, str):  # registries store lazy paths (quantumflow.library.*)
+            return lookup_function(entry, policy=ModulePolicy(), load=load)
+        return cast(Callable[..., Any], entry)
+    module_name, attr = split_path(name)
+    check_module(module_name, policy)
+    if not load:
+        _find(module_name)
+        return None
+    try:
+        obj: Any = importlib.import_module(module_name)
+    except ImportError as err:
+        raise SpecError(f"cannot import module '{module_name}': {err}") from err
+    except Exception as err:  # a module that fails while importing
+        raise SpecError(f"importing module '{module_name}' failed: {err!r}") from err
+    for part in attr.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise SpecError(f"module '{module_name}' has no attribute '{attr}'") from None
+    if not callable(obj):
+        raise SpecError(f"'{name}' is not callable")
+    return cast(Callable[..., Any], obj)
+
+
+def _find(module_name: str) -> None:
+    """Check that ``module_name`` exists without running it (its parent packages' own
+    ``__init__`` may run: ``find_spec`` imports parents to search their path)."""
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except (ImportError, ValueError) as err:
+        raise SpecError(f"cannot find module '{module_name}': {err}") from err
+    if spec is None:
+        raise SpecError(f"cannot import module '{module_name}': no module named '{module_name}'")
+
+
+def resolve_function(name: str, *, policy: ModulePolicy | None = None) -> Callable[..., Any]:
+    """The callable a task's ``fn`` names (imported if the policy allows its module).
+
+    Raises:
+        ModuleNotAllowedError: the module is outside the allow-list.
+        SpecError: it cannot be found, imported or called.
+    """
+    fn = lookup_function(name, policy=policy)
+    assert fn is not None
+    return fn
