@@ -62,6 +62,54 @@ def _default_home() -> Path:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on what a request, a spec or a circuit may make QuantumFlow do, checked where
+    the input is read so that hostile input is refused quickly and in little memory, and
+    anything stored can be read back (docs/security.md lists them).
+
+    Attributes:
+        qasm_ops: operations a QASM circuit may expand to, gate definitions inlined and
+            registers broadcast; counted before expanding (``QUANTUMFLOW_MAX_QASM_OPS``).
+        qasm_nesting: how deep gate definitions may call each other
+            (``QUANTUMFLOW_MAX_QASM_NESTING``).
+        qasm_qubits: qubits (and, separately, bits) a QASM circuit may declare
+            (``QUANTUMFLOW_MAX_QASM_QUBITS``).
+        qasm_bytes: the size of QASM text or a ``qasm_file`` (``QUANTUMFLOW_MAX_QASM_MB``).
+        json_depth: nesting of a spec's or request's JSON values: inputs, params, args
+            (``QUANTUMFLOW_MAX_JSON_DEPTH``).
+        body_bytes: an API request body (``QUANTUMFLOW_MAX_BODY_MB``).
+    """
+
+    qasm_ops: int = 1_000_000
+    qasm_nesting: int = 32
+    qasm_qubits: int = 4096
+    qasm_bytes: int = 16 * 2**20
+    json_depth: int = 64
+    body_bytes: int = 4 * 2**20
+
+
+def _limits() -> Limits:
+    def whole(name: str, default: int) -> int:
+        raw = os.environ.get(name)
+        if raw in (None, ""):
+            return default
+        value = int(raw)
+        if value < 1:
+            raise ValueError(f"{name} must be at least 1, not {value}")
+        return value
+
+    base = Limits()
+    return Limits(
+        qasm_ops=whole("QUANTUMFLOW_MAX_QASM_OPS", base.qasm_ops),
+        qasm_nesting=whole("QUANTUMFLOW_MAX_QASM_NESTING", base.qasm_nesting),
+        qasm_qubits=whole("QUANTUMFLOW_MAX_QASM_QUBITS", base.qasm_qubits),
+        qasm_bytes=_mebibytes("QUANTUMFLOW_MAX_QASM_MB") or base.qasm_bytes,
+        json_depth=whole("QUANTUMFLOW_MAX_JSON_DEPTH", base.json_depth),
+        body_bytes=_mebibytes("QUANTUMFLOW_MAX_BODY_MB") or base.body_bytes,
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Runtime settings, from ``QUANTUMFLOW_*`` environment variables with sensible defaults.
 
@@ -85,6 +133,7 @@ class Settings:
             tasks may use, besides ``quantumflow.library``; set, it turns the allow-list on
             in every process (``QUANTUMFLOW_ALLOW_MODULES``, comma-separated). ``quantumflow
             serve`` always uses an allow-list (docs/security.md).
+        limits: bounds on hostile input (:class:`Limits`, ``QUANTUMFLOW_MAX_*``).
     """
 
     home: Path = field(default_factory=_default_home)
@@ -97,6 +146,7 @@ class Settings:
     store_writer: str = field(default_factory=_default_writer)
     store_max_bytes: int | None = None
     allow_modules: tuple[str, ...] | None = None
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def db_url(self) -> str:
@@ -126,6 +176,7 @@ def load_settings() -> Settings:
         store_writer=_store_writer(os.environ.get("QUANTUMFLOW_STORE_WRITER")),
         store_max_bytes=_mebibytes("QUANTUMFLOW_STORE_MAX_MB"),
         allow_modules=_modules(os.environ.get("QUANTUMFLOW_ALLOW_MODULES")),
+        limits=_limits(),
     )
 
 
