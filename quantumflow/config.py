@@ -88,6 +88,42 @@ class Limits:
     body_bytes: int = 4 * 2**20
 
 
+def too_deep(value: object, limit: int) -> bool:
+    """Whether ``value`` (JSON-like: dicts, lists, tuples) nests deeper than ``limit``
+    levels; stops at the first branch that does (iterative: no recursion limit)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: object = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)  # type: ignore[attr-defined]
+    return False
+
+
+def clip_depth(value: object, limit: int) -> object:
+    """``value`` with every container deeper than ``limit`` levels replaced by a note
+    saying so (for showing stored records made before the limit existed)."""
+    if not too_deep(value, limit):
+        return value
+
+    def clip(item: object, depth: int) -> object:
+        if not isinstance(item, dict | list | tuple):
+            return item
+        if depth > limit:
+            return f"(nested deeper than {limit} levels: not shown)"
+        if isinstance(item, dict):
+            return {k: clip(v, depth + 1) for k, v in item.items()}
+        return [clip(v, depth + 1) for v in item]
+
+    return clip(value, 1)
+
+
 def _limits() -> Limits:
     def whole(name: str, default: int) -> int:
         raw = os.environ.get(name)

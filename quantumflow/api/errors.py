@@ -39,6 +39,10 @@ class OutputNotFoundError(QuantumFlowError):
     """The task has no stored output (it has not finished, failed, or was skipped)."""
 
 
+class OutputTooDeepError(QuantumFlowError):
+    """The task's output nests too deeply to answer as JSON (read it in Python)."""
+
+
 class OutputTooLargeError(QuantumFlowError):
     """The task's output is larger than the caller's ``max_bytes``.
 
@@ -57,6 +61,7 @@ class OutputTooLargeError(QuantumFlowError):
 _STATUSES: tuple[tuple[type[QuantumFlowError] | tuple[type[QuantumFlowError], ...], int], ...] = (
     ((RunNotFoundError, WorkflowNotFoundError, TaskNotFoundError, OutputNotFoundError), 404),
     (OutputTooLargeError, 413),
+    (OutputTooDeepError, 422),
     (ModuleNotAllowedError, 403),
     (SpecError, 422),
     ((ConflictError, BudgetExceededError), 409),
@@ -111,6 +116,12 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, err: RequestValidationError) -> JSONResponse:
+        malformed = next((e for e in err.errors() if e.get("type") == "json_invalid"), None)
+        if malformed is not None:  # not JSON at all: 400, as docs/api.md says
+            where = malformed.get("loc", ("body", "?"))[-1]
+            reason = (malformed.get("ctx") or {}).get("error", "invalid JSON")
+            detail = f"the request body is not valid JSON ({reason} at character {where})"
+            return JSONResponse({"detail": detail}, status_code=400)
         return JSONResponse({"detail": _validation_problems(err, err.body)}, status_code=422)
 
     @app.exception_handler(Exception)

@@ -10,6 +10,7 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..config import too_deep
 from ..errors import Problem, QuantumFlowError, SpecError
 
 LITERAL, WHOLE, KEY, PARAM = 0, 1, 2, 3
@@ -101,6 +102,7 @@ def compile_task(
     *,
     known_params: Container[str] | None,
     problems: list[Problem],
+    max_depth: int | None = None,
 ) -> InputPlan:
     """Compile a task's inputs in one pass, checking its references (validation's hot loop).
 
@@ -112,18 +114,32 @@ def compile_task(
         known_params: the params ``{param: X}`` may name; None accepts any.
         problems: gets a :class:`Problem` for each reference to an unknown task or param,
             or to the task itself; the returned plan is meaningless then.
+        max_depth: the nesting a literal value may have (``config.Limits``; None: any).
     """
     slots: list[Slot] = []
     literal_only = True
     for name, value in inputs.items():
         if isinstance(value, dict) and len(value) == 1:
             slot = _tagged(task_id, name, value, index, upstream, known_params, problems)
-            literal_only = literal_only and slot[1] == LITERAL
+            if slot[1] == LITERAL:
+                _check_depth(task_id, name, slot[2], max_depth, problems)
+            else:
+                literal_only = False
             slots.append(slot)
         else:
+            _check_depth(task_id, name, value, max_depth, problems)
             slots.append((name, LITERAL, value, None))
     constant = {name: a for name, _, a, _ in slots} if literal_only else None
     return InputPlan(task_id, tuple(slots), constant)
+
+
+def _check_depth(
+    task_id: str, name: str, value: Any, max_depth: int | None, problems: list[Problem]
+) -> None:
+    """A literal value nested past ``max_depth`` is a problem (refs never get here)."""
+    if max_depth is not None and isinstance(value, dict | list) and too_deep(value, max_depth):
+        msg = f"nests deeper than {max_depth} levels (QUANTUMFLOW_MAX_JSON_DEPTH)"
+        problems.append(Problem(msg, task_id, f"inputs.{name}"))
 
 
 def _tagged(  # noqa: PLR0917 - the hot loop's state, passed as is

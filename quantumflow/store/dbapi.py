@@ -17,6 +17,7 @@ rest of the store (reads for the API, migrations) uses SQLAlchemy Core (``querie
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -24,10 +25,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from quantumflow._scheduler import plain_json
 from quantumflow.config import load_settings
 from quantumflow.errors import StoreError
+
+log = logging.getLogger(__name__)
 
 #: How long a SQLite writer waits for another process's write lock (milliseconds).
 BUSY_TIMEOUT_MS = 30_000
@@ -106,6 +110,46 @@ def configure_sqlite(conn: sqlite3.Connection) -> None:
     if limit is not None:  # QUANTUMFLOW_STORE_MAX_MB: past it, writes fail as on a full disk
         page = conn.execute("PRAGMA page_size").fetchone()[0]
         conn.execute(f"PRAGMA max_page_count = {max(1, limit // int(page))}")
+
+
+def open_sqlite(path: str) -> tuple[sqlite3.Connection, bool]:
+    """A configured connection to the SQLite file ``path``, and whether it is read-only.
+
+    A file that cannot be opened for writing (a read-only file, directory or mount) is
+    opened read-only instead, so that it can still be read: ``mode=ro``, or where WAL
+    files cannot be made next to it, ``immutable=1`` (nothing can write there either).
+
+    Raises:
+        sqlite3.Error: it cannot be opened at all.
+    """
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        configure_sqlite(conn)
+        return conn, False
+    except sqlite3.OperationalError as err:
+        if not Path(path).is_file():
+            raise
+        first = err
+    for option in ("mode=ro", "immutable=1"):
+        try:
+            conn = sqlite3.connect(
+                f"file:{quote(path)}?{option}", uri=True, check_same_thread=False
+            )
+            conn.isolation_level = None
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            continue
+        return conn, True
+    raise first
+
+
+def read_only_error(path: str) -> StoreError:
+    """What a write to a store opened read-only says."""
+    return StoreError(
+        f"the store {path} is read-only (its file or directory cannot be written): it can "
+        "be read, but nothing can be recorded in it; use a writable copy or location"
+    )
 
 
 class Tx:
@@ -232,6 +276,8 @@ class SqliteDb(Db):
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._pid = os.getpid()
+        #: True once the file had to be opened read-only (``open_sqlite``).
+        self.read_only = False
 
     @property
     def url(self) -> str:
@@ -248,12 +294,12 @@ class SqliteDb(Db):
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-            )
-            configure_sqlite(conn)
+            conn, read_only = open_sqlite(self.path)
         except sqlite3.Error as err:
             raise StoreError(f"cannot open the SQLite database {self.path}: {err}") from err
+        if read_only and not self.read_only:
+            log.warning("the store %s is read-only: it is opened for reading only", self.path)
+        self.read_only = self.read_only or read_only
         return conn
 
     def _take(self) -> sqlite3.Connection:
@@ -291,6 +337,8 @@ class SqliteDb(Db):
             self._give(conn)
 
     def write(self) -> Any:
+        if self.read_only:
+            raise read_only_error(self.path)
         return self._tx("BEGIN IMMEDIATE", True)
 
     def read(self) -> Any:

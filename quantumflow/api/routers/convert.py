@@ -6,6 +6,8 @@ import json
 import logging
 from typing import Any
 
+from ...config import clip_depth, load_settings
+
 log = logging.getLogger(__name__)
 
 #: Output previews are read for runs up to this many tasks (each is a store read).
@@ -40,8 +42,8 @@ def _preview(store: Any, ref: str | None) -> str | None:
         return None
     try:
         text = json.dumps(value, default=repr)
-    except (TypeError, ValueError):
-        text = repr(value)
+    except (TypeError, ValueError, RecursionError):
+        text = "(cannot be shown)"
     return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
 
 
@@ -75,10 +77,17 @@ def run_detail(run: Any, store: Any, *, cost_usd: float | None = None) -> dict[s
     ordered = [t for t in order if t in tasks] + [t for t in tasks if t not in set(order)]
     return {
         **run_summary(run, cost_usd=cost_usd),
-        "params": getattr(run, "params", None) or {},
+        "params": shown(getattr(run, "params", None) or {}),
         "tasks": [task_info(t, tasks[t], store, preview=preview) for t in ordered],
-        "spec": spec if isinstance(spec, dict) else None,
+        "spec": shown(spec) if isinstance(spec, dict) else None,
     }
+
+
+def shown(value: Any) -> Any:
+    """A stored JSON document as answered: what nests deeper than ``Limits.json_depth``
+    (only records stored before the limit existed) is replaced by a note, so reading a
+    record never fails."""
+    return clip_depth(value, load_settings().limits.json_depth)
 
 
 def event_json(event: Any) -> dict[str, Any]:

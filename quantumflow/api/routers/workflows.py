@@ -20,6 +20,7 @@ from ..schemas import (
     WorkflowDetail,
     WorkflowSummary,
 )
+from .convert import shown
 
 router = APIRouter(prefix="/workflows", tags=["workflows"])
 Ctx = Annotated[ApiContext, Depends(get_context)]
@@ -127,7 +128,7 @@ def validate_workflow(spec: Annotated[dict[str, Any], Body()]) -> ValidationResu
 def get_workflow(workflow_id: str, ctx: Ctx) -> dict[str, Any]:
     """A saved workflow with its spec."""
     record = ctx.store.get_workflow(workflow_id)
-    return {**_summary(record), "spec": record.spec}
+    return {**_summary(record), "spec": shown(record.spec)}
 
 
 @router.put("/{workflow_id}", response_model=WorkflowCreated, responses={**NOT_FOUND, **INVALID})
