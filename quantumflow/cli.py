@@ -193,6 +193,22 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_rm(args: argparse.Namespace) -> int:
+    from .engine import delete_run, delete_workflow, open_db
+
+    if not args.ids:
+        raise SpecError("name the runs to delete (or --workflow ID with workflow ids)")
+    store = open_db(args.db)
+    for item in args.ids:
+        if args.workflow:
+            delete_workflow(item, runs=args.with_runs, db=store)
+            sys.stdout.write(f"deleted workflow {item}\n")
+        else:
+            delete_run(item, db=store)
+            sys.stdout.write(f"deleted run {item}\n")
+    return EXIT_OK
+
+
 def cmd_schema(_: argparse.Namespace) -> int:
     from .spec import json_schema
 
@@ -284,6 +300,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("cancel", cmd_cancel, "ask a running run to stop")
     p.add_argument("run_id")
     p.add_argument("--db", default=None)
+    p = add("rm", cmd_rm, "delete runs (or workflows) with their events and output files")
+    p.add_argument("ids", nargs="*", metavar="ID", help="run ids (workflow ids with --workflow)")
+    p.add_argument("--workflow", action="store_true", help="the ids are saved workflows")
+    p.add_argument(
+        "--with-runs", action="store_true", help="with --workflow: delete their runs too"
+    )
+    p.add_argument("--db", default=None, help="database path or SQLAlchemy URL")
     add("schema", cmd_schema, "print the WorkflowSpec JSON Schema")
     p = add("backends", cmd_backends, "list quantum backends and whether they are usable")
     p.add_argument("--json", action="store_true")

@@ -137,6 +137,10 @@ class RunNotFoundError(QuantumFlowError):
         super().__init__(f"no run with id '{run_id}' (list runs with `quantumflow runs`)")
 
 
+class RunInProgressError(QuantumFlowError):
+    """The run is still running; the operation needs it finished (cancel it first)."""
+
+
 class WorkflowNotFoundError(QuantumFlowError):
     """No workflow with that id in the store."""
 

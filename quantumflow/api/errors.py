@@ -19,6 +19,7 @@ from ..errors import (
     ModuleNotAllowedError,
     Problem,
     QuantumFlowError,
+    RunInProgressError,
     RunNotFoundError,
     SpecError,
     WorkflowNotFoundError,
@@ -64,7 +65,7 @@ _STATUSES: tuple[tuple[type[QuantumFlowError] | tuple[type[QuantumFlowError], ..
     (OutputTooDeepError, 422),
     (ModuleNotAllowedError, 403),
     (SpecError, 422),
-    ((ConflictError, BudgetExceededError), 409),
+    ((ConflictError, BudgetExceededError, RunInProgressError), 409),
 )
 
 

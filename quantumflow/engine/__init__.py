@@ -6,7 +6,7 @@ See ``docs/internals.md`` (Engine) for the contract and ``docs/user-guide/runnin
 from __future__ import annotations
 
 from ..executors.functions import resolve_function
-from .api import cancel, open_db, rerun, resume, run, start
+from .api import cancel, delete_run, delete_workflow, open_db, rerun, resume, run, start
 from .inputs import TaskInputError
 from .models import Run, RunHandle, TaskResult
 from .validate import ValidatedWorkflow, validate
@@ -18,6 +18,8 @@ __all__ = [
     "TaskResult",
     "ValidatedWorkflow",
     "cancel",
+    "delete_run",
+    "delete_workflow",
     "open_db",
     "rerun",
     "resolve_function",

@@ -170,6 +170,20 @@ class Store:
         """Delete it (its runs stay, detached); False when it did not exist."""
         return queries.delete_workflow(self.engine, workflow_id)
 
+    def delete_run(self, run_id: str) -> bool:
+        """Delete a run: its row, task rows, events, metrics, schedule, and the artifact
+        files of its outputs that nothing else uses. False when it did not exist.
+
+        The caller makes sure it is not running (``quantumflow rm`` and the API refuse a
+        run that is still ``pending``/``running`` in a live process).
+        """
+        self._sync()
+        unused = queries.delete_run(self.engine, run_id)
+        if unused is None:
+            return False
+        self.artifacts.delete(unused)
+        return True
+
     # ---------------------------------------------------------------- runs
     def create_run(
         self,
