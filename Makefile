@@ -62,7 +62,7 @@ lint: install ui-lint  ## ruff, mypy (+stubtest), rustfmt, clippy, eslint, prett
 	$(BIN)/ruff check quantumflow tests benchmarks
 	$(BIN)/ruff format --check quantumflow tests benchmarks
 	$(BIN)/mypy
-	$(PY) -m mypy.stubtest quantumflow._scheduler
+	$(PY) -m mypy.stubtest quantumflow._native._core
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 

@@ -78,9 +78,9 @@ def run_fifo(spec: dict[str, Any], store: Any) -> Any:
     """Run ``spec`` through the engine with priorities in topological (declaration) order."""
     from quantumflow.engine.plan import make_plan
     from quantumflow.engine.runner import Runner
-    from quantumflow.engine.validate import validate
     from quantumflow.executors import get_executor
-    from quantumflow.loader import load_spec
+    from quantumflow.graph.validate import validate
+    from quantumflow.spec.loader import load_spec
 
     vw = validate(load_spec(spec))
     n = len(vw.ids)
@@ -110,9 +110,9 @@ def run_fifo(spec: dict[str, Any], store: Any) -> Any:
 
 def predicted(unit: float) -> dict[str, float]:
     """The Rust planner's makespans for both policies, with the true costs."""
-    from quantumflow import _scheduler
-    from quantumflow.engine.validate import validate
-    from quantumflow.loader import load_spec
+    from quantumflow._native import scheduler as _scheduler
+    from quantumflow.graph.validate import validate
+    from quantumflow.spec.loader import load_spec
 
     vw = validate(load_spec(bench_spec(unit)))
     costs = [float(t.inputs["s"]) for t in vw.spec.tasks]  # type: ignore[union-attr]
@@ -126,11 +126,11 @@ def monitor_overhead(n: int = 20_000) -> dict[str, float]:
     The rows themselves ride the store's group commits with the task's final event, which
     the engine writes anyway; this is the extra work on the worker thread.
     """
-    from quantumflow.monitor import attempt_metrics
+    from quantumflow.engine.metrics import attempt_metrics
     from quantumflow.spec import ClassicalTask, QuantumTask
 
     c = ClassicalTask(id="c", fn=FN)
-    q = QuantumTask.model_validate(
+    q = QuantumTask.parse(
         {"id": "q", "backend": "qiskit.aer", "circuit": {"builtin": "ghz", "args": {"n": 3}}}
     )
     value = {

@@ -60,7 +60,7 @@ def _raw(client: Any, n: int) -> float:
 
 def _quantumflow(executor: Any, spec: dict[str, Any], db: Any) -> float:
     from quantumflow.engine import run
-    from quantumflow.loader import load_spec
+    from quantumflow.spec.loader import load_spec
 
     parsed = load_spec(spec)  # parsing is not dispatch overhead
     t0 = time.perf_counter()

@@ -19,7 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from quantumflow import _scheduler as qs
+from quantumflow._native import scheduler as qs
 
 
 def _fan_out(n: int, workers: int, take: int = 1) -> float:

@@ -121,7 +121,7 @@ def _measure(
     spec: dict[str, Any], *, repeat: int, db: str | None, engine_only: bool = False
 ) -> dict[str, Any]:
     from quantumflow.engine import open_db, run
-    from quantumflow.loader import load_spec
+    from quantumflow.spec.loader import load_spec
 
     parsed = load_spec(spec)  # parsing the spec is not dispatch overhead
     n = len(parsed.tasks)

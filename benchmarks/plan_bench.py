@@ -1,4 +1,4 @@
-"""W4: planning a 100,000-task random DAG in ``quantumflow._scheduler`` vs networkx vs Python.
+"""W4: planning a 100,000-task random DAG in the Rust scheduler vs networkx vs Python.
 
 Build + topological order + critical path (and, separately, the HEFT plan) on a seeded
 random DAG with ~3 edges per node, passed to Rust as numpy buffers.
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from quantumflow._scheduler import Dag
+from quantumflow._native.scheduler import Dag
 
 U32 = npt.NDArray[np.uint32]
 F64 = npt.NDArray[np.float64]

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 from quantumflow.backends import execute_quantum_task, quantum_cache_key
-from quantumflow.backends.circuits import generate, to_qasm3
-from quantumflow.backends.circuits.to_qiskit import to_qiskit
+from quantumflow.backends.to_qiskit import to_qiskit
+from quantumflow.circuits import generate, to_qasm3
 from quantumflow.spec import QuantumTask
 
 
@@ -61,7 +61,7 @@ def _direct_aer(qasm: str, shots: int, seed: int) -> Callable[[], Any]:
     from qiskit import transpile
     from qiskit_aer import AerSimulator
 
-    from quantumflow.backends.circuits import parse_qasm
+    from quantumflow.circuits import parse_qasm
 
     sim = AerSimulator()
     qc, _ = to_qiskit(parse_qasm(qasm))

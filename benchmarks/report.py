@@ -93,7 +93,7 @@ def _w4(r: dict[str, Any]) -> list[str]:
         "",
         "| engine | median ms | vs QuantumFlow |",
         "|---|---|---|",
-        f"| QuantumFlow (`quantumflow._scheduler`, Rust) | {r['quantumflow_ms']:.1f} "
+        f"| QuantumFlow (`quantumflow._native.scheduler`, Rust) | {r['quantumflow_ms']:.1f} "
         f"(min {r['quantumflow_min_ms']:.1f}) | 1{X} |",
     ]
     if "networkx_ms" in r:

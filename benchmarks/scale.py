@@ -35,7 +35,7 @@ def measure(n: int, db: str) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     from benchmarks.overhead import _task_spec_warmup, spec_w1
     from quantumflow.engine import open_db, run
-    from quantumflow.loader import load_spec
+    from quantumflow.spec.loader import load_spec
 
     store = open_db(f"sqlite:///{db}")
     run(load_spec(_task_spec_warmup()), db=store)

@@ -5,13 +5,14 @@ Importing this package imports no quantum SDK; backends load theirs when first u
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from .errors import QuantumFlowError, SpecError
 
 if TYPE_CHECKING:
-    from .loader import load_spec
     from .spec import ClassicalTask, QuantumTask, WorkflowSpec
+    from .spec.loader import load_spec
 
     __version__: str
 
@@ -26,11 +27,29 @@ __all__ = [
 ]
 
 
+def _show_run_in_notebooks() -> None:
+    """Inside a running IPython kernel, a :class:`~quantumflow.engine.Run` is shown as its
+    RunWidget. The jupyter layer draws it; the engine knows nothing of notebooks. Registered
+    by type name, so neither the engine nor the widgets are imported until a run is shown."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None and hasattr(shell, "display_formatter"):
+        formatter = shell.display_formatter.mimebundle_formatter
+        formatter.for_type_by_name("quantumflow.engine.models", "Run", _run_bundle)
+
+
+def _run_bundle(run: Any) -> Any:
+    from .jupyter.widgets import run_bundle
+
+    return run_bundle(run)
+
+
 def load_ipython_extension(ipython: Any) -> None:
     """``%load_ext quantumflow``: the ``%%qflow`` / ``%qflow`` magics (IPython loaded lazily)."""
     from .jupyter.magics import load_ipython_extension as load
 
     load(ipython)
+    _show_run_in_notebooks()
 
 
 def unload_ipython_extension(ipython: Any) -> None:
@@ -40,16 +59,6 @@ def unload_ipython_extension(ipython: Any) -> None:
     unload(ipython)
 
 
-def _package_version() -> str:
-    # importlib.metadata costs ~30 ms to import: only pay for it when the version is asked for.
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("quantumflow")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0.0.0"
-
-
 #: Loaded on first access, then kept as module attributes (as an eager import would).
 #: ``spec`` is plain dataclasses (no pydantic), but the engine imports it anyway when a
 #: workflow runs; a bare ``import quantumflow`` need not.
@@ -57,9 +66,8 @@ _CACHED: dict[str, tuple[str, str | None]] = {
     "ClassicalTask": ("quantumflow.spec", "ClassicalTask"),
     "QuantumTask": ("quantumflow.spec", "QuantumTask"),
     "WorkflowSpec": ("quantumflow.spec", "WorkflowSpec"),
-    "load_spec": ("quantumflow.loader", "load_spec"),
+    "load_spec": ("quantumflow.spec.loader", "load_spec"),
     "spec": ("quantumflow.spec", None),
-    "loader": ("quantumflow.loader", None),
 }
 
 
@@ -67,7 +75,9 @@ def __getattr__(name: str) -> Any:
     # Heavy parts (spec models, engine, DSL) load on first use so `import quantumflow` stays
     # cheap.
     if name == "__version__":
-        value: Any = _package_version()
+        from ._version import package_version
+
+        value: Any = package_version()
         globals()["__version__"] = value
         return value
     if name in _CACHED:
@@ -85,6 +95,7 @@ def __getattr__(name: str) -> Any:
         "Workflow": ("quantumflow.dsl", "Workflow"),
         "task": ("quantumflow.dsl", "task"),
         "quantum_task": ("quantumflow.dsl", "quantum_task"),
+        "run_widget": ("quantumflow.jupyter.widgets", "run_widget"),
     }
     if name in lazy:
         import importlib
@@ -92,3 +103,6 @@ def __getattr__(name: str) -> Any:
         module, attr = lazy[name]
         return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'quantumflow' has no attribute {name!r}")
+
+
+_show_run_in_notebooks()

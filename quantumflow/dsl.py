@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from .errors import SpecError
-from .loader import dump_spec, load_spec
 from .spec import CircuitSource, ClassicalTask, Policies, QuantumTask, WorkflowSpec
+from .spec.loader import dump_spec, load_spec
 
 if TYPE_CHECKING:
     from .engine import Run
@@ -143,7 +143,7 @@ class Workflow:
         policies: Policies | dict[str, Any] | None = None,
         description: str | None = None,
     ) -> None:
-        pol = Policies.model_validate(policies or {})
+        pol = Policies.parse(policies or {})
         self._spec = WorkflowSpec(
             name=name, params=params or {}, policies=pol, description=description
         )
@@ -188,11 +188,11 @@ class Workflow:
         }
         path = target if isinstance(target, str) else _fn_path(target)
         if isinstance(fn, QuantumTaskFunction):
-            new: ClassicalTask | QuantumTask = QuantumTask.model_validate(
+            new: ClassicalTask | QuantumTask = QuantumTask.parse(
                 {**common, "circuit": {"callable": path}, **options}
             )
         else:
-            new = ClassicalTask.model_validate({**common, "fn": path, **options})
+            new = ClassicalTask.parse({**common, "fn": path, **options})
         self._append(new)
         return TaskOutput(task_id)
 
@@ -210,7 +210,7 @@ class Workflow:
         source = (
             CircuitSource(qasm=circuit)
             if isinstance(circuit, str)
-            else CircuitSource.model_validate(circuit)
+            else CircuitSource.parse(circuit)
         )
         deps = [d.task_id if isinstance(d, TaskOutput) else d for d in depends_on or []]
         self._append(
@@ -244,7 +244,7 @@ class Workflow:
     @property
     def spec(self) -> WorkflowSpec:
         """A validated copy of the spec built so far."""
-        return WorkflowSpec.model_validate(self._spec.model_dump())
+        return WorkflowSpec.parse(self._spec.dump())
 
     def save(self, path: str | Path) -> Path:
         """Write the spec to ``.qflow``/``.json`` (JSON) or ``.yaml``/``.yml``."""
@@ -259,7 +259,7 @@ class Workflow:
     def from_spec(cls, spec: WorkflowSpec) -> Workflow:
         """Wrap an existing spec (no copy is shared with the caller)."""
         wf = cls(spec.name)
-        wf._spec = WorkflowSpec.model_validate(spec.model_dump())
+        wf._spec = WorkflowSpec.parse(spec.dump())
         return wf
 
     def run(self, **options: Any) -> Run:

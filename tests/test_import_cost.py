@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-HEAVY = ("yaml", "importlib.metadata", "pydantic", "quantumflow.spec_check")
+HEAVY = ("yaml", "importlib.metadata", "pydantic", "quantumflow.spec.checker")
 
 
 def _loaded_after(code: str) -> list[str]:
@@ -53,12 +53,12 @@ def test_version_is_still_there() -> None:
 def test_dict_and_json_specs_do_not_import_yaml(source: str) -> None:
     loaded = _loaded_after(f"import quantumflow\nquantumflow.load_spec({source})")
     # checked by the plain checker: no pydantic, no YAML
-    assert loaded == ["quantumflow.spec_check"]
+    assert loaded == ["quantumflow.spec.checker"]
 
 
 def test_running_a_dict_spec_never_imports_pydantic(tmp_path) -> None:
     # The measure: `import quantumflow` to the first task running. Only the JSON Schema
-    # and the HTTP API need pydantic; a run checks its spec with quantumflow.spec_check.
+    # and the HTTP API need pydantic; a run checks its spec with quantumflow.spec.checker.
     from quantumflow.store import open_store
 
     db = f"sqlite:///{tmp_path / 'w.db'}"
@@ -73,11 +73,13 @@ def test_running_a_dict_spec_never_imports_pydantic(tmp_path) -> None:
     loaded = _loaded_after(code)
     assert "pydantic" not in loaded
     assert "importlib.metadata" not in loaded
-    assert "quantumflow.spec_check" in loaded  # the spec really was checked
+    assert "quantumflow.spec.checker" in loaded  # the spec really was checked
 
 
 def test_the_schema_still_comes_from_pydantic() -> None:
-    assert "pydantic" in _loaded_after("from quantumflow.spec import json_schema\njson_schema()")
+    assert "pydantic" in _loaded_after(
+        "from quantumflow.spec.schema import json_schema\njson_schema()"
+    )
 
 
 def test_yaml_text_still_loads_yaml() -> None:
@@ -91,11 +93,11 @@ def test_engine_import_does_not_import_yaml() -> None:
 
 def test_lazy_names_resolve() -> None:
     import quantumflow
-    from quantumflow import ClassicalTask, QuantumTask, WorkflowSpec, load_spec, loader, spec
+    from quantumflow import ClassicalTask, QuantumTask, WorkflowSpec, load_spec, spec
 
     assert WorkflowSpec is spec.WorkflowSpec
     assert ClassicalTask is spec.ClassicalTask and QuantumTask is spec.QuantumTask
-    assert load_spec is loader.load_spec
+    assert load_spec is spec.load_spec
     assert quantumflow.WorkflowSpec is WorkflowSpec
     assert set(quantumflow.__all__) <= set(dir(quantumflow)) | {"__version__"}
 

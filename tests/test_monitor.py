@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 
+from quantumflow.cost.prices import spent_usd
+from quantumflow.cost.report import run_summary
 from quantumflow.engine import open_db, run
+from quantumflow.engine.metrics import quantum_fields
 from quantumflow.errors import RunNotFoundError
-from quantumflow.monitor import quantum_fields, run_summary, spent_usd
 
 from .cost.conftest import FNS, ctask, qtask, wf
 

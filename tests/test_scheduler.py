@@ -1,4 +1,4 @@
-"""quantumflow._scheduler graphs: Dag and Plan checked against networkx on random DAGs."""
+"""quantumflow._native.scheduler graphs: Dag and Plan checked against networkx on random DAGs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quantumflow._scheduler import Dag, GraphCycleError
+from quantumflow._native.scheduler import Dag, GraphCycleError
 
 Graph = tuple[int, list[int], list[int], list[float]]
 

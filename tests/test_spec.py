@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quantumflow import SpecError, load_spec
-from quantumflow.spec import ParamRef, Ref, json_schema, parse_input, upstream_of
+from quantumflow.spec import ParamRef, Ref, parse_input, upstream_of
+from quantumflow.spec.schema import json_schema
 
 YAML = """
 name: demo

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quantumflow import SpecError, load_spec, spec_check
+from quantumflow import SpecError, load_spec
 from quantumflow.spec import (
     Budget,
     CircuitSource,
@@ -19,8 +19,9 @@ from quantumflow.spec import (
     Policies,
     QuantumTask,
     WorkflowSpec,
-    json_schema,
+    checker,
 )
+from quantumflow.spec.schema import json_schema, schema_of
 
 FULL: dict[str, Any] = {
     "version": "1",
@@ -273,7 +274,7 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_numbers_are_stored_as_their_field_type() -> None:
     np = pytest.importorskip("numpy")
-    t = QuantumTask.model_validate(
+    t = QuantumTask.parse(
         {
             "id": "q",
             "backend": "b",
@@ -283,14 +284,14 @@ def test_numbers_are_stored_as_their_field_type() -> None:
         }
     )
     assert (t.shots, type(t.shots), t.seed, type(t.seed)) == (2, int, 3, int)
-    p = Policies.model_validate({"retry_backoff_s": np.float32(0.25), "timeout_s": 5})
+    p = Policies.parse({"retry_backoff_s": np.float32(0.25), "timeout_s": 5})
     assert (p.retry_backoff_s, type(p.timeout_s)) == (0.25, float)
 
 
-def test_constructors_and_model_validate_check_like_pydantic_did() -> None:
+def test_constructors_and_parse_check_like_pydantic_did() -> None:
     t = QuantumTask(id="t", backend="b", circuit={"builtin": "ghz", "args": {"n": 2}}, shots=5)
     assert isinstance(t.circuit, CircuitSource) and t.circuit.args == {"n": 2}
-    assert QuantumTask.model_validate(t) is t
+    assert QuantumTask.parse(t) is t
     with pytest.raises(SpecError) as err:
         QuantumTask(id="t", backend="b", circuit={"builtin": "ghz"}, shots=0)
     assert [(p.task, p.field) for p in err.value.problems] == [("t", "shots")]
@@ -298,26 +299,26 @@ def test_constructors_and_model_validate_check_like_pydantic_did() -> None:
         ClassicalTask(id="t")
 
 
-def test_pydantic_like_surface() -> None:
+def test_the_spec_classes_surface() -> None:
     spec = load_spec(copy.deepcopy(FULL))
     task = spec.tasks[1]
     assert isinstance(task, QuantumTask)
-    text = task.model_dump_json()
-    assert QuantumTask.model_validate_json(text) == task
+    text = task.dump_json()
+    assert QuantumTask.parse_json(text) == task
     assert json.loads(text)["circuit"]["qasm_file"] is None  # defaults included
-    again = task.model_copy(update={"backend": "other"})
+    again = task.with_changes(backend="other")
     assert again.backend == "other" and task.backend == "qiskit.aer" and again.id == "q"
-    assert WorkflowSpec.model_validate(spec.model_dump()) == spec
-    assert spec.model_dump(mode="json", exclude_defaults=True)["tasks"][0]["fn"] == "m:f"
-    schema = WorkflowSpec.model_json_schema()
+    assert WorkflowSpec.parse(spec.dump()) == spec
+    assert spec.dump(json_mode=True, exclude_defaults=True)["tasks"][0]["fn"] == "m:f"
+    schema = schema_of(WorkflowSpec)
     assert schema == {k: v for k, v in json_schema().items() if k not in ("$schema", "$id")}
-    assert ClassicalTask.model_json_schema()["title"] == "ClassicalTask"
+    assert schema_of(ClassicalTask)["title"] == "ClassicalTask"
 
 
 def test_json_mode_turns_tuples_into_lists() -> None:
     t = ClassicalTask(id="t", fn="m:f", inputs={"shape": (2, 3)})
-    assert t.model_dump()["inputs"]["shape"] == (2, 3)
-    assert t.model_dump(mode="json")["inputs"]["shape"] == [2, 3]
+    assert t.dump()["inputs"]["shape"] == (2, 3)
+    assert t.dump(json_mode=True)["inputs"]["shape"] == [2, 3]
 
 
 # ----------------------------------------------------------------------------- fast path
@@ -364,16 +365,10 @@ def _outcome(spec: dict[str, Any]) -> Any:
 @settings(max_examples=150, deadline=None)
 @given(_task_dicts())
 def test_generated_fast_path_agrees_with_the_full_check(task: dict[str, Any]) -> None:
-    # Many tasks of one shape make spec_check generate code for it; the same spec checked
+    # Many tasks of one shape make the checker generate code for it; the same spec checked
     # with generation turned off must give the same objects or the same problems.
-    spec = {"name": "w", "tasks": [dict(task, id=f"t{i}") for i in range(spec_check.HOT + 4)]}
+    spec = {"name": "w", "tasks": [dict(task, id=f"t{i}") for i in range(checker.HOT + 4)]}
     fast = _outcome(copy.deepcopy(spec))
-    saved = spec_check.HOT
-    spec_check.HOT = 10**9
-    try:
-        spec_check._PLANS.clear()
+    with checker.full_checks_only():
         slow = _outcome(copy.deepcopy(spec))
-    finally:
-        spec_check.HOT = saved
-        spec_check._PLANS.clear()
     assert fast == slow

@@ -38,7 +38,7 @@ class QuantumFlow:
     def __init__(self) -> None:
         from benchmarks import overhead
         from quantumflow.engine import open_db, run
-        from quantumflow.loader import load_spec
+        from quantumflow.spec.loader import load_spec
 
         self._overhead, self._run, self._load = overhead, run, load_spec
         self._store = open_db(_db_url())

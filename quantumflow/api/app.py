@@ -36,9 +36,9 @@ Every error is JSON `{"detail": ...}`.
 
 
 def _version() -> str:
-    from .. import __version__
+    from .._version import package_version
 
-    return __version__
+    return package_version()
 
 
 def create_app(

@@ -1,6 +1,6 @@
 """What runs cost: the sum of their tasks' recorded ``cost_usd`` (``performance_metrics``).
 
-The engine's monitor (``quantumflow/monitor.py``) records a cost for every quantum attempt
+The engine (``quantumflow/engine/metrics.py``) records a cost for every quantum attempt
 from the cost module's price tables: the provider's price on cloud QPUs, 0 on local
 simulators and for cache hits. Classical tasks record none, so a run of classical tasks
 only has no entry and the API answers ``cost_usd: null`` for it rather than a made-up zero.

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..spec_schema import WorkflowSpecModel
+from ..spec.schema import WorkflowSpecModel
 
 RunStatus = Literal[
     "pending",

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from ..circuits.ir import Circuit
 from ..errors import BackendError
-from .circuits.ir import Circuit
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from ..circuits.ir import Circuit
 from ..errors import BackendError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
-from .circuits.ir import Circuit
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
 from .results import counts_from_bits, parse_observable
@@ -23,7 +23,7 @@ _CONVERTED: dict[tuple[int, bool], tuple[Circuit, Any]] = {}
 
 def converted(circuit: Circuit, *, measured: bool = True) -> Any:
     """``to_cirq(circuit)`` (or its measurement-free part), memoized per circuit object."""
-    from .circuits.to_cirq import to_cirq
+    from .to_cirq import to_cirq
 
     key = (id(circuit), measured)
     hit = _CONVERTED.get(key)
@@ -34,20 +34,6 @@ def converted(circuit: Circuit, *, measured: bool = True) -> Any:
     made = to_cirq(circuit if measured else circuit.without_measurements())
     _CONVERTED[key] = (circuit, made)
     return made
-
-
-def sdk_versions() -> dict[str, str]:
-    """Versions of the Cirq packages in use."""
-    import cirq
-
-    out = {"cirq": cirq.__version__}
-    try:
-        import qsimcirq
-
-        out["qsimcirq"] = qsimcirq.__version__  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - qsim is optional within the cirq extra
-        pass
-    return out
 
 
 def resolver(job: QuantumJob) -> list[dict[str, float]]:

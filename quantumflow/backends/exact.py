@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..circuits.ir import Circuit
 from ..errors import UnsupportedFeatureError
-from .circuits.ir import Circuit
 
 
 def probabilities_over_clbits(

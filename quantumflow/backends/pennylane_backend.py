@@ -20,20 +20,6 @@ from .local import LocalSimulator
 from .results import parse_observable, place_bits
 
 
-def sdk_versions() -> dict[str, str]:
-    """Versions of the PennyLane packages in use."""
-    import pennylane as qml
-
-    out = {"pennylane": qml.__version__}
-    try:
-        import pennylane_lightning
-
-        out["pennylane-lightning"] = pennylane_lightning.__version__
-    except (ImportError, AttributeError):  # pragma: no cover
-        pass
-    return out
-
-
 class PennyLaneBackend(LocalSimulator):
     """``pennylane:DEVICE``."""
 
@@ -71,7 +57,7 @@ class PennyLaneBackend(LocalSimulator):
         """One QNode call per mode, parameters broadcast over the sweep points."""
         import pennylane as qml
 
-        from .circuits.to_pennylane import apply_ops
+        from .to_pennylane import apply_ops
 
         circuit = job.circuit
         free = sorted(circuit.free_parameters())
@@ -133,7 +119,7 @@ class PennyLaneBackend(LocalSimulator):
     ) -> Any:
         import pennylane as qml
 
-        from .circuits.to_pennylane import apply_ops
+        from .to_pennylane import apply_ops
 
         circuit = job.circuit
         wires = [circuit.measured_qubit_of()[c] for c in measured[::-1]]

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from ..circuits.ir import Circuit
 from ..errors import BackendError, UnsupportedFeatureError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
-from .circuits.ir import Circuit
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
 from .results import normalize_qiskit_counts, parse_observable, qiskit_label
@@ -54,14 +54,6 @@ class _TranspileCache:
 
 
 TRANSPILE_CACHE = _TranspileCache()
-
-
-def sdk_versions() -> dict[str, str]:
-    """Versions of the Qiskit packages in use."""
-    import qiskit
-    import qiskit_aer
-
-    return {"qiskit": qiskit.__version__, "qiskit-aer": qiskit_aer.__version__}
 
 
 class AerBackend(LocalSimulator):
@@ -108,7 +100,7 @@ class AerBackend(LocalSimulator):
         """Transpiled circuit (cached) and its Parameter objects by name."""
         from qiskit import transpile
 
-        from .circuits.to_qiskit import to_qiskit
+        from .to_qiskit import to_qiskit
 
         sim = self.target_backend(job)
         opts = self.transpile_options(job)
@@ -158,7 +150,7 @@ class AerBackend(LocalSimulator):
         if job.shots is None:
             from qiskit.quantum_info import Statevector
 
-            from .circuits.to_qiskit import to_qiskit
+            from .to_qiskit import to_qiskit
 
             qc, ps = to_qiskit(job.circuit.without_measurements())
             for i, point in enumerate(job.points):

@@ -89,7 +89,7 @@ class IBMBackend:
     def _isa(self, job: QuantumJob, *, measured: bool) -> tuple[Any, dict[str, Any], float]:
         from qiskit.transpiler import generate_preset_pass_manager
 
-        from .circuits.to_qiskit import to_qiskit
+        from .to_qiskit import to_qiskit
 
         device = self.device()
         level = int((job.transpile or {}).get("optimization_level", 1))

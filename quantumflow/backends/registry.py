@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import BackendError
 from .base import Backend, BackendInfo
+from .sdks import SDKS
 
 log = logging.getLogger(__name__)
 
@@ -28,51 +29,65 @@ GROUP = "quantumflow.backends"
 
 @dataclass(frozen=True)
 class Family:
-    """How to build a backend family and which SDK modules/extra it needs."""
+    """How to build a built-in backend family and what it needs.
+
+    Attributes:
+        target: ``module:class`` of the adapter (called with the name's ``ARG`` or None).
+        sdk: its SDK in :data:`~quantumflow.backends.sdks.SDKS` (worker, extra, versions).
+        modules: the SDK modules it imports (all must be installed for it to be usable).
+        examples: backend names listed by ``quantumflow backends`` and the designer.
+        note: shown beside them.
+        remote: a cloud service: jobs wait in its queue, not in a local worker.
+        jobs: remote: jobs the engine keeps in the provider's queue at once.
+    """
 
     target: str
     sdk: str
     modules: tuple[str, ...]
-    extra: str
     examples: tuple[str, ...] = ()
     note: str = ""
-    remote: bool = False  # a cloud service: jobs wait in its queue, not in a local worker
-    jobs: int = 0  # remote: jobs the engine keeps in the provider's queue at once
+    remote: bool = False
+    jobs: int = 0
+
+    @property
+    def extra(self) -> str:
+        """The pip extra that installs it."""
+        return SDKS[self.sdk].extra
 
 
+#: The built-in families (the only list of them; third parties use the entry-point group).
 BUILTIN: dict[str, Family] = {
     "qiskit.aer": Family(
         "quantumflow.backends.qiskit_backend:AerBackend", "qiskit",
-        ("qiskit", "qiskit_aer"), "qiskit", ("qiskit.aer",),
+        ("qiskit", "qiskit_aer"), ("qiskit.aer",),
     ),
     "qiskit.fake": Family(
         "quantumflow.backends.qiskit_fake:FakeBackend", "qiskit",
-        ("qiskit", "qiskit_aer", "qiskit_ibm_runtime"), "qiskit", ("qiskit.fake:fake_manila",),
+        ("qiskit", "qiskit_aer", "qiskit_ibm_runtime"), ("qiskit.fake:fake_manila",),
         "IBM fake backends: their coupling map, basis gates and noise",
     ),
     "qiskit.ibm": Family(
         "quantumflow.backends.qiskit_ibm:IBMBackend", "qiskit",
-        ("qiskit", "qiskit_ibm_runtime"), "qiskit", ("qiskit.ibm:ibm_brisbane",),
+        ("qiskit", "qiskit_ibm_runtime"), ("qiskit.ibm:ibm_brisbane",),
         "IBM Quantum (credentials from the environment or the saved account); "
         "qiskit.ibm:fake_* runs in the runtime's local testing mode", remote=True, jobs=3,
     ),
     "cirq.simulator": Family(
-        "quantumflow.backends.cirq_backend:CirqBackend", "cirq", ("cirq",), "cirq",
-        ("cirq.simulator",),
+        "quantumflow.backends.cirq_backend:CirqBackend", "cirq", ("cirq",), ("cirq.simulator",),
     ),
     "cirq.qsim": Family(
-        "quantumflow.backends.cirq_backend:QsimBackend", "cirq", ("cirq", "qsimcirq"), "cirq",
+        "quantumflow.backends.cirq_backend:QsimBackend", "cirq", ("cirq", "qsimcirq"),
         ("cirq.qsim",),
     ),
     "cirq.google": Family(
         "quantumflow.backends.cirq_google_backend:GoogleBackend", "cirq",
-        ("cirq", "cirq_google"), "cirq", ("cirq.google:rainbow",),
+        ("cirq", "cirq_google"), ("cirq.google:rainbow",),
         "Google Quantum AI processors; offline through cirq-google's virtual engine",
         remote=True, jobs=2,
     ),
     "pennylane": Family(
         "quantumflow.backends.pennylane_backend:PennyLaneBackend", "pennylane",
-        ("pennylane",), "pennylane", ("pennylane:default.qubit", "pennylane:lightning.qubit"),
+        ("pennylane",), ("pennylane:default.qubit", "pennylane:lightning.qubit"),
     ),
 }  # fmt: skip
 
@@ -157,6 +172,25 @@ def get_backend(name: str) -> Backend:
     backend: Backend = factory(arg)
     with _lock:
         return _instances.setdefault(name, backend)
+
+
+def local_sdk(name: str) -> str | None:
+    """The SDK whose warm worker processes run backend ``name``, or None (in the engine's
+    thread): a built-in local simulator's SDK, or the ``sdk`` a local plugin declares.
+
+    Raises:
+        BackendError: unknown backend.
+    """
+    fam = resolve_family(name)
+    if isinstance(fam, Family):
+        return None if fam.remote else fam.sdk
+    try:  # plugins are loaded in this process anyway; asking one costs nothing extra
+        backend = get_backend(name)
+        remote = bool(getattr(backend.capabilities(), "remote", False))
+    except Exception:  # validation reported it; the attempt will fail with the reason
+        return None
+    sdk = getattr(backend, "sdk", None)
+    return sdk if isinstance(sdk, str) and sdk and not remote else None
 
 
 def list_backends() -> list[BackendInfo]:

@@ -8,17 +8,18 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from ..circuits.binding import parameter_values
+from ..circuits.ir import Circuit
+from ..circuits.qasm_out import to_qasm3
+from ..circuits.sources import load_circuit, locate_callable
+from ..circuits.sweeps import expand_sweep
 from ..errors import BackendError, Problem, ResourceLimitError, SpecError
 from ..spec import QuantumTask
 from .base import BatchResult, Capabilities, QuantumJob
-from .binding import parameter_values
-from .circuits.ir import Circuit
-from .circuits.qasm_out import to_qasm3
-from .circuits.sources import load_circuit, locate_callable
 from .memory import check_memory
 from .registry import Family, get_backend, resolve_family, sdk_installed
 from .results import parse_observable
-from .sweeps import expand_sweep
+from .sdks import sdk_versions
 
 CACHE_KEY_VERSION = "qf-quantum-1"
 
@@ -166,7 +167,7 @@ def format_output(
     metadata: dict[str, Any] = {
         "backend": task.backend,
         "sdk": _sdk_of(task.backend),
-        "sdk_versions": _versions(task.backend),
+        "sdk_versions": sdk_versions(_sdk_of(task.backend)),
         "seed": job.seed,
         "qubits": job.circuit.num_qubits,
         "clbits": job.circuit.num_clbits,
@@ -185,27 +186,7 @@ def format_output(
 
 def _sdk_of(name: str) -> str:
     fam = resolve_family(name)
-    return fam.sdk if isinstance(fam, Family) else "plugin"
-
-
-_VERSIONS: dict[str, dict[str, str]] = {}
-
-
-def _versions(name: str) -> dict[str, str]:
-    sdk = _sdk_of(name)
-    if sdk not in _VERSIONS:
-        import importlib
-
-        module = {
-            "qiskit": "qiskit_backend",
-            "cirq": "cirq_backend",
-            "pennylane": "pennylane_backend",
-        }
-        if sdk not in module:
-            return {}
-        mod = importlib.import_module(f"quantumflow.backends.{module[sdk]}")
-        _VERSIONS[sdk] = mod.sdk_versions()
-    return _VERSIONS[sdk]
+    return fam.sdk if isinstance(fam, Family) else str(getattr(get_backend(name), "sdk", "plugin"))
 
 
 def quantum_cache_key(

@@ -39,18 +39,16 @@ __all__ = [
     "plan_vs_actual",
 ]
 
-_LAZY = {
-    "BudgetGuard": ".budget",
-    "check_budget": ".budget",
-    "plan_vs_actual": ".compare",
-}
-
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    value: Any
+    if name in ("BudgetGuard", "check_budget"):
+        from . import budget
 
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(budget, name)
+    elif name == "plan_vs_actual":
+        from .compare import plan_vs_actual as value
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value

@@ -137,7 +137,7 @@ def calibrate(
         QuantumFlowError: nothing could be calibrated.
     """
     from ..backends.registry import Family, resolve_family, sdk_installed
-    from ..engine import open_db
+    from ..store.shared import shared_store as open_db
 
     store = open_db(db)
     names = list(backends) if backends else []

@@ -25,7 +25,7 @@ def plan_vs_actual(store: Any, run_id: str) -> dict[str, Any]:
     Raises:
         RunNotFoundError: no such run.
     """
-    from ..monitor import run_summary
+    from .report import run_summary
 
     summary = run_summary(store, run_id)
     record = store.get_run(run_id)

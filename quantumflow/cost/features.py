@@ -86,8 +86,8 @@ def task_features(task: QuantumTask) -> CircuitFeatures:
     Raises:
         BackendError: the circuit cannot be loaded (bad QASM, unknown generator, ...).
     """
-    from ..backends.circuits.sources import load_circuit
-    from ..backends.sweeps import expand_sweep
+    from ..circuits.sources import load_circuit
+    from ..circuits.sweeps import expand_sweep
 
     circuit = load_circuit(task.circuit)
     points = len(expand_sweep(task.sweep)) if task.sweep else 1

@@ -8,7 +8,9 @@ estimate says so (``usd`` 0 with a ``note``) rather than inventing a number.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -164,3 +166,15 @@ def _braket_device(arg: str) -> Price:
 def is_remote(backend: str) -> bool:
     """True when the backend is a provider's device (it has a price entry, even 0 USD)."""
     return price_for(backend) is not None
+
+
+def spent_usd(backend: str, metrics: Mapping[str, Any]) -> float:
+    """Money one attempt cost, from the price tables (0 for local and fake backends)."""
+    price = price_for(backend)
+    if price is None:
+        return 0.0
+    shots, points = int(metrics.get("shots") or 0), int(metrics.get("sweep_size") or 1)
+    qpu_s = metrics.get("execute_s")
+    if not isinstance(qpu_s, int | float) or qpu_s <= 0:
+        qpu_s = price.qpu_seconds(shots=shots, points=points)
+    return round(price.usd(shots=shots, points=points, qpu_seconds=float(qpu_s)), 6)

@@ -45,9 +45,10 @@ def estimate_workflow(
     Raises:
         SpecError: the workflow is invalid.
     """
-    from .. import _scheduler
-    from ..engine import open_db, validate
-    from ..loader import load_spec
+    from .._native import scheduler
+    from ..graph.validate import validate
+    from ..spec.loader import load_spec
+    from ..store.shared import shared_store as open_db
 
     vw = validate(load_spec(spec), params=params, check_imports=False)
     store = open_db(db)
@@ -62,7 +63,7 @@ def estimate_workflow(
         if isinstance(task, QuantumTask) and (price := price_for(task.backend)) is not None:
             prices[task.backend] = {"source": price.source, "as_of": price.as_of}
     slots = max(1, min(workers or vw.spec.policies.max_concurrency, len(costs) or 1))
-    dag = _scheduler.Dag(len(costs), vw.src, vw.dst, costs)
+    dag = scheduler.Dag(len(costs), vw.src, vw.dst, costs)
     plan = _plan(vw, dag, lanes=slots)
     total_usd = round(sum(t["usd"] for t in tasks.values()), 6)
     out: dict[str, Any] = {
@@ -83,8 +84,8 @@ def _plan(vw: Any, dag: Any, *, lanes: int) -> Any:
     """The Rust plan the engine makes for this workflow: over ``lanes`` slots and the same
     per-resource limits (SDK worker slots, ``policies.resources``), so the estimate's
     makespan and critical path are what the run stores as its plan."""
-    from ..engine.quantum import plan_routes
-    from ..engine.resources import make_slots
+    from ..graph.resources import make_slots
+    from ..graph.routes import plan_routes
 
     limits = make_slots(vw.spec, plan_routes(vw.spec.tasks), lanes=lanes)
     if limits is None:

@@ -6,10 +6,10 @@ See ``docs/internals.md`` (Engine) for the contract and ``docs/user-guide/runnin
 from __future__ import annotations
 
 from ..executors.functions import resolve_function
+from ..graph.inputs import TaskInputError
+from ..graph.validate import ValidatedWorkflow, validate
 from .api import cancel, delete_run, delete_workflow, open_db, rerun, resume, run, start
-from .inputs import TaskInputError
 from .models import Run, RunHandle, TaskResult
-from .validate import ValidatedWorkflow, validate
 
 __all__ = [
     "Run",

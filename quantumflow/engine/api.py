@@ -22,43 +22,20 @@ from ..errors import (
     WorkflowNotFoundError,
 )
 from ..executors import Executor, get_executor
-from ..loader import load_spec
+from ..graph.validate import ValidatedWorkflow, validate
 from ..spec import WorkflowSpec
+from ..spec.loader import load_spec
+from ..store.shared import shared_store as open_db
 from .heap import frozen_heap
 from .models import Run, RunHandle, TaskResult
 from .plan import check_budget, make_plan
 from .runner import Runner
-from .validate import ValidatedWorkflow, validate
 
 log = logging.getLogger(__name__)
 
 SpecLike = WorkflowSpec | dict[str, Any] | str | Path
 EventCallback = Callable[[Any], None]
 _REUSABLE = ("succeeded", "cached")
-
-_stores: dict[str, Any] = {}
-_stores_lock = threading.Lock()
-
-
-def open_db(db: Any = None) -> Any:
-    """The store for ``db``: a Store object, a URL/path, or None for the default.
-
-    Stores are opened once per URL and process (migrations run once).
-    """
-    if db is not None and not isinstance(db, str | Path):
-        return db
-    from ..store import open_store
-    from ..store.dbapi import resolve_url
-
-    # Key by the resolved URL: QUANTUMFLOW_DB/HOME may change within a process (tests,
-    # notebooks), and the default must follow them.
-    key = resolve_url(str(db) if db is not None else None)
-    with _stores_lock:
-        store = _stores.get(key)
-        if store is None:
-            store = open_store(key)
-            _stores[key] = store
-        return store
 
 
 def _executor(
@@ -308,7 +285,7 @@ def resume(
     record = store.get_run(run_id)
     if not force:
         _refuse_if_alive(record)
-    spec = WorkflowSpec.model_validate(record.spec)
+    spec = WorkflowSpec.parse(record.spec)
     params = dict(record.params or {})
     vw = validate(spec, params=params)
     done = _reusable(store, record, vw, None)
@@ -339,7 +316,7 @@ def rerun(
     """
     store = open_db(db)
     record = store.get_run(run_id)
-    spec = WorkflowSpec.model_validate(record.spec)
+    spec = WorkflowSpec.parse(record.spec)
     merged = {**dict(record.params or {}), **(params or {})}
     vw = validate(spec, params=merged)
     if from_task not in vw.index:

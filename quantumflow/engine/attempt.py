@@ -13,17 +13,18 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .. import _scheduler
+from .._native import scheduler
 from ..errors import BackendError, SpecError
 from ..executors.base import Call
-from ..monitor import attempt_metrics
+from ..graph.inputs import TaskInputError
+from ..graph.routes import Route, plan_routes
+from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
 from .cache import cache_key
 from .events import EventSink
-from .inputs import TaskInputError
+from .metrics import attempt_metrics
 from .models import TERMINAL_TASK, TaskResult
-from .quantum import QuantumCall, QuantumRunner, Route, plan_routes
-from .validate import ValidatedWorkflow
+from .quantum import QuantumCall, QuantumRunner
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class Attempts:
         self.running: dict[Pair, Call | QuantumCall | None] = {}
         self.retired: set[Pair] = set()
         self.cancelling = False
-        self.dispatcher: _scheduler.Dispatcher | None = None
+        self.dispatcher: scheduler.Dispatcher | None = None
         self.priority: list[float] = [0.0] * n  # set by the runner from the plan
         self.budget: Any = None  # a cost.BudgetGuard when the spec has a budget (runner)
         self.queued_at: dict[Pair, float] = {}  # when the dispatcher released an attempt
@@ -153,7 +154,7 @@ class Attempts:
             reason = self.budget.refuse_quantum()
             if reason is not None:  # over budget: no new quantum submissions
                 self.emit(task, "cancelled", attempt, error=reason)
-                return dispatcher.complete(task, attempt, _scheduler.FATAL, take=1)
+                return dispatcher.complete(task, attempt, scheduler.FATAL, take=1)
         self.results[task].attempts += 1
         # set once, before the cancel check: timeout/cancel pop it to stop the attempt
         handle = self.quantum.prepare(task) if spec_task.kind == "quantum" else None
@@ -186,7 +187,7 @@ class Attempts:
                 error=_describe(err),
                 metrics=self._metrics(t0, clock, key, handle=handle),
             )
-            outcome = _scheduler.FATAL if fatal else _scheduler.FAILED
+            outcome = scheduler.FATAL if fatal else scheduler.FAILED
             return dispatcher.complete(task, attempt, outcome, take=1)
         return self._succeed(
             key, value, ref=ref, ckey=ckey, cached=cached, t0=t0, clock=clock, handle=handle
@@ -227,7 +228,7 @@ class Attempts:
             except Exception as err:  # an output the store cannot keep
                 msg = f"its return value cannot be stored: {_describe(err)}"
                 self.emit(task, "failed", attempt, error=msg)
-                return dispatcher.complete(task, attempt, _scheduler.FATAL, take=1)
+                return dispatcher.complete(task, attempt, scheduler.FATAL, take=1)
             if ckey is not None:
                 self.store.cache_store(ckey, ref)
         self.outputs[task] = value
@@ -242,7 +243,7 @@ class Attempts:
             cache_hit=cached,
             metrics=metrics,
         )
-        return dispatcher.complete(task, attempt, _scheduler.OK, take=1)
+        return dispatcher.complete(task, attempt, scheduler.OK, take=1)
 
     def _metrics(
         self,

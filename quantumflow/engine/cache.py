@@ -7,7 +7,6 @@ uncached (a wrong hit is worse than a miss).
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -33,8 +32,9 @@ def quantum_cache_key(
     task: QuantumTask, kwargs: Mapping[str, Any], params: Mapping[str, Any]
 ) -> str | None:
     """The backends' key for this circuit run (None if the backends cannot make one)."""
-    backends = importlib.import_module("quantumflow.backends")
-    key = backends.quantum_cache_key(task, inputs=dict(kwargs), params=dict(params))
+    from ..backends import quantum_cache_key as backend_key
+
+    key = backend_key(task, inputs=dict(kwargs), params=dict(params))
     return str(key) if key else None
 
 

@@ -64,18 +64,6 @@ class Run:
             return None
         return self.finished_at - self.started_at
 
-    def widget(self) -> Any:
-        """A RunWidget (notebook dashboard: DAG, task states, charts) showing this run."""
-        from ..jupyter.widgets import run_widget
-
-        return run_widget(self)
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
-        # Notebooks show the RunWidget; text front ends keep the plain repr.
-        shown = self.widget()._repr_mimebundle_(include=include, exclude=exclude)
-        data, meta = shown if isinstance(shown, tuple) else (shown or {}, {})
-        return {**data, "text/plain": repr(self)}, meta
-
     def __repr__(self) -> str:
         counts: dict[str, int] = {}
         for t in self.tasks.values():

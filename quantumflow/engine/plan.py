@@ -6,15 +6,15 @@ start first.
 
 from __future__ import annotations
 
-import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import _scheduler
-from .quantum import Route, plan_routes
-from .resources import Slots, make_slots
-from .validate import ValidatedWorkflow
+from .._native import scheduler
+from ..graph.resources import Slots, make_slots
+from ..graph.routes import Route, plan_routes
+from ..graph.validate import ValidatedWorkflow
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class RunPlan:
             :func:`note_history`).
     """
 
-    dag: _scheduler.Dag
+    dag: scheduler.Dag
     priority: list[float]
     schedule: dict[str, Any]
     routes: dict[int, Route] = field(default_factory=dict)
@@ -44,17 +44,11 @@ class RunPlan:
 def estimate_costs(vw: ValidatedWorkflow, store: Any = None) -> list[float]:
     """Predicted seconds per task from ``quantumflow.cost`` (history in ``store``, calibrated
     simulator models, price tables); 1.0 each when the estimator is unavailable or fails."""
+    from ..cost.workflow import estimate_costs as estimate
+
     tasks = vw.spec.tasks
     try:
-        cost_mod = importlib.import_module("quantumflow.cost")
-    except ImportError:
-        return [1.0] * len(tasks)
-    batch = getattr(cost_mod, "estimate_costs", None)
-    try:
-        if batch is not None:
-            raw = list(batch(tasks, store=store))
-        else:
-            raw = [cost_mod.estimate_task_seconds(t) for t in tasks]
+        raw = list(estimate(tasks, store=store))
     except Exception as err:  # a bad estimate must not stop a run
         log.warning("cost estimates unavailable (%r); planning with unit costs", err)
         return [1.0] * len(tasks)
@@ -67,7 +61,7 @@ def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Any = None) -> RunP
     if all(c == 1.0 for c in costs):
         dag = vw.dag
     else:
-        dag = _scheduler.Dag(len(vw.ids), vw.src, vw.dst, costs)
+        dag = scheduler.Dag(len(vw.ids), vw.src, vw.dst, costs)
     routes = plan_routes(vw.spec.tasks)
     slots = make_slots(vw.spec, routes, lanes=max(1, workers))
     if slots is None:
@@ -91,20 +85,24 @@ def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Any = None) -> RunP
     }
     if slots is not None:
         schedule["resources"] = dict(zip(slots.names[1:], slots.capacities[1:], strict=True))
-    return RunPlan(dag, priority, schedule, routes, slots, _history_call("snapshot_id", store))
+    from ..cost.history import snapshot_id
+
+    return RunPlan(dag, priority, schedule, routes, slots, _history_call(snapshot_id, store))
 
 
 def note_history(store: Any, classical: list[tuple[str, str, float]], since: int | None) -> None:
     """Tell the estimator's history what a finished run committed (``cost.history.note_run``),
     so that the next plan need not read those rows back."""
-    _history_call("note_run", store, classical, since)
+    from ..cost.history import note_run
+
+    _history_call(note_run, store, classical, since)
 
 
-def _history_call(name: str, store: Any, *args: Any) -> Any:
+def _history_call(call: Callable[..., Any], store: Any, *args: Any) -> Any:
     if store is None or not hasattr(store, "db"):  # no store, or a duck-typed one
         return None
     try:
-        return getattr(importlib.import_module("quantumflow.cost.history"), name)(store, *args)
+        return call(store, *args)
     except Exception as err:  # the estimator is optional and must not stop a run
         log.debug("estimator history unavailable: %r", err)
         return None
@@ -118,8 +116,6 @@ def check_budget(vw: ValidatedWorkflow, store: Any, params: dict[str, Any]) -> N
     """
     if vw.spec.policies.budget is None:
         return
-    try:
-        check = importlib.import_module("quantumflow.cost").check_budget
-    except (ImportError, AttributeError):
-        return
+    from ..cost.budget import check_budget as check
+
     check(vw.spec, store=store, params=params)

@@ -1,59 +1,14 @@
-"""Where a quantum attempt runs, and which backend slot it holds.
-
-Local simulators run in warm per-SDK worker processes
-(:mod:`quantumflow.executors.sdk_workers`): each SDK is imported once per worker, bundles
-its own OpenMP runtime and holds the GIL while simulating, so keeping them out of the
-engine's process (and apart from each other) is what keeps small circuits cheap. Cloud
-backends and third-party plugins run in the engine's worker thread, which only waits on
-the provider. ``QUANTUMFLOW_QUANTUM_WORKERS=0`` runs everything in-process.
+"""Quantum attempts along their planned routes (:mod:`quantumflow.graph.routes`): in a warm
+SDK worker process (abortable), or in the engine's thread for cloud backends and plugins.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from ..config import load_settings
+from ..graph.routes import Route
 from ..spec import QuantumTask
-
-
-@dataclass(frozen=True)
-class Route:
-    """How one quantum task runs.
-
-    Attributes:
-        sdk: the SDK worker it runs in; None = in the engine's thread.
-        slot: the backend slot it holds (a dispatcher resource), None = no backend limit.
-        slots: how many tasks may hold ``slot`` at once unless ``policies.resources`` says.
-    """
-
-    sdk: str | None
-    slot: str | None
-    slots: int
-
-
-def route(task: QuantumTask, *, workers_per_sdk: int) -> Route:
-    """Where ``task`` runs: local simulators in SDK workers, cloud and plugins in-process.
-
-    Local simulators hold one slot of ``sdk:<SDK>`` (as many as there are workers of that
-    SDK); a cloud backend one slot of its own name (the provider's queue depth, e.g. 3 for
-    IBM Quantum); a plugin the slots its ``capabilities().max_jobs`` says, if any.
-    """
-    registry = importlib.import_module("quantumflow.backends.registry")
-    fam = registry.resolve_family(task.backend)
-    if isinstance(fam, registry.Family):
-        if fam.remote:
-            return Route(None, task.backend, max(1, fam.jobs))
-        if workers_per_sdk <= 0:
-            return Route(None, None, 0)
-        return Route(fam.sdk, f"sdk:{fam.sdk}", workers_per_sdk)
-    try:  # plugins run in this process anyway; loading one here costs nothing extra
-        jobs = getattr(registry.get_backend(task.backend).capabilities(), "max_jobs", None)
-    except Exception:  # validation reported it; the attempt will fail with the reason
-        jobs = None
-    return Route(None, task.backend, int(jobs)) if jobs else Route(None, None, 0)
 
 
 class QuantumCall:
@@ -76,15 +31,6 @@ class QuantumCall:
         self.pool.abort(self)
 
 
-def plan_routes(tasks: Sequence[Any]) -> dict[int, Route]:
-    """Per quantum task index, its :class:`Route` (``QUANTUMFLOW_QUANTUM_WORKERS`` read now)."""
-    quantum = [(i, t) for i, t in enumerate(tasks) if isinstance(t, QuantumTask)]
-    if not quantum:
-        return {}
-    per_sdk = load_settings().quantum_workers
-    return {i: route(t, workers_per_sdk=per_sdk) for i, t in quantum}
-
-
 class QuantumRunner:
     """Runs the quantum attempts of one run along the routes planned for it."""
 
@@ -102,7 +48,8 @@ class QuantumRunner:
     def pool(self) -> Any:
         """The shared SDK worker pool (covering this run's SDKs)."""
         if self._pool is None:
-            sdk_workers = importlib.import_module("quantumflow.executors.sdk_workers")
+            from ..executors import sdk_workers
+
             self._pool = sdk_workers.shared_pool(self.sdks, per_sdk=self.workers_per_sdk)
         return self._pool
 
@@ -126,5 +73,6 @@ class QuantumRunner:
         """Run one attempt (in the worker ``handle`` was prepared for, or in-process)."""
         if handle is not None:
             return handle.pool.execute(task, inputs=inputs, params=params, token=handle)
-        backends = importlib.import_module("quantumflow.backends")
-        return backends.execute_quantum_task(task, inputs=inputs, params=params)
+        from ..backends import execute_quantum_task
+
+        return execute_quantum_task(task, inputs=inputs, params=params)

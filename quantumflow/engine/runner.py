@@ -22,14 +22,14 @@ import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .. import _scheduler
+from .._native import scheduler
 from ..errors import TaskTimeoutError
+from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
 from .attempt import Attempts
 from .models import TERMINAL_TASK, Run, TaskResult
 from .plan import RunPlan, note_history
 from .threads import spawn
-from .validate import ValidatedWorkflow
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class Runner:
             self.attempts.outputs[i] = value
             self.attempts.results[i] = result
         self.ready: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
-        self.dispatcher: _scheduler.Dispatcher | None = None
+        self.dispatcher: scheduler.Dispatcher | None = None
         self._finished = threading.Event()  # the dispatcher returned
         self._dispatch_once = threading.Lock()  # held by the one thread running it
         self._closed = threading.Event()  # the run is recorded and over
@@ -156,7 +156,7 @@ class Runner:
             self.store.set_run_status(self.run_id, "running")
             self.store.save_schedule(self.run_id, self.plan.schedule)
         self.attempts.budget = _budget_guard(spec)
-        dispatcher = _scheduler.Dispatcher(
+        dispatcher = scheduler.Dispatcher(
             self.plan.dag,
             # never start more than the worker threads can take: a started attempt's
             # deadline is running, it must not wait in a queue
@@ -272,14 +272,14 @@ class Runner:
     def _notify(self, batch: list[tuple[int, int, int]]) -> None:
         a = self.attempts
         for task, attempt, kind in batch:
-            if kind == _scheduler.TIMED_OUT:
+            if kind == scheduler.TIMED_OUT:
                 timeout = a.timeouts[task]
                 err = TaskTimeoutError(self.vw.ids[task], timeout)
                 if a.abandon(task, attempt, str(err)):
                     self._add_lane()  # the stuck thread retires when its call returns
-            elif kind == _scheduler.SKIPPED:
+            elif kind == scheduler.SKIPPED:
                 a.emit(task, "skipped", 0)
-            elif kind == _scheduler.CANCELLED:
+            elif kind == scheduler.CANCELLED:
                 a.cancel(task, attempt)
             # RETRY: the failed attempt already recorded 'retrying'.
 
@@ -318,7 +318,7 @@ class Runner:
             self.attempts.running.pop(pair, None)
             self.attempts.emit(task, "failed", attempt, error=f"engine error: {err!r}")
             assert self.dispatcher is not None
-            return self.dispatcher.complete(task, attempt, _scheduler.FATAL, take=1)
+            return self.dispatcher.complete(task, attempt, scheduler.FATAL, take=1)
         except BaseException as again:
             log.exception("cannot report task %s; cancelling the run", self.vw.ids[task])
             self._dispatch_error = self._dispatch_error or again

@@ -19,7 +19,7 @@ import queue
 import threading
 from collections.abc import Callable
 
-from .._scheduler import precise_timers
+from .._native.scheduler import precise_timers
 
 log = logging.getLogger(__name__)
 

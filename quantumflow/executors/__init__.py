@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -15,11 +14,29 @@ from .base import Call, Executor, FutureLike, call_function
 
 __all__ = ["Call", "Executor", "FutureLike", "call_function", "get_executor", "known_executors"]
 
-# name -> "module:factory"; imported only when asked for (Dask is heavy).
-_BUILTIN = {
-    "threads": "quantumflow.executors.threads:ThreadExecutor",
-    "processes": "quantumflow.executors.processes:ProcessExecutor",
-    "dask": "quantumflow.executors.dask_executor:DaskExecutor",
+
+def _threads() -> Callable[..., Any]:
+    from .threads import ThreadExecutor
+
+    return ThreadExecutor
+
+
+def _processes() -> Callable[..., Any]:
+    from .processes import ProcessExecutor
+
+    return ProcessExecutor
+
+
+def _dask() -> Callable[..., Any]:
+    from .dask_executor import DaskExecutor  # imports dask.distributed: only when asked for
+
+    return DaskExecutor
+
+
+_BUILTIN: dict[str, Callable[[], Callable[..., Any]]] = {
+    "threads": _threads,
+    "processes": _processes,
+    "dask": _dask,
 }
 
 
@@ -43,9 +60,9 @@ def get_executor(name: str, **opts: Any) -> Executor:
     Raises:
         QuantumFlowError: unknown name, or its module cannot be imported.
     """
-    target = _BUILTIN.get(name)
+    builtin = _BUILTIN.get(name)
     factory: Callable[..., Any]
-    if target is None:
+    if builtin is None:
         eps = [ep for ep in _entry_points("quantumflow.executors") if ep.name == name]
         if not eps:
             raise QuantumFlowError(
@@ -53,9 +70,8 @@ def get_executor(name: str, **opts: Any) -> Executor:
             )
         factory = eps[0].load()
     else:
-        module, _, attr = target.partition(":")
         try:
-            factory = getattr(importlib.import_module(module), attr)
+            factory = builtin()
         except ImportError as err:
             raise QuantumFlowError(
                 f"executor '{name}' is not available: {err} (pip install 'quantumflow[{name}]')"

@@ -13,21 +13,40 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, cast
 
 from ..config import ModulePolicy, module_policy
 from ..errors import ModuleNotAllowedError, Problem, SpecError, not_allowed_message
 
-
-def _registry() -> Mapping[str, Any]:
-    try:
-        library = importlib.import_module("quantumflow.library")
-    except ModuleNotFoundError as err:
-        if err.name in ("quantumflow.library",):
-            return {}
-        raise
-    return cast(Mapping[str, Any], getattr(library, "REGISTRY", {}))
+#: The built-in library's short names (the designer's palette lists them): ``fn: parity`` is
+#: ``fn: quantumflow.library.postprocess:parity``.
+LIBRARY: dict[str, str] = {
+    # post-processing of quantum results
+    "parity": "quantumflow.library.postprocess:parity",
+    "marginal_counts": "quantumflow.library.postprocess:marginal_counts",
+    "expectation_from_counts": "quantumflow.library.postprocess:expectation_from_counts",
+    "most_frequent": "quantumflow.library.postprocess:most_frequent",
+    "total_variation_distance": "quantumflow.library.postprocess:total_variation_distance",
+    # optimisation over sweeps and parameters
+    "best_sweep_point": "quantumflow.library.optimize:best_sweep_point",
+    "minimize": "quantumflow.library.optimize:minimize",
+    # variational eigensolvers (quantumflow/library/vqe.py)
+    "exact_ground_energy": "quantumflow.library.vqe:exact_ground_energy",
+    "energy_from_sweep": "quantumflow.library.vqe:energy_from_sweep",
+    "pauli_energy": "quantumflow.library.vqe:pauli_energy",
+    # MaxCut / QAOA (quantumflow/library/maxcut.py)
+    "brute_force_maxcut": "quantumflow.library.maxcut:brute_force_maxcut",
+    "expected_cut_sweep": "quantumflow.library.maxcut:expected_cut_sweep",
+    "best_cut_from_counts": "quantumflow.library.maxcut:best_cut_from_counts",
+    # comparing backends (quantumflow/library/compare.py)
+    "tvd_table": "quantumflow.library.compare:tvd_table",
+    "fidelity_to_ideal": "quantumflow.library.compare:fidelity_to_ideal",
+    # data
+    "constant": "quantumflow.library.data:constant",
+    "linspace": "quantumflow.library.data:linspace",
+    "collect": "quantumflow.library.data:collect",
+}
 
 
 def split_path(name: str, *, what: str = "fn") -> tuple[str, str]:
@@ -38,8 +57,7 @@ def split_path(name: str, *, what: str = "fn") -> tuple[str, str]:
     """
     module_name, sep, attr = name.partition(":")
     if not sep or not module_name or not attr:
-        registry = _registry() if what == "fn" else {}
-        known = ", ".join(sorted(registry)[:8])
+        known = ", ".join(sorted(LIBRARY)[:8]) if what == "fn" else ""
         hint = f" or a built-in name ({known}, …)" if known else ""
         raise SpecError(f"'{name}' is not 'package.module:function'{hint}")
     return module_name, attr
@@ -62,7 +80,7 @@ def lookup_function(
     """Find the callable a task's ``fn`` names, if the policy allows its module.
 
     Args:
-        name: a name in ``quantumflow.library.REGISTRY``, or ``package.module:function``
+        name: a name in :data:`LIBRARY`, or ``package.module:function``
             (``module:Class.method`` paths work too).
         policy: which modules may be imported (default: this process's).
         load: import the module and return the callable; False only checks that the
@@ -73,12 +91,8 @@ def lookup_function(
         SpecError: the module cannot be found or imported, the attribute is missing, or it
             is not callable (the message says which).
     """
-    registry = _registry()
-    if name in registry:
-        entry = registry[name]
-        if isinstance(entry, str):  # registries store lazy paths (quantumflow.library.*)
-            return lookup_function(entry, policy=ModulePolicy(), load=load)
-        return cast(Callable[..., Any], entry)
+    if name in LIBRARY:  # quantumflow.library: always allowed
+        return lookup_function(LIBRARY[name], policy=ModulePolicy(), load=load)
     module_name, attr = split_path(name)
     check_module(module_name, policy)
     if not load:

@@ -22,6 +22,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from .. import errors
+from ..backends.sdks import SDKS as KNOWN_SDKS
+from ..backends.sdks import warm_modules
 from ..config import restore_trust, trust_state
 from ..errors import BackendError, TaskTimeoutError
 from ..spec import QuantumTask
@@ -29,13 +31,8 @@ from .children import Lifeline, die_with_parent, start_child
 
 log = logging.getLogger(__name__)
 
-SDKS = ("qiskit", "cirq", "pennylane")
+SDKS = tuple(KNOWN_SDKS)
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "QSIM_NUM_THREADS")
-_WARM_IMPORTS = {
-    "qiskit": ("qiskit", "qiskit_aer", "quantumflow.backends.qiskit_backend"),
-    "cirq": ("cirq", "qsimcirq", "quantumflow.backends.cirq_backend"),
-    "pennylane": ("pennylane", "quantumflow.backends.pennylane_backend"),
-}
 
 
 def threads_per_worker(workers: int, cores: int | None = None) -> int:
@@ -49,13 +46,13 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
         os.environ[var] = str(threads)
     import importlib
 
-    for module in _WARM_IMPORTS.get(sdk, ()):
+    for module in warm_modules(sdk):
         with contextlib.suppress(ImportError):  # an SDK part may be absent (e.g. qsim)
             importlib.import_module(module)
     import time
 
     from ..backends import execute_quantum_task
-    from ..monitor import peak_rss_bytes, worker_name
+    from .measure import peak_rss_bytes, worker_name
 
     conn.send(("ready", os.getpid()))
     tasks: dict[str, QuantumTask] = {}  # validated once per distinct task (JSON text key)
@@ -75,7 +72,7 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
             if task is None:
                 if len(tasks) > 256:
                     tasks.clear()
-                task = tasks[task_json] = QuantumTask.model_validate_json(task_json)
+                task = tasks[task_json] = QuantumTask.parse_json(task_json)
             cpu = time.process_time()
             out = execute_quantum_task(task, inputs=inputs, params=params, threads=threads)
             stats = {
@@ -203,10 +200,9 @@ class SdkWorkerPool:
 
     def sdk_of(self, task: QuantumTask) -> str:
         """The worker a task goes to (its backend's SDK)."""
-        from ..backends.registry import Family, resolve_family
+        from ..backends.registry import local_sdk
 
-        fam = resolve_family(task.backend)
-        sdk = fam.sdk if isinstance(fam, Family) else ""
+        sdk = local_sdk(task.backend) or ""
         if sdk not in self._workers:
             raise BackendError(f"no SDK worker for backend '{task.backend}'", backend=task.backend)
         return sdk
@@ -266,7 +262,7 @@ class SdkWorkerPool:
             return hit[1]
         if len(self._json) > 256:
             self._json.clear()
-        text = task.model_dump_json()
+        text = task.dump_json()
         self._json[id(task)] = (task, text)
         return text
 

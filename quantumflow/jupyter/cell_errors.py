@@ -12,8 +12,8 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, SpecError
-from ..loader import spec_from_dict
 from ..spec import WorkflowSpec
+from ..spec.loader import spec_from_dict
 
 #: Line numbers are shown as Jupyter numbers them: the ``%%qflow`` line is line 1.
 BODY_OFFSET = 2
@@ -130,7 +130,6 @@ def apply_overrides(
         update["name"] = name
     if backend:
         update["tasks"] = [
-            t.model_copy(update={"backend": backend}) if t.kind == "quantum" else t
-            for t in spec.tasks
+            t.with_changes(backend=backend) if t.kind == "quantum" else t for t in spec.tasks
         ]
-    return spec.model_copy(update=update) if update else spec
+    return spec.with_changes(**update) if update else spec

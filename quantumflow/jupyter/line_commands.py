@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import importlib
 from pathlib import Path
 from typing import Any
 
 from IPython.core.error import UsageError
 
-from ..loader import load_spec
 from ..spec import WorkflowSpec
+from ..spec.loader import load_spec
 
 
 class RunsTable:
@@ -77,16 +76,7 @@ def estimate(
         db: the store whose calibrations and run history the estimator reads (the same
             ``--db`` as the run's); None: the default store.
         params: run parameters (``--param``).
-
-    Raises:
-        UsageError: the cost estimator is not part of this installation.
     """
-    try:
-        cost = importlib.import_module("quantumflow.cost")
-        estimate_workflow = cost.estimate_workflow
-    except (ImportError, AttributeError):
-        raise UsageError(
-            "cost estimation is not available in this QuantumFlow installation "
-            "(quantumflow.cost.estimate_workflow is missing); the workflow itself is valid"
-        ) from None
+    from ..cost.workflow import estimate_workflow
+
     return estimate_workflow(spec, db=db, params=params or None)

@@ -174,7 +174,7 @@ class QFlowMagics(Magics):  # type: ignore[misc]
         if isinstance(spec, WorkflowSpec):
             return spec
         if isinstance(spec, dict):
-            return WorkflowSpec.model_validate(spec)
+            return WorkflowSpec.parse(spec)
         raise UsageError(f"'{name}' is not a workflow, a Run or a workflow file")
 
     def _show(self, value: Any) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from quantumflow._scheduler import plain_json
+from quantumflow._native.json import plain_json
 from quantumflow.config import load_settings
 from quantumflow.errors import StoreError
 

@@ -23,7 +23,7 @@ import math
 import sys
 from typing import Any
 
-from quantumflow._scheduler import plain_json
+from quantumflow._native.json import plain_json
 from quantumflow.errors import StoreError
 
 TAG = "$qf"

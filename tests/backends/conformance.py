@@ -15,8 +15,8 @@ from quantumflow.backends import (
     execute_quantum_task,
     get_backend,
 )
-from quantumflow.backends.circuits import parse_qasm
 from quantumflow.backends.registry import BUILTIN, sdk_installed
+from quantumflow.circuits import parse_qasm
 from quantumflow.errors import BackendError, UnsupportedFeatureError
 from quantumflow.spec import QuantumTask
 

@@ -11,9 +11,9 @@ import math
 import pytest
 
 from quantumflow.backends import execute_quantum_task
-from quantumflow.backends.circuits import generate, to_qasm3
-from quantumflow.backends.circuits.reference import statevector
 from quantumflow.backends.registry import BUILTIN, sdk_installed
+from quantumflow.circuits import generate, to_qasm3
+from quantumflow.circuits.reference import statevector
 from quantumflow.spec import QuantumTask
 
 IDEAL = [

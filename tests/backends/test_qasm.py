@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quantumflow.backends.circuits import QasmError, parse_qasm, to_qasm3
-from quantumflow.backends.circuits.ir import Circuit, Op
-from quantumflow.backends.circuits.reference import statevector
+from quantumflow.circuits import QasmError, parse_qasm, to_qasm3
+from quantumflow.circuits.ir import Circuit, Op
+from quantumflow.circuits.reference import statevector
 from quantumflow.errors import UnsupportedFeatureError
 
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quantumflow.backends.circuits.lexer import QasmError
-from quantumflow.backends.circuits.qasm import parse_qasm
+from quantumflow.circuits.lexer import QasmError
+from quantumflow.circuits.qasm import parse_qasm
 
 
 def bomb(levels: int = 21) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from quantumflow.backends.circuits import parse_qasm
-from quantumflow.backends.circuits.reference import statevector
+from quantumflow.circuits import parse_qasm
+from quantumflow.circuits.reference import statevector
 
 BENCHMARKS = [
     "ghz",
@@ -86,7 +86,7 @@ def test_reference_simulator(case) -> None:
 def test_qiskit_conversion(case) -> None:
     from qiskit.quantum_info import Statevector
 
-    from quantumflow.backends.circuits.to_qiskit import to_qiskit
+    from quantumflow.backends.to_qiskit import to_qiskit
 
     ir, truth = case
     qc, _ = to_qiskit(ir.without_measurements())
@@ -96,7 +96,7 @@ def test_qiskit_conversion(case) -> None:
 def test_cirq_conversion(case) -> None:
     import cirq
 
-    from quantumflow.backends.circuits.to_cirq import to_cirq
+    from quantumflow.backends.to_cirq import to_cirq
 
     ir, truth = case
     qubits = cirq.LineQubit.range(ir.num_qubits)
@@ -110,8 +110,8 @@ def test_cirq_conversion(case) -> None:
 def test_pennylane_conversion(case, device: str) -> None:
     import pennylane as qml
 
-    from quantumflow.backends.circuits.to_pennylane import apply_ops
     from quantumflow.backends.pennylane_backend import _little_endian
+    from quantumflow.backends.to_pennylane import apply_ops
 
     ir, truth = case
 

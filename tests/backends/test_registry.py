@@ -72,10 +72,29 @@ def test_unknown_names() -> None:
 
 def test_importing_backends_imports_no_sdk() -> None:
     code = (
-        "import sys, quantumflow.backends, quantumflow.backends.circuits;"
+        "import sys, quantumflow.backends, quantumflow.circuits;"
         "from quantumflow.backends import list_backends; list_backends.__name__;"
         "bad=[m for m in sys.modules if m.split('.')[0] in ('qiskit','cirq','pennylane','qsimcirq','qiskit_aer')];"  # noqa: E501
         "print(bad); sys.exit(1 if bad else 0)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_plugin_that_declares_its_sdk_runs_in_warm_worker_processes(
+    plugin_on_path: None, tmp_path: Path
+) -> None:
+    import os
+
+    from quantumflow import engine
+    from quantumflow.graph.routes import route
+    from quantumflow.spec import QuantumTask
+
+    task = {"id": "t", "kind": "quantum", "backend": "toy", "shots": 5}
+    task["circuit"] = {"builtin": "ghz", "args": {"n": 2}}
+    assert route(QuantumTask.parse(task), workers_per_sdk=1).sdk == "toy"  # its own SDK
+    db = str(tmp_path / "plugin.db")
+    run = engine.run({"name": "plugin", "tasks": [task]}, db=db)
+    assert run.status == "succeeded" and run.outputs["t"]["counts"] == {"00": 5}
+    (row,) = engine.open_db(db).task_metrics(run_id=run.id)
+    assert not str(row["worker"]).endswith(f":{os.getpid()}")  # not the engine's process

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 import pytest
 
 from quantumflow.backends import check_quantum_task, execute_quantum_task, quantum_cache_key
-from quantumflow.backends.registry import BUILTIN, Family, get_backend
+from quantumflow.backends.registry import get_backend
 from quantumflow.errors import BackendError, ResourceLimitError
 from quantumflow.spec import QuantumTask
 
@@ -66,13 +67,13 @@ def test_too_many_qubits_for_the_device() -> None:
 
 
 def test_missing_sdk_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(
-        BUILTIN, "absent.sim", Family("x:Y", "absent", ("no_such_sdk_qf",), "absent")
-    )
-    problems = check_quantum_task(task(backend="absent.sim"))
-    assert problems[0].message == "backend 'absent.sim' needs `pip install quantumflow[absent]`"
-    with pytest.raises(BackendError, match=r"pip install quantumflow\[absent\]"):
-        get_backend("absent.sim")
+    # As if qiskit-ibm-runtime were not installed (a None entry makes find_spec answer None).
+    monkeypatch.setitem(sys.modules, "qiskit_ibm_runtime", None)
+    name = "qiskit.fake:fake_not_loaded_yet"
+    problems = check_quantum_task(task(backend=name))
+    assert problems[0].message == f"backend '{name}' needs `pip install quantumflow[qiskit]`"
+    with pytest.raises(BackendError, match=r"pip install quantumflow\[qiskit\]"):
+        get_backend(name)
 
 
 def test_bad_sweep_and_observable_reported() -> None:

@@ -53,7 +53,7 @@ def test_history_rescales_the_model(store: Any) -> None:
     store.save_calibration("qiskit.aer", TimeModel("qiskit.aer", coeffs).to_dict())
     spec = wf(qtask("q", args={"n": 5}))
     run(spec, db=store)
-    est = Estimator(store).task(WorkflowSpec.model_validate(spec).tasks[0])
+    est = Estimator(store).task(WorkflowSpec.parse(spec).tasks[0])
     measured = store.task_metrics(task_id="q")[-1]["wall_s"]
     assert est.source == "history"
     assert est.seconds == pytest.approx(measured)
@@ -69,7 +69,7 @@ def test_cloud_backend_is_priced(store: Any) -> None:
 
 
 def test_unloadable_circuit_gets_the_default_in_batch(store: Any) -> None:
-    bad = QuantumTask.model_validate(
+    bad = QuantumTask.parse(
         {"id": "q", "backend": "qiskit.aer", "circuit": {"qasm": "OPENQASM 2.0; nonsense"}}
     )
     assert estimate_costs([bad], store=store) == [DEFAULT_CLASSICAL_S]

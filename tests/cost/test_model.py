@@ -12,7 +12,7 @@ from quantumflow.spec import QuantumTask
 
 
 def test_features_of_a_task_count_gates_and_clifford() -> None:
-    ghz = QuantumTask.model_validate(
+    ghz = QuantumTask.parse(
         {"id": "g", "backend": "qiskit.aer", "circuit": {"builtin": "ghz", "args": {"n": 5}}}
     )
     f = task_features(ghz)
@@ -24,7 +24,7 @@ def test_features_of_a_task_count_gates_and_clifford() -> None:
         1024,
         1,
     )
-    rnd = QuantumTask.model_validate(
+    rnd = QuantumTask.parse(
         {
             "id": "r",
             "backend": "qiskit.aer",
@@ -37,7 +37,7 @@ def test_features_of_a_task_count_gates_and_clifford() -> None:
 
 
 def test_sweep_points_are_counted() -> None:
-    t = QuantumTask.model_validate(
+    t = QuantumTask.parse(
         {
             "id": "q",
             "backend": "qiskit.aer",

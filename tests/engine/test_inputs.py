@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from quantumflow.engine.inputs import TaskInputError, compile_inputs
 from quantumflow.errors import SpecError
+from quantumflow.graph.inputs import TaskInputError, compile_inputs
 from quantumflow.spec import ParamRef, Ref, parse_input
 
 INDEX = {"a": 0, "b": 1}

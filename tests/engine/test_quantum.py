@@ -9,7 +9,7 @@ import pytest
 
 from quantumflow.engine import run, validate
 from quantumflow.errors import SpecError
-from quantumflow.loader import load_spec
+from quantumflow.spec.loader import load_spec
 
 
 def bell(**extra: Any) -> dict[str, Any]:

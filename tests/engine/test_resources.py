@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from quantumflow.engine import run, validate
-from quantumflow.engine.quantum import plan_routes
-from quantumflow.engine.resources import make_slots
 from quantumflow.errors import SpecError
-from quantumflow.loader import load_spec
+from quantumflow.graph.resources import make_slots
+from quantumflow.graph.routes import plan_routes
+from quantumflow.spec.loader import load_spec
 
 from .conftest import ctask, wf
 

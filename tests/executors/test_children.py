@@ -26,7 +26,7 @@ SDK_ENGINE = """
 import sys, threading, time
 from quantumflow.executors.sdk_workers import SdkWorkerPool
 from quantumflow.spec import QuantumTask
-task = QuantumTask.model_validate({"id": "slow", "kind": "quantum", "backend": "qiskit.aer",
+task = QuantumTask.parse({"id": "slow", "kind": "quantum", "backend": "qiskit.aer",
     "shots": 10, "circuit": {"builtin": "random", "args": {"n": 22, "depth": 4000, "seed": 1}}})
 pool = SdkWorkerPool(sdks=["qiskit"])
 threading.Thread(target=pool.execute, args=(task,), kwargs={"inputs": {}}, daemon=True).start()

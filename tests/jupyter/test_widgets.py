@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 
+import quantumflow
 from quantumflow import engine
 from quantumflow.jupyter.widgets import RunWidget, follow_run, run_widget
 from quantumflow.jupyter.widgets.layout import build_graph
-from quantumflow.loader import load_spec
+from quantumflow.spec.loader import load_spec
 from quantumflow.store import open_store
 from quantumflow.store.records import TaskEvent
 
@@ -234,8 +236,36 @@ def test_run_displays_as_the_widget(tmp_path: Path) -> None:
     task = {"id": "a", "kind": "classical", "fn": "constant", "inputs": {"value": 1}}
     spec = {"name": "r", "tasks": [task]}
     run = engine.run(spec, db=str(tmp_path / "r.db"))
-    data, _ = run._repr_mimebundle_()
+    InteractiveShell.clear_instance()  # a fresh shell: no formatter registered yet
+    shell = InteractiveShell.instance()
+    try:
+        assert (
+            "application/vnd.jupyter.widget-view+json" not in shell.display_formatter.format(run)[0]
+        )
+        shell.extension_manager.load_extension("quantumflow")  # %load_ext quantumflow
+        data, _ = shell.display_formatter.format(run)
+    finally:
+        InteractiveShell.clear_instance()
     assert "application/vnd.jupyter.widget-view+json" in data
     assert data["text/plain"] == repr(run)
-    widget = run.widget()
+    widget = quantumflow.run_widget(run)
     assert isinstance(widget, RunWidget) and widget.status == "succeeded"
+
+
+def test_importing_quantumflow_in_a_kernel_shows_runs_as_widgets(tmp_path: Path) -> None:
+    # A kernel that only imports quantumflow (no %load_ext) still shows a Run as its widget.
+    code = (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "import quantumflow\n"
+        "spec = {'name': 'r', 'tasks': [{'id': 'a', 'kind': 'classical', 'fn': 'constant',"
+        " 'inputs': {'value': 1}}]}\n"
+        f"run = quantumflow.run(spec, db={str(tmp_path / 'k.db')!r})\n"
+        "data, _ = shell.display_formatter.format(run)\n"
+        "print(sorted(data))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert "application/vnd.jupyter.widget-view+json" in out.stdout

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from quantumflow.executors.functions import LIBRARY as REGISTRY
 from quantumflow.executors.functions import resolve_function
-from quantumflow.library import REGISTRY
 from quantumflow.library.data import collect, constant, linspace
 from quantumflow.library.optimize import best_sweep_point, minimize
 from quantumflow.library.postprocess import (

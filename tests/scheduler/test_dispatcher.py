@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from quantumflow import _scheduler as qs
-from quantumflow._scheduler import Dag, Dispatcher
+from quantumflow._native import scheduler as qs
+from quantumflow._native.scheduler import Dag, Dispatcher
 
 Work = Callable[[int, int], int]  # (task, attempt) -> outcome code
 

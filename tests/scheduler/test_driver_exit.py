@@ -10,7 +10,7 @@ import pytest
 
 RAW = """
 import threading, time
-from quantumflow import _scheduler
+from quantumflow._native import scheduler as _scheduler
 d = _scheduler.Dispatcher(_scheduler.Dag(2, [0], [1]), max_concurrency=1)
 # start() never completes the task: the run loop keeps waking up (signal checks)
 threading.Thread(target=lambda: d.run(lambda pairs: None, lambda b: None), daemon=True).start()

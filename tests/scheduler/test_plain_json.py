@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quantumflow._scheduler import plain_json
+from quantumflow._native.json import plain_json
 from quantumflow.store import dbapi, serialize
 
 

@@ -8,7 +8,7 @@ from quantumflow.errors import RunNotFoundError, StoreError, WorkflowNotFoundErr
 from quantumflow.spec import WorkflowSpec
 from quantumflow.store import Store, TaskEvent
 
-SPEC = WorkflowSpec.model_validate(
+SPEC = WorkflowSpec.parse(
     {
         "name": "demo",
         "params": {"n": 3},
@@ -24,7 +24,7 @@ def test_workflow_roundtrip_update_and_delete(store: Store) -> None:
     wid = store.save_workflow(SPEC)
     rec = store.get_workflow(wid)
     assert rec.name == "demo"
-    assert WorkflowSpec.model_validate(rec.spec) == SPEC
+    assert WorkflowSpec.parse(rec.spec) == SPEC
     assert store.save_workflow({"name": "renamed", "tasks": []}, workflow_id=wid) == wid
     again = store.get_workflow(wid)
     assert again.name == "renamed"

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 
-from ...loader import spec_from_dict
-from ...spec import json_schema
-from ...spec_schema import to_spec
+from ...spec.loader import spec_from_dict
+from ...spec.schema import json_schema, to_spec
 from ..context import ApiContext, get_context
 from ..schemas import BackendSummary, ErrorResponse, EstimateRequest
 
@@ -35,18 +33,12 @@ def _plain(value: Any) -> Any:
     responses={
         404: {"model": ErrorResponse},
         422: {"model": ErrorResponse},
-        501: {"model": ErrorResponse},
     },
 )
 def estimate(body: EstimateRequest, ctx: Ctx) -> dict[str, Any]:
     """Predicted time and cost of a workflow (``quantumflow.cost.estimate_workflow``)."""
-    try:
-        cost = importlib.import_module("quantumflow.cost")
-        estimate_workflow = cost.estimate_workflow
-    except (ImportError, AttributeError):
-        raise HTTPException(
-            501, "cost estimation is not available in this QuantumFlow build"
-        ) from None
+    from ...cost.workflow import estimate_workflow
+
     if body.workflow_id is not None:
         spec = spec_from_dict(ctx.store.get_workflow(body.workflow_id).spec)
     else:
@@ -56,15 +48,11 @@ def estimate(body: EstimateRequest, ctx: Ctx) -> dict[str, Any]:
     return result if isinstance(result, dict) else {"estimate": result}
 
 
-@router.get(
-    "/backends", response_model=list[BackendSummary], responses={501: {"model": ErrorResponse}}
-)
+@router.get("/backends", response_model=list[BackendSummary])
 def backends() -> list[dict[str, Any]]:
     """Every registered backend with its capabilities."""
-    try:
-        list_backends = importlib.import_module("quantumflow.backends").list_backends
-    except (ImportError, AttributeError):
-        raise HTTPException(501, "the backends registry is not available") from None
+    from ...backends import list_backends
+
     out = []
     for info in list_backends():
         plain = _plain(info)

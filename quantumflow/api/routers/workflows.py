@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, status
 
-from ...loader import spec_from_dict
 from ...spec import WorkflowSpec
-from ...spec_schema import WorkflowSpecModel, to_spec
+from ...spec.loader import spec_from_dict
+from ...spec.schema import WorkflowSpecModel, to_spec
 from ..context import ApiContext, get_context
 from ..schemas import (
     Deleted,

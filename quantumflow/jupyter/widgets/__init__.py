@@ -9,7 +9,7 @@ from .run_widget import RunWidget
 if TYPE_CHECKING:
     from ...engine import Run
 
-__all__ = ["RunWidget", "follow_run", "run_widget"]
+__all__ = ["RunWidget", "follow_run", "run_bundle", "run_widget"]
 
 
 def run_widget(run: Run) -> RunWidget:
@@ -17,6 +17,14 @@ def run_widget(run: Run) -> RunWidget:
     widget = RunWidget(run.spec, run_id=run.id)
     widget.finish(run)
     return widget
+
+
+def run_bundle(run: Run) -> tuple[dict[str, Any], dict[str, Any]]:
+    """How a notebook shows a :class:`~quantumflow.engine.Run`: its RunWidget, with the plain
+    repr for text front ends (registered with IPython by ``quantumflow``'s import hook)."""
+    shown = run_widget(run)._repr_mimebundle_()
+    data, meta = shown if isinstance(shown, tuple) else (shown or {}, {})
+    return {**data, "text/plain": repr(run)}, meta
 
 
 def follow_run(store: Any, run_id: str) -> RunWidget:

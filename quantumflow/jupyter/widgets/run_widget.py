@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from ...loader import load_spec
 from ...spec import WorkflowSpec
+from ...spec.loader import load_spec
 from .charts import ChartState
 from .state import RUN_TERMINAL, RunState
 from .throttle import INTERVAL_S, Coalescer

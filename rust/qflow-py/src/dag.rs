@@ -1,4 +1,4 @@
-//! `Dag`, `Plan` and `GraphCycleError`: the graph half of `quantumflow._scheduler`.
+//! `Dag`, `Plan` and `GraphCycleError`: the graph half of `quantumflow._native._core`.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use qflow_core::{DagError, Policy, Resources};
 use crate::convert::{floats, indices, opt_indices, task_index};
 
 create_exception!(
-    _scheduler,
+    quantumflow._native._core,
     GraphCycleError,
     PyValueError,
     "The edges contain a cycle; ``cycle`` lists its node indices in order."
@@ -32,7 +32,7 @@ pub fn dag_error(py: Python<'_>, err: DagError) -> PyErr {
 }
 
 /// An immutable task graph, built in one call.
-#[pyclass(module = "quantumflow._scheduler", name = "Dag", frozen)]
+#[pyclass(module = "quantumflow._native._core", name = "Dag", frozen)]
 pub struct PyDag {
     pub inner: Arc<qflow_core::Dag>,
 }
@@ -165,7 +165,7 @@ impl PyDag {
 }
 
 /// A HEFT-style list schedule over resource slots.
-#[pyclass(module = "quantumflow._scheduler", name = "Plan", frozen, get_all)]
+#[pyclass(module = "quantumflow._native._core", name = "Plan", frozen, get_all)]
 pub struct PyPlan {
     order: Vec<u32>,
     start: Vec<f64>,

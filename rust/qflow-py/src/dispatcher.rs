@@ -20,7 +20,7 @@ use crate::dag::PyDag;
 use crate::driver::drive;
 
 /// Drives one run of a Dag: a tokio runtime owns timers; Python workers do the work.
-#[pyclass(module = "quantumflow._scheduler", frozen)]
+#[pyclass(module = "quantumflow._native._core", frozen)]
 pub struct Dispatcher {
     core: Arc<Mutex<Scheduler>>,
     tx: UnboundedSender<Vec<Instruction>>,

@@ -1,8 +1,9 @@
-//! `quantumflow._scheduler`: thin `PyO3` bindings over `qflow-core` plus the tokio dispatcher.
+//! `quantumflow._native._core`: thin `PyO3` bindings over `qflow-core` plus the tokio dispatcher.
 //!
-//! Only task indices, small integer codes and floats cross into the scheduler. Two
-//! utilities that decide nothing live here too: `plain_json` (the store's JSON writer for
-//! plain data) and `precise_timers` (an engine thread's timer slack).
+//! Python reads it through `quantumflow._native.scheduler` (the scheduler: `Dag`, `Dispatcher`,
+//! outcome codes, `precise_timers`) and `quantumflow._native.json` (`plain_json`, the store's
+//! JSON writer for plain data, which decides nothing). Only task indices, small integer codes
+//! and floats cross into the scheduler.
 
 mod codes;
 mod convert;
@@ -17,7 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyCFunction;
 
 #[pymodule]
-fn _scheduler(m: &Bound<'_, PyModule>) -> PyResult<()> {
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("OK", codes::OK)?;

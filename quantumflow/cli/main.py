@@ -1,0 +1,327 @@
+"""The ``quantumflow`` command: thin wrappers that build a spec, call the engine, show the result.
+
+Exit codes (:mod:`.output`): 0 success, 1 the run failed (or was cancelled), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import yaml
+
+from ..errors import QuantumFlowError
+from .output import EXIT_FAILED, EXIT_OK, err, parse_params, print_table, write_json
+
+log = logging.getLogger("quantumflow.cli")
+
+# ----------------------------------------------------------------------------- commands
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from ..engine import validate
+    from ..spec.loader import load_spec
+
+    spec = load_spec(args.path)
+    validate(spec)
+    sys.stdout.write(f"{args.path}: ok ({len(spec.tasks)} tasks)\n")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ..engine import run
+    from ..spec.loader import load_spec
+
+    spec = load_spec(args.path)
+    params = parse_params(args.param)
+    options: dict[str, Any] = {"db": args.db, "executor": args.executor, "params": params}
+    if args.address:
+        options["address"] = args.address
+    if args.json or not sys.stderr.isatty():
+        result = run(spec, **options)
+    else:
+        from .progress import run_with_progress
+
+        result = run_with_progress(spec, run, **options)
+    if args.json:
+        write_json({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+    else:
+        _print_run_summary(result)
+    return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
+
+
+def _print_run_summary(result: Any) -> None:
+    print_table(
+        f"run {result.id}: {result.status}",
+        ("task", "status", "attempts", "seconds", "error"),
+        (
+            (tid, t.status, str(t.attempts), _seconds(t.duration), (t.error or "")[:80])
+            for tid, t in result.tasks.items()
+        ),
+    )
+
+
+def _seconds(duration: float | None) -> str:
+    return f"{duration:.3f}" if duration is not None else ""
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from ..store import open_store
+
+    runs = open_store(args.db).list_runs(limit=args.limit)
+    rows: list[dict[str, Any]] = [
+        {
+            "run_id": r.id,
+            "workflow": r.name,
+            "status": r.status,
+            "created_at": r.created_at,
+            "finished_at": r.finished_at,
+        }
+        for r in runs
+    ]
+    if args.json:
+        write_json(rows)
+        return EXIT_OK
+    print_table(
+        "runs (newest first)",
+        ("run_id", "workflow", "status", "created"),
+        (
+            (str(r["run_id"]), str(r["workflow"]), str(r["status"]), _when(r["created_at"]))
+            for r in rows
+        ),
+    )
+    return EXIT_OK
+
+
+def _when(ts: float | None) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ts).isoformat(timespec="seconds") if ts else ""
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from ..store import open_store
+
+    store = open_store(args.db)
+    record = store.get_run(args.run_id)
+    tasks = {
+        tid: {
+            "status": t.status,
+            "attempts": t.attempts,
+            "duration_s": t.duration,
+            "error": t.error,
+            "cache_hit": t.cache_hit,
+        }
+        for tid, t in record.tasks.items()
+    }
+    data = {
+        "run_id": record.id,
+        "workflow": record.name,
+        "status": record.status,
+        "created_at": record.created_at,
+        "started_at": record.started_at,
+        "finished_at": record.finished_at,
+        "error": record.error,
+        "tasks": tasks,
+    }
+    if args.json:
+        write_json(data)
+    else:
+        sys.stdout.write(yaml.safe_dump(data, sort_keys=False))
+    return EXIT_OK
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from ..engine import resume
+
+    result = resume(args.run_id, db=args.db, executor=args.executor)
+    if args.json:
+        write_json({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+    else:
+        _print_run_summary(result)
+    return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    from ..engine import cancel
+
+    cancel(args.run_id, db=args.db)
+    sys.stdout.write(f"cancel requested for run {args.run_id}\n")
+    return EXIT_OK
+
+
+def cmd_rm(args: argparse.Namespace) -> int:
+    from ..engine import delete_run, delete_workflow, open_db
+    from ..errors import SpecError
+
+    if not args.ids:
+        raise SpecError("name the runs to delete (or --workflow ID with workflow ids)")
+    store = open_db(args.db)
+    for item in args.ids:
+        if args.workflow:
+            delete_workflow(item, runs=args.with_runs, db=store)
+            sys.stdout.write(f"deleted workflow {item}\n")
+        else:
+            delete_run(item, db=store)
+            sys.stdout.write(f"deleted run {item}\n")
+    return EXIT_OK
+
+
+def cmd_schema(_: argparse.Namespace) -> int:
+    from ..spec.schema import json_schema
+
+    write_json(json_schema())
+    return EXIT_OK
+
+
+def cmd_backends(args: argparse.Namespace) -> int:
+    from ..backends import list_backends
+
+    infos = [_as_dict(b) for b in list_backends()]
+    if args.json:
+        write_json(infos)
+        return EXIT_OK
+    print_table(
+        "quantum backends",
+        ("name", "sdk", "usable", "note"),
+        (
+            (
+                str(info.get("name")),
+                str(info.get("sdk", "")),
+                "yes" if info.get("usable", info.get("installed")) else "no",
+                str(info.get("note") or ""),
+            )
+            for info in infos
+        ),
+    )
+    return EXIT_OK
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    import dataclasses
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    if hasattr(obj, "model_dump"):
+        return dict(obj.model_dump())
+    return dict(obj)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ..api.serve import serve
+
+    serve(
+        host=args.host,
+        port=args.port,
+        token=args.token,
+        store_url=args.db,
+        allow_modules=tuple(args.allow_module),
+        root=args.root,
+    )
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for docs and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="quantumflow", description="Design, run and monitor hybrid quantum workflows."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> Any:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=fn)
+        return p
+
+    p = add("validate", cmd_validate, "check a workflow file without running it")
+    p.add_argument("path")
+    p = add("run", cmd_run, "run a workflow file")
+    p.add_argument("path")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--executor", default="threads", help="threads | processes | dask")
+    p.add_argument("--address", default=None, help="Dask scheduler address (executor dask)")
+    _db_json(p)
+    p = add("runs", cmd_runs, "list runs, newest first")
+    p.add_argument("--limit", type=int, default=50)
+    _db_json(p)
+    p = add("show", cmd_show, "show one run and its tasks")
+    p.add_argument("run_id")
+    _db_json(p)
+    p = add("resume", cmd_resume, "continue an interrupted run from its last finished tasks")
+    p.add_argument("run_id")
+    p.add_argument("--executor", default="threads")
+    _db_json(p)
+    p = add("cancel", cmd_cancel, "ask a running run to stop")
+    p.add_argument("run_id")
+    p.add_argument("--db", default=None)
+    p = add("rm", cmd_rm, "delete runs (or workflows) with their events and output files")
+    p.add_argument("ids", nargs="*", metavar="ID", help="run ids (workflow ids with --workflow)")
+    p.add_argument("--workflow", action="store_true", help="the ids are saved workflows")
+    p.add_argument(
+        "--with-runs", action="store_true", help="with --workflow: delete their runs too"
+    )
+    p.add_argument("--db", default=None, help="database path or SQLAlchemy URL")
+    add("schema", cmd_schema, "print the WorkflowSpec JSON Schema")
+    p = add("backends", cmd_backends, "list quantum backends and whether they are usable")
+    p.add_argument("--json", action="store_true")
+    p = add("serve", cmd_serve, "serve the REST API standalone (bearer-token auth)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--token", default=None, help="or QUANTUMFLOW_TOKEN")
+    p.add_argument("--db", default=None)
+    p.add_argument(
+        "--allow-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="let tasks use functions of MODULE and its submodules (repeatable; "
+        "quantumflow.library is always allowed; or QUANTUMFLOW_ALLOW_MODULES)",
+    )
+    p.add_argument(
+        "--root", default=None, help="directory qasm_file paths must be under (default: .)"
+    )
+    _register_extra_commands(add)
+    return parser
+
+
+def _db_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, help="database path or SQLAlchemy URL")
+    p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+
+
+def _register_extra_commands(add: Callable[..., Any]) -> None:
+    """The cost estimator's commands (``estimate``, ``calibrate``, ``perf``)."""
+    from .cost import register
+
+    register(add)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``quantumflow`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        code: int = args.func(args)
+    except QuantumFlowError as error:
+        err(str(error))
+        return error.exit_code
+    except KeyboardInterrupt:
+        err("interrupted")
+        return EXIT_FAILED
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,260 @@
+"""Check a spec before anything runs: ids, references, params, functions, quantum fields, cycles.
+
+Every problem is collected (not just the first) and each names its task and field. Nothing
+is written anywhere; an invalid spec raises :class:`SpecError` (or :class:`CycleError`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .._native import scheduler
+from ..config import ModulePolicy, load_settings, module_policy, too_deep
+from ..errors import CycleError, ModuleNotAllowedError, Problem, SpecError
+from ..executors.functions import lookup_function
+from ..spec import ClassicalTask, QuantumTask, WorkflowSpec
+from .inputs import InputPlan, compile_task
+from .resources import resource_problems
+
+
+@dataclass
+class ValidatedWorkflow:
+    """A spec that passed validation, with its graph in index form (positions in ``tasks``).
+
+    Attributes:
+        spec: the spec.
+        ids: task ids by index.
+        index: task id -> index.
+        src, dst: edges (``dst`` depends on ``src``).
+        upstream: per task, the indices it depends on.
+        functions: per task, the resolved callable (None for quantum tasks or when imports
+            were not checked).
+        inputs: per task, its compiled inputs.
+        dag: the native graph (unit costs).
+    """
+
+    spec: WorkflowSpec
+    ids: list[str]
+    index: dict[str, int]
+    src: list[int]
+    dst: list[int]
+    upstream: list[list[int]]
+    functions: list[Callable[..., Any] | None]
+    inputs: list[InputPlan]
+    dag: scheduler.Dag
+
+    def downstream_of(self, task: int) -> set[int]:
+        """``task`` and every task that depends on it, directly or not."""
+        seen = {task}
+        stack = [task]
+        while stack:
+            for nxt in self.dag.successors(stack.pop()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return seen
+
+
+def validate(
+    spec: WorkflowSpec,
+    *,
+    check_imports: bool = True,
+    params: Mapping[str, Any] | None = None,
+    policy: ModulePolicy | None = None,
+) -> ValidatedWorkflow:
+    """Validate a spec's graph and fields. Never runs a task function or a circuit callable.
+
+    Args:
+        spec: a parsed spec (see ``quantumflow.load_spec``).
+        check_imports: find every classical ``fn`` and circuit callable (and check quantum
+            tasks with their backend); False checks only the graph.
+        params: run parameters, which may supply ``{param: X}`` inputs the spec lacks.
+        policy: which modules functions may come from (default: this process's). A
+            trusting policy imports each ``fn``'s module to find the function; an
+            allow-list refuses other modules and only locates allowed ones (``find_spec``).
+
+    Returns:
+        The validated workflow in index form.
+
+    Raises:
+        CycleError: the dependencies contain a cycle (its task ids, in order).
+        ModuleNotAllowedError: a ``fn`` or circuit callable comes from a module outside the
+            allow-list (``err.problems`` lists every problem, ``err.modules`` those).
+        SpecError: anything else; ``err.problems`` lists every problem with task and field.
+    """
+    policy = policy or module_policy()
+    problems: list[Problem] = []
+    ids = [t.id for t in spec.tasks]
+    index: dict[str, int] = {}
+    for i, tid in enumerate(ids):
+        if tid in index:
+            problems.append(Problem("duplicate task id", task=tid, field="id"))
+        else:
+            index[tid] = i
+    known_params = set(spec.params) | set(params or ())
+    limit = load_settings().limits.json_depth
+    value_depth = limit - _VALUE_LEVEL  # a spec document: spec, tasks, task, inputs, value
+    problems.extend(_document_problems(spec, params, limit))
+    src: list[int] = []
+    dst: list[int] = []
+    upstream: list[list[int]] = []
+    plans: list[InputPlan] = []
+    for i, task in enumerate(spec.tasks):
+        found = _depends(task.id, task.depends_on, index, problems)
+        plans.append(
+            compile_task(
+                task.id,
+                task.inputs,
+                index,
+                found,
+                known_params=known_params,
+                problems=problems,
+                max_depth=value_depth,
+            )
+        )
+        ups = list(found)
+        upstream.append(ups)
+        src.extend(ups)
+        dst.extend([i] * len(ups))
+    functions: list[Callable[..., Any] | None] = (
+        _functions(spec, problems, policy) if check_imports else [None] * len(ids)
+    )
+    if check_imports and any(isinstance(t, QuantumTask) for t in spec.tasks):
+        problems.extend(_quantum_problems(spec))
+    problems.extend(resource_problems(spec))
+    dag: scheduler.Dag | None = None
+    cycle: list[str] | None = None
+    try:
+        dag = scheduler.Dag(len(ids), src, dst)
+    except scheduler.GraphCycleError as err:
+        cycle = [ids[i] for i in err.cycle]
+    if cycle is not None:
+        cycle_err = CycleError(cycle)
+        if not problems:
+            raise cycle_err
+        problems.extend(cycle_err.problems)
+    if problems:
+        refused = _refused_modules(spec, policy)
+        if refused:
+            raise ModuleNotAllowedError(problems, refused)
+        raise SpecError(problems)
+    assert dag is not None
+    return ValidatedWorkflow(spec, ids, index, src, dst, upstream, functions, plans, dag)
+
+
+#: How deep a task's input value sits in a spec document (spec, tasks, task, inputs).
+_VALUE_LEVEL = 4
+#: Characters a name may not hold: controls, bidi and zero-width formatting, separators.
+_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def bad_characters(text: str) -> str | None:
+    """What is wrong with a name or key holding control or bidirectional characters."""
+    if text.isprintable():  # C-speed: every refused category is unprintable
+        return None
+    for ch in text:
+        if unicodedata.category(ch) in _BAD_CATEGORIES:
+            return f"contains the control or formatting character U+{ord(ch):04X}"
+    return None
+
+
+def _document_problems(
+    spec: WorkflowSpec, params: Mapping[str, Any] | None, limit: int
+) -> list[Problem]:
+    """Names and keys with control characters; JSON values (params, circuit args, noise,
+    transpile options) nested past ``limit`` (``config.Limits``): anything accepted can be
+    stored and shown again."""
+    problems: list[Problem] = []
+    why = bad_characters(spec.name)
+    if why:
+        problems.append(Problem(why, field="name"))
+    for where, names in (("params", spec.params), ("params", params or {})):
+        for key in names:
+            why = bad_characters(str(key))
+            if why:
+                problems.append(Problem(f"param name {key!r} {why}", field=where))
+    if too_deep(dict(spec.params), limit - 1) or too_deep(dict(params or {}), limit - 1):
+        problems.append(Problem(f"nests deeper than {limit} levels", field="params"))
+    for task in spec.tasks:
+        for key in task.inputs:
+            why = bad_characters(key)
+            if why:
+                problems.append(Problem(f"input name {key!r} {why}", task.id, "inputs"))
+        if isinstance(task, QuantumTask):
+            for field, value in (
+                ("circuit.args", task.circuit.args),
+                ("noise", task.noise),
+                ("transpile", task.transpile),
+            ):
+                if value and too_deep(value, limit - _VALUE_LEVEL):
+                    problems.append(Problem(f"nests deeper than {limit} levels", task.id, field))
+    return problems
+
+
+def _depends(
+    task_id: str, depends_on: list[str], index: Mapping[str, int], problems: list[Problem]
+) -> dict[int, None]:
+    """The indices ``depends_on`` names, in order (a dict: references are added to it)."""
+    found: dict[int, None] = {}
+    for dep in depends_on:
+        if dep == task_id:
+            problems.append(Problem("a task cannot depend on itself", task_id, "depends_on"))
+        elif dep not in index:
+            problems.append(Problem(f"unknown task '{dep}'", task_id, "depends_on"))
+        else:
+            found.setdefault(index[dep])
+    return found
+
+
+def _functions(
+    spec: WorkflowSpec, problems: list[Problem], policy: ModulePolicy
+) -> list[Callable[..., Any] | None]:
+    """Each classical task's function (None where it is not imported: quantum tasks, a
+    module located without importing it, or a problem, which is added)."""
+    resolved: dict[str, Callable[..., Any] | SpecError | None] = {}
+    out: list[Callable[..., Any] | None] = []
+    for task in spec.tasks:
+        if not isinstance(task, ClassicalTask):
+            out.append(None)
+            continue
+        if task.fn not in resolved:
+            try:
+                resolved[task.fn] = lookup_function(task.fn, policy=policy, load=policy.trusted)
+            except SpecError as err:
+                resolved[task.fn] = err
+        fn = resolved[task.fn]
+        if isinstance(fn, SpecError):
+            problems.append(Problem(str(fn), task.id, "fn"))
+            out.append(None)
+        else:
+            out.append(fn)
+    return out
+
+
+def _refused_modules(spec: WorkflowSpec, policy: ModulePolicy) -> list[str]:
+    """The modules of ``fn`` s and circuit callables that ``policy`` refuses, in order."""
+    if policy.trusted:
+        return []
+    refused: dict[str, None] = {}
+    for task in spec.tasks:
+        path = task.fn if isinstance(task, ClassicalTask) else task.circuit.callable
+        module, sep, _ = (path or "").partition(":")
+        if sep and module and not policy.allows(module):
+            refused.setdefault(module)
+    return list(refused)
+
+
+def _quantum_problems(spec: WorkflowSpec) -> list[Problem]:
+    if not any(isinstance(t, QuantumTask) for t in spec.tasks):
+        return []
+    from ..backends import check_quantum_task as check  # only specs with quantum tasks pay
+
+    problems: list[Problem] = []
+    for task in spec.tasks:
+        if isinstance(task, QuantumTask):
+            for p in check(task):
+                problems.append(p if p.task else Problem(p.message, task.id, p.field))
+    return problems
