@@ -170,6 +170,9 @@ class Settings:
             in every process (``QUANTUMFLOW_ALLOW_MODULES``, comma-separated). ``quantumflow
             serve`` always uses an allow-list (docs/security.md).
         limits: bounds on hostile input (:class:`Limits`, ``QUANTUMFLOW_MAX_*``).
+        secrets_file: ``NAME=value`` lines that ``{secret: NAME}`` inputs read when no
+            ``QUANTUMFLOW_SECRET_NAME`` variable is set (``QUANTUMFLOW_SECRETS_FILE``;
+            default ``secrets.env`` in ``home``).
     """
 
     home: Path = field(default_factory=_default_home)
@@ -183,6 +186,7 @@ class Settings:
     store_max_bytes: int | None = None
     allow_modules: tuple[str, ...] | None = None
     limits: Limits = field(default_factory=Limits)
+    secrets_file: Path | None = None
 
     @property
     def db_url(self) -> str:
@@ -213,6 +217,9 @@ def load_settings() -> Settings:
         store_max_bytes=_mebibytes("QUANTUMFLOW_STORE_MAX_MB"),
         allow_modules=_modules(os.environ.get("QUANTUMFLOW_ALLOW_MODULES")),
         limits=_limits(),
+        secrets_file=Path(raw).expanduser()
+        if (raw := os.environ.get("QUANTUMFLOW_SECRETS_FILE"))
+        else None,
     )
 
 
@@ -299,3 +306,63 @@ def restore_trust(state: TrustState) -> None:
     allowed, root = state
     set_module_policy(ModulePolicy(None if allowed is None else tuple(allowed)))
     set_files_root(root)
+
+
+#: ``{secret: NAME}``: NAME is an identifier (``IBM_TOKEN``), looked up as
+#: ``QUANTUMFLOW_SECRET_<NAME>`` in the environment, then in the secrets file.
+SECRET_PREFIX = "QUANTUMFLOW_SECRET_"  # noqa: S105 - a variable name, not a value
+_secrets_cache: dict[Path, tuple[float, dict[str, str]]] = {}
+
+
+def secrets_file() -> Path:
+    """Where ``{secret: NAME}`` values are read when the environment has none."""
+    settings = load_settings()
+    return settings.secrets_file or settings.home / "secrets.env"
+
+
+class Secret(str):
+    """A secret's value: a ``str`` whose ``repr`` is ``'***'`` (tracebacks, logs and
+    reprs of the arguments a task got do not show it); task errors are redacted too."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+
+def secret_value(name: str) -> Secret | None:
+    """The value of secret ``name``: ``QUANTUMFLOW_SECRET_<NAME>``, else the ``NAME=``
+    line of :func:`secrets_file`; None when neither has it. Only this prefix and this file
+    are read, so a workflow cannot ask for other variables of the server's environment."""
+    if not name.isidentifier():
+        return None
+    value = os.environ.get(SECRET_PREFIX + name)
+    if value is None:
+        value = _file_secrets(secrets_file()).get(name)
+    return None if value is None else Secret(value)
+
+
+def _file_secrets(path: Path) -> dict[str, str]:
+    """The secrets file's ``NAME=value`` lines (re-read when it changes; ``#`` comments)."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return {}
+    cached = _secrets_cache.get(path)
+    if cached is not None and cached[0] == mtime:
+        return cached[1]
+    values: dict[str, str] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    for line in text.splitlines():
+        key, sep, value = line.strip().partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or key.startswith("#") or not key.isidentifier():
+            continue
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key] = value
+    _secrets_cache[path] = (mtime, values)
+    return values

@@ -1,7 +1,9 @@
 """Data passing: compile each task's inputs once, then resolve them cheaply per attempt.
 
 ``{ref: T}`` is T's whole output, ``{ref: T.key}`` is ``output[key]``, ``{param: P}`` is a
-run parameter (run params override the spec's), anything else is a literal.
+run parameter (run params override the spec's), ``{secret: NAME}`` is a secret read when the
+attempt starts (``config.secret_value``; a param may hold one too), anything else is a
+literal.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import too_deep
+from ..config import Secret, secret_value, secrets_file, too_deep
 from ..errors import Problem, QuantumFlowError, SpecError
 
-LITERAL, WHOLE, KEY, PARAM = 0, 1, 2, 3
+LITERAL, WHOLE, KEY, PARAM, SECRET = 0, 1, 2, 3, 4
 
 #: (input name, kind, value|task index|param name, key)
 Slot = tuple[str, int, Any, Any]
@@ -56,9 +58,29 @@ class InputPlan:
                 kwargs[name] = a
             elif kind == KEY:
                 kwargs[name] = _pick(outputs[a], b, self.task_id, name, ids[a])
+            elif kind == PARAM:
+                value = params[a]
+                if type(value) is dict and len(value) == 1 and "secret" in value:
+                    value = _secret(value["secret"], self.task_id, name)  # a secret param
+                kwargs[name] = value
             else:
-                kwargs[name] = params[a]
+                kwargs[name] = _secret(a, self.task_id, name)
         return kwargs
+
+
+def _secret(secret: Any, task: str, name: str) -> Secret:
+    value = secret_value(secret) if isinstance(secret, str) else None
+    if value is None:
+        raise TaskInputError(task, f"inputs.{name}", missing_secret(str(secret)))
+    return value
+
+
+def missing_secret(name: str) -> str:
+    """What a ``{secret: NAME}`` that has no value says."""
+    return (
+        f"secret '{name}' is not set: set QUANTUMFLOW_SECRET_{name} for the process that "
+        f"runs the workflow, or add {name}=... to {secrets_file()}"
+    )
 
 
 def _pick(value: Any, key: str, task: str, name: str, upstream: str) -> Any:
@@ -166,6 +188,10 @@ def _tagged(  # noqa: PLR0917 - the hot loop's state, passed as is
             upstream.setdefault(i)
             return (name, KEY, i, key) if key else (name, WHOLE, i, None)
         return (name, WHOLE, -1, None)
+    if tag == "secret" and isinstance(inner, str):
+        if secret_value(inner) is None:  # checked before the run; read again at each attempt
+            problems.append(Problem(missing_secret(inner), task_id, f"inputs.{name}"))
+        return (name, SECRET, inner, None)
     if tag == "param" and isinstance(inner, str):
         if known_params is not None and inner not in known_params:
             msg = (

@@ -6,16 +6,16 @@ is written anywhere; an invalid spec raises :class:`SpecError` (or :class:`Cycle
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .._native import scheduler
-from ..config import ModulePolicy, load_settings, module_policy, too_deep
+from ..config import ModulePolicy, load_settings, module_policy
 from ..errors import CycleError, ModuleNotAllowedError, Problem, SpecError
 from ..executors.functions import lookup_function
 from ..spec import ClassicalTask, QuantumTask, WorkflowSpec
+from .documents import VALUE_LEVEL, document_problems
 from .inputs import InputPlan, compile_task
 from .resources import resource_problems
 
@@ -96,8 +96,8 @@ def validate(
             index[tid] = i
     known_params = set(spec.params) | set(params or ())
     limit = load_settings().limits.json_depth
-    value_depth = limit - _VALUE_LEVEL  # a spec document: spec, tasks, task, inputs, value
-    problems.extend(_document_problems(spec, params, limit))
+    value_depth = limit - VALUE_LEVEL  # a spec document: spec, tasks, task, inputs, value
+    problems.extend(document_problems(spec, params, limit))
     src: list[int] = []
     dst: list[int] = []
     upstream: list[list[int]] = []
@@ -143,55 +143,6 @@ def validate(
         raise SpecError(problems)
     assert dag is not None
     return ValidatedWorkflow(spec, ids, index, src, dst, upstream, functions, plans, dag)
-
-
-#: How deep a task's input value sits in a spec document (spec, tasks, task, inputs).
-_VALUE_LEVEL = 4
-#: Characters a name may not hold: controls, bidi and zero-width formatting, separators.
-_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-
-
-def bad_characters(text: str) -> str | None:
-    """What is wrong with a name or key holding control or bidirectional characters."""
-    if text.isprintable():  # C-speed: every refused category is unprintable
-        return None
-    for ch in text:
-        if unicodedata.category(ch) in _BAD_CATEGORIES:
-            return f"contains the control or formatting character U+{ord(ch):04X}"
-    return None
-
-
-def _document_problems(
-    spec: WorkflowSpec, params: Mapping[str, Any] | None, limit: int
-) -> list[Problem]:
-    """Names and keys with control characters; JSON values (params, circuit args, noise,
-    transpile options) nested past ``limit`` (``config.Limits``): anything accepted can be
-    stored and shown again."""
-    problems: list[Problem] = []
-    why = bad_characters(spec.name)
-    if why:
-        problems.append(Problem(why, field="name"))
-    for where, names in (("params", spec.params), ("params", params or {})):
-        for key in names:
-            why = bad_characters(str(key))
-            if why:
-                problems.append(Problem(f"param name {key!r} {why}", field=where))
-    if too_deep(dict(spec.params), limit - 1) or too_deep(dict(params or {}), limit - 1):
-        problems.append(Problem(f"nests deeper than {limit} levels", field="params"))
-    for task in spec.tasks:
-        for key in task.inputs:
-            why = bad_characters(key)
-            if why:
-                problems.append(Problem(f"input name {key!r} {why}", task.id, "inputs"))
-        if isinstance(task, QuantumTask):
-            for field, value in (
-                ("circuit.args", task.circuit.args),
-                ("noise", task.noise),
-                ("transpile", task.transpile),
-            ):
-                if value and too_deep(value, limit - _VALUE_LEVEL):
-                    problems.append(Problem(f"nests deeper than {limit} levels", task.id, field))
-    return problems
 
 
 def _depends(

@@ -71,3 +71,15 @@ def slow_first(path: str, s: float) -> int:
     if count == 1:
         time.sleep(s)
     return count
+
+
+def keyed(api_key: str, x: float = 0) -> float:
+    """Uses a credential without returning it: its length plus ``x``."""
+    if not isinstance(api_key, str):
+        raise TypeError(f"api_key must be a str, got {type(api_key).__name__}")
+    return len(api_key) + x
+
+
+def leaky(api_key: str) -> None:
+    """An error that quotes the credential it got (the task's error must not keep it)."""
+    raise ValueError(f"the service refused the key {api_key} and {api_key!r}")
