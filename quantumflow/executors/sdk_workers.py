@@ -142,7 +142,9 @@ class _Worker:
             ready = self.conn.recv()
         except (EOFError, OSError):
             self.kill()
-            raise BackendError(f"the {self.sdk} worker process failed to start") from None
+            raise BackendError(  # killed while starting, say: the retry starts another
+                f"the {self.sdk} worker process failed to start", retryable=True
+            ) from None
         log.debug("%s worker ready (pid %s, %d threads)", self.sdk, ready[1], self.threads)
 
     def alive(self) -> bool:
@@ -298,7 +300,10 @@ class SdkWorkerPool:
                 reply = conn.recv()
             except (EOFError, OSError):
                 w.kill()
-                raise BackendError(f"the {sdk} worker died running task '{task_id}'") from None
+                # killed, out of memory, crashed: the next attempt gets a fresh worker
+                raise BackendError(
+                    f"the {sdk} worker died running task '{task_id}'", retryable=True
+                ) from None
             finally:
                 with w.state:
                     w.token = None

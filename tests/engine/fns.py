@@ -83,3 +83,8 @@ def keyed(api_key: str, x: float = 0) -> float:
 def leaky(api_key: str) -> None:
     """An error that quotes the credential it got (the task's error must not keep it)."""
     raise ValueError(f"the service refused the key {api_key} and {api_key!r}")
+
+
+def big(i: int) -> str:
+    """A 30 KB output (stored inline in the database: fills a small store quickly)."""
+    return f"{i}:" + "x" * 30_000
