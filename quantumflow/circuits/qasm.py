@@ -9,6 +9,7 @@ missing header. What it cannot express is refused with "unsupported" and the fea
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import gc
@@ -26,18 +27,48 @@ _UNSUPPORTED_KEYWORDS = UNSUPPORTED_KEYWORDS
 
 
 def parse_qasm(text: str) -> Circuit:
-    """Parse OpenQASM 2 or 3 text into the IR (result cached by text).
+    """Parse OpenQASM 2 or 3 text into the IR (recent results are kept, by text).
 
     Raises:
-        QasmError: malformed text (message names the line).
+        QasmError: malformed text (message names the line), or past ``config.Limits``.
         UnsupportedFeatureError: valid QASM this IR cannot express (e.g. ``for`` loops,
             a used ``opaque`` gate, gate modifiers).
     """
-    return _parse_cached(text)
+    with _cache_lock:
+        hit = _cache.get(text)
+        if hit is not None:
+            _cache.move_to_end(text)
+            return hit
+    circuit = _parse(text)
+    _keep(text, circuit)
+    return circuit
 
 
-@functools.lru_cache(maxsize=256)
-def _parse_cached(text: str) -> Circuit:
+#: Parsed circuits kept: at most this many, holding at most CACHE_OPS operations in all
+#: (a cache keyed by what clients send must not become the way to fill the memory).
+CACHE_ENTRIES = 256
+CACHE_OPS = 2_000_000
+_cache: collections.OrderedDict[str, Circuit] = collections.OrderedDict()
+_cache_ops = 0
+_cache_lock = threading.Lock()
+
+
+def _keep(text: str, circuit: Circuit) -> None:
+    global _cache_ops  # noqa: PLW0603 - one cache per process
+    size = len(circuit.ops) + 1
+    if size > CACHE_OPS // 4:  # a huge circuit is parsed again when asked again
+        return
+    with _cache_lock:
+        if text in _cache:
+            return
+        _cache[text] = circuit
+        _cache_ops += size
+        while len(_cache) > CACHE_ENTRIES or _cache_ops > CACHE_OPS:
+            _, old = _cache.popitem(last=False)
+            _cache_ops -= len(old.ops) + 1
+
+
+def _parse(text: str) -> Circuit:
     limits = load_settings().limits
     if len(text) > limits.qasm_bytes:
         raise QasmError(

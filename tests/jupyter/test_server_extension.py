@@ -35,10 +35,14 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, url: str, home: Path, log: Path) -> None:
+    def __init__(
+        self, url: str, home: Path, log: Path, pid: int = 0, root: Path | None = None
+    ) -> None:
         self.url = url
         self.home = home
         self.log = log
+        self.pid = pid  # the jupyter server process
+        self.root = root or home.parent  # its root_dir
         self.api = f"{url}quantumflow/api"
 
     def client(self, *, token: bool = True) -> httpx.Client:
@@ -92,7 +96,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 raise RuntimeError("jupyter server did not start in 60 s")
             time.sleep(0.2)
-        yield Server(url, home, root / "server.log")
+        yield Server(url, home, root / "server.log", proc.pid, root)
     finally:
         proc.terminate()
         try:
