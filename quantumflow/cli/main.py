@@ -47,10 +47,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         result = run_with_progress(spec, run, **options)
     if args.json:
-        write_json({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+        write_json(_run_json(result))
     else:
         _print_run_summary(result)
     return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
+
+
+def _run_json(result: Any) -> dict[str, Any]:
+    out = {"run_id": result.id, "status": result.status, "outputs": result.outputs}
+    if result.error is not None:
+        out["error"] = result.error
+    return out
 
 
 def _print_run_summary(result: Any) -> None:
@@ -62,6 +69,8 @@ def _print_run_summary(result: Any) -> None:
             for tid, t in result.tasks.items()
         ),
     )
+    if result.status == "store_error":  # what to do next: free space, then resume
+        err(f"run {result.id}: {result.error}")
 
 
 def _seconds(duration: float | None) -> str:
@@ -139,7 +148,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
     result = resume(args.run_id, db=args.db, executor=args.executor)
     if args.json:
-        write_json({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+        write_json(_run_json(result))
     else:
         _print_run_summary(result)
     return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
