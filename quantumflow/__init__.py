@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import QuantumFlowError, SpecError
 
 if TYPE_CHECKING:
+    from .engine import Run
     from .spec import ClassicalTask, QuantumTask, WorkflowSpec
     from .spec.loader import load_spec
 
@@ -38,7 +39,7 @@ def _show_run_in_notebooks() -> None:
         formatter.for_type_by_name("quantumflow.engine.models", "Run", _run_bundle)
 
 
-def _run_bundle(run: Any) -> Any:
+def _run_bundle(run: Run) -> Any:
     from .jupyter.widgets import run_bundle
 
     return run_bundle(run)
@@ -59,50 +60,39 @@ def unload_ipython_extension(ipython: Any) -> None:
     unload(ipython)
 
 
-#: Loaded on first access, then kept as module attributes (as an eager import would).
-#: ``spec`` is plain dataclasses (no pydantic), but the engine imports it anyway when a
-#: workflow runs; a bare ``import quantumflow`` need not.
-_CACHED: dict[str, tuple[str, str | None]] = {
-    "ClassicalTask": ("quantumflow.spec", "ClassicalTask"),
-    "QuantumTask": ("quantumflow.spec", "QuantumTask"),
-    "WorkflowSpec": ("quantumflow.spec", "WorkflowSpec"),
-    "load_spec": ("quantumflow.spec.loader", "load_spec"),
-    "spec": ("quantumflow.spec", None),
-}
-
-
 def __getattr__(name: str) -> Any:
     # Heavy parts (spec models, engine, DSL) load on first use so `import quantumflow` stays
-    # cheap.
+    # cheap. The spec's names are then kept as module attributes (as an eager import would);
+    # the engine's and the DSL's are looked up each time.
+    value: Any
     if name == "__version__":
         from ._version import package_version
 
-        value: Any = package_version()
-        globals()["__version__"] = value
-        return value
-    if name in _CACHED:
-        import importlib
+        value = package_version()
+    elif name in ("ClassicalTask", "QuantumTask", "WorkflowSpec", "load_spec", "spec"):
+        # ``from .spec import`` (not ``from . import spec``, which would ask this hook first)
+        from .spec import ClassicalTask, QuantumTask, WorkflowSpec, load_spec
 
-        module_name, attr = _CACHED[name]
-        loaded = importlib.import_module(module_name)
-        value = loaded if attr is None else getattr(loaded, attr)
-        globals()[name] = value
-        return value
-    lazy = {
-        "run": ("quantumflow.engine", "run"),
-        "resume": ("quantumflow.engine", "resume"),
-        "Run": ("quantumflow.engine", "Run"),
-        "Workflow": ("quantumflow.dsl", "Workflow"),
-        "task": ("quantumflow.dsl", "task"),
-        "quantum_task": ("quantumflow.dsl", "quantum_task"),
-        "run_widget": ("quantumflow.jupyter.widgets", "run_widget"),
-    }
-    if name in lazy:
-        import importlib
+        spec = sys.modules["quantumflow.spec"]
+        names: dict[str, Any] = {"ClassicalTask": ClassicalTask, "QuantumTask": QuantumTask}
+        names |= {"WorkflowSpec": WorkflowSpec, "load_spec": load_spec, "spec": spec}
+        value = names[name]
+    elif name in ("run", "resume", "Run"):
+        from .engine import Run, resume, run
 
-        module, attr = lazy[name]
-        return getattr(importlib.import_module(module), attr)
-    raise AttributeError(f"module 'quantumflow' has no attribute {name!r}")
+        return {"run": run, "resume": resume, "Run": Run}[name]
+    elif name in ("Workflow", "task", "quantum_task"):
+        from .dsl import Workflow, quantum_task, task
+
+        return {"Workflow": Workflow, "task": task, "quantum_task": quantum_task}[name]
+    elif name == "run_widget":
+        from .jupyter.widgets import run_widget
+
+        return run_widget
+    else:
+        raise AttributeError(f"module 'quantumflow' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 _show_run_in_notebooks()

@@ -1,30 +1,14 @@
 /**
- * TypeScript mirrors of the WorkflowSpec (quantumflow/spec.py) and the REST API models
- * (quantumflow/api/schemas.py), name for name. Keep in sync with those files.
+ * TypeScript mirrors of the WorkflowSpec (quantumflow/spec/models.py) and the REST API
+ * models (quantumflow/api/schemas.py), name for name. Status names come from
+ * src/generated/status.ts and every API model is generated in src/generated/api.ts
+ * (`make types`; `make lint` fails when either is stale).
  */
 
 // ---------------------------------------------------------------- WorkflowSpec
 
-export type TaskStatus =
-  | 'pending'
-  | 'queued'
-  | 'running'
-  | 'retrying'
-  | 'succeeded'
-  | 'failed'
-  | 'skipped'
-  | 'cancelled'
-  | 'cached';
-
-export type RunStatus =
-  | 'pending'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled'
-  | 'budget_exceeded'
-  | 'interrupted'
-  | 'store_error';
+import type { RunStatus, TaskStatus } from './generated/status';
+export type { RunStatus, TaskStatus };
 
 export interface Budget {
   seconds?: number | null;

@@ -12,28 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..spec.schema import WorkflowSpecModel
+from ..status import RunStatus, TaskStatus
 
-RunStatus = Literal[
-    "pending",
-    "running",
-    "succeeded",
-    "failed",
-    "cancelled",
-    "budget_exceeded",
-    "interrupted",
-    "store_error",
-]
-TaskStatus = Literal[
-    "pending",
-    "queued",
-    "running",
-    "retrying",
-    "succeeded",
-    "failed",
-    "skipped",
-    "cancelled",
-    "cached",
-]
 ExecutorName = Literal["threads", "processes"]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._cache import IdentityCache
 from ..circuits.ir import Circuit
 from ..errors import BackendError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
@@ -18,22 +19,22 @@ from .exact import probabilities_over_clbits
 from .local import LocalSimulator
 from .results import counts_from_bits, parse_observable
 
-_CONVERTED: dict[tuple[int, bool], tuple[Circuit, Any]] = {}
+
+def _to_cirq(circuit: Circuit) -> Any:
+    from .to_cirq import to_cirq
+
+    return to_cirq(circuit)
+
+
+_MEASURED: IdentityCache[Circuit, Any] = IdentityCache(_to_cirq)
+_UNMEASURED: IdentityCache[Circuit, Any] = IdentityCache(
+    lambda circuit: _to_cirq(circuit.without_measurements())
+)
 
 
 def converted(circuit: Circuit, *, measured: bool = True) -> Any:
     """``to_cirq(circuit)`` (or its measurement-free part), memoized per circuit object."""
-    from .to_cirq import to_cirq
-
-    key = (id(circuit), measured)
-    hit = _CONVERTED.get(key)
-    if hit is not None and hit[0] is circuit:
-        return hit[1]
-    if len(_CONVERTED) > 256:
-        _CONVERTED.clear()
-    made = to_cirq(circuit if measured else circuit.without_measurements())
-    _CONVERTED[key] = (circuit, made)
-    return made
+    return (_MEASURED if measured else _UNMEASURED)(circuit)
 
 
 def resolver(job: QuantumJob) -> list[dict[str, float]]:

@@ -12,6 +12,8 @@ import functools
 import time
 from typing import Any
 
+from .._cache import IdentityCache
+from ..circuits.ir import Circuit
 from ..errors import BackendError, CredentialsError, UnsupportedFeatureError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
 from .cirq_backend import converted, records_to_counts, resolver
@@ -36,7 +38,7 @@ class GoogleBackend(LocalSimulator):
         self.name = f"cirq.google:{arg}"
         self.processor_id = arg
         self._processor: Any = None
-        self._compiled: dict[int, tuple[Any, Any]] = {}
+        self._compiled: IdentityCache[Circuit, Any] = IdentityCache(self._compile)
 
     def processor(self) -> Any:
         """The (virtual or real) Engine processor."""
@@ -67,24 +69,25 @@ class GoogleBackend(LocalSimulator):
         )  # fmt: skip
 
     def compiled(self, job: QuantumJob) -> tuple[Any, float]:
-        """Route onto the device graph and compile to its gate set (cached per circuit)."""
+        """Route onto the device graph and compile to its gate set (cached per circuit); the
+        seconds spent compiling (0 when it was cached)."""
+        if job.circuit in self._compiled:
+            return self._compiled(job.circuit), 0.0
+        start = time.perf_counter()
+        final = self._compiled(job.circuit)
+        return final, time.perf_counter() - start
+
+    def _compile(self, circuit: Circuit) -> Any:
         import cirq
 
-        hit = self._compiled.get(id(job.circuit))
-        if hit is not None and hit[0] is job.circuit:
-            return hit[1], 0.0
-        start = time.perf_counter()
-        device = self.processor().get_device()
-        circuit = converted(job.circuit)
-        if not job.circuit.measurements_are_terminal():
+        if not circuit.measurements_are_terminal():
             raise UnsupportedFeatureError(
                 f"unsupported on {self.name}: mid-circuit measurement or reset", backend=self.name
             )
-        routed = cirq.RouteCQC(device.metadata.nx_graph)(circuit)
+        device = self.processor().get_device()
+        routed = cirq.RouteCQC(device.metadata.nx_graph)(converted(circuit))
         gateset = device.metadata.compilation_target_gatesets[0]
-        final = cirq.optimize_for_target_gateset(routed, gateset=gateset)
-        self._compiled[id(job.circuit)] = (job.circuit, final)
-        return final, time.perf_counter() - start
+        return cirq.optimize_for_target_gateset(routed, gateset=gateset)
 
     def run(self, job: QuantumJob) -> BatchResult:
         """Sampled counts through the processor's sampler (expectations unsupported)."""

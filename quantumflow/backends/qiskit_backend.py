@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._cache import IdentityCache
 from ..circuits.ir import Circuit
 from ..errors import BackendError, UnsupportedFeatureError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
@@ -205,36 +206,29 @@ class AerBackend(LocalSimulator):
             out[i].expectations = {o: float(v) for o, v in zip(job.observables, row, strict=True)}
 
 
-_SUMMARY: dict[int, tuple[Any, dict[str, Any]]] = {}
+def _summarise(tqc: Any) -> dict[str, Any]:
+    return {"depth": tqc.depth(), "gates": dict(tqc.count_ops())}
+
+
+_SUMMARIES: IdentityCache[Any, dict[str, Any]] = IdentityCache(_summarise, size=_CACHE_SIZE)
 
 
 def _summary(tqc: Any) -> dict[str, Any]:
     """Depth and gate counts of a transpiled circuit (memoized: depth() costs ~1 ms)."""
-    hit = _SUMMARY.get(id(tqc))
-    if hit is not None and hit[0] is tqc:
-        return dict(hit[1])
-    if len(_SUMMARY) > _CACHE_SIZE:
-        _SUMMARY.clear()
-    summary = {"depth": tqc.depth(), "gates": dict(tqc.count_ops())}
-    _SUMMARY[id(tqc)] = (tqc, summary)
-    return dict(summary)
+    return dict(_SUMMARIES(tqc))
 
 
-_MF: dict[int, tuple[Circuit, Circuit]] = {}
-
-
-def _measurefree_cache(circuit: Circuit) -> Circuit:
-    """The measurement-free copy, memoized per circuit object (keeps transpile cache hot)."""
-    hit = _MF.get(id(circuit))
-    if hit is not None and hit[0] is circuit:
-        return hit[1]
-    if len(_MF) > _CACHE_SIZE:
-        _MF.clear()
+def _measurement_free(circuit: Circuit) -> Circuit:
     stripped = circuit.without_measurements()
     if not stripped.measurements_are_terminal() and circuit.has_conditions():
         raise UnsupportedFeatureError("unsupported: expectation values of a conditioned circuit")
-    _MF[id(circuit)] = (circuit, stripped)
     return stripped
+
+
+#: The measurement-free copy, memoized per circuit object (keeps the transpile cache hot).
+_measurefree_cache: IdentityCache[Circuit, Circuit] = IdentityCache(
+    _measurement_free, size=_CACHE_SIZE
+)
 
 
 def build_noise_model(noise: dict[str, Any]) -> Any:

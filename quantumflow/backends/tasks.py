@@ -8,6 +8,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from .._cache import IdentityCache
 from ..circuits.binding import parameter_values
 from ..circuits.ir import Circuit
 from ..circuits.qasm_out import to_qasm3
@@ -212,17 +213,9 @@ def quantum_cache_key(
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-_TEXT: dict[int, tuple[Circuit, str]] = {}
+#: The canonical text of an unbound circuit, per circuit object (a sweep reuses one).
+_TEXT: IdentityCache[Circuit, str] = IdentityCache(to_qasm3)
 
 
 def _canonical_text(circuit: Circuit, values: Mapping[str, float]) -> str:
-    if values:
-        return to_qasm3(circuit.bind(values))
-    hit = _TEXT.get(id(circuit))
-    if hit is not None and hit[0] is circuit:
-        return hit[1]
-    if len(_TEXT) > 256:
-        _TEXT.clear()
-    text = to_qasm3(circuit)
-    _TEXT[id(circuit)] = (circuit, text)
-    return text
+    return to_qasm3(circuit.bind(values)) if values else _TEXT(circuit)

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..spec import WorkflowSpec
-
-TERMINAL = frozenset({"succeeded", "failed", "skipped", "cancelled", "cached"})
+from ..status import TASK_TERMINAL
 
 
 def run_with_progress(spec: WorkflowSpec, run: Callable[..., Any], **options: Any) -> Any:
@@ -28,7 +27,7 @@ def run_with_progress(spec: WorkflowSpec, run: Callable[..., Any], **options: An
         handle = bar.add_task(spec.name, total=len(spec.tasks), failed=0)
 
         def on_event(event: Any) -> None:
-            if event.status in TERMINAL and event.task_id not in done:
+            if event.status in TASK_TERMINAL and event.task_id not in done:
                 done.add(event.task_id)
                 if event.status == "failed":
                     failed.add(event.task_id)

@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._native import scheduler
 from ..config import Secret
@@ -21,11 +21,15 @@ from ..graph.inputs import TaskInputError
 from ..graph.routes import Route, plan_routes
 from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
+from ..status import TASK_TERMINAL
 from .cache import cache_key
 from .events import EventSink
 from .metrics import attempt_metrics
-from .models import TERMINAL_TASK, TaskResult
+from .models import TaskResult
 from .quantum import QuantumCall, QuantumRunner
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,7 @@ class Attempts:
         self,
         vw: ValidatedWorkflow,
         *,
-        store: Any,
+        store: Store,
         run_id: str,
         executor: Any,
         params: Mapping[str, Any],
@@ -317,7 +321,7 @@ class Attempts:
     def cancel(self, task: int, attempt: int) -> None:
         """The dispatcher cancelled this task: record it, stop a running attempt."""
         call = self.running.pop((task, attempt), _MISSING)
-        if call is _MISSING and self.results[task].status in TERMINAL_TASK:
+        if call is _MISSING and self.results[task].status in TASK_TERMINAL:
             return
         self.emit(task, "cancelled", attempt, error="run cancelled")
         if isinstance(call, QuantumCall):

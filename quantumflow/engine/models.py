@@ -8,8 +8,6 @@ from typing import Any
 
 from ..spec import WorkflowSpec
 
-TERMINAL_TASK = frozenset({"succeeded", "failed", "skipped", "cancelled", "cached"})
-
 
 @dataclass(slots=True)
 class TaskResult:

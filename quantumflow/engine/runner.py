@@ -20,16 +20,21 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._native import scheduler
 from ..errors import TaskTimeoutError
 from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
+from ..status import TASK_TERMINAL
 from .attempt import Attempts
-from .models import TERMINAL_TASK, Run, TaskResult
+from .models import Run, TaskResult
 from .plan import RunPlan, note_history
 from .threads import spawn
+
+if TYPE_CHECKING:
+    from ..spec import WorkflowSpec
+    from ..store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +71,7 @@ class Runner:
         vw: ValidatedWorkflow,
         plan: RunPlan,
         *,
-        store: Any,
+        store: Store,
         run_id: str,
         executor: Any,
         params: Mapping[str, Any],
@@ -204,7 +209,7 @@ class Runner:
         if guard is not None and guard.tripped and status != "cancelled":
             status = "budget_exceeded"  # spending crossed policies.budget (cost.budget)
         for i, res in enumerate(a.results):
-            if res.status not in TERMINAL_TASK:
+            if res.status not in TASK_TERMINAL:
                 a.emit(i, "cancelled" if status == "cancelled" else "skipped", res.attempts)
         error = next((r.error for r in a.results if r.status == "failed" and r.error), None)
         if status == "budget_exceeded":
@@ -326,7 +331,7 @@ class Runner:
             return []
 
 
-def _budget_guard(spec: Any) -> Any:
+def _budget_guard(spec: WorkflowSpec) -> Any:
     """A ``quantumflow.cost`` BudgetGuard for a spec with a budget, else None."""
     if spec.policies.budget is None:
         return None

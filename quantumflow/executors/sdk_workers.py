@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from .. import errors
+from .._cache import IdentityCache
 from ..backends.sdks import SDKS as KNOWN_SDKS
 from ..backends.sdks import warm_modules
 from ..config import restore_trust, trust_state
@@ -190,7 +191,7 @@ class SdkWorkerPool:
         self._workers = {
             s: [_Worker(s, self.threads) for _ in range(self.per_sdk)] for s in self.sdks
         }
-        self._json: dict[int, tuple[QuantumTask, str]] = {}  # task -> its JSON, per object
+        self._json: IdentityCache[QuantumTask, str] = IdentityCache(QuantumTask.dump_json)
 
     def warm(self, sdks: Iterable[str] | None = None) -> None:
         """Start workers now (imports are paid here instead of on the first task)."""
@@ -259,14 +260,7 @@ class SdkWorkerPool:
         }
 
     def _task_json(self, task: QuantumTask) -> str:
-        hit = self._json.get(id(task))
-        if hit is not None and hit[0] is task:
-            return hit[1]
-        if len(self._json) > 256:
-            self._json.clear()
-        text = task.dump_json()
-        self._json[id(task)] = (task, text)
-        return text
+        return self._json(task)
 
     def _pick(self, sdk: str) -> _Worker:
         workers = self._workers[sdk]

@@ -10,17 +10,8 @@ See ``docs/internals.md`` (contract) and ``docs/user-guide/store.md`` (user guid
 
 from __future__ import annotations
 
-from .records import (
-    RUN_STATUSES,
-    RUN_TERMINAL,
-    TASK_STATUSES,
-    TASK_TERMINAL,
-    EventRecord,
-    RunRecord,
-    TaskEvent,
-    TaskRunRecord,
-    WorkflowRecord,
-)
+from ..status import RUN_STATUSES, RUN_TERMINAL, TASK_STATUSES, TASK_TERMINAL
+from .records import EventRecord, RunRecord, TaskEvent, TaskRunRecord, WorkflowRecord
 from .serialize import OutputSerializationError
 from .store import Store, open_store
 

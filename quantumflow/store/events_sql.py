@@ -13,13 +13,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from ..status import TASK_MEASURED, TASK_TERMINAL
 from .dbapi import Tx, dumps
-from .records import TASK_TERMINAL, TaskEvent
+from .records import TaskEvent
 from .run_sql import RunOp, apply_op
 from .scrub import is_secret_key, scrub
 
 #: Statuses that end one attempt and so get a ``performance_metrics`` row.
-_METRIC_STATUSES = frozenset({"succeeded", "failed", "retrying", "cached", "cancelled"})
 #: Metric keys with their own ``performance_metrics`` column (besides the fixed ones below).
 METRIC_COLUMNS = (
     "cpu_s",
@@ -166,7 +166,7 @@ def write_batch(tx: Tx, batch: Sequence[EventRow | RunOp], timing: Timing) -> No
             elif status == "running":
                 row[6] = at
         rows.append((run_id, task_id, "task", _event_data(status, attempt, error, ref, hit), at))
-        if status in _METRIC_STATUSES:
+        if status in TASK_MEASURED:
             queued_at, started_at = timing.pop(key, (None, None))
             if started_at is not None or measured or status == "cached":
                 columns, values = _metric_row(ev, queued_at, started_at)
@@ -188,7 +188,7 @@ def _write(
 
 #: Event payloads hold only str/int/bool: the plain encoder, built once, is enough.
 _encode_event = json.JSONEncoder(separators=(",", ":")).encode
-_quote = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_quote = json.encoder.encode_basestring_ascii
 
 
 def _event_data(status: str, attempt: int, error: str | None, ref: str | None, hit: bool) -> str:

@@ -1,8 +1,8 @@
 """The store's records: frozen dataclasses (and the :class:`TaskEvent` named tuple) handed
 to and returned by :class:`Store`.
 
-Times are UNIX seconds (float). Status names are plain strings; the sets below are the
-legal values (``docs/internals.md`` lists them too).
+Times are UNIX seconds (float). Status names are plain strings, defined once in
+:mod:`quantumflow.status`.
 """
 
 from __future__ import annotations
@@ -10,36 +10,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
-
-TASK_STATUSES = (
-    "pending",
-    "queued",
-    "running",
-    "retrying",
-    "succeeded",
-    "failed",
-    "skipped",
-    "cancelled",
-    "cached",
-)
-#: Task states after which a task never changes again (within one run attempt).
-TASK_TERMINAL = frozenset({"succeeded", "failed", "skipped", "cancelled", "cached"})
-
-RUN_STATUSES = (
-    "pending",
-    "running",
-    "succeeded",
-    "failed",
-    "cancelled",
-    "budget_exceeded",
-    "interrupted",
-    "store_error",
-)
-#: ``store_error``: the store could not take all of the run's task rows and events (disk
-#: full, read-only, corrupt); ``quantumflow resume`` completes the run once it can.
-RUN_TERMINAL = frozenset(
-    {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted", "store_error"}
-)
 
 
 class _TaskEventFields(NamedTuple):

@@ -23,25 +23,21 @@ from typing import TYPE_CHECKING, Any
 from quantumflow.config import load_settings
 from quantumflow.errors import StoreError
 
+from ..status import RUN_TERMINAL, TASK_STATUSES
 from . import run_sql
 from .artifacts import INLINE, ArtifactStore
 from .committer import STORE_ERROR, lost_message
 from .dbapi import Db, EngineDb, SqliteDb, resolve_url, sqlite_path
 from .memo import Memo
 from .migrate import ensure_db_schema
-from .records import (
-    RUN_TERMINAL,
-    TASK_STATUSES,
-    EventRecord,
-    RunRecord,
-    TaskEvent,
-    WorkflowRecord,
-)
+from .records import EventRecord, RunRecord, TaskEvent, WorkflowRecord
 from .writer import GroupWriter
 from .writer_process import ProcessWriter
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from .run_sql import SpecData
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +150,7 @@ class Store:
             _open_stores.discard(self)
 
     # ---------------------------------------------------------------- workflows
-    def save_workflow(self, spec: Any, *, workflow_id: str | None = None) -> str:
+    def save_workflow(self, spec: SpecData, *, workflow_id: str | None = None) -> str:
         """Insert, or update when ``workflow_id`` exists; returns the id."""
         return queries.save_workflow(self.engine, spec, workflow_id)
 
@@ -188,7 +184,7 @@ class Store:
     def create_run(
         self,
         *,
-        spec: Any,
+        spec: SpecData,
         task_ids: Iterable[str],
         workflow_id: str | None = None,
         params: dict[str, Any] | None = None,

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.backends.test_qasm_limits import bomb
+from tests.circuits.test_qasm_limits import bomb
 
 from .test_server_extension import Server, server
 

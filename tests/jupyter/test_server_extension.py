@@ -208,9 +208,15 @@ def test_twenty_concurrent_runs_all_finish_and_are_recorded(server: Server) -> N
 def test_no_secrets_in_responses(server: Server) -> None:
     with server.client() as c:
         spec = chain_spec("secrets", n=1)
-        spec["params"]["api_token"] = "hunter2-very-secret"
+        spec["params"]["api_token"] = "hunter2-very-secret"  # inline: refused, not dropped
+        refused = c.post("/workflows/run", json={"spec": spec})
+        assert refused.status_code == 422 and "{secret: API_TOKEN}" in refused.text
+        assert "hunter2-very-secret" not in refused.text
+        server.home.mkdir(parents=True, exist_ok=True)  # the server's secrets file
+        (server.home / "secrets.env").write_text("API_TOKEN=hunter2-very-secret\n")
+        spec["params"]["api_token"] = {"secret": "API_TOKEN"}
         run_id = c.post("/workflows/run", json={"spec": spec}).json()["run_id"]
-        _wait(c, run_id)
+        assert _wait(c, run_id)["status"] == "succeeded"
         bodies = [
             c.get(f"/runs/{run_id}").text,
             c.get("/runs").text,

@@ -1,6 +1,7 @@
 /** Run history: filter, cancel, re-run, open a run on the canvas. */
 import React, { useState } from 'react';
 import { api } from '../client';
+import { RUN_STATUSES } from '../generated/status';
 import { useResource } from '../hooks/useResource';
 import { RunSummary } from '../types';
 
@@ -10,17 +11,7 @@ export interface RunsTableProps {
   refreshSignal?: number;
 }
 
-const STATUSES = [
-  '',
-  'pending',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'budget_exceeded',
-  'interrupted',
-  'store_error'
-];
+const STATUSES = ['', ...RUN_STATUSES];
 
 export function formatTime(t?: number | null): string {
   return t ? new Date(t * 1000).toLocaleString() : '—';

@@ -5,17 +5,11 @@
  */
 import { useEffect, useState } from 'react';
 import { requestAPI, streamEvents } from '../api';
+import { RUN_TERMINAL } from '../generated/status';
 import { Throttle } from '../model/aggregate';
 import { RunDetail, RunEvent, RunStatus, TaskStatus } from '../types';
 
-export const TERMINAL_RUN = new Set<string>([
-  'succeeded',
-  'failed',
-  'cancelled',
-  'budget_exceeded',
-  'interrupted',
-  'store_error'
-]);
+export const TERMINAL_RUN = RUN_TERMINAL;
 
 /** One state change: of a task when `task` is set, of the run otherwise. */
 export interface StatusUpdate {

@@ -2,22 +2,13 @@
  * Big runs: per-state and per-group counts instead of one node per task, and a
  * throttle so bursts of SSE events repaint at most `maxPerSecond` times.
  */
+import { TASK_STATUSES } from '../generated/status';
 import { Task, TaskStatus } from '../types';
 
 /** Workflows with at least this many tasks get the aggregated views. */
 export const BIG_WORKFLOW = 1000;
 
-export const STATES: TaskStatus[] = [
-  'pending',
-  'queued',
-  'running',
-  'retrying',
-  'succeeded',
-  'cached',
-  'failed',
-  'skipped',
-  'cancelled'
-];
+export const STATES: readonly TaskStatus[] = TASK_STATUSES;
 
 export type StateCounts = Record<TaskStatus, number>;
 

@@ -21,10 +21,10 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from ...status import RUN_TERMINAL
 from ..context import ApiContext, get_context
 from ..schemas import ErrorResponse
 from .convert import event_json
-from .runs import TERMINAL
 
 router = APIRouter(prefix="/runs", tags=["events"])
 Ctx = Annotated[ApiContext, Depends(get_context)]
@@ -70,7 +70,7 @@ async def _stream(ctx: ApiContext, run_id: str, after: int) -> AsyncIterator[byt
         if now - last_status >= STATUS_EVERY_S:
             last_status = now
             status = await run_in_threadpool(_run_status, ctx, run_id)
-            if status in TERMINAL:
+            if status in RUN_TERMINAL:
                 finished = status
                 continue
         if now - last_sent >= HEARTBEAT_S:

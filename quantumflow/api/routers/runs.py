@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
 
-from ...store.records import RUN_TERMINAL
+from ...status import RUN_TERMINAL, RunStatus
 from ..context import ApiContext, get_context
 from ..costs import run_costs
 from ..errors import ConflictError, TaskNotFoundError
@@ -20,7 +20,6 @@ from ..schemas import (
     RunDetail,
     RunPage,
     RunPlan,
-    RunStatus,
     RunSummary,
     TaskLogs,
     TaskOutput,
@@ -30,7 +29,6 @@ from .convert import event_json, run_detail, run_summary
 router = APIRouter(prefix="/runs", tags=["runs"])
 Ctx = Annotated[ApiContext, Depends(get_context)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}}
-TERMINAL = RUN_TERMINAL
 
 
 @router.get("", response_model=RunPage)
@@ -101,7 +99,7 @@ def cancel_run(run_id: str, ctx: Ctx) -> CancelResult:
     Answers 409 when the run has already finished.
     """
     run = ctx.store.get_run(run_id)
-    if run.status in TERMINAL:
+    if run.status in RUN_TERMINAL:
         raise ConflictError(f"run '{run_id}' already finished ({run.status})")
     ctx.cancel(run_id)
     return CancelResult.model_validate(

@@ -14,17 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 from ...spec import WorkflowSpec
+from ...status import RUN_TERMINAL, TASK_TERMINAL
 from .charts import ChartState
 from .layout import build_graph, group_key
 
 log = logging.getLogger(__name__)
 
 #: Task states after which a task never changes again.
-TERMINAL = frozenset({"succeeded", "failed", "skipped", "cancelled", "cached"})
 #: Run states after which the run is over.
-RUN_TERMINAL = frozenset(
-    {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted", "store_error"}
-)
 #: Outputs read per snapshot (the most recent first); bounds chart work on huge runs.
 OUTPUTS_PER_SNAPSHOT = 32
 
@@ -121,7 +118,7 @@ class RunState:
         self.task_status[task_id] = status
         if status == "running":
             self._began[task_id] = at
-        elif status in TERMINAL:
+        elif status in TASK_TERMINAL:
             began = self._began.pop(task_id, None)
             if began is not None:
                 self.durations.append(max(0.0, at - began))
@@ -138,7 +135,7 @@ class RunState:
 
     def done(self) -> int:
         """Tasks in a terminal state."""
-        return sum(1 for s in self.task_status.values() if s in TERMINAL)
+        return sum(1 for s in self.task_status.values() if s in TASK_TERMINAL)
 
     def elapsed(self, now: float | None = None) -> float:
         """Seconds since the run started (frozen once it finished)."""
