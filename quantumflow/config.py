@@ -257,17 +257,23 @@ class ModulePolicy:
 
 
 _policy: ModulePolicy | None = None
+#: The policy the environment gives, with the variable's text it was made from.
+_from_env: tuple[str | None, ModulePolicy] | None = None
 
 
-def module_policy() -> ModulePolicy:
+def module_policy(settings: Settings | None = None) -> ModulePolicy:
     """This process's policy: what :func:`set_module_policy` set (``quantumflow serve``, a
     worker told by its engine), else an allow-list when ``QUANTUMFLOW_ALLOW_MODULES`` is
-    set, else trust every module."""
+    set, else trust every module. Cheap: workers ask once per call."""
+    global _from_env  # noqa: PLW0603 - remembered per process, remade when the variable changes
     if _policy is not None:
         return _policy
-    if load_settings().allow_modules is not None:
-        return ModulePolicy.allow_list()
-    return ModulePolicy()
+    raw = os.environ.get("QUANTUMFLOW_ALLOW_MODULES")
+    cached = _from_env
+    if cached is None or cached[0] != raw:
+        allowed = (settings or load_settings()).allow_modules
+        cached = _from_env = (raw, ModulePolicy() if allowed is None else ModulePolicy.allow_list())
+    return cached[1]
 
 
 def set_module_policy(policy: ModulePolicy | None) -> None:

@@ -12,8 +12,9 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import Secret, secret_value, secrets_file, too_deep
+from ..config import Secret, secret_value, too_deep
 from ..errors import Problem, QuantumFlowError, SpecError
+from .documents import PLAIN_NAMES, input_name_problems, missing_secret
 
 LITERAL, WHOLE, KEY, PARAM, SECRET = 0, 1, 2, 3, 4
 
@@ -75,14 +76,6 @@ def _secret(secret: Any, task: str, name: str) -> Secret:
     return value
 
 
-def missing_secret(name: str) -> str:
-    """What a ``{secret: NAME}`` that has no value says."""
-    return (
-        f"secret '{name}' is not set: set QUANTUMFLOW_SECRET_{name} for the process that "
-        f"runs the workflow, or add {name}=... to {secrets_file()}"
-    )
-
-
 def _pick(value: Any, key: str, task: str, name: str, upstream: str) -> Any:
     try:
         return value[key]
@@ -140,7 +133,10 @@ def compile_task(
     """
     slots: list[Slot] = []
     literal_only = True
+    plain = PLAIN_NAMES
     for name, value in inputs.items():
+        if name not in plain:  # control characters, an inline credential
+            input_name_problems(task_id, name, value, problems)
         if isinstance(value, dict) and len(value) == 1:
             slot = _tagged(task_id, name, value, index, upstream, known_params, problems)
             if slot[1] == LITERAL:

@@ -85,7 +85,8 @@ def validate(
             allow-list (``err.problems`` lists every problem, ``err.modules`` those).
         SpecError: anything else; ``err.problems`` lists every problem with task and field.
     """
-    policy = policy or module_policy()
+    settings = load_settings()  # read once: each read parses the environment
+    policy = policy or module_policy(settings)
     problems: list[Problem] = []
     ids = [t.id for t in spec.tasks]
     index: dict[str, int] = {}
@@ -95,7 +96,7 @@ def validate(
         else:
             index[tid] = i
     known_params = set(spec.params) | set(params or ())
-    limit = load_settings().limits.json_depth
+    limit = settings.limits.json_depth
     value_depth = limit - VALUE_LEVEL  # a spec document: spec, tasks, task, inputs, value
     problems.extend(document_problems(spec, params, limit))
     src: list[int] = []
