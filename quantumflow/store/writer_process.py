@@ -47,8 +47,9 @@ log = logging.getLogger(__name__)
 PIPE_BYTES = 1 << 20
 _F_SETPIPE_SZ = 1031
 _SETTING = "QUANTUMFLOW_STORE_WRITER"
-#: Read the child's acknowledgements once this many frames wait for one.
-KEEP_FRAMES = 32
+#: Read the child's acknowledgements once this many more frames wait for one (reading
+#: costs a system call: once per this many hand-overs, not once per hand-over).
+KEEP_FRAMES = 64
 #: A writer process that dies this often within RESTART_WINDOW_S, acknowledging nothing in
 #: between, is an error.
 RESTARTS = 5
@@ -92,11 +93,13 @@ class ProcessWriter:
         self._pid = os.getpid()
         self._lock = threading.Lock()  # one sender at a time; a flush holds it to its answer
         self._proc: subprocess.Popen[bytes] | None = None
+        self._fd = -1  # the child's stdin (-1: no child)
         self._reader: FrameReader | None = None
         self._closed = False
         self._session = uuid.uuid4().hex  # this process's frames, numbered by _seq
         self._seq = 0
         self._kept: collections.deque[tuple[int, bytes]] = collections.deque()
+        self._drain_at = KEEP_FRAMES  # read acknowledgements when this many frames are kept
         self._errors: list[str] = []  # failed batches not yet raised by flush()
         #: Runs whose rows the store could not take: run id -> cause (see committer.py).
         self.failed: dict[str, str] = {}
@@ -142,22 +145,29 @@ class ProcessWriter:
     def _write(proc: subprocess.Popen[bytes], data: bytes) -> None:
         assert proc.stdin is not None
         fd = proc.stdin.fileno()
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        sent = os.write(fd, data)
+        if sent < len(data):  # a full pipe took part of it: the rest as it drains
+            view = memoryview(data)[sent:]
+            while view:
+                view = view[os.write(fd, view) :]
 
     def _send(self, data: bytes) -> None:
         """Send one frame to the child, starting it (again) and resending what it had not
         acknowledged when it is missing or dead. Holds ``_lock``."""
-        proc = self._proc
-        if proc is None:
-            self._restart(None)
-            proc = self._proc
-            assert proc is not None
+        fd = self._fd
+        try:
+            if fd >= 0:
+                sent = os.write(fd, data)  # the common case: one call, all of it
+                if sent < len(data):  # a full pipe took part of it: the rest as it drains
+                    view = memoryview(data)[sent:]
+                    while view:
+                        view = view[os.write(fd, view) :]
+                return
+            self._restart(None)  # no child yet, or the last one could not be started
             if self._kept and self._kept[-1][1] is data:
                 return  # the restart resent it
-        try:
-            self._write(proc, data)
+            assert self._proc is not None
+            self._write(self._proc, data)
         except OSError as err:  # BrokenPipeError: the child is gone
             self._restart(err)
             if not (self._kept and self._kept[-1][1] is data):
@@ -171,7 +181,7 @@ class ProcessWriter:
             StoreError: it cannot start, or died :data:`RESTARTS` times within
                 :data:`RESTART_WINDOW_S` (the frames stay kept for a later try).
         """
-        old, self._proc = self._proc, None
+        old, self._proc, self._fd = self._proc, None, -1
         if old is not None:
             self._drain(block=True)  # the dead child's last answers are still in its pipe
             self._reader = None
@@ -194,15 +204,16 @@ class ProcessWriter:
                 ) from cause
         for _ in range(RESTARTS):
             proc = self._start()
-            self._proc = proc
             try:
                 for _seq, frame in list(self._kept):
                     self._write(proc, frame)
-                return
             except OSError:  # died again at once (e.g. cannot open the database)
-                self._proc = None
                 self._drain_from(proc)
                 _discard(proc)
+                continue
+            assert proc.stdin is not None
+            self._proc, self._fd = proc, proc.stdin.fileno()
+            return
         raise self._down(
             f"the store writer process exits as soon as it starts (exit code "
             f"{proc.returncode}); task events are kept in memory until it can start"
@@ -271,9 +282,11 @@ class ProcessWriter:
                 raise StoreError("the store is closed")
             self._seq += 1
             data = encode_frame(("E", self._seq, batch))
-            self._kept.append((self._seq, data))
-            if len(self._kept) > KEEP_FRAMES:
+            kept = self._kept
+            kept.append((self._seq, data))
+            if len(kept) >= self._drain_at:
                 self._drain(block=False)
+                self._drain_at = len(kept) + KEEP_FRAMES
             self._send(data)
 
     def flush(self) -> None:
@@ -328,7 +341,7 @@ class ProcessWriter:
         finally:
             with self._lock:
                 self._closed = True
-                proc, self._proc = self._proc, None
+                proc, self._proc, self._fd = self._proc, None, -1
             if proc is not None and self._pid == os.getpid():
                 assert proc.stdin is not None and proc.stdout is not None
                 proc.stdin.close()
