@@ -30,6 +30,8 @@ _MARK = (
     "INSERT INTO writer_marks (session, seq, at) VALUES (?, ?, ?)"
     " ON CONFLICT (session) DO UPDATE SET seq = excluded.seq, at = excluded.at"
 )
+#: Once the session's row exists: an update by primary key costs less than the upsert.
+_MARK_AGAIN = "UPDATE writer_marks SET seq = ?, at = ? WHERE session = ?"
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Committer:
         self.timing: Timing = {}
         self.failed: dict[str, str] = {}
         self.session = session
+        self._marked = False  # the session's writer_marks row exists
 
     def commit(self, batch: Sequence[EventRow | RunOp], *, seq: int = 0) -> Failure | None:
         """Write ``batch`` in one transaction (with the session's mark ``seq`` when this
@@ -96,8 +99,12 @@ class Committer:
         return None  # pragma: no cover - the loop always returns
 
     def _mark(self, tx: Tx, seq: int) -> None:
-        if self.session and seq:
-            tx.run(_MARK, (self.session, seq, time.time()))
+        if not (self.session and seq):
+            return
+        if self._marked and tx.run(_MARK_AGAIN, (seq, time.time(), self.session)):
+            return
+        tx.run(_MARK, (self.session, seq, time.time()))
+        self._marked = True
 
     def _lost(self, batch: Sequence[EventRow | RunOp], err: BaseException, seq: int) -> Failure:
         """Note the runs of a batch that could not be written, then save what can be: the

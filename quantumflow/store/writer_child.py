@@ -50,6 +50,10 @@ MIN_INTERVAL_S = 0.01
 SPIN_S = 0.001
 
 
+#: Acknowledge every this many commits (and at each flush, and at once after a failure):
+#: the engine reads them every 64 hand-overs; one answer per commit cost the writer's
+#: throughput for nothing.
+ACK_EVERY = 8
 #: Marks of sessions not heard of for this long are deleted when a writer starts.
 MARK_TTL_S = 7 * 86400
 _MARK_GET = "SELECT seq FROM writer_marks WHERE session = ?"
@@ -64,6 +68,7 @@ class _Committer(Committer):
         self.out = out
         self.pending: list[EventRow | RunOp] = []
         self.seq = 0  # the last frame in ``pending``
+        self.unacked = 0  # commits not acknowledged yet
         mark = None
         if session:
             with db.read() as tx:
@@ -82,21 +87,29 @@ class _Committer(Committer):
                 self.seq = frame[1]
         elif kind == "F":
             self.commit_pending()
+            if self.unacked:
+                self._ack(self.done, [])
             self._send(("A", frame[1]))
         elif kind == "X":
             self.failed.update(frame[1])
 
     def commit_pending(self) -> None:
-        """Commit what is queued (if anything) and acknowledge it."""
+        """Commit what is queued (if anything); acknowledge it every :data:`ACK_EVERY`
+        commits, and at once when a batch failed (the engine must learn which runs)."""
         if not self.pending:
             return
         failure = self.commit(self.pending, seq=self.seq)
         self.pending = []
-        failures = [] if failure is None else [(failure.message, list(failure.runs))]
-        self._ack(self.seq, failures)
+        self.done = max(self.done, self.seq)
+        self.unacked += 1
+        if failure is not None:
+            self._ack(self.seq, [(failure.message, list(failure.runs))])
+        elif self.unacked >= ACK_EVERY:
+            self._ack(self.seq, [])
 
     def _ack(self, seq: int, failures: list[tuple[str, list[str]]]) -> None:
         self.done = max(self.done, seq)
+        self.unacked = 0
         self._send(("K", seq, failures))
 
     def _send(self, message: tuple[Any, ...]) -> None:
