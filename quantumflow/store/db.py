@@ -58,7 +58,12 @@ def _sqlite_engine(parsed: sa.URL) -> Engine:
         make_parent_dir(database)
         # a file: the same connections as the run path's (read-only where it must be)
         engine = sa.create_engine(
-            "sqlite://", json_serializer=dumps, creator=lambda: open_sqlite(database)[0]
+            "sqlite://",
+            json_serializer=dumps,
+            creator=lambda: open_sqlite(database)[0],
+            # what SQLAlchemy pools a file with (a "sqlite://" URL alone would get the
+            # in-memory database's pool: one connection per thread, closed under load)
+            poolclass=sa.pool.QueuePool,
         )
     else:
         engine = sa.create_engine(

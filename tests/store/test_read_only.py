@@ -89,3 +89,20 @@ def test_the_cli_lists_runs_of_a_read_only_store_and_refuses_to_run(
     assert started.returncode == 2
     assert "is read-only" in started.stderr and "migrate" not in started.stderr
     assert "Traceback" not in started.stderr
+
+
+def test_reads_from_many_threads_at_once(tmp_path: Path) -> None:
+    """The store's SQLAlchemy engine opens the file through the same opener as the run
+    path; its pool must serve many threads (a one-connection-per-thread pool closed
+    connections still in use under 20 concurrent API requests)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with open_store(f"sqlite:///{tmp_path / 'q.db'}", artifacts_dir=tmp_path / "a") as store:
+        rid = store.create_run(spec={"name": "many"}, task_ids=["a"])
+        store.flush()
+
+        def read(_: int) -> str:
+            return store.get_run(rid).status + str(len(store.list_runs()))
+
+        with ThreadPoolExecutor(24) as pool:
+            assert set(pool.map(read, range(200))) == {"pending1"}
