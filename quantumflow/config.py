@@ -223,8 +223,9 @@ def load_settings() -> Settings:
     )
 
 
-#: Modules every allow-list includes: the built-in library of task functions.
-BUILTIN_MODULES = ("quantumflow.library",)
+#: Modules every allow-list includes: QuantumFlow's own task functions (the built-in
+#: library, and the combining step validation adds for error mitigation).
+BUILTIN_MODULES = ("quantumflow.library", "quantumflow.mitigation")
 
 
 @dataclass(frozen=True)

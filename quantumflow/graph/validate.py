@@ -76,6 +76,9 @@ def validate(
             trusting policy imports each ``fn``'s module to find the function; an
             allow-list refuses other modules and only locates allowed ones (``find_spec``).
 
+    A quantum task with ``mitigation`` is first expanded into its sub-circuits and a
+    combining step (:mod:`quantumflow.mitigation`); the returned ``spec`` is the expanded one.
+
     Returns:
         The validated workflow in index form.
 
@@ -87,6 +90,10 @@ def validate(
     """
     settings = load_settings()  # read once: each read parses the environment
     policy = policy or module_policy(settings)
+    if any(getattr(t, "mitigation", None) is not None for t in spec.tasks):
+        from ..mitigation import expand_workflow  # only mitigated specs pay for it
+
+        spec = expand_workflow(spec)  # sub-circuits + a combining step per mitigated task
     problems: list[Problem] = []
     ids = [t.id for t in spec.tasks]
     index: dict[str, int] = {}
