@@ -75,7 +75,9 @@ def test_the_cli_lists_runs_of_a_read_only_store_and_refuses_to_run(
 ) -> None:
     url, rid = read_only_store
     spec = tmp_path / "w.yaml"
-    spec.write_text("name: w\ntasks: [{id: a, kind: classical, fn: constant, inputs: {value: 1}}]\n")
+    spec.write_text(
+        "name: w\ntasks: [{id: a, kind: classical, fn: constant, inputs: {value: 1}}]\n"
+    )
     env = {**os.environ, "QUANTUMFLOW_STORE_WRITER": "process"}
     runs = subprocess.run(
         [sys.executable, "-m", "quantumflow.cli", "runs", "--db", url, "--json"],
