@@ -47,10 +47,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         result = run_with_progress(spec, run, **options)
     if args.json:
-        write_json({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+        write_json(_run_json(result))
     else:
         _print_run_summary(result)
     return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
+
+
+def _run_json(result: Any) -> dict[str, Any]:
+    out = {"run_id": result.id, "status": result.status, "outputs": result.outputs}
+    if result.error is not None:
+        out["error"] = result.error
+    return out
 
 
 def _print_run_summary(result: Any) -> None:
@@ -73,6 +80,8 @@ def _print_run_summary(result: Any) -> None:
         more = len(result.outputs) - len(shown)
         if more:
             console.print(f"  … and {more} more (--json prints every output)", highlight=False)
+    if result.status == "store_error":  # what to do next: free space, then resume
+        err(f"run {result.id}: {result.error}")
 
 
 def _outputs_to_show(result: Any, limit: int = 10) -> list[str]:
@@ -199,7 +208,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
     result = resume(args.run_id, db=args.db, executor=args.executor)
     if args.json:
-        write_json({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+        write_json(_run_json(result))
     else:
         _print_run_summary(result)
     return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
@@ -210,6 +219,23 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
     cancel(args.run_id, db=args.db)
     sys.stdout.write(f"cancel requested for run {args.run_id}\n")
+    return EXIT_OK
+
+
+def cmd_rm(args: argparse.Namespace) -> int:
+    from ..engine import delete_run, delete_workflow, open_db
+    from ..errors import SpecError
+
+    if not args.ids:
+        raise SpecError("name the runs to delete (or --workflow ID with workflow ids)")
+    store = open_db(args.db)
+    for item in args.ids:
+        if args.workflow:
+            delete_workflow(item, runs=args.with_runs, db=store)
+            sys.stdout.write(f"deleted workflow {item}\n")
+        else:
+            delete_run(item, db=store)
+            sys.stdout.write(f"deleted run {item}\n")
     return EXIT_OK
 
 
@@ -264,7 +290,14 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 def cmd_serve(args: argparse.Namespace) -> int:
     from ..api.serve import serve
 
-    serve(host=args.host, port=args.port, token=args.token, store_url=args.db)
+    serve(
+        host=args.host,
+        port=args.port,
+        token=args.token,
+        store_url=args.db,
+        allow_modules=tuple(args.allow_module),
+        root=args.root,
+    )
     return EXIT_OK
 
 
@@ -318,6 +351,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("cancel", cmd_cancel, "ask a running run to stop")
     p.add_argument("run_id")
     p.add_argument("--db", default=None)
+    p = add("rm", cmd_rm, "delete runs (or workflows) with their events and output files")
+    p.add_argument("ids", nargs="*", metavar="ID", help="run ids (workflow ids with --workflow)")
+    p.add_argument("--workflow", action="store_true", help="the ids are saved workflows")
+    p.add_argument(
+        "--with-runs", action="store_true", help="with --workflow: delete their runs too"
+    )
+    p.add_argument("--db", default=None, help="database path or SQLAlchemy URL")
     add("schema", cmd_schema, "print the WorkflowSpec JSON Schema")
     p = add("backends", cmd_backends, "list quantum backends and whether they are usable")
     p.add_argument("--json", action="store_true")
@@ -326,6 +366,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--token", default=None, help="or QUANTUMFLOW_TOKEN")
     p.add_argument("--db", default=None)
+    p.add_argument(
+        "--allow-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="let tasks use functions of MODULE and its submodules (repeatable; "
+        "quantumflow.library is always allowed; or QUANTUMFLOW_ALLOW_MODULES)",
+    )
+    p.add_argument(
+        "--root", default=None, help="directory qasm_file paths must be under (default: .)"
+    )
     _register_extra_commands(add)
     return parser
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._native import scheduler
+from ..config import Secret
 from ..errors import BackendError, SpecError
 from ..executors.base import Call
 from ..executors.progress import reporting
@@ -45,8 +46,13 @@ def _is_fatal(err: BaseException) -> bool:
     return isinstance(err, BackendError) and not err.retryable
 
 
-def _describe(err: BaseException) -> str:
+def _describe(err: BaseException, kwargs: dict[str, Any] | None = None) -> str:
+    """The error a task row keeps: ``Type: message``, secret values it got as ``***``."""
     text = str(err)
+    if kwargs:
+        for value in kwargs.values():
+            if type(value) is Secret and value:  # the user's error may quote its input
+                text = text.replace(value, "***")
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
@@ -171,6 +177,7 @@ class Attempts:
         self.emit(task, "running", attempt, at=t0)
         ckey: str | None = None
         cached = False
+        kwargs: dict[str, Any] | None = None
         try:
             kwargs = self.vw.inputs[task].resolve(self.outputs, self.params, self.vw.ids)
             if spec_task.cache:
@@ -190,7 +197,7 @@ class Attempts:
                 task,
                 "failed" if final else "retrying",
                 attempt,
-                error=_describe(err),
+                error=_describe(err, kwargs),
                 metrics=self._metrics(t0, clock, key, handle=handle),
             )
             outcome = scheduler.FATAL if fatal else scheduler.FAILED

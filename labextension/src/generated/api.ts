@@ -95,7 +95,8 @@ export interface paths {
     post?: never;
     /**
      * Delete Workflow
-     * @description Delete a saved workflow (its runs stay in the history).
+     * @description Delete a saved workflow. Its runs stay in the history, detached, unless ``runs``
+     *     is true: then they are deleted too (409 while one is still running).
      */
     delete: operations['delete_workflow_api_workflows__workflow_id__delete'];
     options?: never;
@@ -140,7 +141,12 @@ export interface paths {
     get: operations['get_run_api_runs__run_id__get'];
     put?: never;
     post?: never;
-    delete?: never;
+    /**
+     * Delete Run
+     * @description Delete a run with its task rows, events, metrics and the output files nothing else
+     *     uses. Answers 409 while it is still running (cancel it first).
+     */
+    delete: operations['delete_run_api_runs__run_id__delete'];
     options?: never;
     head?: never;
     patch?: never;
@@ -501,7 +507,8 @@ export interface components {
         | 'failed'
         | 'cancelled'
         | 'budget_exceeded'
-        | 'interrupted';
+        | 'interrupted'
+        | 'store_error';
     };
     /**
      * CircuitSource
@@ -555,7 +562,7 @@ export interface components {
       depends_on?: string[];
       /**
        * Inputs
-       * @description name -> literal | {ref: TASK[.key]} | {param: NAME} | {literal: VALUE}
+       * @description name -> literal | {ref: TASK[.key]} | {param: NAME} | {secret: NAME} | {literal: VALUE}
        */
       inputs?: {
         [key: string]: unknown;
@@ -858,7 +865,7 @@ export interface components {
       depends_on?: string[];
       /**
        * Inputs
-       * @description name -> literal | {ref: TASK[.key]} | {param: NAME} | {literal: VALUE}
+       * @description name -> literal | {ref: TASK[.key]} | {param: NAME} | {secret: NAME} | {literal: VALUE}
        */
       inputs?: {
         [key: string]: unknown;
@@ -978,7 +985,8 @@ export interface components {
         | 'failed'
         | 'cancelled'
         | 'budget_exceeded'
-        | 'interrupted';
+        | 'interrupted'
+        | 'store_error';
     };
     /**
      * RunDetail
@@ -1002,7 +1010,8 @@ export interface components {
         | 'failed'
         | 'cancelled'
         | 'budget_exceeded'
-        | 'interrupted';
+        | 'interrupted'
+        | 'store_error';
       /** Created At */
       created_at?: number | null;
       /** Started At */
@@ -1091,7 +1100,8 @@ export interface components {
         | 'failed'
         | 'cancelled'
         | 'budget_exceeded'
-        | 'interrupted';
+        | 'interrupted'
+        | 'store_error';
       /**
        * Plan
        * @description False when no plan was saved (predicted fields null).
@@ -1173,7 +1183,8 @@ export interface components {
         | 'failed'
         | 'cancelled'
         | 'budget_exceeded'
-        | 'interrupted';
+        | 'interrupted'
+        | 'store_error';
       /** Created At */
       created_at?: number | null;
       /** Started At */
@@ -1922,7 +1933,10 @@ export interface operations {
   };
   delete_workflow_api_workflows__workflow_id__delete: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Also delete its runs (and their output files). */
+        runs?: boolean;
+      };
       header?: never;
       path: {
         workflow_id: string;
@@ -1967,6 +1981,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description Request body too large */
       413: {
         headers: {
@@ -2000,6 +2023,7 @@ export interface operations {
               | 'cancelled'
               | 'budget_exceeded'
               | 'interrupted'
+              | 'store_error'
             )
           | null;
         limit?: number;
@@ -2098,6 +2122,82 @@ export interface operations {
       };
       /** @description Not Found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  delete_run_api_runs__run_id__delete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deleted'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Conflict */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -22,12 +22,14 @@ const TONES: Record<Status, Tone> = {
   budget_exceeded: 'error',
   skipped: 'warn',
   cancelled: 'warn',
-  interrupted: 'warn'
+  interrupted: 'warn',
+  store_error: 'error'
 };
 
 const LABELS: Partial<Record<Status, string>> = {
   idle: 'not run',
-  budget_exceeded: 'over budget'
+  budget_exceeded: 'over budget',
+  store_error: 'not stored'
 };
 
 /** Every status the engine reports (and `idle`: not part of a run). */
