@@ -25,8 +25,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from .errors import SpecError
-from .spec import CircuitSource, ClassicalTask, Policies, QuantumTask, WorkflowSpec
+from .spec import (
+    CircuitSource,
+    ClassicalTask,
+    NodePosition,
+    ParamRef,
+    Policies,
+    QuantumTask,
+    Ref,
+    WorkflowSpec,
+    parse_input,
+)
 from .spec.loader import dump_spec, load_spec
+from .spec.python_code import export_python
+
+__all__ = [
+    "Param",
+    "QuantumTaskFunction",
+    "TaskFunction",
+    "TaskOutput",
+    "Workflow",
+    "export_python",
+    "quantum_task",
+    "task",
+]
 
 if TYPE_CHECKING:
     from .engine import Run
@@ -70,9 +92,20 @@ class Param:
 def _to_input(value: Any) -> Any:
     if isinstance(value, TaskOutput | Param):
         return value.as_input()
-    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("ref", "param"):
+    if isinstance(parse_input(value), Ref | ParamRef):
         return {"literal": value}  # a user dict that would read as a reference
     return value
+
+
+def _common(
+    task_id: str, depends_on: list[TaskOutput | str] | None, inputs: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The spec fields every task call shares: id, dependencies, inputs in spec form."""
+    return {
+        "id": task_id,
+        "depends_on": [d.task_id if isinstance(d, TaskOutput) else d for d in depends_on or []],
+        "inputs": {k: _to_input(v) for k, v in (inputs or {}).items()},
+    }
 
 
 def _fn_path(fn: Callable[..., Any]) -> str:
@@ -142,10 +175,11 @@ class Workflow:
         params: dict[str, Any] | None = None,
         policies: Policies | dict[str, Any] | None = None,
         description: str | None = None,
+        layout: dict[str, Any] | None = None,
     ) -> None:
         pol = Policies.parse(policies or {})
         self._spec = WorkflowSpec(
-            name=name, params=params or {}, policies=pol, description=description
+            name=name, params=params or {}, policies=pol, description=description, layout=layout
         )
         self._token: contextvars.Token[Workflow | None] | None = None
 
@@ -212,18 +246,36 @@ class Workflow:
             if isinstance(circuit, str)
             else CircuitSource.parse(circuit)
         )
-        deps = [d.task_id if isinstance(d, TaskOutput) else d for d in depends_on or []]
+        common = _common(id, depends_on, inputs)
         self._append(
-            QuantumTask(
-                id=id,
-                backend=backend,
-                circuit=source,
-                depends_on=deps,
-                inputs={k: _to_input(v) for k, v in (inputs or {}).items()},
-                **options,
-            )
+            QuantumTask.parse({**common, "backend": backend, "circuit": source, **options})
         )
         return TaskOutput(id)
+
+    def classical(
+        self,
+        id: str,
+        *,
+        fn: str,
+        depends_on: list[TaskOutput | str] | None = None,
+        inputs: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> TaskOutput:
+        """Add a classical task by its function's name (``module:function`` or a library
+        name); ``options`` are the task's other spec fields (``retries``, ``cache``, …).
+
+        Unlike :meth:`add`, inputs are a dict, so an input may be called ``retries``.
+        """
+        common = _common(id, depends_on, inputs)
+        self._append(ClassicalTask.parse({**common, "fn": fn, **options}))
+        return TaskOutput(id)
+
+    def place(self, task: TaskOutput | str, *, x: float, y: float) -> None:
+        """Put a task at ``(x, y)`` on the designer's canvas (the spec's ``layout``)."""
+        task_id = task.task_id if isinstance(task, TaskOutput) else task
+        if self._spec.layout is None:
+            self._spec.layout = {}
+        self._spec.layout[task_id] = NodePosition.parse({"x": x, "y": y})
 
     def _append(self, new: ClassicalTask | QuantumTask) -> None:
         if any(t.id == new.id for t in self._spec.tasks):
