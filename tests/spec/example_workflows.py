@@ -44,7 +44,7 @@ def _from_code(source: str, ns: dict[str, Any]) -> list[WorkflowSpec]:
             tainted |= bound
             continue
         try:
-            exec(compile(ast.Module([stmt], []), "<notebook>", "exec"), ns)  # noqa: S102
+            exec(compile(ast.Module([stmt], []), "<notebook>", "exec"), ns)
         except NameError:  # needs a value an earlier, skipped cell computed (an estimate)
             tainted |= bound
     found: list[WorkflowSpec] = []

@@ -21,7 +21,7 @@ EXAMPLES = example_workflows()
 def rebuilt(code: str) -> WorkflowSpec:
     """What running the exported code builds (a fresh namespace, as a new file would)."""
     ns: dict[str, Any] = {}
-    exec(compile(code, "<exported>", "exec"), ns)  # noqa: S102
+    exec(compile(code, "<exported>", "exec"), ns)
     wf = ns["wf"]
     assert isinstance(wf, Workflow)
     return wf.spec
@@ -130,7 +130,7 @@ def test_value_python_cannot_spell_is_refused() -> None:
         {"name": "n", "tasks": [{"id": "a", "kind": "classical", "fn": "f", "inputs": {"x": 1.0}}]}
     )
     spec.tasks[0].inputs["x"] = float("nan")
-    with pytest.raises(SpecError, match="task 'a' input 'x'.*nan"):
+    with pytest.raises(SpecError, match=r"task 'a' input 'x'.*nan"):
         export_python(spec)
 
 
