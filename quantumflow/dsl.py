@@ -314,6 +314,27 @@ class Workflow:
         wf._spec = WorkflowSpec.parse(spec.dump())
         return wf
 
+    def to_networkx(self) -> Any:
+        """The workflow as a ``networkx.DiGraph``: a node per task (its spec fields, and
+        ``pos`` from the layout), an edge per dependency (``inputs`` that read it,
+        ``depends_on``); the workflow's own fields in ``g.graph``. Needs networkx
+        (``pip install 'quantumflow[networkx]'``)."""
+        from .spec.nxgraph import to_networkx
+
+        return to_networkx(self.spec)
+
+    @classmethod
+    def from_networkx(cls, graph: Any) -> Workflow:
+        """A workflow from a ``networkx.DiGraph`` shaped like :meth:`to_networkx`'s (edges
+        that no input references become ``depends_on``); the graph is not changed.
+
+        Raises:
+            SpecError: a node or attribute that is no task field, naming it.
+        """
+        from .spec.nxgraph import from_networkx
+
+        return cls.from_spec(from_networkx(graph))
+
     def run(self, **options: Any) -> Run:
         """Validate and run (keyword options as for :func:`quantumflow.run`)."""
         from .engine import run
