@@ -52,6 +52,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .engine import Run
+    from .jupyter.designer_link import DesignerLink
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -313,6 +314,24 @@ class Workflow:
         wf = cls(spec.name)
         wf._spec = WorkflowSpec.parse(spec.dump())
         return wf
+
+    def open(self, path: str | Path | None = None, *, overwrite: bool = False) -> DesignerLink:
+        """Open the workflow in JupyterLab's designer (the main-area ``.qflow`` editor).
+
+        Writes the spec to ``path`` (default: ``<name>.qflow`` next to the notebook) and, in
+        a notebook, shows a link that the QuantumFlow extension opens in the designer. A
+        file that holds something else is never replaced unless ``overwrite=True``; one
+        that holds this workflow with the designer's positions is kept as it is.
+
+        Returns:
+            The link (``.path`` is the file); outside a notebook its repr names the file.
+
+        Raises:
+            QuantumFlowError: the file holds another workflow and ``overwrite`` is False.
+        """
+        from .jupyter.designer_link import open_in_designer
+
+        return open_in_designer(self.spec, path=path, overwrite=overwrite)
 
     def to_networkx(self) -> Any:
         """The workflow as a ``networkx.DiGraph``: a node per task (its spec fields, and
