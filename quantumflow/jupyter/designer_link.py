@@ -86,7 +86,8 @@ class DesignerLink:
         self._shown = True
         from IPython.display import display
 
-        display(self._repr_mimebundle_(), raw=True)
+        publish: Any = display  # IPython's display is untyped
+        publish(self._repr_mimebundle_(), raw=True)
 
 
 def default_path(spec: WorkflowSpec, folder: Path | None = None) -> Path:
