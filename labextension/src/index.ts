@@ -8,8 +8,12 @@ import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { IMainMenu } from '@jupyterlab/mainmenu';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { CommandToolbarButton } from '@jupyterlab/ui-components';
 import { CommandIDs, registerCommands } from './commands';
+import { designerLinkFactory } from './designerLink';
 import { FACTORY, FILE_TYPE, QFlowDocument, QFlowWidgetFactory } from './document';
+import { EXPORT_PYTHON, registerExportPython } from './exportPython';
 import { quantumFlowIcon } from './icon';
 import { QuantumFlowPanel } from './panel';
 
@@ -49,8 +53,12 @@ const documentPlugin: JupyterFrontEndPlugin<void> = {
   id: 'quantumflow:qflow-document',
   description: 'Open .qflow workflow files in the QuantumFlow designer.',
   autoStart: true,
-  optional: [ILayoutRestorer],
-  activate: (app: JupyterFrontEnd, restorer: ILayoutRestorer | null) => {
+  optional: [ILayoutRestorer, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null
+  ) => {
     app.docRegistry.addFileType({
       name: FILE_TYPE,
       displayName: 'QuantumFlow workflow',
@@ -72,7 +80,17 @@ const documentPlugin: JupyterFrontEndPlugin<void> = {
     factory.widgetCreated.connect((_, widget) => {
       widget.context.pathChanged.connect(() => void tracker.save(widget));
       void tracker.add(widget);
+      widget.toolbar.addItem(
+        'export-python',
+        new CommandToolbarButton({
+          commands: app.commands,
+          id: EXPORT_PYTHON,
+          args: { path: widget.context.path },
+          label: 'Export as Python'
+        })
+      );
     });
+    registerExportPython(app, tracker, palette);
     app.docRegistry.addWidgetFactory(factory);
     void restorer?.restore(tracker, {
       command: 'docmanager:open',
@@ -82,4 +100,19 @@ const documentPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [panelPlugin, documentPlugin];
+const designerLinkPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'quantumflow:designer-link',
+  description:
+    'Open the workflow of wf.open() / %qflow open in the designer (notebook output renderer).',
+  autoStart: true,
+  requires: [IRenderMimeRegistry],
+  activate: (app: JupyterFrontEnd, rendermime: IRenderMimeRegistry) => {
+    rendermime.addFactory(
+      designerLinkFactory(path =>
+        app.commands.execute('docmanager:open', { path, factory: FACTORY })
+      )
+    );
+  }
+};
+
+export default [panelPlugin, documentPlugin, designerLinkPlugin];

@@ -85,6 +85,14 @@ def export_python(spec: WorkflowSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+def module_name(name: str) -> str:
+    """A Python module name for a workflow's code: ``"QAOA max-cut"`` -> ``qaoa_max_cut``."""
+    stem = re.sub(r"\W+", "_", name.lower()).strip("_")
+    if not stem:
+        return "workflow"
+    return stem if stem.isidentifier() and not keyword.iskeyword(stem) else f"workflow_{stem}"
+
+
 def _task_call(raw: dict[str, Any], names: dict[str, str], defined: set[str]) -> str:
     task_id, kind = raw["id"], raw["kind"]
     where = f"task '{task_id}'"
