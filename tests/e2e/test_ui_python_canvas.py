@@ -1,0 +1,109 @@
+"""Python <-> canvas in a real JupyterLab: ``wf.open()`` in a notebook opens the designer
+on the workflow's nodes, and the designer's "Export as Python" writes code that rebuilds it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from quantumflow.dsl import Workflow
+from quantumflow.spec import WorkflowSpec
+
+from .conftest import Lab
+from .helpers import DOC, node, read_file, shot
+
+pytestmark = pytest.mark.slow
+
+FOLDER = "pycanvas"
+CELL = """\
+from quantumflow.dsl import Workflow
+
+with Workflow("e2e-open", params={"n": 2}) as wf:
+    ghz = wf.quantum("ghz", backend="qiskit.aer", circuit={"builtin": "ghz", "args": {"n": 2}})
+    wf.classical("parity", fn="parity", inputs={"counts": ghz["counts"]})
+    wf.place(ghz, x=0, y=0)
+    wf.place("parity", x=260, y=40)
+wf.open()
+"""
+
+
+def _notebook(source: str) -> dict[str, Any]:
+    return {
+        "type": "notebook",
+        "content": {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+            },
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "id": "open-cell",
+                    "metadata": {},
+                    "source": source,
+                    "outputs": [],
+                    "execution_count": None,
+                }
+            ],
+        },
+    }
+
+
+def _stop_kernels(lab: Lab) -> None:
+    sessions = lab.api("GET", "/api/sessions")
+    assert isinstance(sessions, list)
+    for session in sessions:
+        if session["path"].startswith(f"{FOLDER}/"):
+            lab.api("DELETE", f"/api/sessions/{session['id']}")
+
+
+def test_open_from_notebook_then_export_as_python(lab_page: Any, lab: Lab) -> None:
+    page = lab_page
+    lab.api("PUT", f"/api/contents/{FOLDER}", {"type": "directory"})
+    lab.api("PUT", f"/api/contents/{FOLDER}/open.ipynb", _notebook(CELL))
+    try:
+        page.evaluate(
+            "async p => {"
+            " const nb = await window.jupyterapp.commands.execute('docmanager:open', {path: p});"
+            " await nb.context.sessionContext.ready;"
+            " await window.jupyterapp.commands.execute('notebook:run-all-cells');"
+            "}",
+            f"{FOLDER}/open.ipynb",
+        )
+        # the kernel writes the .qflow next to the notebook; the extension opens it
+        for task_id in ("ghz", "parity"):
+            page.wait_for_selector(node(DOC, task_id), timeout=120_000)
+        tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+        assert "e2e-open.qflow" in tab.inner_text()
+        written = WorkflowSpec.parse(read_file(lab, f"{FOLDER}/e2e-open.qflow"))
+        assert [t.id for t in written.tasks] == ["ghz", "parity"]
+        assert written.layout is not None and written.layout["parity"].x == 260
+        shot(page, "pycanvas_01_opened_from_notebook")
+
+        page.locator(
+            ".jp-MainAreaWidget:not(.lm-mod-hidden) [data-command='quantumflow:export-python']"
+        ).click()
+        page.wait_for_selector(
+            ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current >> text=e2e-open.py",
+            timeout=60_000,
+        )
+        shot(page, "pycanvas_02_exported_python")
+        model = lab.api("GET", f"/api/contents/{FOLDER}/e2e-open.py?content=1&format=text")
+        assert isinstance(model, dict)
+        ns: dict[str, Any] = {}
+        exec(compile(model["content"], "e2e-open.py", "exec"), ns)
+        rebuilt = ns["wf"]
+        assert isinstance(rebuilt, Workflow) and rebuilt.spec == written
+
+        # the notebook's output names the file (and can open it again)
+        page.evaluate(
+            "p => window.jupyterapp.commands.execute('docmanager:open', {path: p})",
+            f"{FOLDER}/open.ipynb",
+        )
+        link = page.locator(f".jp-QFlow-designerLink[data-path='{FOLDER}/e2e-open.qflow']")
+        link.wait_for(timeout=30_000)
+        assert "Open in designer" in link.inner_text()
+    finally:
+        _stop_kernels(lab)
