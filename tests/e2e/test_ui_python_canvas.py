@@ -99,7 +99,8 @@ def test_open_from_notebook_then_export_as_python(lab_page: Any, lab: Lab) -> No
 
         # the notebook's output names the file (and can open it again)
         page.evaluate(
-            "p => window.jupyterapp.commands.execute('docmanager:open', {path: p})",
+            "async p => {"
+            " await window.jupyterapp.commands.execute('docmanager:open', {path: p}); }",
             f"{FOLDER}/open.ipynb",
         )
         link = page.locator(f".jp-QFlow-designerLink[data-path='{FOLDER}/e2e-open.qflow']")
