@@ -13,11 +13,14 @@ import {
   shouldOpen
 } from './model/designerLink';
 
+/** Opens `path` (server-relative) in the designer; `written`: the kernel just wrote it. */
+export type OpenFile = (path: string, written: boolean) => Promise<unknown>;
+
 /** Outputs already opened in this page (an output re-rendered must not open again). */
 const opened = new Set<string>();
 
 export class DesignerLinkRenderer extends Widget implements IRenderMime.IRenderer {
-  constructor(private readonly openFile: (path: string) => Promise<unknown>) {
+  constructor(private readonly openFile: OpenFile) {
     super();
     this.addClass('jp-QFlow-designerLink');
   }
@@ -40,20 +43,18 @@ export class DesignerLinkRenderer extends Widget implements IRenderMime.IRendere
     const button = document.createElement('button');
     button.className = 'jp-mod-styled jp-QFlow-designerLink-open';
     button.textContent = 'Open in designer';
-    button.onclick = () => void this.openFile(path);
+    button.onclick = () => void this.openFile(path, false);
     this.node.appendChild(button);
     if (shouldOpen(data, opened, Date.now() / 1000)) {
       opened.add(data.id);
-      void this.openFile(path);
+      void this.openFile(path, data.written);
     }
     return Promise.resolve();
   }
 }
 
 /** The rendermime factory (unsafe: an untrusted notebook's output only shows its text). */
-export function designerLinkFactory(
-  openFile: (path: string) => Promise<unknown>
-): IRenderMime.IRendererFactory {
+export function designerLinkFactory(openFile: OpenFile): IRenderMime.IRendererFactory {
   return {
     safe: false,
     mimeTypes: [DESIGNER_LINK_MIME],

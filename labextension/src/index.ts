@@ -51,13 +51,15 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
 
 const documentPlugin: JupyterFrontEndPlugin<void> = {
   id: 'quantumflow:qflow-document',
-  description: 'Open .qflow workflow files in the QuantumFlow designer.',
+  description:
+    'Open .qflow workflow files in the QuantumFlow designer (also from wf.open() in notebooks).',
   autoStart: true,
-  optional: [ILayoutRestorer, ICommandPalette],
+  optional: [ILayoutRestorer, ICommandPalette, IRenderMimeRegistry],
   activate: (
     app: JupyterFrontEnd,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    rendermime: IRenderMimeRegistry | null
   ) => {
     app.docRegistry.addFileType({
       name: FILE_TYPE,
@@ -91,6 +93,18 @@ const documentPlugin: JupyterFrontEndPlugin<void> = {
       );
     });
     registerExportPython(app, tracker, palette);
+    // wf.open() / %qflow open in a notebook: its output opens the file here
+    rendermime?.addFactory(
+      designerLinkFactory(async (path, written) => {
+        const open = tracker.find(w => w.context.path === path);
+        await app.commands.execute('docmanager:open', { path, factory: FACTORY });
+        // the kernel rewrote a file already open: show what is on disk now, unless the tab
+        // has edits of its own (then saving asks which to keep)
+        if (open && written && !open.context.model.dirty) {
+          await open.context.revert();
+        }
+      })
+    );
     app.docRegistry.addWidgetFactory(factory);
     void restorer?.restore(tracker, {
       command: 'docmanager:open',
@@ -100,19 +114,4 @@ const documentPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-const designerLinkPlugin: JupyterFrontEndPlugin<void> = {
-  id: 'quantumflow:designer-link',
-  description:
-    'Open the workflow of wf.open() / %qflow open in the designer (notebook output renderer).',
-  autoStart: true,
-  requires: [IRenderMimeRegistry],
-  activate: (app: JupyterFrontEnd, rendermime: IRenderMimeRegistry) => {
-    rendermime.addFactory(
-      designerLinkFactory(path =>
-        app.commands.execute('docmanager:open', { path, factory: FACTORY })
-      )
-    );
-  }
-};
-
-export default [panelPlugin, documentPlugin, designerLinkPlugin];
+export default [panelPlugin, documentPlugin];

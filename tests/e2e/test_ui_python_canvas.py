@@ -26,6 +26,11 @@ with Workflow("e2e-open", params={"n": 2}) as wf:
     wf.place("parity", x=260, y=40)
 wf.open()
 """
+AGAIN = """\
+pauli = {"counts": ghz["counts"], "pauli": "Z0 Z1"}
+wf.classical("zz", fn="expectation_from_counts", inputs=pauli)
+wf.open(overwrite=True)
+"""
 
 
 def _notebook(source: str) -> dict[str, Any]:
@@ -106,5 +111,18 @@ def test_open_from_notebook_then_export_as_python(lab_page: Any, lab: Lab) -> No
         link = page.locator(f".jp-QFlow-designerLink[data-path='{FOLDER}/e2e-open.qflow']")
         link.wait_for(timeout=30_000)
         assert "Open in designer" in link.inner_text()
+
+        # a changed workflow opened again over its file: the open designer shows it
+        page.evaluate(
+            "async code => {"
+            " const app = window.jupyterapp;"
+            " await app.commands.execute('notebook:insert-cell-below');"
+            " app.shell.currentWidget.content.activeCell.model.sharedModel.setSource(code);"
+            " await app.commands.execute('notebook:run-cell');"
+            "}",
+            AGAIN,
+        )
+        page.wait_for_selector(node(DOC, "zz"), timeout=120_000)
+        assert WorkflowSpec.parse(read_file(lab, f"{FOLDER}/e2e-open.qflow")).task("zz")
     finally:
         _stop_kernels(lab)
