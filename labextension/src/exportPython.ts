@@ -8,6 +8,7 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette, showErrorMessage, WidgetTracker } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { Contents } from '@jupyterlab/services';
+import { pythonIcon } from '@jupyterlab/ui-components';
 import { api } from './client';
 import { QFlowDocument } from './document';
 import { parseQflow } from './model/qflowFile';
@@ -42,6 +43,7 @@ export function registerExportPython(
       : undefined) ?? tracker.currentWidget;
   app.commands.addCommand(EXPORT_PYTHON, {
     label: 'Export as Python',
+    icon: pythonIcon,
     caption:
       'Write Python (quantumflow.dsl) code that rebuilds this workflow to a new .py file next to it',
     isEnabled: args => target(args) !== null,
