@@ -56,6 +56,23 @@ def _notebook(source: str) -> dict[str, Any]:
     }
 
 
+def _export(page: Any, lab: Lab, name: str) -> WorkflowSpec:
+    """Click Export as Python in the current designer tab; what the new file rebuilds."""
+    page.locator(
+        ".jp-MainAreaWidget:not(.lm-mod-hidden) [data-command='quantumflow:export-python']"
+    ).click()
+    page.wait_for_selector(
+        f".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current >> text={name}", timeout=60_000
+    )
+    model = lab.api("GET", f"/api/contents/{FOLDER}/{name}?content=1&format=text")
+    assert isinstance(model, dict)
+    ns: dict[str, Any] = {}
+    exec(compile(model["content"], name, "exec"), ns)
+    rebuilt = ns["wf"]
+    assert isinstance(rebuilt, Workflow)
+    return rebuilt.spec
+
+
 def _stop_kernels(lab: Lab) -> None:
     sessions = lab.api("GET", "/api/sessions")
     assert isinstance(sessions, list)
@@ -87,20 +104,8 @@ def test_open_from_notebook_then_export_as_python(lab_page: Any, lab: Lab) -> No
         assert written.layout is not None and written.layout["parity"].x == 260
         shot(page, "pycanvas_01_opened_from_notebook")
 
-        page.locator(
-            ".jp-MainAreaWidget:not(.lm-mod-hidden) [data-command='quantumflow:export-python']"
-        ).click()
-        page.wait_for_selector(
-            ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current >> text=e2e-open.py",
-            timeout=60_000,
-        )
+        assert _export(page, lab, "e2e-open.py") == written
         shot(page, "pycanvas_02_exported_python")
-        model = lab.api("GET", f"/api/contents/{FOLDER}/e2e-open.py?content=1&format=text")
-        assert isinstance(model, dict)
-        ns: dict[str, Any] = {}
-        exec(compile(model["content"], "e2e-open.py", "exec"), ns)
-        rebuilt = ns["wf"]
-        assert isinstance(rebuilt, Workflow) and rebuilt.spec == written
 
         # the notebook's output names the file (and can open it again)
         page.evaluate(
@@ -123,6 +128,9 @@ def test_open_from_notebook_then_export_as_python(lab_page: Any, lab: Lab) -> No
             AGAIN,
         )
         page.wait_for_selector(node(DOC, "zz"), timeout=120_000)
-        assert WorkflowSpec.parse(read_file(lab, f"{FOLDER}/e2e-open.qflow")).task("zz")
+        changed = WorkflowSpec.parse(read_file(lab, f"{FOLDER}/e2e-open.qflow"))
+        assert changed.task("zz")
+        # exported again: a new file beside the first, never over it
+        assert _export(page, lab, "e2e-open_2.py") == changed
     finally:
         _stop_kernels(lab)
