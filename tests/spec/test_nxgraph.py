@@ -7,13 +7,14 @@ import sys
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
 
 from quantumflow.dsl import Workflow
 from quantumflow.errors import SpecError
 from quantumflow.spec import WorkflowSpec
 
 from .example_workflows import example_workflows, with_layout
-from .test_python_code import EVERYTHING
+from .test_python_code import EVERYTHING, specs
 
 EXAMPLES = example_workflows()
 
@@ -108,3 +109,9 @@ def test_networkx_stays_optional() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "pip install 'quantumflow[networkx]'" in out.stdout
+
+
+@settings(max_examples=60, deadline=None)
+@given(specs())
+def test_random_specs_round_trip(spec: WorkflowSpec) -> None:
+    assert Workflow.from_networkx(Workflow.from_spec(spec).to_networkx()).spec == spec
