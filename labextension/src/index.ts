@@ -17,6 +17,19 @@ import { EXPORT_PYTHON, registerExportPython } from './exportPython';
 import { quantumFlowIcon } from './icon';
 import { QuantumFlowPanel } from './panel';
 
+/** The server path of the main-area document (a notebook) showing `node`. */
+function documentOf(app: JupyterFrontEnd) {
+  return (node: HTMLElement): string | null => {
+    for (const widget of app.shell.widgets('main')) {
+      const context = (widget as unknown as { context?: { path: string } }).context;
+      if (context && widget.node.contains(node)) {
+        return context.path;
+      }
+    }
+    return null;
+  };
+}
+
 const panelPlugin: JupyterFrontEndPlugin<void> = {
   id: 'quantumflow:panel',
   description:
@@ -103,7 +116,7 @@ const documentPlugin: JupyterFrontEndPlugin<void> = {
         if (open && written && !open.context.model.dirty) {
           await open.context.revert();
         }
-      })
+      }, documentOf(app))
     );
     app.docRegistry.addWidgetFactory(factory);
     void restorer?.restore(tracker, {

@@ -64,6 +64,7 @@ class DesignerLink:
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
         data = {
             "path": self.path.as_posix(),
+            "relative": _under_cwd(self.path),
             "home": Path.home().as_posix(),
             "name": self.name,
             "tasks": self.tasks,
@@ -88,6 +89,16 @@ class DesignerLink:
 
         publish: Any = display  # IPython's display is untyped
         publish(self._repr_mimebundle_(), raw=True)
+
+
+def _under_cwd(path: Path) -> str | None:
+    """``path`` relative to the working directory (the notebook's folder), if under it: the
+    extension's way to the file when the server's root and the kernel's paths differ (a
+    root given through a symlink, a kernel on another machine)."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return None
 
 
 def default_path(spec: WorkflowSpec, folder: Path | None = None) -> Path:

@@ -59,6 +59,7 @@ def test_open_writes_the_file_next_to_the_notebook_and_shows_a_link(
     link = links[0]
     assert link["path"] == target.resolve().as_posix() and link["written"] is True
     assert link["name"] == "bell pair" and link["tasks"] == 2 and link["id"]
+    assert link["relative"] == "bell_pair.qflow"  # from the notebook's folder
     assert shell.user_ns["link"].path == target.resolve()
     # the returned link, as a cell's last expression, is not shown a second time
     assert shown(lambda: shell.run_cell("link")) == []
@@ -105,6 +106,10 @@ def test_qflow_open_magic(shell: InteractiveShell, tmp_path: Path) -> None:
     yaml_file.write_text("name: from-yaml\ntasks:\n  - {id: a, kind: classical, fn: parity}\n")
     link = shown(lambda: shell.run_cell(f"%qflow open {yaml_file}"))[0]
     assert link["path"] == (tmp_path / "spec.qflow").as_posix() and link["written"] is True
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere.qflow"
+    shell.user_ns["target"] = str(elsewhere)
+    outside = shown(lambda: shell.run_cell("wf.open(target)"))[0]
+    assert outside["relative"] is None and outside["path"] == elsewhere.as_posix()
     # an existing .qflow file opens as it is
     before = (tmp_path / "spec.qflow").stat().st_mtime_ns
     assert shown(lambda: shell.run_cell("%qflow open spec.qflow"))[0]["written"] is False

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DesignerLinkData, serverPath, shouldOpen } from './designerLink';
+import { DesignerLinkData, locateFile, serverPath, shouldOpen } from './designerLink';
 
 describe('serverPath', () => {
   it('is the path under the server root', () => {
@@ -26,6 +26,7 @@ describe('serverPath', () => {
 describe('shouldOpen', () => {
   const data: DesignerLinkData = {
     path: '/x/f.qflow',
+    relative: 'f.qflow',
     home: '/x',
     name: 'f',
     tasks: 1,
@@ -41,5 +42,32 @@ describe('shouldOpen', () => {
   });
   it('does not open an output reloaded with a saved notebook', () => {
     expect(shouldOpen(data, new Set(), 1000 + 3600)).toBe(false);
+  });
+});
+
+describe('locateFile', () => {
+  const data: DesignerLinkData = {
+    path: '/data/work/nb/flow.qflow',
+    relative: 'flow.qflow',
+    home: '/home/u',
+    name: 'flow',
+    tasks: 1,
+    written: true,
+    id: 'x',
+    created: 0
+  };
+  it('prefers the path under the server root', () => {
+    expect(locateFile(data, '/data/work', 'elsewhere/a.ipynb')).toBe('nb/flow.qflow');
+  });
+  it('falls back to the notebook folder when the root is another spelling', () => {
+    // root /home/u/work is a symlink to /data/work: the kernel sees the real path
+    expect(locateFile(data, '/home/u/work', 'nb/a.ipynb')).toBe('nb/flow.qflow');
+    expect(locateFile(data, '/home/u/work', 'a.ipynb')).toBe('flow.qflow');
+  });
+  it('is null when neither is known', () => {
+    expect(locateFile(data, '/home/u/work', null)).toBeNull();
+    expect(
+      locateFile({ ...data, relative: null }, '/home/u/work', 'a.ipynb')
+    ).toBeNull();
   });
 });

@@ -13,6 +13,8 @@ export const FRESH_SECONDS = 60;
 export interface DesignerLinkData {
   /** Absolute POSIX path of the `.qflow` file, as the kernel sees it. */
   path: string;
+  /** The path relative to the kernel's working directory (its notebook's folder), if under it. */
+  relative: string | null;
   /** The kernel user's home directory (a server root may be given as `~/…`). */
   home: string;
   name: string;
@@ -48,6 +50,26 @@ export function serverPath(
     return path.replace(/^\/+/, '');
   }
   return path.startsWith(root + '/') ? path.slice(root.length + 1) : null;
+}
+
+/**
+ * Where the file is on the server: under the server's root, else (a root given through a
+ * symlink, a remote kernel) relative to the notebook the output is in, whose folder is the
+ * kernel's working directory; null when neither is known.
+ */
+export function locateFile(
+  data: DesignerLinkData,
+  serverRoot: string,
+  notebookPath: string | null
+): string | null {
+  const direct = serverPath(data.path, serverRoot, data.home);
+  if (direct !== null || notebookPath === null || !data.relative) {
+    return direct;
+  }
+  const folder = notebookPath.includes('/')
+    ? notebookPath.slice(0, notebookPath.lastIndexOf('/'))
+    : '';
+  return folder ? `${folder}/${data.relative}` : data.relative;
 }
 
 /**
