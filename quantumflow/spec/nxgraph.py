@@ -52,11 +52,11 @@ def to_networkx(spec: WorkflowSpec) -> Any:
         SpecError: a task depends on a task the workflow does not have.
     """
     nx = import_networkx()
-    data = spec.to_dict()
+    data = spec.to_dict()  # containers are fresh copies: the graph shares nothing with spec
     layout = dict(spec.layout or {})
-    g = nx.DiGraph(**{k: copy.deepcopy(data[k]) for k in _HEADER if k in data})
+    g = nx.DiGraph(**{k: data[k] for k in _HEADER if k in data})
     for task in data.get("tasks", []):
-        attrs = {k: copy.deepcopy(v) for k, v in task.items() if k not in ("id", "depends_on")}
+        attrs = {k: v for k, v in task.items() if k not in ("id", "depends_on")}
         pos = layout.pop(task["id"], None)
         if pos is not None:
             attrs["pos"] = (pos.x, pos.y)
