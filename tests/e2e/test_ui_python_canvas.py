@@ -116,6 +116,7 @@ def test_open_from_notebook_then_export_as_python(lab_page: Any, lab: Lab) -> No
         link = page.locator(f".jp-QFlow-designerLink[data-path='{FOLDER}/e2e-open.qflow']")
         link.wait_for(timeout=30_000)
         assert "Open in designer" in link.inner_text()
+        shot(page, "pycanvas_03_notebook_link")
 
         # a changed workflow opened again over its file: the open designer shows it
         page.evaluate(
