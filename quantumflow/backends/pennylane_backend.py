@@ -2,8 +2,10 @@
 ``lightning.qubit``, plugin/remote devices).
 
 Sweeps use PennyLane parameter broadcasting: the QNode is called once with arrays.
-Circuits with mid-circuit measurement or conditions use ``qml.measure``/``qml.cond``
-with the one-shot method.
+Circuits with mid-circuit measurement, reset or conditions use ``qml.measure``/``qml.cond``
+with the tree-traversal method on the devices that have it (it explores each measurement
+branch once, skipping impossible ones, instead of simulating every shot), else one-shot.
+Batches of tasks run as one ``qml.execute`` over tapes (:mod:`.pennylane_batch`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ from .base import BatchResult, Capabilities, PointResult, QuantumJob
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
 from .results import parse_observable, place_bits
+
+#: Devices whose tree-traversal method runs mid-circuit measurements (PennyLane 0.38+).
+TREE_TRAVERSAL = frozenset(
+    {"default.qubit", "lightning.qubit", "lightning.kokkos", "lightning.gpu"}
+)
 
 
 class PennyLaneBackend(LocalSimulator):
@@ -52,6 +59,12 @@ class PennyLaneBackend(LocalSimulator):
                 ) from exc
             self._devices[key] = dev
         return dev
+
+    def run_batch(self, jobs: list[QuantumJob]) -> list[BatchResult | BackendError]:
+        """Several tasks' jobs as one ``qml.execute`` per device (see :mod:`.pennylane_batch`)."""
+        from .pennylane_batch import pennylane_run_batch
+
+        return pennylane_run_batch(self, jobs)
 
     def run(self, job: QuantumJob) -> BatchResult:
         """One QNode call per mode, parameters broadcast over the sweep points."""
@@ -125,8 +138,9 @@ class PennyLaneBackend(LocalSimulator):
         wires = [circuit.measured_qubit_of()[c] for c in measured[::-1]]
 
         if mid:
+            method = "tree-traversal" if self.device_name in TREE_TRAVERSAL else "one-shot"
 
-            @qml.qnode(dev, mcm_method="one-shot")  # type: ignore[untyped-decorator]
+            @qml.qnode(dev, mcm_method=method)  # type: ignore[untyped-decorator]
             def fn() -> Any:
                 mvs = apply_ops(circuit, values, mid_circuit=True)
                 return qml.counts(op=[mvs[c] for c in measured[::-1]])

@@ -2,8 +2,12 @@
 (a qiskit-ibm-runtime fake backend: its coupling map, basis and noise, transpiled).
 
 Transpiled circuits are cached by (parsed circuit, backend, options), so a sweep or a
-repeated task transpiles once. Sweeps use Aer ``parameter_binds`` (counts) and Aer
-``EstimatorV2`` with a parameter array (expectations): one native batch each.
+repeated task transpiles once; the preset pass manager is built once per simulator and
+options (``transpile()`` rebuilds it, and the simulator's target, on every call: ~0.2 s).
+Sweeps use Aer ``parameter_binds`` (counts) and Aer ``EstimatorV2`` with a parameter array
+(expectations): one native batch each. Batches of tasks go through :meth:`AerBackend.run_batch`
+(:mod:`.qiskit_batch`). Circuits with mid-circuit measurement or reset run with Aer's shot
+branching, which simulates a shot only where outcomes differ.
 """
 
 from __future__ import annotations
@@ -56,6 +60,35 @@ class _TranspileCache:
 
 TRANSPILE_CACHE = _TranspileCache()
 
+#: A simulator's Target (``AerSimulator.target`` builds a new one on every access).
+_TARGETS: IdentityCache[Any, Any] = IdentityCache(lambda sim: sim.target, size=32)
+_PASS_MANAGERS: OrderedDict[tuple[int, str], tuple[Any, Any]] = OrderedDict()
+
+
+def transpile_for(sim: Any, qc: Any, opts: dict[str, Any]) -> Any:
+    """``qiskit.transpile(qc, backend=sim, **opts)`` through a pass manager built once per
+    (simulator, options): the same circuit out, without rebuilding the pass manager."""
+    from qiskit import transpile
+    from qiskit.transpiler import generate_preset_pass_manager
+
+    key = (id(sim), repr(sorted(opts.items())))
+    hit = _PASS_MANAGERS.get(key)
+    if hit is None or hit[0] is not sim:
+        try:
+            pm = generate_preset_pass_manager(target=_TARGETS(sim), **opts)
+        except TypeError:  # an option only transpile() knows: take the slow path
+            return transpile(qc, backend=sim, **opts)
+        hit = (sim, pm)
+        _PASS_MANAGERS[key] = hit
+        if len(_PASS_MANAGERS) > _CACHE_SIZE:
+            _PASS_MANAGERS.popitem(last=False)
+    return hit[1].run(qc)
+
+
+def is_dynamic(circuit: Circuit) -> bool:
+    """Mid-circuit measurement, reset or classical conditions: each shot may differ."""
+    return not circuit.measurements_are_terminal()
+
 
 class AerBackend(LocalSimulator):
     """``qiskit.aer``: Qiskit Aer's AerSimulator (``noise`` builds a NoiseModel)."""
@@ -78,7 +111,8 @@ class AerBackend(LocalSimulator):
         """The AerSimulator to transpile for and run on (cached per options)."""
         from qiskit_aer import AerSimulator
 
-        key = (self.method, job.threads, repr(sorted((job.noise or {}).items())))
+        dynamic = is_dynamic(job.circuit)
+        key = (self.method, job.threads, repr(sorted((job.noise or {}).items())), dynamic)
         sim = self._sims.get(key)
         if sim is None:
             opts: dict[str, Any] = {"method": self.method}
@@ -86,6 +120,8 @@ class AerBackend(LocalSimulator):
                 opts["max_parallel_threads"] = job.threads
             if job.noise:
                 opts["noise_model"] = build_noise_model(job.noise)
+            if dynamic:
+                opts["shot_branching_enable"] = True
             sim = AerSimulator(**opts)
             self._sims[key] = sim
         return sim
@@ -99,8 +135,6 @@ class AerBackend(LocalSimulator):
 
     def prepared(self, job: QuantumJob, *, measured: bool) -> tuple[Any, dict[str, Any], float]:
         """Transpiled circuit (cached) and its Parameter objects by name."""
-        from qiskit import transpile
-
         from .to_qiskit import to_qiskit
 
         sim = self.target_backend(job)
@@ -109,7 +143,7 @@ class AerBackend(LocalSimulator):
 
         def make() -> tuple[Any, dict[str, Any]]:
             qc, params = to_qiskit(circuit)
-            return transpile(qc, backend=sim, **opts), params
+            return transpile_for(sim, qc, opts), params
 
         key = f"{self.name}|{id(sim)}|{sorted(opts.items())}|{measured}"
         return TRANSPILE_CACHE.get(circuit, key, make)
@@ -119,6 +153,13 @@ class AerBackend(LocalSimulator):
         return {"noise_model": build_noise_model(job.noise)} if job.noise else {}
 
     # --------------------------------------------------------------- run
+    def run_batch(self, jobs: list[QuantumJob]) -> list[BatchResult | BackendError]:
+        """Several tasks' jobs in as few Aer calls as their seeds allow (see
+        :mod:`.qiskit_batch`)."""
+        from .qiskit_batch import aer_run_batch
+
+        return aer_run_batch(self, jobs)
+
     def run(self, job: QuantumJob) -> BatchResult:
         """Run counts and/or expectations for every point as one native batch each."""
         results = [PointResult() for _ in job.points]
