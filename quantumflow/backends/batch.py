@@ -26,6 +26,7 @@ from typing import Any
 from ..errors import BackendError
 from ..spec import QuantumTask
 from .base import Backend, BatchResult, QuantumJob
+from .classify import classify
 from .registry import get_backend
 
 Outcome = BatchResult | BackendError
@@ -63,7 +64,11 @@ def alone(backend: Backend, job: QuantumJob) -> Outcome:
     except BackendError as exc:
         return exc
     except Exception as exc:  # an adapter bug must fail its task, not the batch
-        return BackendError(f"{backend.name} failed: {type(exc).__name__}: {exc}")
+        return BackendError(
+            f"{backend.name} failed: {type(exc).__name__}: {exc}",
+            backend=backend.name,
+            error_class=classify(exc),
+        )
 
 
 def packed(

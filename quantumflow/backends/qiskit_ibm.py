@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import BackendError, CredentialsError
 from .base import BatchResult, Capabilities, JobHandle, JobStatus, PointResult, QuantumJob
+from .classify import classify
 from .qiskit_backend import TRANSPILE_CACHE
 from .results import normalize_qiskit_counts, parse_observable, qiskit_label
 
@@ -137,7 +138,7 @@ class IBMBackend:
         except Exception as exc:
             raise BackendError(
                 f"{self.name} rejected the job: {type(exc).__name__}: {exc}",
-                backend=self.name, retryable=_is_provider_error(exc),
+                backend=self.name, error_class=classify(exc),
             ) from exc  # fmt: skip
         ids = ",".join(j.job_id() for j in jobs.values())
         handle = JobHandle(self.name, ids, payload={"jobs": jobs, "job": job, "transpile": timing})
@@ -174,7 +175,7 @@ class IBMBackend:
         except Exception as exc:
             raise BackendError(
                 f"{self.name} job {handle.job_id} failed: {type(exc).__name__}: {exc}",
-                backend=self.name, retryable=_is_provider_error(exc),
+                backend=self.name, error_class=classify(exc),
             ) from exc  # fmt: skip
         waited = time.perf_counter() - start
         return BatchResult(
@@ -209,9 +210,3 @@ def _obs(text: str, n: int, isa: Any) -> Any:
 
     op = SparsePauliOp(qiskit_label(parse_observable(text, n), n))
     return op.apply_layout(isa.layout) if isa.layout is not None else op
-
-
-def _is_provider_error(exc: Exception) -> bool:
-    """Queue/provider/network trouble is worth a retry; circuit errors are not."""
-    name = type(exc).__name__
-    return any(s in name for s in ("Runtime", "Request", "Connection", "Timeout", "Server"))

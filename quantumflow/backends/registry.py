@@ -39,6 +39,7 @@ class Family:
         note: shown beside them.
         remote: a cloud service: jobs wait in its queue, not in a local worker.
         jobs: remote: jobs the engine keeps in the provider's queue at once.
+        batches: its adapter runs several tasks' jobs in few native calls (``run_batch``).
     """
 
     target: str
@@ -48,6 +49,7 @@ class Family:
     note: str = ""
     remote: bool = False
     jobs: int = 0
+    batches: bool = True
 
     @property
     def extra(self) -> str:
@@ -83,7 +85,7 @@ BUILTIN: dict[str, Family] = {
         "quantumflow.backends.cirq_google_backend:GoogleBackend", "cirq",
         ("cirq", "cirq_google"), ("cirq.google:rainbow",),
         "Google Quantum AI processors; offline through cirq-google's virtual engine",
-        remote=True, jobs=2,
+        remote=True, jobs=2, batches=False,
     ),
     "pennylane": Family(
         "quantumflow.backends.pennylane_backend:PennyLaneBackend", "pennylane",
@@ -191,6 +193,21 @@ def local_sdk(name: str) -> str | None:
         return None
     sdk = getattr(backend, "sdk", None)
     return sdk if isinstance(sdk, str) and sdk and not remote else None
+
+
+def batches(name: str) -> bool:
+    """Whether backend ``name`` runs several tasks' jobs in few native calls (its adapter
+    has ``run_batch``); a built-in family says so without loading its SDK."""
+    try:
+        fam = resolve_family(name)
+    except BackendError:
+        return False
+    if isinstance(fam, Family):
+        return fam.batches
+    try:
+        return callable(getattr(get_backend(name), "run_batch", None))
+    except Exception:  # validation reported it
+        return False
 
 
 def list_backends() -> list[BackendInfo]:

@@ -14,9 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._native import scheduler
-from ..errors import BackendError, SpecError
+from ..errors import error_class_of, should_retry
 from ..executors.base import Call
-from ..graph.inputs import TaskInputError
 from ..graph.routes import Route, plan_routes
 from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
@@ -33,12 +32,6 @@ FIRST_ATTEMPT = 1  # the Dispatcher numbers attempts from 1
 _MISSING: Any = object()
 _new_event = tuple.__new__  # TaskEvent from a tuple of its fields (see emit)
 Pair = tuple[int, int]
-
-
-def _is_fatal(err: BaseException) -> bool:
-    if isinstance(err, TaskInputError | SpecError):
-        return True
-    return isinstance(err, BackendError) and not err.retryable
 
 
 def _describe(err: BaseException) -> str:
@@ -73,6 +66,7 @@ class Attempts:
         self.results: list[TaskResult] = [TaskResult() for _ in range(n)]
         self.retries = [t.retries if t.retries is not None else pol.retries for t in spec.tasks]
         self.timeouts = [t.timeout_s or pol.timeout_s or 0.0 for t in spec.tasks]
+        self.retry_on: list[str] | None = pol.retry_on
         self.inline: bool = bool(executor.inline)
         # what abandon() can stop: a Call (executor), a QuantumCall (SDK worker) or None
         self.running: dict[Pair, Call | QuantumCall | None] = {}
@@ -176,23 +170,44 @@ class Attempts:
             else:
                 value = self._call(key, spec_task, kwargs, handle)
         except BaseException as err:  # the user's error becomes the task's
-            if self.running.pop(key, _MISSING) is _MISSING:
-                return self._stale(key)
-            fatal = _is_fatal(err)
-            final = fatal or self._final(task, attempt)
-            log.debug("task %s attempt %d failed: %r", spec_task.id, attempt, err)
-            self.emit(
-                task,
-                "failed" if final else "retrying",
-                attempt,
-                error=_describe(err),
-                metrics=self._metrics(t0, clock, key, handle=handle),
-            )
-            outcome = scheduler.FATAL if fatal else scheduler.FAILED
-            return dispatcher.complete(task, attempt, outcome, take=1)
-        return self._succeed(
+            return self.fail(key, err, t0=t0, clock=clock, handle=handle)
+        return self.succeed(
             key, value, ref=ref, ckey=ckey, cached=cached, t0=t0, clock=clock, handle=handle
         )
+
+    def fail(
+        self,
+        key: Pair,
+        err: BaseException,
+        *,
+        t0: float,
+        clock: list[float],
+        handle: QuantumCall | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> list[Pair] | None:
+        """Record a failed attempt (``retrying`` or ``failed``, per ``policies.retry_on``
+        and the retries left) and report it; returns what :meth:`run` returns."""
+        task, attempt = key
+        if self.running.pop(key, _MISSING) is _MISSING:
+            return self._stale(key)
+        dispatcher = self.dispatcher
+        assert dispatcher is not None
+        fatal = not should_retry(err, self.retry_on)
+        final = fatal or self._final(task, attempt)
+        log.debug("task %s attempt %d failed: %r", self.vw.ids[task], attempt, err)
+        metrics = self._metrics(t0, clock, key, handle=handle)
+        metrics["error_class"] = error_class_of(err)
+        if extra:
+            metrics.update(extra)
+        self.emit(
+            task,
+            "failed" if final else "retrying",
+            attempt,
+            error=_describe(err),
+            metrics=metrics,
+        )
+        outcome = scheduler.FATAL if fatal else scheduler.FAILED
+        return dispatcher.complete(task, attempt, outcome, take=1)
 
     def _call(
         self, key: Pair, task: Any, kwargs: dict[str, Any], handle: QuantumCall | None
@@ -206,7 +221,7 @@ class Attempts:
             return self.executor.submit(call).result()
         return self.quantum.execute(task, handle, inputs=kwargs, params=self.params)
 
-    def _succeed(
+    def succeed(
         self,
         key: Pair,
         value: Any,
@@ -217,6 +232,7 @@ class Attempts:
         t0: float,
         clock: list[float],
         handle: QuantumCall | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> list[Pair] | None:
         task, attempt = key
         if self.running.pop(key, _MISSING) is _MISSING:
@@ -234,6 +250,8 @@ class Attempts:
                 self.store.cache_store(ckey, ref)
         self.outputs[task] = value
         metrics = self._metrics(t0, clock, key, value, cached=cached, handle=handle)
+        if extra:
+            metrics.update(extra)
         if not cached:
             self.walls[task] = metrics["wall_s"]
         self.emit(

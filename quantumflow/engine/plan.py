@@ -15,6 +15,7 @@ from .._native import scheduler
 from ..graph.resources import Slots, make_slots
 from ..graph.routes import Route, plan_routes
 from ..graph.validate import ValidatedWorkflow
+from .batching import BatchPlan, plan_batches
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class RunPlan:
         slots: the Dispatcher's per-resource limits (None: only ``max_concurrency``).
         history_since: the estimator's history snapshot the costs came from (see
             :func:`note_history`).
+        batches: the batch groups of compatible quantum tasks (None: none).
     """
 
     dag: scheduler.Dag
@@ -39,6 +41,7 @@ class RunPlan:
     routes: dict[int, Route] = field(default_factory=dict)
     slots: Slots | None = None
     history_since: int | None = None
+    batches: BatchPlan | None = None
 
 
 def estimate_costs(vw: ValidatedWorkflow, store: Any = None) -> list[float]:
@@ -85,9 +88,14 @@ def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Any = None) -> RunP
     }
     if slots is not None:
         schedule["resources"] = dict(zip(slots.names[1:], slots.capacities[1:], strict=True))
+    batches = plan_batches(vw.spec, routes, None if slots is None else slots.resource, costs)
+    if batches is not None:
+        schedule["batching"] = batches.describe()
     from ..cost.history import snapshot_id
 
-    return RunPlan(dag, priority, schedule, routes, slots, _history_call(snapshot_id, store))
+    return RunPlan(
+        dag, priority, schedule, routes, slots, _history_call(snapshot_id, store), batches
+    )
 
 
 def note_history(store: Any, classical: list[tuple[str, str, float]], since: int | None) -> None:

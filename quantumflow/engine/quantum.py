@@ -4,7 +4,8 @@ SDK worker process (abortable), or in the engine's thread for cloud backends and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..graph.routes import Route
@@ -29,6 +30,27 @@ class QuantumCall:
         """Kill the worker running this call (timeout, cancellation)."""
         self.aborted = True
         self.pool.abort(self)
+
+
+class BatchCall(QuantumCall):
+    """The attempts of one batch in one SDK worker call: ``abort()`` (a member's timeout or
+    cancellation) kills the worker only once every member has been abandoned, so the
+    others still get their results."""
+
+    __slots__ = ("_left", "_lock")
+
+    def __init__(self, pool: Any, members: int) -> None:
+        super().__init__(pool)
+        self._left = members
+        self._lock = threading.Lock()
+
+    def abort(self) -> None:
+        """One member no longer waits; the last one stops the worker (if there is one)."""
+        with self._lock:
+            self._left -= 1
+            last = self._left <= 0
+        if last and self.pool is not None:
+            super().abort()
 
 
 class QuantumRunner:
@@ -76,3 +98,26 @@ class QuantumRunner:
         from ..backends import execute_quantum_task
 
         return execute_quantum_task(task, inputs=inputs, params=params)
+
+    def prepare_batch(self, index: int, members: int) -> BatchCall:
+        """The handle of a batch whose tasks route like task ``index`` (one worker call)."""
+        return BatchCall(self.pool() if self.in_worker(index) else None, members)
+
+    def execute_batch(
+        self,
+        tasks: Sequence[QuantumTask],
+        handle: BatchCall,
+        *,
+        inputs: Sequence[Mapping[str, Any]],
+        params: Mapping[str, Any],
+    ) -> list[Any]:
+        """Run a batch as one call; per task its output dict or its exception (raises only
+        when the whole call failed, e.g. its worker died)."""
+        if handle.pool is not None:
+            out: list[Any] = handle.pool.execute_batch(
+                tasks, inputs=inputs, params=params, token=handle
+            )
+            return out
+        from ..backends.batch import execute_quantum_batch
+
+        return list(execute_quantum_batch(tasks, inputs, params=params))

@@ -40,6 +40,7 @@ class DaskWorkerLostError(QuantumFlowError):
     """Dask gave up on a call because the workers running it kept dying."""
 
     exit_code = 1
+    error_class = "worker_lost"
 
     def __init__(self, task: str, detail: str) -> None:
         self.task = task
