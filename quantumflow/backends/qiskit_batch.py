@@ -39,9 +39,7 @@ def seed_chains(seeds: Sequence[int | None], *, step: int = SEED_STEP) -> list[l
     unseeded = [i for i, s in enumerate(seeds) if s is None]
     chains: list[list[int]] = []
     open_at: dict[int, int] = {}  # next seed a chain accepts -> chain index
-    for i in sorted((i for i, s in enumerate(seeds) if s is not None), key=lambda i: seeds[i]):
-        seed = seeds[i]
-        assert seed is not None
+    for seed, i in sorted((s, i) for i, s in enumerate(seeds) if s is not None):
         c = open_at.pop(seed, None)
         if c is None:
             c = len(chains)

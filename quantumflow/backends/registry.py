@@ -40,6 +40,8 @@ class Family:
         remote: a cloud service: jobs wait in its queue, not in a local worker.
         jobs: remote: jobs the engine keeps in the provider's queue at once.
         batches: its adapter runs several tasks' jobs in few native calls (``run_batch``).
+        modes: remote: its adapter groups a run's jobs in a provider context (IBM Runtime
+            ``Batch``/``Session``: ``close_mode``).
     """
 
     target: str
@@ -50,6 +52,7 @@ class Family:
     remote: bool = False
     jobs: int = 0
     batches: bool = True
+    modes: bool = False
 
     @property
     def extra(self) -> str:
@@ -73,6 +76,7 @@ BUILTIN: dict[str, Family] = {
         ("qiskit", "qiskit_ibm_runtime"), ("qiskit.ibm:ibm_brisbane",),
         "IBM Quantum (credentials from the environment or the saved account); "
         "qiskit.ibm:fake_* runs in the runtime's local testing mode", remote=True, jobs=3,
+        modes=True,
     ),
     "cirq.simulator": Family(
         "quantumflow.backends.cirq_backend:CirqBackend", "cirq", ("cirq",), ("cirq.simulator",),
@@ -206,6 +210,20 @@ def batches(name: str) -> bool:
         return fam.batches
     try:
         return callable(getattr(get_backend(name), "run_batch", None))
+    except Exception:  # validation reported it
+        return False
+
+
+def has_modes(name: str) -> bool:
+    """Whether backend ``name`` groups a run's jobs in a Batch/Session (``close_mode``)."""
+    try:
+        fam = resolve_family(name)
+    except BackendError:
+        return False
+    if isinstance(fam, Family):
+        return fam.modes
+    try:
+        return callable(getattr(get_backend(name), "close_mode", None))
     except Exception:  # validation reported it
         return False
 

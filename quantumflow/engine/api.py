@@ -74,6 +74,7 @@ def _execute(
     params: Mapping[str, Any],
     done: Mapping[int, tuple[Any, TaskResult]],
     cancel_event: threading.Event | None = None,
+    reattach: Mapping[int, dict[str, Any]] | None = None,
 ) -> Run:
     executor, workers = how.executor, how.workers
     inline_workers = workers if workers is not None else vw.spec.policies.max_concurrency
@@ -98,6 +99,7 @@ def _execute(
             on_event=how.on_event,
             done=done,
             cancel_event=cancel_event,
+            reattach=reattach,
         )
         return runner.execute()
     except Exception as err:
@@ -293,7 +295,25 @@ def resume(
     if queue_rows is not None:  # a run killed before its task rows were committed has none
         queue_rows(run_id, vw.ids)
     how = _How(executor, workers, on_event, address)
-    return _execute(vw, how, store=store, run_id=run_id, params=params, done=done)
+    reattach = _remote_jobs(store, run_id, vw, done)
+    return _execute(
+        vw, how, store=store, run_id=run_id, params=params, done=done, reattach=reattach
+    )
+
+
+def _remote_jobs(
+    store: Any, run_id: str, vw: ValidatedWorkflow, done: Mapping[int, Any]
+) -> dict[int, dict[str, Any]]:
+    """Task index -> the cloud job an unfinished task was waiting on when the run stopped
+    (``resume`` re-attaches to it instead of submitting it again)."""
+    read = getattr(store, "remote_jobs", None)
+    if read is None:
+        return {}
+    return {
+        i: job
+        for task_id, job in read(run_id).items()
+        if (i := vw.index.get(task_id)) is not None and i not in done
+    }
 
 
 def rerun(

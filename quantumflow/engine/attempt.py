@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._native import scheduler
 from ..errors import error_class_of, should_retry
@@ -25,6 +25,9 @@ from .events import EventSink
 from .metrics import attempt_metrics
 from .models import TaskResult
 from .quantum import QuantumCall, QuantumRunner
+
+if TYPE_CHECKING:
+    from ..backends.base import ExecutionMode
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,8 @@ class Attempts:
         params: Mapping[str, Any],
         on_event: Callable[[Any], None] | None,
         routes: Mapping[int, Route] | None = None,
+        modes: Mapping[str, ExecutionMode] | None = None,
+        reattach: Mapping[int, dict[str, Any]] | None = None,
     ) -> None:
         from ..store import TaskEvent  # the store package is imported with the engine
 
@@ -66,7 +71,7 @@ class Attempts:
         self.results: list[TaskResult] = [TaskResult() for _ in range(n)]
         self.retries = [t.retries if t.retries is not None else pol.retries for t in spec.tasks]
         self.timeouts = [t.timeout_s or pol.timeout_s or 0.0 for t in spec.tasks]
-        self.retry_on: list[str] | None = pol.retry_on
+        self.retry_on: list[str] | None = list(pol.retry_on) if pol.retry_on else None
         self.inline: bool = bool(executor.inline)
         # what abandon() can stop: a Call (executor), a QuantumCall (SDK worker) or None
         self.running: dict[Pair, Call | QuantumCall | None] = {}
@@ -78,7 +83,12 @@ class Attempts:
         self.queued_at: dict[Pair, float] = {}  # when the dispatcher released an attempt
         self.walls: dict[int, float] = {}  # wall seconds of each task's successful attempt
         # quantum tasks: SDK worker or in-process (planned with the run's slots)
-        self.quantum = QuantumRunner(plan_routes(spec.tasks) if routes is None else routes)
+        self.quantum = QuantumRunner(
+            plan_routes(spec.tasks) if routes is None else routes,
+            modes=modes,
+            reattach=reattach,
+            record_jobs=self.record_jobs,
+        )
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ recording
@@ -126,6 +136,14 @@ class Attempts:
                 ),
             )
         )
+
+    def record_jobs(self, jobs: dict[int, tuple[int, dict[str, Any]]]) -> None:
+        """Commit the cloud jobs attempts now wait on (``resume`` re-attaches to them)."""
+        save = getattr(self.store, "record_remote_jobs", None)
+        if save is None:  # a duck-typed store without it: nothing to re-attach to later
+            return
+        ids = self.vw.ids
+        save(self.run_id, {ids[i]: {"attempt": a, **rec} for i, (a, rec) in jobs.items()})
 
     def _final(self, task: int, attempt: int) -> bool:
         return attempt - FIRST_ATTEMPT >= self.retries[task]
@@ -219,7 +237,7 @@ class Attempts:
             call = Call(key, task.fn, kwargs, task.id, task.resources, self.priority[key[0]])
             self.running[key] = call
             return self.executor.submit(call).result()
-        return self.quantum.execute(task, handle, inputs=kwargs, params=self.params)
+        return self.quantum.execute(task, handle, inputs=kwargs, params=self.params, key=key)
 
     def succeed(
         self,

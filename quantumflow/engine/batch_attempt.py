@@ -84,7 +84,11 @@ def _execute(
     batch_id = next(_ids)
     try:
         outcomes = a.quantum.execute_batch(
-            [m[1] for m in members], handle, inputs=[m[2] for m in members], params=a.params
+            [m[1] for m in members],
+            handle,
+            inputs=[m[2] for m in members],
+            params=a.params,
+            keys=[m[0] for m in members],
         )
     except BaseException as err:  # the call as a whole failed (worker died, aborted)
         outcomes = [err] * len(members)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._native import scheduler
+from ..backends.base import ExecutionMode
 from ..errors import TaskTimeoutError
 from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
@@ -76,6 +77,7 @@ class Runner:
         on_event: Callable[[Any], None] | None,
         done: Mapping[int, tuple[Any, TaskResult]],
         cancel_event: threading.Event | None = None,
+        reattach: Mapping[int, dict[str, Any]] | None = None,
     ) -> None:
         self.vw, self.plan, self.store, self.run_id = vw, plan, store, run_id
         self.n_lanes = max(1, lanes)
@@ -89,6 +91,11 @@ class Runner:
             params=params,
             on_event=on_event,
             routes=plan.routes,
+            modes={
+                name: ExecutionMode(kind, f"{run_id}:{name}", limit)
+                for name, (kind, limit) in plan.modes.items()
+            },
+            reattach=reattach,
         )
         self.attempts.priority = list(plan.priority)
         for i, (value, result) in done.items():
@@ -226,6 +233,7 @@ class Runner:
             a.sink.close()
             self.store.set_run_status(self.run_id, status, error=error)
         self._note_history()
+        a.quantum.close()  # the run's IBM Batch/Session, if any
         ids = self.vw.ids
         outputs = {
             ids[i]: a.outputs[i]
