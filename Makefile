@@ -11,7 +11,7 @@ LABEXT_OUT := jupyter-data/data/share/jupyter/labextensions/quantumflow
 RUST_SRC := $(shell find rust -name '*.rs' -o -name Cargo.toml) Cargo.toml
 export QUANTUMFLOW_WORKERS ?= 2
 
-.PHONY: types deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-lint ui-unit ui-test ui-screenshots bench bench-quick test clean
+.PHONY: types py-core-test deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-lint ui-unit ui-test ui-screenshots bench bench-quick test clean
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -49,8 +49,8 @@ ui-lint: node_modules/.package-lock.json  ## eslint + prettier on the lab extens
 ui-unit: node_modules/.package-lock.json  ## vitest: lab extension components and API client
 	npm test --workspace labextension
 
-ui-test: labext  ## browser tests: real JupyterLab + server extension, Debian Chromium (tests/e2e)
-	$(BIN)/pytest -q -p no:cacheprovider tests/e2e
+ui-test: install labext  ## browser tests: real JupyterLab + server extension, Debian Chromium (tests/e2e)
+	$(BIN)/pytest -q -p no:cacheprovider -m browser tests
 
 ui-screenshots: ui-test  ## refresh docs/img/*.png from the browser tests' screenshots
 	cp tests/e2e/artifacts/*.png docs/img/
@@ -79,14 +79,16 @@ fmt:  ## format Python and Rust in place
 rust-test:  ## cargo test (scheduler core + bindings)
 	cargo test --workspace --exclude qflow-py
 
-py-test: install  ## pytest (real simulators, real SQLite, real Jupyter server, real Dask)
-	$(BIN)/pytest -q
+py-core-test: install  ## pytest without the browser (real simulators, SQLite, PostgreSQL, Jupyter server, Dask)
+	$(BIN)/pytest -q -m "not browser"
+
+py-test: py-core-test ui-test  ## every pytest test, the browser ones included
 
 nb-test: install  ## run the example notebooks as tests (nbval; numeric assertions inside), in a scratch store
 	QUANTUMFLOW_HOME=$$(mktemp -d) $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
-# py-test includes the browser tests (tests/e2e), so the lab extension is built first.
-test: lint rust-test labext py-test ui-unit nb-test  ## everything CI runs
+# CI (.github/workflows/ci.yml) runs the same targets, one job each.
+test: lint rust-test py-test ui-unit nb-test  ## everything CI runs
 
 deploy-lint:  ## check deploy/ and CI files: hadolint, compose-spec + Kubernetes schemas, yamllint
 	$(BIN)/pytest -q tests/deploy

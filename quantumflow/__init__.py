@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import QuantumFlowError, SpecError
 
 if TYPE_CHECKING:
+    from .engine import Run
     from .spec import ClassicalTask, QuantumTask, WorkflowSpec
     from .spec.loader import load_spec
 
@@ -38,7 +39,7 @@ def _show_run_in_notebooks() -> None:
         formatter.for_type_by_name("quantumflow.engine.models", "Run", _run_bundle)
 
 
-def _run_bundle(run: Any) -> Any:
+def _run_bundle(run: Run) -> Any:
     from .jupyter.widgets import run_bundle
 
     return run_bundle(run)

@@ -9,15 +9,18 @@ only has no entry and the API answers ``cost_usd: null`` for it rather than a ma
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 #: Run ids per ``IN (...)`` query (SQLite allows 999 bound parameters by default).
 _CHUNK = 500
 
 
-def run_costs(store: Any, run_ids: Iterable[str]) -> dict[str, float]:
+def run_costs(store: Store, run_ids: Iterable[str]) -> dict[str, float]:
     """USD per run id, summed over every recorded attempt; runs with no cost are left out.
 
     Args:

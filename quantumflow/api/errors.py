@@ -23,6 +23,7 @@ from ..errors import (
     SpecError,
     WorkflowNotFoundError,
 )
+from ..spec.models import TASK_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def _validation_problems(err: RequestValidationError, body: Any) -> list[dict[st
             raw = tasks[loc[1]] if isinstance(tasks, list) and loc[1] < len(tasks) else None
             raw_id = raw.get("id") if isinstance(raw, dict) else None
             task = str(raw_id) if raw_id is not None else f"#{loc[1]}"
-            loc = [p for p in loc[2:] if p not in ("classical", "quantum")]
+            loc = [p for p in loc[2:] if p not in TASK_KINDS]  # pydantic's union tags
         msg = str(e.get("msg", "invalid value")).removeprefix("Value error, ")
         if e.get("type") == "extra_forbidden":
             msg = "unknown field"

@@ -12,9 +12,12 @@ from __future__ import annotations
 import base64
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import OutputNotFoundError, OutputTooLargeError, TaskNotFoundError
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 #: Default and largest ``max_bytes`` a client may ask for.
 DEFAULT_MAX_BYTES = 1 * 2**20
@@ -48,7 +51,7 @@ def plain(value: Any) -> Any:  # noqa: PLR0911 - one branch per type
     return repr(value)
 
 
-def _stored_size(store: Any, ref: str) -> int | None:
+def _stored_size(store: Store, ref: str) -> int | None:
     """Bytes of the artifact file behind a ``sha256:`` reference (layout in artifacts.py)."""
     if not ref.startswith(_SHA):
         return None
@@ -60,7 +63,7 @@ def _stored_size(store: Any, ref: str) -> int | None:
         return None
 
 
-def task_output(store: Any, run_id: str, task_id: str, *, max_bytes: int) -> dict[str, Any]:
+def task_output(store: Store, run_id: str, task_id: str, *, max_bytes: int) -> dict[str, Any]:
     """A ``TaskOutput`` dict for one task of a run.
 
     Raises:

@@ -268,7 +268,7 @@ class IBMBackend:
             states.append(_STATUS.get(getattr(raw, "name", str(raw)).upper(), "running"))
         for s in ("failed", "cancelled", "queued", "running"):
             if s in states:
-                return s  # type: ignore[return-value]
+                return s
         return "done"
 
     def result(self, handle: JobHandle, *, timeout: float | None = None) -> BatchResult:

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BudgetExceededError
 from ..spec import Budget, WorkflowSpec
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 #: Tasks listed in a refusal message (the most expensive first).
 MAX_LISTED = 10
@@ -25,7 +28,9 @@ def _has_budget(budget: Budget | None) -> bool:
     return budget is not None and (budget.seconds is not None or budget.usd is not None)
 
 
-def check_budget(spec: WorkflowSpec, *, store: Any, params: dict[str, Any] | None = None) -> None:
+def check_budget(
+    spec: WorkflowSpec, *, store: Store | None, params: dict[str, Any] | None = None
+) -> None:
     """Refuse a workflow whose estimate is over its budget (no-op without a budget).
 
     Raises:

@@ -16,12 +16,15 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import QuantumFlowError
 from ..spec import CircuitSource, QuantumTask
 from .features import task_features
 from .model import TimeModel, fit
+
+if TYPE_CHECKING:
+    from ..store.shared import DbLike
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +118,7 @@ def calibrate_backend(backend: str, *, seconds: float, quick: bool = False) -> T
 
 
 def calibrate(
-    db: Any = None,
+    db: DbLike = None,
     *,
     backends: list[str] | None = None,
     seconds: float = DEFAULT_SECONDS,

@@ -8,10 +8,13 @@ the dashboard and ``quantumflow estimate --run``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 
-def plan_vs_actual(store: Any, run_id: str) -> dict[str, Any]:
+def plan_vs_actual(store: Store, run_id: str) -> dict[str, Any]:
     """Planned and actual timing of a run.
 
     Returns:

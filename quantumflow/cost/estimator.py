@@ -16,13 +16,16 @@ import logging
 import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..spec import ClassicalTask, QuantumTask
 from .features import CircuitFeatures, task_features
 from .history import History, load_history
 from .model import TimeModel
 from .prices import price_for
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ class Estimator:
         store: a Store, or None for no calibration/history (defaults only).
     """
 
-    def __init__(self, store: Any | None) -> None:
+    def __init__(self, store: Store | None) -> None:
         self.store = store
         self._models: dict[str, tuple[TimeModel, bool]] = {}
         self._history: History | None = None

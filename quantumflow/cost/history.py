@@ -17,10 +17,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..store.dbapi import loads_json
 from .features import CircuitFeatures, row_features
+
+if TYPE_CHECKING:
+    from ..store.dbapi import Tx
+    from ..store.store import Store
 
 #: Newest rows read when a store's history is first loaded in this process.
 LIMIT = 5000
@@ -52,6 +56,9 @@ class History:
     quantum: dict[str, list[tuple[CircuitFeatures, float]]] = field(default_factory=dict)
     by_fn: dict[str, list[float]] = field(default_factory=dict)
     by_task: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    #: Rows read from the store to make this snapshot's newest part (0: it was made from
+    #: the timings a finished run of this process noted, without reading them back).
+    read_back: int = 0
     _medians: dict[tuple[str, str], float | None] = field(default_factory=dict, repr=False)
 
     def classical_seconds(self, fn: str, task_id: str) -> float | None:
@@ -73,7 +80,7 @@ _own: dict[str, tuple[int, list[tuple[str, str, float]]]] = {}
 _lock = threading.Lock()
 
 
-def snapshot_id(store: Any) -> int | None:
+def snapshot_id(store: Store) -> int | None:
     """The newest metrics row id in the cached snapshot of ``store`` (None: none cached);
     what :func:`note_run` needs from the time a run was planned."""
     with _lock:
@@ -81,7 +88,7 @@ def snapshot_id(store: Any) -> int | None:
     return None if hit is None else hit[0]
 
 
-def note_run(store: Any, classical: list[tuple[str, str, float]], since: int | None) -> None:
+def note_run(store: Store, classical: list[tuple[str, str, float]], since: int | None) -> None:
     """Remember what a run of this process has just committed to ``store``.
 
     ``classical`` holds the run's successful, non-cached classical attempts as ``(fn, task
@@ -100,7 +107,7 @@ def note_run(store: Any, classical: list[tuple[str, str, float]], since: int | N
         _own[store.url] = (since, classical + earlier)
 
 
-def load_history(store: Any) -> History:
+def load_history(store: Store) -> History:
     """The history in ``store`` (cached; refreshed with the rows written since)."""
     with _lock:
         hit = _cache.get(store.url)
@@ -128,7 +135,7 @@ def load_history(store: Any) -> History:
     return history
 
 
-def _count_since(tx: Any, since: int) -> int:
+def _count_since(tx: Tx, since: int) -> int:
     sql = f"SELECT COUNT(*) FROM performance_metrics WHERE id > ? AND {_SUCCEEDED}"  # noqa: S608
     return int(tx.value(sql, (since, False)) or 0)
 
@@ -171,7 +178,8 @@ def _build(rows: list[tuple[Any, ...]], *, decode_fn: bool) -> History:
             fn = extra.get("fn") if isinstance(extra, dict) else None
         if isinstance(fn, str):
             classical.append((fn, str(task_id), wall))
-    return History(dict(quantum), *_classical(classical))
+    by_fn, by_task = _classical(classical)
+    return History(dict(quantum), by_fn, by_task, read_back=len(rows))
 
 
 def _merge(new: History, old: History) -> History:
@@ -180,6 +188,7 @@ def _merge(new: History, old: History) -> History:
         _merge_lists(new.quantum, old.quantum, PER_BACKEND),
         _merge_lists(new.by_fn, old.by_fn, PER_KEY),
         _merge_lists(new.by_task, old.by_task, PER_TASK, max_keys=MAX_TASK_KEYS),
+        read_back=new.read_back,
     )
 
 
@@ -195,7 +204,7 @@ def _merge_lists(
     return merged
 
 
-def forget(store: Any) -> None:
+def forget(store: Store) -> None:
     """Drop the cached snapshot of ``store`` (tests, after deleting rows)."""
     with _lock:
         _cache.pop(store.url, None)

@@ -8,12 +8,16 @@ and :func:`quantumflow.cost.compare.plan_vs_actual` show it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..spec import WorkflowSpec, upstream_of
 
+if TYPE_CHECKING:
+    from ..store.records import RunRecord
+    from ..store.store import Store
 
-def run_summary(store: Any, run_id: str) -> dict[str, Any]:
+
+def run_summary(store: Store, run_id: str) -> dict[str, Any]:
     """Where a run's time went: makespan, critical path taken, utilisation per resource.
 
     Returns:
@@ -28,7 +32,7 @@ def run_summary(store: Any, run_id: str) -> dict[str, Any]:
     return summarise(store.get_run(run_id), store.task_metrics(run_id=run_id))
 
 
-def summarise(record: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def summarise(record: RunRecord, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """:func:`run_summary` from a ``RunRecord`` and its ``performance_metrics`` rows."""
     spec = WorkflowSpec.parse(record.spec)
     spans = {
@@ -80,14 +84,14 @@ def summarise(record: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _task(spec: Any, task_id: str) -> Any:
+def _task(spec: WorkflowSpec, task_id: str) -> Any:
     try:
         return spec.task(task_id)
     except KeyError:
         return None
 
 
-def _critical_path(spec: Any, spans: Mapping[str, tuple[float, float]]) -> list[str]:
+def _critical_path(spec: WorkflowSpec, spans: Mapping[str, tuple[float, float]]) -> list[str]:
     """Walk back from the last task to finish through the upstream task that finished last:
     the chain of waits that actually set the makespan."""
     if not spans:

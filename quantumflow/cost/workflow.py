@@ -8,25 +8,37 @@ engine's plan step feeds to the Rust scheduler.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..spec import QuantumTask
 from .estimator import Estimator, TaskLike
 from .prices import price_for
 
+if TYPE_CHECKING:
+    from .._native.scheduler import Dag, Plan
+    from ..graph.validate import ValidatedWorkflow
+    from ..spec import WorkflowSpec
+    from ..spec.loader import SpecLike
+    from ..store.shared import DbLike
+    from ..store.store import Store
 
-def estimate_costs(tasks: Sequence[TaskLike], *, store: Any | None = None) -> list[float]:
+
+def estimate_costs(tasks: Sequence[TaskLike], *, store: Store | None = None) -> list[float]:
     """Predicted seconds per task, in order (what the engine's plan step ranks with)."""
     return Estimator(store).seconds(tasks)
 
 
-def estimate_task_seconds(task: TaskLike, *, store: Any | None = None) -> float:
+def estimate_task_seconds(task: TaskLike, *, store: Store | None = None) -> float:
     """Predicted seconds of one task."""
     return Estimator(store).seconds([task])[0]
 
 
 def estimate_workflow(
-    spec: Any, *, db: Any = None, workers: int | None = None, params: dict[str, Any] | None = None
+    spec: SpecLike,
+    *,
+    db: DbLike = None,
+    workers: int | None = None,
+    params: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Predicted time and money of a workflow, per task and in total.
 
@@ -80,7 +92,7 @@ def estimate_workflow(
     return out
 
 
-def _plan(vw: Any, dag: Any, *, lanes: int) -> Any:
+def _plan(vw: ValidatedWorkflow, dag: Dag, *, lanes: int) -> Plan:
     """The Rust plan the engine makes for this workflow: over ``lanes`` slots and the same
     per-resource limits (SDK worker slots, ``policies.resources``), so the estimate's
     makespan and critical path are what the run stores as its plan."""
@@ -93,7 +105,7 @@ def _plan(vw: Any, dag: Any, *, lanes: int) -> Any:
     return dag.plan(resource=limits.resource, capacities=limits.capacities)
 
 
-def budget_verdict(spec: Any, makespan: float, usd: float) -> dict[str, Any]:
+def budget_verdict(spec: WorkflowSpec, makespan: float, usd: float) -> dict[str, Any]:
     """``budget`` (the policy, or None) and ``within_budget`` (None without a budget)."""
     budget = spec.policies.budget
     if budget is None or (budget.seconds is None and budget.usd is None):

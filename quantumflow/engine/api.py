@@ -11,23 +11,26 @@ import socket
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import QuantumFlowError, SpecError
 from ..executors import Executor, get_executor
 from ..graph.validate import ValidatedWorkflow, validate
 from ..spec import WorkflowSpec
-from ..spec.loader import load_spec
+from ..spec.loader import SpecLike, load_spec
 from ..store.shared import shared_store as open_db
 from .heap import frozen_heap
 from .models import Run, RunHandle, TaskResult
 from .plan import check_budget, make_plan
 from .runner import Runner
 
+if TYPE_CHECKING:
+    from ..store.records import RunRecord
+    from ..store.shared import DbLike
+    from ..store.store import Store
+
 log = logging.getLogger(__name__)
 
-SpecLike = WorkflowSpec | dict[str, Any] | str | Path
 EventCallback = Callable[[Any], None]
 _REUSABLE = ("succeeded", "cached")
 
@@ -69,7 +72,7 @@ def _execute(
     vw: ValidatedWorkflow,
     how: _How,
     *,
-    store: Any,
+    store: Store,
     run_id: str,
     params: Mapping[str, Any],
     done: Mapping[int, tuple[Any, TaskResult]],
@@ -113,7 +116,7 @@ def _execute(
             ex.shutdown(cancel=True)
 
 
-def _mark_failed(store: Any, run_id: str, err: Exception | None) -> None:
+def _mark_failed(store: Store, run_id: str, err: Exception | None) -> None:
     """A run that could not start or finish properly must not stay 'pending'/'running'
     (``err`` None: Ctrl-C, the run is ``cancelled``)."""
     try:
@@ -129,7 +132,7 @@ def _mark_failed(store: Any, run_id: str, err: Exception | None) -> None:
 def _prepare(
     spec_or_path: SpecLike,
     params: Mapping[str, Any] | None,
-    db: Any,
+    db: DbLike,
     workflow_id: str | None,
 ) -> tuple[ValidatedWorkflow, dict[str, Any], Any, str]:
     """Validate, check the budget, then create the run row: nothing is written for a spec
@@ -146,7 +149,7 @@ def _prepare(
 def run(
     spec_or_path: SpecLike,
     *,
-    db: Any = None,
+    db: DbLike = None,
     executor: str | Executor = "threads",
     params: Mapping[str, Any] | None = None,
     workers: int | None = None,
@@ -189,7 +192,7 @@ def run(
 def start(
     spec_or_path: SpecLike,
     *,
-    db: Any = None,
+    db: DbLike = None,
     executor: str | Executor = "threads",
     params: Mapping[str, Any] | None = None,
     workers: int | None = None,
@@ -228,7 +231,7 @@ def start(
 
 
 def _reusable(
-    store: Any, record: Any, vw: ValidatedWorkflow, keep: set[int] | None
+    store: Store, record: RunRecord, vw: ValidatedWorkflow, keep: set[int] | None
 ) -> dict[int, tuple[Any, TaskResult]]:
     done: dict[int, tuple[Any, TaskResult]] = {}
     for task_id, tr in record.tasks.items():
@@ -243,7 +246,7 @@ def _reusable(
     return done
 
 
-def _refuse_if_alive(record: Any) -> None:
+def _refuse_if_alive(record: RunRecord) -> None:
     # Best effort: the store knows the host and pid that created the run. A pending run
     # of a live process is starting (its start is committed with its first events).
     if record.status not in ("pending", "running") or record.pid in (None, os.getpid()):
@@ -265,7 +268,7 @@ def _refuse_if_alive(record: Any) -> None:
 def resume(
     run_id: str,
     *,
-    db: Any = None,
+    db: DbLike = None,
     executor: str | Executor = "threads",
     workers: int | None = None,
     on_event: EventCallback | None = None,
@@ -320,7 +323,7 @@ def rerun(
     run_id: str,
     *,
     from_task: str,
-    db: Any = None,
+    db: DbLike = None,
     executor: str | Executor = "threads",
     params: Mapping[str, Any] | None = None,
     workers: int | None = None,
@@ -370,7 +373,7 @@ def rerun(
     return _execute(vw, how, store=store, run_id=new_id, params=merged, done=done)
 
 
-def cancel(run_id: str, *, db: Any = None) -> None:
+def cancel(run_id: str, *, db: DbLike = None) -> None:
     """Ask a run to stop, from any process; its engine notices within ~0.2 s.
 
     Raises:

@@ -28,6 +28,7 @@ from .quantum import QuantumCall, QuantumRunner
 
 if TYPE_CHECKING:
     from ..backends.base import ExecutionMode
+    from ..store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class Attempts:
         self,
         vw: ValidatedWorkflow,
         *,
-        store: Any,
+        store: Store,
         run_id: str,
         executor: Any,
         params: Mapping[str, Any],

@@ -13,9 +13,12 @@ import collections
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .threads import spawn
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,7 @@ class EventSink:
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         on_event: Callable[[Any], None] | None,
         *,
         interval_s: float = INTERVAL_S,

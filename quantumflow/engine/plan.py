@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._native import scheduler
 from ..graph.modes import Mode, runtime_modes
@@ -17,6 +17,9 @@ from ..graph.resources import Slots, make_slots
 from ..graph.routes import Route, plan_routes
 from ..graph.validate import ValidatedWorkflow
 from .batching import BatchPlan, plan_batches
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,7 @@ class RunPlan:
     modes: dict[str, tuple[Mode, float | None]] = field(default_factory=dict)
 
 
-def estimate_costs(vw: ValidatedWorkflow, store: Any = None) -> list[float]:
+def estimate_costs(vw: ValidatedWorkflow, store: Store | None = None) -> list[float]:
     """Predicted seconds per task from ``quantumflow.cost`` (history in ``store``, calibrated
     simulator models, price tables); 1.0 each when the estimator is unavailable or fails."""
     from ..cost.workflow import estimate_costs as estimate
@@ -62,7 +65,7 @@ def estimate_costs(vw: ValidatedWorkflow, store: Any = None) -> list[float]:
     return [float(c) if c and c > 0 else 1e-6 for c in raw]
 
 
-def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Any = None) -> RunPlan:
+def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Store | None = None) -> RunPlan:
     """Estimate costs, build the costed graph and plan it over ``workers`` slots."""
     costs = estimate_costs(vw, store)
     if all(c == 1.0 for c in costs):
@@ -136,7 +139,9 @@ def plan_modes(
     return out
 
 
-def note_history(store: Any, classical: list[tuple[str, str, float]], since: int | None) -> None:
+def note_history(
+    store: Store | None, classical: list[tuple[str, str, float]], since: int | None
+) -> None:
     """Tell the estimator's history what a finished run committed (``cost.history.note_run``),
     so that the next plan need not read those rows back."""
     from ..cost.history import note_run
@@ -144,7 +149,7 @@ def note_history(store: Any, classical: list[tuple[str, str, float]], since: int
     _history_call(note_run, store, classical, since)
 
 
-def _history_call(call: Callable[..., Any], store: Any, *args: Any) -> Any:
+def _history_call(call: Callable[..., Any], store: Store | None, *args: Any) -> Any:
     if store is None or not hasattr(store, "db"):  # no store, or a duck-typed one
         return None
     try:
@@ -154,7 +159,7 @@ def _history_call(call: Callable[..., Any], store: Any, *args: Any) -> Any:
         return None
 
 
-def check_budget(vw: ValidatedWorkflow, store: Any, params: dict[str, Any]) -> None:
+def check_budget(vw: ValidatedWorkflow, store: Store | None, params: dict[str, Any]) -> None:
     """Refuse, before anything runs, a workflow whose estimate is over ``policies.budget``.
 
     Raises:

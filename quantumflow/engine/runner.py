@@ -20,7 +20,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._native import scheduler
 from ..backends.base import ExecutionMode
@@ -33,6 +33,10 @@ from .batch_attempt import run_batch
 from .models import Run, TaskResult
 from .plan import RunPlan, note_history
 from .threads import spawn
+
+if TYPE_CHECKING:
+    from ..spec import WorkflowSpec
+    from ..store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +73,7 @@ class Runner:
         vw: ValidatedWorkflow,
         plan: RunPlan,
         *,
-        store: Any,
+        store: Store,
         run_id: str,
         executor: Any,
         params: Mapping[str, Any],
@@ -360,7 +364,7 @@ class Runner:
             return []
 
 
-def _budget_guard(spec: Any) -> Any:
+def _budget_guard(spec: WorkflowSpec) -> Any:
     """A ``quantumflow.cost`` BudgetGuard for a spec with a budget, else None."""
     if spec.policies.budget is None:
         return None

@@ -24,7 +24,7 @@ class ClientGone(OSError):
     """The client closed the connection while the app was still sending."""
 
 
-class ASGIHandler(APIHandler):  # type: ignore[misc]  # jupyter_server is untyped
+class ASGIHandler(APIHandler):
     """Forward every verb to ``asgi_app``, mounted at ``root_path``."""
 
     #: Authorizer resource name: GET -> "read", POST/PUT/PATCH/DELETE -> "write".
@@ -62,8 +62,8 @@ class ASGIHandler(APIHandler):  # type: ignore[misc]  # jupyter_server is untype
             "state": {"jupyter_user": self.current_user},
         }
 
-    @web.authenticated  # type: ignore[untyped-decorator]
-    @authorized  # type: ignore[untyped-decorator]
+    @web.authenticated
+    @authorized
     async def _bridge(self, *_: str) -> None:
         body_sent = False
         content_type = "application/octet-stream"

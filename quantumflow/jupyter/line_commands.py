@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 
 from ..spec import WorkflowSpec
 from ..spec.loader import load_spec
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 
 class RunsTable:
@@ -42,7 +45,7 @@ def _when(t: float | None) -> str:
     return dt.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M:%S") if t else "-"
 
 
-def runs_table(store: Any, *, limit: int = 20) -> RunsTable:
+def runs_table(store: Store, *, limit: int = 20) -> RunsTable:
     """The ``limit`` newest runs of ``store``."""
     rows = []
     for r in store.list_runs(limit=limit):

@@ -51,7 +51,7 @@ def _params(pairs: list[str] | None) -> dict[str, Any]:
 
 
 @magics_class
-class QFlowMagics(Magics):  # type: ignore[misc]
+class QFlowMagics(Magics):
     """``%%qflow`` and ``%qflow``."""
 
     last_spec: WorkflowSpec | None = None

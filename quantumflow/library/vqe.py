@@ -113,7 +113,7 @@ def pauli_energy(
     task = QuantumTask(
         id="vqe_objective",
         backend=backend,
-        circuit=dict(circuit),  # type: ignore[arg-type]
+        circuit=dict(circuit),
         shots=shots,
         seed=seed,
         observables=observables(hamiltonian),

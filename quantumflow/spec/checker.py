@@ -221,7 +221,7 @@ def _compile(cls: type[Any]) -> _Plan:
     fields: dict[str, _Field] = {}
     defaults: dict[str, Any] = {}
     factories: list[tuple[str, Callable[[], Any]]] = []
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         tp = hints[f.name]
         check, nested = _checker(tp, f.metadata)
         fields[f.name] = _Field(_fast_type(tp, f.metadata), check, nested)
@@ -253,7 +253,7 @@ def _fast_type(tp: Any, meta: typing.Mapping[str, Any]) -> type | None:
     args = typing.get_args(tp)
     plain = args[0] if len(args) == 2 and type(None) in args else tp
     if plain is bool or (plain is str and meta.keys() <= {"description"}):
-        return plain  # type: ignore[no-any-return]
+        return plain
     return None
 
 
@@ -371,7 +371,7 @@ def _tagged(classes: tuple[type[Any], ...], tag: str) -> Nested:
     """A list of spec objects told apart by their ``tag`` field (``kind``)."""
     by_tag: dict[Any, type[Any]] = {}
     for c in classes:
-        (f,) = [f for f in dataclasses.fields(c) if f.name == tag]  # type: ignore[arg-type]
+        (f,) = [f for f in dataclasses.fields(c) if f.name == tag]
         by_tag[f.default] = c
     names = " or ".join(repr(t) for t in by_tag)
     unknown = f"{tag} must be {names}"

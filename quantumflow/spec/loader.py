@@ -12,7 +12,11 @@ from .models import WorkflowSpec
 SPEC_SUFFIXES = (".yaml", ".yml", ".json", ".qflow")
 
 
-def load_spec(source: WorkflowSpec | dict[str, Any] | str | Path) -> WorkflowSpec:
+#: What every entry point takes as a workflow: a spec, its dict, a file path or YAML/JSON text.
+SpecLike = WorkflowSpec | dict[str, Any] | str | Path
+
+
+def load_spec(source: SpecLike) -> WorkflowSpec:
     """Load a spec from a model, a dict, a path, or YAML/JSON text.
 
     Args:

@@ -169,6 +169,10 @@ class NodePosition(SpecModel):
 
 
 Task = ClassicalTask | QuantumTask
+#: The ``kind`` of each task class in :data:`Task` (the spec's task discriminator).
+TASK_KINDS: tuple[str, ...] = tuple(
+    str(cls.__dataclass_fields__["kind"].default) for cls in (ClassicalTask, QuantumTask)
+)
 
 
 def _known_version(version: str) -> str | None:

@@ -51,7 +51,7 @@ def _make_model(cls: type[SpecModel]) -> type[BaseModel]:
             validators[f"_rule_{f.name}"] = field_validator(f.name)(_field_rule(meta["rule"]))
     if cls._rule is not None:
         validators["_rule"] = model_validator(mode="after")(_model_rule(cls._rule))
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    model: type[BaseModel] = create_model(
         cls.__name__,
         __config__=ConfigDict(extra="forbid", populate_by_name=True),
         __doc__=inspect.cleandoc(cls.__doc__ or ""),

@@ -188,7 +188,7 @@ def _write(
 
 #: Event payloads hold only str/int/bool: the plain encoder, built once, is enough.
 _encode_event = json.JSONEncoder(separators=(",", ":")).encode
-_quote = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_quote = json.encoder.encode_basestring_ascii
 
 
 def _event_data(status: str, attempt: int, error: str | None, ref: str | None, hit: bool) -> str:

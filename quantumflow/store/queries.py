@@ -7,8 +7,9 @@ What a run writes is in ``run_sql.py``; task events in ``events_sql.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -34,14 +35,17 @@ from .tables import (
     workflows,
 )
 
+if TYPE_CHECKING:
+    from .run_sql import SpecData
 
-def spec_dict(spec: Any) -> dict[str, Any]:
+
+def spec_dict(spec: SpecData) -> dict[str, Any]:
     """A WorkflowSpec (or an already plain dict) as a scrubbed plain dict."""
     return spec_json(spec)[0]
 
 
 # ------------------------------------------------------------------------- workflows
-def save_workflow(engine: Engine, spec: Any, workflow_id: str | None) -> str:
+def save_workflow(engine: Engine, spec: SpecData, workflow_id: str | None) -> str:
     data = spec_dict(spec)
     name = str(data.get("name") or "unnamed")[:200]
     now = time.time()
@@ -89,23 +93,14 @@ def delete_workflow(engine: Engine, workflow_id: str) -> bool:
 
 
 # ------------------------------------------------------------------------- runs
+#: RunRecord's fields that are ``runs`` columns (a new column needs only a RunRecord field).
+_RUN_FIELDS = tuple(f.name for f in dataclasses.fields(RunRecord) if f.name != "tasks")
+
+
 def _run(row: sa.Row[Any], tasks: dict[str, TaskRunRecord] | None = None) -> RunRecord:
-    return RunRecord(
-        id=row.id,
-        workflow_id=row.workflow_id,
-        name=row.name,
-        status=row.status,
-        spec=row.spec,
-        params=row.params,
-        error=row.error,
-        created_at=row.created_at,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        cancel_requested=bool(row.cancel_requested),
-        host=row.host,
-        pid=row.pid,
-        tasks=tasks or {},
-    )
+    values = {name: row._mapping[name] for name in _RUN_FIELDS}
+    values["cancel_requested"] = bool(values["cancel_requested"])  # 0/1 on SQLite
+    return RunRecord(**values, tasks=tasks or {})
 
 
 def get_run(engine: Engine, run_id: str) -> RunRecord:

@@ -17,7 +17,8 @@ import os
 import socket
 import time
 import uuid
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol, TypeAlias
 
 from quantumflow.errors import RunNotFoundError, StoreError
 
@@ -60,7 +61,18 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def spec_json(spec: Any) -> tuple[dict[str, Any], str]:
+class SpecSource(Protocol):
+    """Anything with a canonical plain form: a :class:`~quantumflow.spec.WorkflowSpec`."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plain dict stored for it."""
+
+
+#: What the store takes as a workflow: a spec object, or its plain dict.
+SpecData: TypeAlias = SpecSource | Mapping[str, Any]
+
+
+def spec_json(spec: SpecData) -> tuple[dict[str, Any], str]:
     """A WorkflowSpec (or an already plain dict) as a scrubbed plain dict and its JSON text."""
     to_dict = getattr(spec, "to_dict", None)
     raw = to_dict() if callable(to_dict) else spec
@@ -80,7 +92,7 @@ def check_run_status(status: str) -> None:
 
 def create_run(
     db: Db,
-    spec: Any,
+    spec: SpecData,
     task_ids: list[str],
     workflow_id: str | None,
     params: dict[str, Any] | None,

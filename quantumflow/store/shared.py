@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
 
 from .dbapi import resolve_url
 from .store import Store, open_store
+
+#: What ``db=`` takes everywhere: an open store, a URL or path, or None for the default.
+DbLike = Store | str | Path | None
 
 _stores: dict[str, Store] = {}
 _stores_lock = threading.Lock()
 
 
-def shared_store(db: Any = None) -> Any:
+def shared_store(db: DbLike = None) -> Store:
     """The store for ``db``: a Store object, a URL/path, or None for the default.
 
     Stores are opened once per URL and process (migrations run once).

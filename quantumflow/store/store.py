@@ -36,6 +36,8 @@ from .writer_process import ProcessWriter
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from .run_sql import SpecData
+
 log = logging.getLogger(__name__)
 
 _TASK_STATUS_SET = frozenset(TASK_STATUSES)
@@ -147,7 +149,7 @@ class Store:
             _open_stores.discard(self)
 
     # ---------------------------------------------------------------- workflows
-    def save_workflow(self, spec: Any, *, workflow_id: str | None = None) -> str:
+    def save_workflow(self, spec: SpecData, *, workflow_id: str | None = None) -> str:
         """Insert, or update when ``workflow_id`` exists; returns the id."""
         return queries.save_workflow(self.engine, spec, workflow_id)
 
@@ -167,7 +169,7 @@ class Store:
     def create_run(
         self,
         *,
-        spec: Any,
+        spec: SpecData,
         task_ids: Iterable[str],
         workflow_id: str | None = None,
         params: dict[str, Any] | None = None,

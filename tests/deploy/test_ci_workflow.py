@@ -47,3 +47,33 @@ def test_make_targets_it_calls_exist(workflow: dict[str, Any]) -> None:
                 called.update(m.group(1).split())
     assert called, "CI should call make targets"
     assert called <= defined, called - defined
+
+
+def _prerequisites(makefile: str, target: str) -> list[str]:
+    m = re.search(rf"^{re.escape(target)}:([^#\n]*)", makefile, flags=re.MULTILINE)
+    assert m, target
+    return [p for p in m.group(1).replace("|", " ").split() if not p.startswith(("$", "node_"))]
+
+
+def test_it_runs_every_part_of_make_test(workflow: dict[str, Any]) -> None:
+    # The jobs together run what `make test` (.ci/run) runs, target for target, so the two
+    # cannot drift apart: a target made only of other targets counts through its parts.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    called = {
+        target
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        for m in re.finditer(r"\bmake ((?:[a-z][a-z-]* ?)+)", step.get("run", ""))
+        for target in m.group(1).split()
+    }
+    missing, todo = [], list(_prerequisites(makefile, "test"))
+    while todo:
+        target = todo.pop()
+        if target in called:
+            continue
+        parts = _prerequisites(makefile, target)
+        recipe = re.search(rf"^{re.escape(target)}:[^\n]*\n\t", makefile, flags=re.MULTILINE)
+        if recipe or not parts:
+            missing.append(target)
+        todo.extend(parts if not recipe else [])
+    assert missing == []

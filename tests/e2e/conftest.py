@@ -24,6 +24,14 @@ LABEXT_DATA = REPO / "jupyter-data" / "data" / "share" / "jupyter"
 BUILT = LABEXT_DATA / "labextensions" / "quantumflow" / "package.json"
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "e2e" / "artifacts"
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here drives the browser: ``-m browser`` (make ui-test) selects them all."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ...store.records import RunRecord, TaskRunRecord
+    from ...store.store import Store
+
+from ..schemas import RunSummary
 
 log = logging.getLogger(__name__)
 
@@ -13,24 +19,17 @@ PREVIEW_MAX_TASKS = 500
 PREVIEW_CHARS = 200
 
 
-def run_summary(run: Any, *, cost_usd: float | None = None) -> dict[str, Any]:
-    """A ``RunSummary`` dict from a store ``RunRecord`` (``cost_usd`` from ``api.costs``)."""
-    spec = getattr(run, "spec", None)
-    name = getattr(run, "name", None) or (spec.get("name") if isinstance(spec, dict) else None)
-    return {
-        "id": run.id,
-        "workflow_id": run.workflow_id,
-        "name": name,
-        "status": run.status,
-        "created_at": getattr(run, "created_at", None),
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "error": run.error,
-        "cost_usd": cost_usd,
-    }
+def run_summary(run: RunRecord, *, cost_usd: float | None = None) -> dict[str, Any]:
+    """A ``RunSummary`` dict from a store ``RunRecord`` (``cost_usd`` from ``api.costs``):
+    every field the two share, by name (a new runs column needs no change here)."""
+    out = {name: getattr(run, name) for name in RunSummary.model_fields if hasattr(run, name)}
+    if not out.get("name") and isinstance(run.spec, dict):
+        out["name"] = run.spec.get("name")
+    out["cost_usd"] = cost_usd
+    return out
 
 
-def _preview(store: Any, ref: str | None) -> str | None:
+def _preview(store: Store, ref: str | None) -> str | None:
     if not ref:
         return None
     try:
@@ -45,7 +44,7 @@ def _preview(store: Any, ref: str | None) -> str | None:
     return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
 
 
-def task_info(task_id: str, task: Any, store: Any, *, preview: bool) -> dict[str, Any]:
+def task_info(task_id: str, task: TaskRunRecord, store: Store, *, preview: bool) -> dict[str, Any]:
     """A ``TaskRunInfo`` dict from a store ``TaskRunRecord``."""
     started = getattr(task, "started_at", None)
     finished = getattr(task, "finished_at", None)
@@ -66,7 +65,7 @@ def task_info(task_id: str, task: Any, store: Any, *, preview: bool) -> dict[str
     }
 
 
-def run_detail(run: Any, store: Any, *, cost_usd: float | None = None) -> dict[str, Any]:
+def run_detail(run: RunRecord, store: Store, *, cost_usd: float | None = None) -> dict[str, Any]:
     """A ``RunDetail`` dict (tasks in spec order where the spec is known, and the spec)."""
     tasks: dict[str, Any] = dict(run.tasks)
     preview = len(tasks) <= PREVIEW_MAX_TASKS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, status
 
@@ -21,13 +21,16 @@ from ..schemas import (
     WorkflowSummary,
 )
 
+if TYPE_CHECKING:
+    from ...store.records import WorkflowRecord
+
 router = APIRouter(prefix="/workflows", tags=["workflows"])
 Ctx = Annotated[ApiContext, Depends(get_context)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}}
 INVALID: dict[int | str, dict[str, Any]] = {422: {"model": ErrorResponse}}
 
 
-def _summary(record: Any) -> dict[str, Any]:
+def _summary(record: WorkflowRecord) -> dict[str, Any]:
     spec = record.spec if isinstance(record.spec, dict) else {}
     tasks = spec.get("tasks")
     return {

@@ -8,6 +8,7 @@ from .run_widget import RunWidget
 
 if TYPE_CHECKING:
     from ...engine import Run
+    from ...store.store import Store
 
 __all__ = ["RunWidget", "follow_run", "run_bundle", "run_widget"]
 
@@ -27,7 +28,7 @@ def run_bundle(run: Run) -> tuple[dict[str, Any], dict[str, Any]]:
     return {**data, "text/plain": repr(run)}, meta
 
 
-def follow_run(store: Any, run_id: str) -> RunWidget:
+def follow_run(store: Store, run_id: str) -> RunWidget:
     """A RunWidget for a run in ``store`` (started anywhere), live until the run ends."""
     record = store.get_run(run_id)
     widget = RunWidget(record.spec, run_id=run_id, load_output=store.get_output)

@@ -27,6 +27,7 @@ from .throttle import INTERVAL_S, Coalescer
 
 if TYPE_CHECKING:
     from ...engine import Run
+    from ...store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ _HERE = Path(__file__).parent
 POLL_S = 0.25
 
 
-class RunWidget(anywidget.AnyWidget):  # type: ignore[misc]
+class RunWidget(anywidget.AnyWidget):
     """The live dashboard of one run; display it in a notebook cell."""
 
     _esm = _HERE / "widget.js"
@@ -116,7 +117,7 @@ class RunWidget(anywidget.AnyWidget):  # type: ignore[misc]
         self.throttle.flush_now()
 
     # ------------------------------------------------------------------ following the store
-    def follow(self, store: Any, run_id: str, *, poll_s: float = POLL_S) -> None:
+    def follow(self, store: Store, run_id: str, *, poll_s: float = POLL_S) -> None:
         """Track ``run_id`` through ``store.events_since`` in a background thread.
 
         Works for runs started anywhere (side panel, REST API, CLI, another kernel); the
@@ -135,7 +136,7 @@ class RunWidget(anywidget.AnyWidget):  # type: ignore[misc]
         )
         self._follower.start()
 
-    def _follow_loop(self, store: Any, run_id: str, poll_s: float) -> None:
+    def _follow_loop(self, store: Store, run_id: str, poll_s: float) -> None:
         after = 0
         while not self._stop.is_set():
             try:

@@ -11,8 +11,7 @@ from quantumflow.errors import SpecError
 from quantumflow.graph.resources import make_slots
 from quantumflow.graph.routes import plan_routes
 from quantumflow.spec.loader import load_spec
-
-from .conftest import ctask, wf
+from tests.engine.conftest import ctask, wf
 
 
 def most_at_once(result: Any, ids: list[str]) -> int:

@@ -12,7 +12,7 @@ from quantumflow.engine import open_db, run
 from quantumflow.engine.metrics import quantum_fields
 from quantumflow.errors import RunNotFoundError
 
-from .cost.conftest import FNS, ctask, qtask, wf
+from .conftest import FNS, ctask, qtask, wf
 
 
 @pytest.fixture
