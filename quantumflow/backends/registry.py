@@ -209,9 +209,10 @@ def batches(name: str) -> bool:
     if isinstance(fam, Family):
         return fam.batches
     try:
-        return callable(getattr(get_backend(name), "run_batch", None))
+        backend = get_backend(name)
     except Exception:  # validation reported it
         return False
+    return any(callable(getattr(backend, m, None)) for m in ("run_batch", "submit_batch"))
 
 
 def has_modes(name: str) -> bool:
