@@ -119,7 +119,7 @@ def handler(service: Service) -> type[BaseHTTPRequestHandler]:
     """The request handler bound to ``service``."""
 
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+        def log_message(self, format: str, *args: Any) -> None:
             """Quiet: tests read the job list, not the access log."""
 
         def _send(self, code: int, body: Any) -> None:
@@ -140,7 +140,10 @@ def handler(service: Service) -> type[BaseHTTPRequestHandler]:
                 return
             job_id = self._job_id()
             job = service.get(job_id) if job_id else None
-            self._send(200, job) if job else self._send(404, {"error": "no such job"})
+            if job:
+                self._send(200, job)
+            else:
+                self._send(404, {"error": "no such job"})
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -157,8 +160,10 @@ def handler(service: Service) -> type[BaseHTTPRequestHandler]:
 
         def do_DELETE(self) -> None:
             job_id = self._job_id()
-            ok = bool(job_id) and service.cancel(job_id or "")
-            self._send(200, {"cancelled": True}) if ok else self._send(404, {"error": "no such job"})
+            if job_id and service.cancel(job_id):
+                self._send(200, {"cancelled": True})
+            else:
+                self._send(404, {"error": "no such job"})
 
     return Handler
 
