@@ -77,8 +77,10 @@ def plan_batches(
             found.append(key)
             members.append([])
         members[g].append(i)
-    if not any(len(m) > 1 for m in members):
-        return None
+    kept = [(k, m) for k, m in zip(found, members, strict=True) if len(m) > 1]
+    if not kept:
+        return None  # a task alone in its group runs like any task
+    found, members = [k for k, _ in kept], [m for _, m in kept]
     group = [0] * len(keys)
     max_size: list[int] = []
     window: list[float] = []
