@@ -8,7 +8,7 @@
 - Window: how long a partial batch waits for members that are about to become ready.
   Locally a few milliseconds (one SDK round trip saved is ~1 ms per task); for a cloud
   queue a quarter second (a job saved is seconds of queue and per-job overhead).
-  ``policies.batch_window_ms`` overrides both.
+  ``policies.batch_window_ms`` overrides both, ``policies.batch_max_size`` the size.
 """
 
 from __future__ import annotations
@@ -26,14 +26,20 @@ REMOTE_WINDOW_S = 0.25
 
 
 def batch_limit(
-    costs: Sequence[float], *, remote: bool, window_ms: float | None = None
+    costs: Sequence[float],
+    *,
+    remote: bool,
+    window_ms: float | None = None,
+    max_size: int | None = None,
 ) -> tuple[int, float]:
     """``(max_size, window_s)`` for a batch group whose members are predicted to take
-    ``costs`` seconds each."""
+    ``costs`` seconds each (``window_ms``/``max_size``: the workflow's own choice)."""
     if window_ms is not None:
         window = window_ms / 1000.0
     else:
         window = REMOTE_WINDOW_S if remote else LOCAL_WINDOW_S
+    if max_size is not None:
+        return max_size, window
     if remote:
         return MAX_BATCH, window
     mean = max(1e-6, sum(costs) / max(1, len(costs)))

@@ -84,11 +84,16 @@ def plan_batches(
     group = [0] * len(keys)
     max_size: list[int] = []
     window: list[float] = []
-    window_ms = spec.policies.batch_window_ms
+    pol = spec.policies
     for g, (key, tasks) in enumerate(zip(found, members, strict=True)):
         for t in tasks:
             group[t] = g + 1
-        size, wait = batch_limit([costs[t] for t in tasks], remote=key.remote, window_ms=window_ms)
+        size, wait = batch_limit(
+            [costs[t] for t in tasks],
+            remote=key.remote,
+            window_ms=pol.batch_window_ms,
+            max_size=pol.batch_max_size,
+        )
         max_size.append(size)
         window.append(wait)
     return BatchPlan(group, max_size, window, found, [len(m) for m in members])

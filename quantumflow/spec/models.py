@@ -68,6 +68,13 @@ class Policies(SpecModel):
         description="How long a partial batch waits for tasks about to become ready "
         "(default: per backend, from the cost model).",
     )
+    batch_max_size: int | None = spec_field(
+        None,
+        ge=1,
+        le=10_000,
+        description="Most tasks in one batch (default: per backend, from the cost model: "
+        "a local batch is cut near 5 s of predicted work, at most 1000 tasks).",
+    )
     retry_on: list[ErrorClass] | None = spec_field(
         None,
         description="Error classes that are retried (while retries are left): 'transient', "
