@@ -1,0 +1,83 @@
+"""IBM Runtime execution modes, offline: qiskit-ibm-runtime's local testing mode runs a
+``Batch`` and a ``Session`` on a fake device. A fan-out goes in one Batch as few jobs as the
+device's PUB limit allows; an iterative chain goes in a Session, one job per iteration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from quantumflow.backends import get_backend
+from quantumflow.backends.base import ExecutionMode, JobHandle, QuantumJob
+from quantumflow.circuits import generate, to_qasm3
+from quantumflow.engine import open_db, run
+
+from .conftest import ctask, wf
+
+IBM = "qiskit.ibm:fake_manila"
+
+
+def qtask(tid: str, seed: int, **extra: Any) -> dict[str, Any]:
+    qasm = to_qasm3(generate("random", {"n": 3, "depth": 3, "seed": seed}))
+    return {
+        "id": tid, "kind": "quantum", "backend": IBM, "circuit": {"qasm": qasm}, "shots": 100,
+        "cache": False, **extra,
+    }  # fmt: skip
+
+
+def jobs_and_modes(outputs: dict[str, Any]) -> tuple[set[str], set[str]]:
+    metas = [o["metadata"] for o in outputs.values() if isinstance(o, dict) and "metadata" in o]
+    return {m["job_id"] for m in metas}, {m["runtime_mode"] for m in metas}
+
+
+@pytest.mark.slow
+def test_a_fan_out_runs_in_one_batch_as_one_job(db_url: str) -> None:
+    result = run(wf(*(qtask(f"q{i}", i) for i in range(12))), db=db_url)
+    assert result.status == "succeeded", result.error
+    jobs, modes = jobs_and_modes(result.outputs)
+    assert modes == {"batch"}
+    assert len(jobs) == 1  # 12 PUBs in one SamplerV2 job, not 12 jobs
+    plan = open_db(db_url).get_schedule(result.id)
+    assert plan is not None and plan["runtime_modes"][IBM] == {"mode": "batch", "max_time_s": None}
+    recorded = open_db(db_url).remote_jobs(result.id)
+    assert {r["job_id"] for r in recorded.values()} == jobs  # committed before the wait
+
+
+@pytest.mark.slow
+def test_an_iterative_chain_runs_in_one_session(db_url: str) -> None:
+    # q0 -> c0 -> q1 -> c1 -> q2: each iteration waits for the classical step before it
+    tasks = [
+        qtask("q0", 0), ctask("c0", "one", depends_on=["q0"]),
+        qtask("q1", 1, depends_on=["c0"]), ctask("c1", "one", depends_on=["q1"]),
+        qtask("q2", 2, depends_on=["c1"]),
+    ]  # fmt: skip
+    result = run(wf(*tasks), db=db_url)
+    assert result.status == "succeeded", result.error
+    jobs, modes = jobs_and_modes(result.outputs)
+    assert modes == {"session"}
+    assert len(jobs) == 3  # one job per iteration
+    plan = open_db(db_url).get_schedule(result.id)
+    assert plan is not None
+    mode = plan["runtime_modes"][IBM]
+    assert mode["mode"] == "session" and mode["max_time_s"] >= 300
+
+
+@pytest.mark.slow
+def test_jobs_are_cut_at_the_devices_pub_limit() -> None:
+    backend: Any = get_backend(IBM)
+    limit = backend.max_pubs()
+    assert limit == 300  # FakeManilaV2's max_experiments
+    circuit = generate("ghz", {"n": 2})
+    mode = ExecutionMode("batch", "test-pub-limit")
+    jobs = [QuantumJob(circuit, shots=10, mode=mode) for _ in range(limit + 5)]
+    try:
+        handles = backend.submit_batch(jobs)
+        assert all(isinstance(h, JobHandle) for h in handles)
+        ids = [h.job_id for h in handles]
+        assert len(set(ids)) == 2 and ids.count(ids[0]) == limit
+        last = backend.result(handles[-1])
+        assert sum(last.points[0].counts.values()) == 10
+        assert last.extra["runtime_mode"] == "batch"
+    finally:
+        backend.close_mode("test-pub-limit")
