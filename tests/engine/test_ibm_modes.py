@@ -81,3 +81,24 @@ def test_jobs_are_cut_at_the_devices_pub_limit() -> None:
         assert last.extra["runtime_mode"] == "batch"
     finally:
         backend.close_mode("test-pub-limit")
+
+
+def test_a_sessions_time_is_in_the_estimate_and_the_budget(tmp_path: Any) -> None:
+    from quantumflow.cost import estimate_workflow
+
+    dev = "qiskit.ibm:ibm_brisbane"  # priced; estimating needs no account
+    chain = [
+        qtask("q0", 0, backend=dev), ctask("c0", "one", depends_on=["q0"]),
+        qtask("q1", 1, backend=dev, depends_on=["c0"]),
+    ]  # fmt: skip
+    fan = [qtask("q0", 0, backend=dev), qtask("q1", 1, backend=dev)]
+    db = str(tmp_path / "e.db")
+    est = estimate_workflow(wf(*chain), db=db)
+    session = est["runtime_modes"][dev]
+    assert session["mode"] == "session"
+    # held from the first job's start to the last one's end, classical step included
+    assert session["seconds"] >= est["tasks"]["q0"]["seconds"] + est["tasks"]["c0"]["seconds"]
+    assert session["usd"] >= session["seconds"] * 1.60 * 0.99
+    assert est["total_usd"] >= session["usd"]
+    batch = estimate_workflow(wf(*fan), db=db)["runtime_modes"][dev]
+    assert batch["mode"] == "batch" and "seconds" not in batch
