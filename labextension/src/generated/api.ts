@@ -677,6 +677,47 @@ export interface components {
       resources?: {
         [key: string]: number;
       };
+      /**
+       * Batching
+       * @description Pack quantum tasks that are ready together, on one backend with the same options, into one native SDK call (Aer run, qsim run_batch, qml.execute, one IBM job with many PUBs). A task's own 'batch' overrides it.
+       * @default true
+       */
+      batching?: boolean;
+      /**
+       * Batch Window Ms
+       * @description How long a partial batch waits for tasks about to become ready (default: per backend, from the cost model).
+       */
+      batch_window_ms?: number | null;
+      /**
+       * Batch Max Size
+       * @description Most tasks in one batch (default: per backend, from the cost model: a local batch is cut near 5 s of predicted work, at most 1000 tasks).
+       */
+      batch_max_size?: number | null;
+      /**
+       * Retry On
+       * @description Error classes that are retried (while retries are left): 'transient', 'permanent', 'any', or classes such as 'network', 'rate_limit', 'queue_timeout', 'worker_lost', 'invalid_circuit', 'task_error'. Default: transient errors and exceptions raised by classical tasks.
+       */
+      retry_on?:
+        | (
+            | 'transient'
+            | 'permanent'
+            | 'any'
+            | 'network'
+            | 'rate_limit'
+            | 'queue_timeout'
+            | 'worker_lost'
+            | 'timeout'
+            | 'provider'
+            | 'invalid_circuit'
+            | 'credentials'
+            | 'unsupported'
+            | 'resource_limit'
+            | 'budget'
+            | 'invalid_input'
+            | 'backend'
+            | 'task_error'
+          )[]
+        | null;
     };
     /**
      * ProblemDetail
@@ -775,6 +816,11 @@ export interface components {
        * @default true
        */
       cache?: boolean;
+      /**
+       * Batch
+       * @description Run in one native call with other ready tasks of the same backend and options (default: policies.batching); false runs this task on its own.
+       */
+      batch?: boolean | null;
     };
     /**
      * RerunRequest
