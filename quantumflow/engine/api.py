@@ -47,11 +47,13 @@ def _executor(
     return executor, False
 
 
-def _lanes(ex: Executor, max_concurrency: int, n_tasks: int) -> int:
+def _lanes(ex: Executor, max_concurrency: int, n_tasks: int, *, timeouts: bool = True) -> int:
     # Never more attempts in flight than the executor runs at once: a call queued inside
-    # the executor would spend its timeout waiting for a worker.
+    # the executor would spend its timeout waiting for a worker. An executor whose own
+    # scheduler queues calls (Dask) takes max_concurrency of them when no task has a
+    # timeout: keeping its workers fed is what makes a fan-out cheap there.
     limit = max_concurrency
-    if ex.workers:
+    if ex.workers and (timeouts or not getattr(ex, "queues", False)):
         limit = min(limit, ex.workers)
     return max(1, min(limit, n_tasks))
 
@@ -89,7 +91,9 @@ def _execute(
         _mark_failed(store, run_id, err)
         raise
     try:
-        lanes = _lanes(ex, vw.spec.policies.max_concurrency, len(vw.ids) - len(done))
+        pol = vw.spec.policies
+        timeouts = pol.timeout_s is not None or any(t.timeout_s for t in vw.spec.tasks)
+        lanes = _lanes(ex, pol.max_concurrency, len(vw.ids) - len(done), timeouts=timeouts)
         plan = make_plan(vw, workers=lanes, store=store)
         runner = Runner(
             vw,
