@@ -4,8 +4,11 @@
 Every member is its own attempt: it is recorded ``running``, its inputs resolved and its
 cache consulted on its own (a cache hit or a bad input settles it at once); the rest run as
 one SDK call (:meth:`QuantumRunner.execute_batch`) and each outcome is recorded and
-reported to the dispatcher on its own, with its share of the shared time as such
-(``batch_share`` of the batch's worker CPU, ``execute_s`` its share of the native call).
+reported to the dispatcher on its own, with its share of the shared time as such:
+``batch_share`` (by each member's share of the native calls), ``wall_s`` that share of the
+batch's wall time (what the estimator's history learns from), ``cpu_s`` that share of the
+worker's CPU, ``execute_s`` its share of its native call; ``elapsed_s`` is the time it
+waited for the whole batch.
 A member that times out or is cancelled is abandoned alone; the worker is stopped only
 once no member waits for it.
 """
@@ -96,12 +99,18 @@ def _execute(
     executes = [_execute_s(o) for o in outcomes]
     whole = sum(executes)
     released: list[Pair] = []
+    began = min(m[4] for m in members)
+    shared_wall = time.time() - began
     for (key, _, _, ckey, t0), outcome, ex in zip(members, outcomes, executes, strict=True):
         share = ex / whole if whole > 0 else 1.0 / len(members)
         extra: dict[str, Any] = {
             "batch_id": batch_id,
             "batch_size": len(members),
             "batch_share": share,
+            # a share of the batch's wall time, as such: what this task cost (the estimator
+            # learns from it); the time it waited for the whole batch is elapsed_s
+            "wall_s": shared_wall * share,
+            "elapsed_s": time.time() - t0,
         }
         if "cpu_s" in stats:
             extra["cpu_s"] = stats["cpu_s"] * share

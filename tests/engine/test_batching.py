@@ -78,6 +78,9 @@ def test_unseeded_tasks_share_one_native_call_with_time_shares(db_url: str) -> N
     assert sum(r["extra"]["batch_share"] for r in rows) == pytest.approx(1.0)
     total = infos[0]["native_execute_s"]
     assert sum(r["execute_s"] for r in rows) == pytest.approx(total, rel=1e-6)
+    # wall_s is each task's share of the batch's wall time; elapsed_s what it waited
+    assert all(r["wall_s"] <= r["extra"]["elapsed_s"] for r in rows)
+    assert sum(r["wall_s"] for r in rows) <= max(r["extra"]["elapsed_s"] for r in rows) * 1.01
 
 
 def test_the_plan_shows_batch_groups_and_tasks_can_opt_out(db_url: str) -> None:
