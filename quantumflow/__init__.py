@@ -85,6 +85,10 @@ def __getattr__(name: str) -> Any:
         from .dsl import Workflow, quantum_task, task
 
         return {"Workflow": Workflow, "task": task, "quantum_task": quantum_task}[name]
+    elif name == "report":
+        from .executors.progress import report
+
+        return report
     elif name == "run_widget":
         from .jupyter.widgets import run_widget
 

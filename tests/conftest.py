@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytest_plugins = ["tests.pg"]  # pg_server / pg_url: a real PostgreSQL (see tests/pg.py)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.torch`` tests need torch: skipped without it on a developer's
+    machine, FAILED in CI (``CI`` set), where ``make install`` installs the torch extra."""
+    if item.get_closest_marker("torch") and importlib.util.find_spec("torch") is None:
+        if os.environ.get("CI"):
+            pytest.fail("torch is not installed but CI is set: CI must run the torch tests")
+        pytest.skip("needs torch: pip install 'quantumflow[torch]'")
 
 
 @pytest.fixture(autouse=True)

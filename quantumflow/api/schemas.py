@@ -159,6 +159,13 @@ class RunDetail(RunSummary):
     spec: dict[str, Any] | None = Field(
         default=None, description="The WorkflowSpec this run ran, as stored with the run."
     )
+    mitigation: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per mitigated task that finished: its provenance (technique and "
+        "parameters, noise model or device calibration, readout calibration, raw value "
+        "at each noise scale, mitigated value and standard error, exact reference and "
+        "errors when requested); see docs/user-guide/mitigation.md.",
+    )
 
 
 class RunPage(_Response):

@@ -66,13 +66,20 @@ class CirqBackend(LocalSimulator):
             raise BackendError(f"backend 'cirq.simulator' takes no ':{arg}' suffix")
 
     def capabilities(self) -> Capabilities:
-        """Everything, including classical conditions; complex64 amplitudes."""
-        return Capabilities(max_qubits=None, batching="run_sweep", bytes_per_amplitude=8)
+        """Everything, including classical conditions and noise; complex64 amplitudes."""
+        return Capabilities(
+            max_qubits=None, batching="run_sweep", bytes_per_amplitude=8, noise=True
+        )
 
     def simulator(self, job: QuantumJob) -> Any:
-        """A fresh seeded simulator (Cirq's RNG state lives in the simulator)."""
+        """A fresh seeded simulator (Cirq's RNG state lives in the simulator); with
+        ``noise``, a density-matrix simulator with that noise model."""
         import cirq
 
+        if job.noise:
+            from .noise_models import cirq_noise_model
+
+            return cirq.DensityMatrixSimulator(noise=cirq_noise_model(job.noise), seed=job.seed)
         return cirq.Simulator(seed=job.seed)
 
     def run(self, job: QuantumJob) -> BatchResult:
@@ -157,11 +164,14 @@ class CirqBackend(LocalSimulator):
         qubits = cirq.LineQubit.range(job.circuit.num_qubits)
         for i, p in enumerate(points):
             # reversed qubit order puts qubit 0 in the least significant index bit
-            state = (
-                self.simulator(job)
-                .simulate(circuit, param_resolver=p, qubit_order=qubits[::-1])
-                .final_state_vector
+            result = self.simulator(job).simulate(
+                circuit, param_resolver=p, qubit_order=qubits[::-1]
             )
+            if job.noise:  # amplitudes whose squares are the mixed state's probabilities
+                rho = result.final_density_matrix
+                state = np.sqrt(np.clip(np.real(np.diag(rho)), 0.0, None))
+            else:
+                state = result.final_state_vector
             out[i].probabilities = probabilities_over_clbits(state, job.circuit, backend=self.name)
 
 

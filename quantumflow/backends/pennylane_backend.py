@@ -15,16 +15,19 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import BackendError
+from ..errors import BackendError, UnsupportedFeatureError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
+from .noise_models import rates
 from .results import parse_observable, place_bits
 
 #: Devices whose tree-traversal method runs mid-circuit measurements (PennyLane 0.38+).
 TREE_TRAVERSAL = frozenset(
     {"default.qubit", "lightning.qubit", "lightning.kokkos", "lightning.gpu"}
 )
+#: PennyLane devices that simulate mixed states, so noise channels apply.
+NOISY_DEVICES = ("default.mixed",)
 
 
 class PennyLaneBackend(LocalSimulator):
@@ -38,8 +41,23 @@ class PennyLaneBackend(LocalSimulator):
         self._devices: dict[tuple[int, int | None], Any] = {}
 
     def capabilities(self) -> Capabilities:
-        """Broadcasting sweeps; mid-circuit measurement via the one-shot method."""
-        return Capabilities(max_qubits=None, batching="parameter broadcasting")
+        """Broadcasting sweeps; mid-circuit measurement via the one-shot method; noise
+        models on the mixed-state device ``default.mixed``."""
+        return Capabilities(
+            max_qubits=None,
+            batching="parameter broadcasting",
+            noise=self.device_name in NOISY_DEVICES,
+        )
+
+    def _noisy(self, job: QuantumJob, qnode: Any) -> Any:
+        """``qnode`` with the job's gate noise added (``qml.add_noise``)."""
+        if not job.noise:
+            return qnode
+        import pennylane as qml
+
+        from .noise_models import pennylane_noise_model
+
+        return qml.add_noise(qnode, pennylane_noise_model(job.noise))
 
     def device(self, wires: int, seed: int | None) -> Any:
         """The device (cached per width and seed; PennyLane seeds a device once)."""
@@ -96,6 +114,11 @@ class PennyLaneBackend(LocalSimulator):
                     apply_ops(circuit, values, mid_circuit=False)
                     return qml.state()
 
+                if job.noise:
+                    raise UnsupportedFeatureError(
+                        f"unsupported on {self.name}: exact probabilities with noise (give shots)",
+                        backend=self.name,
+                    )
                 states = np.asarray(probs_fn())
                 states = states.reshape(-1, 1 << circuit.num_qubits)
                 for i in range(len(job.points)):
@@ -118,7 +141,7 @@ class PennyLaneBackend(LocalSimulator):
                 return [qml.expval(o) for o in obs]
 
             # simulator expectations are exact, as on the other SDKs' simulators
-            evs = np.asarray(expval_fn(), dtype=float).reshape(len(obs), -1)
+            evs = np.asarray(self._noisy(job, expval_fn)(), dtype=float).reshape(len(obs), -1)
             for i in range(len(job.points)):
                 col = evs[:, i if batched else 0]
                 results[i].expectations = {
@@ -145,13 +168,16 @@ class PennyLaneBackend(LocalSimulator):
                 mvs = apply_ops(circuit, values, mid_circuit=True)
                 return qml.counts(op=[mvs[c] for c in measured[::-1]])
         else:
+            flip = rates(job.noise)[2] if job.noise else 0.0
 
             @qml.qnode(dev)  # type: ignore[untyped-decorator]
             def fn() -> Any:
                 apply_ops(circuit, values, mid_circuit=False)
+                for w in wires if flip else ():  # readout error: a bit flip before reading
+                    qml.BitFlip(flip, wires=w)
                 return qml.counts(wires=wires)
 
-        return qml.set_shots(fn, job.shots)()
+        return qml.set_shots(self._noisy(job, fn), job.shots)()
 
 
 def _little_endian(state: Any, n: int) -> Any:

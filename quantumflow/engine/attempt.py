@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .._native import scheduler
 from ..errors import error_class_of, should_retry
 from ..executors.base import Call
+from ..executors.progress import reporting
 from ..graph.routes import Route, plan_routes
 from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
@@ -23,7 +24,7 @@ from ..status import TASK_TERMINAL
 from .cache import cache_key
 from .events import EventSink
 from .metrics import attempt_metrics
-from .models import TaskResult
+from .models import MetricEvent, TaskResult
 from .quantum import QuantumCall, QuantumRunner
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class Attempts:
         self.vw, self.store, self.run_id, self.executor = vw, store, run_id, executor
         self.params = dict(params)
         self.sink = EventSink(store, on_event)
+        self.on_event = on_event
         self.task_event = TaskEvent
         spec = vw.spec
         pol = spec.policies
@@ -234,11 +236,23 @@ class Attempts:
         if isinstance(task, ClassicalTask):
             fn = self.vw.functions[key[0]]
             if self.inline and fn is not None:
-                return fn(**kwargs)
+                with reporting(self._reporter(task.id)):
+                    return fn(**kwargs)
             call = Call(key, task.fn, kwargs, task.id, task.resources, self.priority[key[0]])
             self.running[key] = call
             return self.executor.submit(call).result()
         return self.quantum.execute(task, handle, inputs=kwargs, params=self.params, key=key)
+
+    def _reporter(self, task_id: str) -> Callable[[dict[str, float]], None]:
+        """Where ``quantumflow.report`` calls of this task go: the store and ``on_event``."""
+
+        def send(values: dict[str, float]) -> None:
+            data = {"values": values}
+            self.store.record_metric(self.run_id, task_id, data)
+            if self.on_event is not None:
+                self.on_event(MetricEvent(self.run_id, task_id, data, time.time()))
+
+        return send
 
     def succeed(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..spec import WorkflowSpec
 
@@ -111,3 +111,14 @@ class RunHandle:
     def _finish(self, result: Run | None, error: BaseException | None) -> None:
         self._result, self._error = result, error
         self._done.set()
+
+
+class MetricEvent(NamedTuple):
+    """What ``on_event`` gets when a running task calls ``quantumflow.report``: the store
+    keeps the same as an ``events`` row of kind ``metric`` with ``data``."""
+
+    run_id: str
+    task_id: str
+    data: dict[str, Any]
+    at: float
+    kind: str = "metric"

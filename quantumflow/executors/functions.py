@@ -31,6 +31,13 @@ LIBRARY: dict[str, str] = {
     # comparing backends (quantumflow/library/compare.py)
     "tvd_table": "quantumflow.library.compare:tvd_table",
     "fidelity_to_ideal": "quantumflow.library.compare:fidelity_to_ideal",
+    # error mitigation (quantumflow/library/mitigation.py; stages: docs/user-guide/mitigation.md)
+    "zne_extrapolate": "quantumflow.library.mitigation:zne_extrapolate",
+    "readout_mitigate": "quantumflow.library.mitigation:readout_mitigate",
+    # torch (quantumflow/library/hybrid.py)
+    "two_moons": "quantumflow.library.hybrid:two_moons",
+    "train_hybrid_classifier": "quantumflow.library.hybrid:train_hybrid_classifier",
+    "predict_accuracy": "quantumflow.library.hybrid:predict_accuracy",
     # data
     "constant": "quantumflow.library.data:constant",
     "linspace": "quantumflow.library.data:linspace",

@@ -70,6 +70,9 @@ def validate(
             backend); False checks only the graph.
         params: run parameters, which may supply ``{param: X}`` inputs the spec lacks.
 
+    A quantum task with ``mitigation`` is first expanded into its sub-circuits and a
+    combining step (:mod:`quantumflow.mitigation`); the returned ``spec`` is the expanded one.
+
     Returns:
         The validated workflow in index form.
 
@@ -77,6 +80,10 @@ def validate(
         CycleError: the dependencies contain a cycle (its task ids, in order).
         SpecError: anything else; ``err.problems`` lists every problem with task and field.
     """
+    if any(getattr(t, "mitigation", None) is not None for t in spec.tasks):
+        from ..mitigation import expand_workflow  # only mitigated specs pay for it
+
+        spec = expand_workflow(spec)  # sub-circuits + a combining step per mitigated task
     problems: list[Problem] = []
     ids = [t.id for t in spec.tasks]
     index: dict[str, int] = {}

@@ -32,7 +32,7 @@ def _terms(term: str) -> dict[int, str]:
     return ops
 
 
-def hamiltonian_matrix(hamiltonian: Mapping[str, float], n_qubits: int) -> np.ndarray:
+def hamiltonian_matrix(hamiltonian: Mapping[str, float], n_qubits: int) -> np.ndarray[Any, Any]:
     """The dense ``2^n x 2^n`` matrix of a Pauli-sum Hamiltonian (qubit 0 least significant)."""
     dim = 2**n_qubits
     total = np.zeros((dim, dim), dtype=complex)

@@ -14,9 +14,11 @@ from .loader import dump_spec, load_spec, spec_from_dict
 from .models import (
     SPEC_VERSION,
     TASK_ID_PATTERN,
+    ZNE,
     Budget,
     CircuitSource,
     ClassicalTask,
+    Mitigation,
     NodePosition,
     ParamRef,
     Policies,
@@ -31,9 +33,11 @@ from .models import (
 __all__ = [
     "SPEC_VERSION",
     "TASK_ID_PATTERN",
+    "ZNE",
     "Budget",
     "CircuitSource",
     "ClassicalTask",
+    "Mitigation",
     "NodePosition",
     "ParamRef",
     "Policies",

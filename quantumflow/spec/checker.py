@@ -293,6 +293,9 @@ def _checker(tp: Any, meta: typing.Mapping[str, Any]) -> tuple[Any, bool]:  # no
             return _list_of_leaf(leaves.literal(typing.get_args(args[0]))), True
         if "discriminator" in meta:
             return _tagged(typing.get_args(args[0]), meta["discriminator"]), True
+        item, item_nested = _checker(args[0], {})
+        if not item_nested:  # a list of leaves, e.g. list[float]
+            return _list_of(item), True
     raise TypeError(f"the checker has no check for {tp!r}")
 
 
@@ -329,6 +332,23 @@ def _dict_of(item: Any, item_nested: bool) -> Nested:
                     out[key] = item(x)
                 except Invalid as err:
                     found.append(((*loc, key), err.message))
+        return out if len(found) == before else BAD
+
+    return check
+
+
+def _list_of(item: Any) -> Nested:
+    def check(value: Any, loc: Loc, found: Found) -> Any:
+        if not isinstance(value, list | tuple):
+            found.append((loc, f"Input should be a valid list{leaves.got(value)}"))
+            return BAD
+        out: list[Any] = []
+        before = len(found)
+        for i, x in enumerate(value):
+            try:
+                out.append(item(x))
+            except Invalid as err:
+                found.append(((*loc, i), err.message))
         return out if len(found) == before else BAD
 
     return check

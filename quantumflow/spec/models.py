@@ -144,6 +144,63 @@ class ClassicalTask(_TaskBase):
     cache: bool = spec_field(False, description="Serve repeated identical calls from store.")
 
 
+def _zne_rule(zne: ZNE) -> str | None:
+    scales = zne.scale_factors
+    if len(scales) < 2 or len(set(scales)) != len(scales):
+        return "scale_factors needs at least two different values, e.g. [1, 3, 5]"
+    if min(scales) < 1:
+        return "scale_factors must be >= 1 (1 is the circuit as written)"
+    if zne.factory == "poly" and (zne.order is None or zne.order >= len(scales)):
+        return "factory 'poly' needs an order below the number of scale_factors"
+    return None
+
+
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
+class ZNE(SpecModel):
+    """Zero-noise extrapolation (mitiq): the circuit folded to each noise scale, then the
+    expectation values extrapolated to scale 0."""
+
+    _rule = staticmethod(_zne_rule)
+
+    scale_factors: list[float] = spec_field(
+        factory=lambda: [1.0, 3.0, 5.0],
+        description="Noise scales to run (1 = the circuit as written; folding makes 3, 5, …).",
+    )
+    folding: Literal["global", "gates_at_random"] = spec_field(
+        "global", description="mitiq unitary folding: the whole circuit, or random gates."
+    )
+    factory: Literal["richardson", "linear", "poly", "exp"] = spec_field(
+        "richardson", description="mitiq extrapolation factory."
+    )
+    order: int | None = spec_field(None, ge=1, le=10, description="Order of factory 'poly'.")
+
+
+def _some_mitigation(m: Mitigation) -> str | None:
+    if m.zne is None and not m.readout:
+        return "give zne and/or readout: true"
+    return None
+
+
+@dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
+class Mitigation(SpecModel):
+    """Error-mitigation stages of a quantum task; the engine expands the task into its
+    sub-circuits and one combining step (see docs/user-guide/mitigation.md)."""
+
+    _rule = staticmethod(_some_mitigation)
+
+    zne: ZNE | None = spec_field(None, description="Zero-noise extrapolation.")
+    readout: bool = spec_field(
+        False,
+        description="Readout-error mitigation: two calibration circuits (all 0, all 1) "
+        "measure each qubit's confusion matrix; mitiq inverts it.",
+    )
+    reference: bool = spec_field(
+        False,
+        description="Also run the circuit noiselessly and exactly, to report each "
+        "value's error against it.",
+    )
+
+
 @dataclass(init=False, repr=False, eq=False)  # SpecModel's, without generating code
 class QuantumTask(_TaskBase):
     """A circuit run on a backend (counts and/or expectation values)."""
@@ -164,6 +221,11 @@ class QuantumTask(_TaskBase):
         None,
         description="Run in one native call with other ready tasks of the same backend and "
         "options (default: policies.batching); false runs this task on its own.",
+    )
+    mitigation: Mitigation | None = spec_field(
+        None,
+        description="Error mitigation (zne, readout): needs observables and a backend "
+        "that runs noisy circuits.",
     )
 
 

@@ -147,6 +147,12 @@ def finish_op(run_id: str, status: str, error: str | None) -> RunOp:
     return ("finish", run_id, status, error, time.time())
 
 
+def metric_op(run_id: str, task_id: str, data: dict[str, Any]) -> RunOp:
+    """A value a running task reported (``quantumflow.report``): an ``events`` row of kind
+    ``metric``, written in order with the task's state changes."""
+    return ("metric", run_id, task_id, dumps(data), time.time())
+
+
 def apply_op(tx: Tx, op: RunOp) -> None:
     """Apply one :data:`RunOp` in the writer's transaction. A run that no longer exists is
     logged, not raised: an error here would drop the task events committed with it."""
@@ -162,6 +168,8 @@ def apply_op(tx: Tx, op: RunOp) -> None:
             log.warning("run %s was deleted before it started; its start is not recorded", run_id)
             return
         _save_schedule(tx, run_id, plan, at)
+    elif kind == "metric":
+        tx.run(_INSERT_EVENT, (run_id, op[2], "metric", op[3], op[4]))
     elif kind == "finish":
         if not _set_run_status(tx, run_id, op[2], op[3], op[4]):
             log.warning("run %s was deleted before it finished (%s)", run_id, op[2])

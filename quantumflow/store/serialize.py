@@ -6,6 +6,9 @@ Plain JSON values pass through unchanged. Everything else becomes an object with
 ==============  ===========================================================
 ``ndarray``      numpy array: ``dtype``, ``shape``, raw little-endian bytes in ``b64``
 ``npscalar``     numpy scalar: ``dtype`` and the Python value in ``v``
+``tensor``       torch tensor (moved to CPU, detached): torch ``dtype`` name, ``shape``,
+                 raw little-endian bytes in ``b64``; read back as a torch tensor, or as a
+                 numpy array where torch is not installed
 ``complex``      ``re``, ``im``
 ``float``        ``v`` is ``"nan"``, ``"inf"`` or ``"-inf"``
 ``bytes``        ``b64``
@@ -82,6 +85,10 @@ def encode(value: Any, path: str = "output") -> Any:  # noqa: PLR0911, PLR0912 -
         encoded = _encode_numpy(value, path)
         if encoded is not None:
             return encoded
+    if "torch" in sys.modules:  # likewise a tensor
+        encoded = _encode_tensor(value)
+        if encoded is not None:
+            return encoded
     if isinstance(value, (bool, str, int)):  # subclasses such as IntEnum
         return bool(value) if isinstance(value, bool) else value
     if isinstance(value, float):
@@ -117,6 +124,38 @@ def _encode_numpy(value: Any, path: str) -> Any:
     return None
 
 
+def _encode_tensor(value: Any) -> Any:
+    import torch
+
+    if not isinstance(value, torch.Tensor):
+        return None
+    flat = value.detach().to("cpu").contiguous()
+    raw = flat.reshape(-1).view(torch.uint8).numpy().tobytes() if flat.numel() else b""
+    return {
+        TAG: "tensor",
+        "dtype": str(flat.dtype).removeprefix("torch."),
+        "shape": list(flat.shape),
+        "b64": base64.b64encode(raw).decode("ascii"),
+    }
+
+
+def _decode_tensor(data: dict[str, Any]) -> Any:
+    raw = bytearray(base64.b64decode(data["b64"]))
+    shape = data["shape"]
+    try:
+        import torch
+    except ModuleNotFoundError:  # no torch here: the same numbers as a numpy array
+        import numpy as np
+
+        return np.frombuffer(bytes(raw), dtype=np.dtype(data["dtype"])).reshape(shape).copy()
+    dtype = getattr(torch, data["dtype"], None)
+    if not isinstance(dtype, torch.dtype):
+        raise StoreError(f"stored tensor has an unknown dtype {data['dtype']!r}")
+    if not raw:
+        return torch.empty(shape, dtype=dtype)
+    return torch.frombuffer(raw, dtype=dtype).reshape(shape).clone()
+
+
 def decode(data: Any) -> Any:  # noqa: PLR0911 - one branch per tag
     """Inverse of :func:`encode`."""
     if isinstance(data, list):
@@ -146,6 +185,8 @@ def decode(data: Any) -> Any:  # noqa: PLR0911 - one branch per tag
             return dtype.type(decode(data["v"]))
         raw = base64.b64decode(data["b64"])
         return np.frombuffer(raw, dtype=dtype).reshape(data["shape"]).copy()
+    if tag == "tensor":
+        return _decode_tensor(data)
     raise StoreError(f"stored output has an unknown tag {tag!r}; written by a newer QuantumFlow?")
 
 

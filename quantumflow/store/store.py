@@ -211,6 +211,11 @@ class Store:
         writer like task events; a run that no longer exists is logged, not raised."""
         self._queue(run_sql.start_op(run_id, schedule))
 
+    def record_metric(self, run_id: str, task_id: str, data: dict[str, Any]) -> None:
+        """Queue a value a running task reported (an ``events`` row of kind ``metric``,
+        committed with the task events around it)."""
+        self._queue(run_sql.metric_op(run_id, task_id, data))
+
     def _queue(self, op: run_sql.RunOp) -> None:
         self._writer.put_rows([op])
         self._unsynced = True

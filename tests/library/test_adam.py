@@ -76,7 +76,6 @@ def test_parameter_shift_through_a_real_backend() -> None:
 @pytest.mark.torch
 @pytest.mark.slow
 def test_torch_adam_vqe_reaches_chemical_accuracy() -> None:
-    pytest.importorskip("torch")
     grid = np.linspace(-np.pi, np.pi, 41)
     args = {
         "hamiltonian": H2,

@@ -580,6 +580,27 @@ export interface components {
       utilisation?: number | null;
     };
     /**
+     * Mitigation
+     * @description Error-mitigation stages of a quantum task; the engine expands the task into its
+     *     sub-circuits and one combining step (see docs/user-guide/mitigation.md).
+     */
+    Mitigation: {
+      /** @description Zero-noise extrapolation. */
+      zne?: components['schemas']['ZNE'] | null;
+      /**
+       * Readout
+       * @description Readout-error mitigation: two calibration circuits (all 0, all 1) measure each qubit's confusion matrix; mitiq inverts it.
+       * @default false
+       */
+      readout?: boolean;
+      /**
+       * Reference
+       * @description Also run the circuit noiselessly and exactly, to report each value's error against it.
+       * @default false
+       */
+      reference?: boolean;
+    };
+    /**
      * NodePosition
      * @description Where the designer draws a task.
      */
@@ -821,6 +842,8 @@ export interface components {
        * @description Run in one native call with other ready tasks of the same backend and options (default: policies.batching); false runs this task on its own.
        */
       batch?: boolean | null;
+      /** @description Error mitigation (zne, readout): needs observables and a backend that runs noisy circuits. */
+      mitigation?: components['schemas']['Mitigation'] | null;
     };
     /**
      * RerunRequest
@@ -924,6 +947,15 @@ export interface components {
       spec?: {
         [key: string]: unknown;
       } | null;
+      /**
+       * Mitigation
+       * @description Per mitigated task that finished: its provenance (technique and parameters, noise model or device calibration, readout calibration, raw value at each noise scale, mitigated value and standard error, exact reference and errors when requested); see docs/user-guide/mitigation.md.
+       */
+      mitigation?: {
+        [key: string]: {
+          [key: string]: unknown;
+        };
+      };
     };
     /**
      * RunEvent
@@ -1352,6 +1384,37 @@ export interface components {
       /** Updated At */
       updated_at: number;
     };
+    /**
+     * ZNE
+     * @description Zero-noise extrapolation (mitiq): the circuit folded to each noise scale, then the
+     *     expectation values extrapolated to scale 0.
+     */
+    ZNE: {
+      /**
+       * Scale Factors
+       * @description Noise scales to run (1 = the circuit as written; folding makes 3, 5, …).
+       */
+      scale_factors?: number[];
+      /**
+       * Folding
+       * @description mitiq unitary folding: the whole circuit, or random gates.
+       * @default global
+       * @enum {string}
+       */
+      folding?: 'global' | 'gates_at_random';
+      /**
+       * Factory
+       * @description mitiq extrapolation factory.
+       * @default richardson
+       * @enum {string}
+       */
+      factory?: 'richardson' | 'linear' | 'poly' | 'exp';
+      /**
+       * Order
+       * @description Order of factory 'poly'.
+       */
+      order?: number | null;
+    };
   };
   responses: never;
   parameters: never;
@@ -1368,6 +1431,7 @@ export type Deleted = components['schemas']['Deleted'];
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type EstimateRequest = components['schemas']['EstimateRequest'];
 export type LaneUse = components['schemas']['LaneUse'];
+export type Mitigation = components['schemas']['Mitigation'];
 export type NodePosition = components['schemas']['NodePosition'];
 export type PlannedTask = components['schemas']['PlannedTask'];
 export type Policies = components['schemas']['Policies'];
@@ -1394,6 +1458,7 @@ export type WorkflowDetail = components['schemas']['WorkflowDetail'];
 export type WorkflowPerformance = components['schemas']['WorkflowPerformance'];
 export type WorkflowSpec = components['schemas']['WorkflowSpec'];
 export type WorkflowSummary = components['schemas']['WorkflowSummary'];
+export type Zne = components['schemas']['ZNE'];
 export type $defs = Record<string, never>;
 export interface operations {
   list_workflows_api_workflows_get: {

@@ -77,7 +77,37 @@ def run_detail(run: RunRecord, store: Store, *, cost_usd: float | None = None) -
         "params": getattr(run, "params", None) or {},
         "tasks": [task_info(t, tasks[t], store, preview=preview) for t in ordered],
         "spec": spec if isinstance(spec, dict) else None,
+        "mitigation": mitigation_records(spec, tasks, store),
     }
+
+
+def mitigation_records(spec: Any, tasks: dict[str, Any], store: Any) -> dict[str, Any]:
+    """The provenance of each finished mitigated task: its combining step's output (the
+    spec names which tasks those are, so no other output is read)."""
+    from ...mitigation import COMBINE_FN
+
+    found: dict[str, Any] = {}
+    items = spec.get("tasks", []) if isinstance(spec, dict) else []
+    for item in items:
+        task_id = item.get("id") if isinstance(item, dict) else None
+        if item.get("fn") != COMBINE_FN or task_id not in tasks:
+            continue
+        ref = getattr(tasks[task_id], "output_ref", None)
+        if not ref:
+            continue
+        try:
+            value = store.get_output(ref)
+        except Exception as err:  # a missing artifact must not break the run view
+            log.warning("cannot read output %s: %s", ref, err)
+            continue
+        if isinstance(value, dict) and isinstance(value.get("mitigation"), dict):
+            found[task_id] = {
+                **value["mitigation"],
+                "expectations": value.get("expectations"),
+                "uncertainty": value.get("uncertainty"),
+                "unmitigated": value.get("unmitigated"),
+            }
+    return found
 
 
 def event_json(event: Any) -> dict[str, Any]:

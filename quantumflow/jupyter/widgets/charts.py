@@ -103,6 +103,25 @@ class ChartState:
         self._put(name, series)
         return True
 
+    def add_metric(self, task_id: str, values: Mapping[str, Any]) -> bool:
+        """Fold one reported metric (``quantumflow.report``) into a live series per value;
+        ``step`` or ``epoch``, when reported, is the x axis. True when something changed."""
+        axis = "step" if "step" in values else "epoch" if "epoch" in values else None
+        changed = False
+        for key, raw in values.items():
+            y = _number(raw)
+            if key == axis or y is None:
+                continue
+            name = f"{task_id} {key}"
+            series = self._series.get(name) or {"name": name, "x": axis or "report", "points": []}
+            pts = series["points"]
+            x = _number(values[axis]) if axis else None
+            pts.append([float(len(pts)) if x is None else x, y])
+            series["points"] = _thin(pts)
+            self._put(name, series)
+            changed = True
+        return changed
+
     def _put(self, name: str, series: dict[str, Any]) -> None:
         if name not in self._series and len(self._series) >= MAX_SERIES:
             return

@@ -65,6 +65,11 @@ class RunState:
         data = getattr(event, "data", None)
         task_id = getattr(event, "task_id", None)
         at = float(getattr(event, "at", None) or time.time())
+        if getattr(event, "kind", None) == "metric":  # a value a running task reported
+            values = data.get("values") if isinstance(data, dict) else None
+            if task_id is not None and isinstance(values, dict):
+                self.charts.add_metric(task_id, values)
+            return
         if isinstance(data, dict):  # persisted EventRecord
             status = data.get("status")
             ref = data.get("output_ref")
