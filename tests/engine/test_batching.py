@@ -139,3 +139,20 @@ def test_cached_members_do_not_run_again(db_url: str) -> None:
     assert first.status == second.status == "succeeded"
     assert all(t.status == "cached" for t in second.tasks.values())
     assert results(first.outputs) == results(second.outputs)
+
+
+@pytest.mark.slow
+def test_a_mitigated_tasks_sub_circuits_run_as_one_batch(db_url: str) -> None:
+    task = {
+        "id": "ghz", "kind": "quantum", "backend": "qiskit.aer", "shots": 2000, "seed": 11,
+        "circuit": {"builtin": "ghz", "args": {"n": 3}}, "observables": ["Z0 Z1"],
+        "noise": {"depolarizing": 0.01, "readout": 0.02},
+        "mitigation": {"zne": {"scale_factors": [1, 3, 5]}, "readout": True},
+    }  # fmt: skip
+    on = run(wf(task), db=db_url)
+    off = run(wf(task, policies={"batching": False}), db=db_url)
+    assert on.status == off.status == "succeeded", (on.error, off.error)
+    assert on.outputs["ghz"]["expectations"] == off.outputs["ghz"]["expectations"]
+    sizes = batch_sizes(db_url, on.id)
+    subs = {t: s for t, s in sizes.items() if t.startswith("ghz__")}
+    assert len(subs) >= 4 and min(subs.values()) >= 2  # ZNE scales and readout calibration
