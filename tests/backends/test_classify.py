@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from quantumflow.backends.classify import classify
@@ -28,7 +26,7 @@ class HTTPStatusError(Exception):
 
 def test_network_trouble_is_transient() -> None:
     assert classify(ConnectionRefusedError(111, "Connection refused")) == "network"
-    assert classify(socket.timeout("timed out")) == "network"
+    assert classify(TimeoutError("timed out")) == "network"
     assert classify(HTTPStatusError(429)) == "rate_limit"
     assert classify(HTTPStatusError(503)) == "provider"
     assert classify(HTTPStatusError(504)) == "network"

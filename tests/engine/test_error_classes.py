@@ -49,8 +49,12 @@ def test_retry_on_can_leave_transient_errors_alone(db_url: str) -> None:
 
 def test_a_permanent_error_is_not_retried_unless_asked(db_url: str) -> None:
     bad = {
-        "id": "q", "kind": "quantum", "backend": "qiskit.fake:fake_manila", "retries": 2,
-        "circuit": {"builtin": "ghz", "args": {"n": 2}}, "noise": {"depolarizing": 0.1},
+        "id": "q",
+        "kind": "quantum",
+        "backend": "qiskit.fake:fake_manila",
+        "retries": 2,
+        "circuit": {"builtin": "ghz", "args": {"n": 2}},
+        "noise": {"depolarizing": 0.1},
     }  # fmt: skip  -- a fake device has its own noise: unsupported
     once = run(wf(bad, policies={"retry_backoff_s": 0}), db=db_url)
     assert once.status == "failed" and once.tasks["q"].attempts == 1
@@ -64,9 +68,7 @@ def test_a_classical_tasks_own_error_is_retried_by_default_only(db_url: str) -> 
     task = ctask("c", "fail", retries=1)
     default = run(wf(task, policies={"retry_backoff_s": 0}), db=db_url)
     assert default.tasks["c"].attempts == 2
-    assert {r["extra"]["error_class"] for r in attempts(db_url, default.id, "c")} == {
-        "task_error"
-    }
+    assert {r["extra"]["error_class"] for r in attempts(db_url, default.id, "c")} == {"task_error"}
     strict = run(wf(task, policies={"retry_backoff_s": 0, "retry_on": ["transient"]}), db=db_url)
     assert strict.tasks["c"].attempts == 1
 

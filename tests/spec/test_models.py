@@ -130,7 +130,8 @@ def test_layout_round_trips_and_is_checked() -> None:
 def test_schema_documents_batching_and_retry_classes() -> None:
     defs = json_schema()["$defs"]
     pol = defs["Policies"]["properties"]
-    assert pol["batching"]["default"] is True and "native SDK call" in pol["batching"]["description"]
+    assert pol["batching"]["default"] is True
+    assert "native SDK call" in pol["batching"]["description"]
     assert {"batch_window_ms", "batch_max_size"} <= set(pol)
     (classes,) = [s for s in pol["retry_on"]["anyOf"] if s.get("type") == "array"]
     assert {"transient", "permanent", "network", "invalid_circuit"} <= set(classes["items"]["enum"])
