@@ -12,6 +12,7 @@ branching, which simulates a shot only where outcomes differ.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from typing import Any
@@ -41,20 +42,23 @@ class _TranspileCache:
         )
         self.hits = 0
         self.misses = 0
+        self._lock = threading.Lock()  # in-process cloud tasks transpile from several lanes
 
     def get(self, circuit: Circuit, key: str, make: Any) -> tuple[Any, dict[str, Any], float]:
         k = (id(circuit), key, "")
-        entry = self._d.get(k)
-        if entry is not None and entry[0] is circuit:
-            self._d.move_to_end(k)
-            self.hits += 1
-            return entry[1], entry[2], 0.0
-        self.misses += 1
+        with self._lock:
+            entry = self._d.get(k)
+            if entry is not None and entry[0] is circuit:
+                self._d.move_to_end(k)
+                self.hits += 1
+                return entry[1], entry[2], 0.0
+            self.misses += 1
         start = time.perf_counter()
         tqc, params = make()
-        self._d[k] = (circuit, tqc, params)
-        if len(self._d) > _CACHE_SIZE:
-            self._d.popitem(last=False)
+        with self._lock:
+            self._d[k] = (circuit, tqc, params)
+            if len(self._d) > _CACHE_SIZE:
+                self._d.popitem(last=False)
         return tqc, params, time.perf_counter() - start
 
 
@@ -62,7 +66,8 @@ TRANSPILE_CACHE = _TranspileCache()
 
 #: A simulator's Target (``AerSimulator.target`` builds a new one on every access).
 _TARGETS: IdentityCache[Any, Any] = IdentityCache(lambda sim: sim.target, size=32)
-_PASS_MANAGERS: OrderedDict[tuple[int, str], tuple[Any, Any]] = OrderedDict()
+_PASS_MANAGERS: OrderedDict[tuple[int, str], tuple[Any, Any, threading.Lock]] = OrderedDict()
+_PM_LOCK = threading.Lock()
 
 
 def transpile_for(sim: Any, qc: Any, opts: dict[str, Any]) -> Any:
@@ -72,17 +77,21 @@ def transpile_for(sim: Any, qc: Any, opts: dict[str, Any]) -> Any:
     from qiskit.transpiler import generate_preset_pass_manager
 
     key = (id(sim), repr(sorted(opts.items())))
-    hit = _PASS_MANAGERS.get(key)
-    if hit is None or hit[0] is not sim:
-        try:
-            pm = generate_preset_pass_manager(target=_TARGETS(sim), **opts)
-        except TypeError:  # an option only transpile() knows: take the slow path
-            return transpile(qc, backend=sim, **opts)
-        hit = (sim, pm)
-        _PASS_MANAGERS[key] = hit
-        if len(_PASS_MANAGERS) > _CACHE_SIZE:
-            _PASS_MANAGERS.popitem(last=False)
-    return hit[1].run(qc)
+    with _PM_LOCK:
+        hit = _PASS_MANAGERS.get(key)
+        if hit is None or hit[0] is not sim:
+            try:
+                pm = generate_preset_pass_manager(target=_TARGETS(sim), **opts)
+            except TypeError:  # an option only transpile() knows: take the slow path
+                pm = None
+            hit = (sim, pm, threading.Lock())
+            _PASS_MANAGERS[key] = hit
+            if len(_PASS_MANAGERS) > _CACHE_SIZE:
+                _PASS_MANAGERS.popitem(last=False)
+    if hit[1] is None:
+        return transpile(qc, backend=sim, **opts)
+    with hit[2]:  # a PassManager keeps per-run state: one run at a time
+        return hit[1].run(qc)
 
 
 def is_dynamic(circuit: Circuit) -> bool:

@@ -106,13 +106,15 @@ class IBMBackend:
 
         def make() -> tuple[Any, dict[str, Any]]:
             qc, params = to_qiskit(circuit)
-            pm = self._pass_managers.get((level, job.seed))
-            if pm is None:  # built once per options: ~0.1 s each, 1,000 tasks share it
-                pm = generate_preset_pass_manager(
-                    optimization_level=level, backend=device, seed_transpiler=job.seed
-                )
-                self._pass_managers[(level, job.seed)] = pm
-            return pm.run(qc), params
+            with self._lock:
+                pm = self._pass_managers.get((level, job.seed))
+                if pm is None:  # built once per options: ~0.1 s each, 1,000 tasks share it
+                    pm = generate_preset_pass_manager(
+                        optimization_level=level, backend=device, seed_transpiler=job.seed
+                    )
+                    self._pass_managers[(level, job.seed)] = pm
+                # a PassManager keeps per-run state: lanes of one run take turns
+                return pm.run(qc), params
 
         key = f"{self.name}|{level}|{job.seed}|{measured}"
         return TRANSPILE_CACHE.get(job.circuit, key, make)
