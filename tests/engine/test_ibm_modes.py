@@ -102,3 +102,13 @@ def test_a_sessions_time_is_in_the_estimate_and_the_budget(tmp_path: Any) -> Non
     assert est["total_usd"] >= session["usd"]
     batch = estimate_workflow(wf(*fan), db=db)["runtime_modes"][dev]
     assert batch["mode"] == "batch" and "seconds" not in batch
+
+
+@pytest.mark.slow
+def test_unbatched_tasks_transpile_from_several_lanes(db_url: str) -> None:
+    # regression: lanes shared one cached PassManager, which keeps per-run state
+    tasks = [qtask(f"q{i}", i) for i in range(12)]
+    result = run(wf(*tasks, policies={"batching": False, "max_concurrency": 4}), db=db_url)
+    assert result.status == "succeeded", result.error
+    jobs, _ = jobs_and_modes(result.outputs)
+    assert len(jobs) == 12
