@@ -97,3 +97,32 @@ def test_a_job_the_service_no_longer_knows_is_submitted_again(tmp_path: Path) ->
         assert result.status == "succeeded", result.error
         assert sorted(j["circuits"] for j in svc2.jobs()) == [1, 3]  # submitted anew, once
         assert not any(out["metadata"].get("reattached") for out in result.outputs.values())
+
+
+@pytest.mark.slow
+def test_the_api_resumes_a_run_and_reattaches(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from quantumflow.api import create_app
+
+    db = str(tmp_path / "r.db")
+    with standin(tmp_path, delay_s=4.0) as svc:
+        engine = subprocess.Popen([sys.executable, "-c", ENGINE, db, svc.backend])
+        try:
+            run_id = _wait_for_jobs(db, 4, engine)
+            os.kill(engine.pid, signal.SIGKILL)
+            engine.wait(10)
+        finally:
+            engine.kill()
+        before = svc.jobs()
+        with TestClient(create_app(store_url=f"sqlite:///{db}")) as client:
+            r = client.post(f"/api/runs/{run_id}/resume")
+            assert r.status_code == 202, r.text
+            deadline = time.monotonic() + 120
+            while client.get(f"/api/runs/{run_id}").json()["status"] == "running":
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+            assert client.get(f"/api/runs/{run_id}").json()["status"] == "succeeded"
+            again = client.post(f"/api/runs/{run_id}/resume")
+            assert again.status_code == 409 and "already succeeded" in again.text
+        assert [j["id"] for j in svc.jobs()] == [j["id"] for j in before]
