@@ -55,8 +55,8 @@ ui-unit: node_modules/.package-lock.json  ## vitest: lab extension components an
 ui-test: install labext  ## browser tests: real JupyterLab + server extension, Debian Chromium (tests/e2e)
 	$(BIN)/pytest -q -p no:cacheprovider -m browser tests
 
-ui-screenshots: ui-test  ## refresh docs/img/*.png from the browser tests' screenshots
-	cp tests/e2e/artifacts/*.png docs/img/
+ui-screenshots: ui-test  ## refresh docs/img/ui-*.png (light and dark) from the browser tests
+	cp tests/e2e/artifacts/ui-*.png docs/img/
 
 lab: install labext  ## install everything and open JupyterLab on the example notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)

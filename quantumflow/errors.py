@@ -73,6 +73,28 @@ class CycleError(SpecError):
         super().__init__(Problem(f"dependency cycle: {path}", field="depends_on"))
 
 
+class ModuleNotAllowedError(SpecError):
+    """A task names a function or circuit callable from a module this server does not run
+    (``quantumflow serve`` and the container images run only allow-listed modules).
+
+    Attributes:
+        modules: the modules refused.
+    """
+
+    def __init__(self, problems: list[Problem], modules: list[str]) -> None:
+        self.modules = modules
+        super().__init__(problems)
+
+
+def not_allowed_message(module: str) -> str:
+    """Why ``module`` is refused, and how an operator allows it."""
+    return (
+        f"module '{module}' is not allowed here: this server runs only functions from "
+        "allow-listed modules (quantumflow.library by default; an operator adds modules "
+        "with `quantumflow serve --allow-module NAME` or QUANTUMFLOW_ALLOW_MODULES)"
+    )
+
+
 class BackendError(QuantumFlowError):
     """A quantum backend could not run a task (unknown, not installed, refused, failed).
 
@@ -155,6 +177,10 @@ class RunNotFoundError(QuantumFlowError):
     def __init__(self, run_id: str) -> None:
         self.run_id = run_id
         super().__init__(f"no run with id '{run_id}' (list runs with `quantumflow runs`)")
+
+
+class RunInProgressError(QuantumFlowError):
+    """The run is still running; the operation needs it finished (cancel it first)."""
 
 
 class WorkflowNotFoundError(QuantumFlowError):

@@ -21,7 +21,14 @@ TaskStatus = Literal[
     "cached",
 ]
 RunStatus = Literal[
-    "pending", "running", "succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"
+    "pending",
+    "running",
+    "succeeded",
+    "failed",
+    "cancelled",
+    "budget_exceeded",
+    "interrupted",
+    "store_error",
 ]
 
 TASK_STATUSES: Final[tuple[str, ...]] = get_args(TaskStatus)
@@ -30,8 +37,10 @@ RUN_STATUSES: Final[tuple[str, ...]] = get_args(RunStatus)
 #: Task states after which a task never changes again (within one run attempt).
 TASK_TERMINAL: Final = frozenset({"succeeded", "failed", "skipped", "cancelled", "cached"})
 #: Run states after which a run never changes again (``resume`` starts a new attempt).
+#: ``store_error``: the store could not take all of the run's task rows and events (disk
+#: full, read-only, corrupt); ``quantumflow resume`` completes the run once it can.
 RUN_TERMINAL: Final = frozenset(
-    {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"}
+    {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted", "store_error"}
 )
 #: Task states whose attempt is recorded in ``performance_metrics``.
 TASK_MEASURED: Final = frozenset({"succeeded", "failed", "retrying", "cached", "cancelled"})

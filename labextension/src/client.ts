@@ -4,7 +4,9 @@ import {
   BackendSummary,
   CancelResult,
   EstimateResult,
+  FunctionSignature,
   JSONSchema,
+  LibraryFunction,
   RunAccepted,
   RunDetail,
   RunPage,
@@ -23,6 +25,11 @@ const enc = encodeURIComponent;
 export const api = {
   schema: () => requestAPI<JSONSchema>('schema'),
   backends: () => requestAPI<BackendSummary[]>('backends'),
+  /** The built-in library steps by purpose, each with its signature. */
+  functions: () => requestAPI<LibraryFunction[]>('functions'),
+  /** What a task's `fn` accepts (404 when the function cannot be found). */
+  signature: (fn: string) =>
+    requestAPI<FunctionSignature>(`functions/signature?fn=${enc(fn)}`),
   /** Save the spec (create or update `workflowId`) and start a run of it. */
   saveAndRun: async (
     spec: WorkflowSpec,

@@ -5,25 +5,43 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
-import { registerCommands } from './commands';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ILauncher } from '@jupyterlab/launcher';
+import { IMainMenu } from '@jupyterlab/mainmenu';
+import { CommandIDs, registerCommands } from './commands';
 import { FACTORY, FILE_TYPE, QFlowDocument, QFlowWidgetFactory } from './document';
 import { quantumFlowIcon } from './icon';
 import { QuantumFlowPanel } from './panel';
 
 const panelPlugin: JupyterFrontEndPlugin<void> = {
   id: 'quantumflow:panel',
-  description: 'QuantumFlow side panel: designer, runs and dashboard.',
+  description:
+    'QuantumFlow: side panel (runs, live monitor, dashboard), Launcher card, File > New.',
   autoStart: true,
-  optional: [ICommandPalette, ILayoutRestorer],
+  optional: [
+    ICommandPalette,
+    ILayoutRestorer,
+    ILauncher,
+    IMainMenu,
+    IDefaultFileBrowser
+  ],
   activate: (
     app: JupyterFrontEnd,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    launcher: ILauncher | null,
+    mainMenu: IMainMenu | null,
+    browser: IDefaultFileBrowser | null
   ) => {
-    const panel = new QuantumFlowPanel(app.serviceManager.contents);
+    const panel = new QuantumFlowPanel(app.serviceManager.contents, spec =>
+      // a deep copy: command arguments are plain JSON
+      app.commands.execute(CommandIDs.openInMain, {
+        spec: JSON.parse(JSON.stringify(spec))
+      })
+    );
     app.shell.add(panel, 'right', { rank: 1000 });
     restorer?.add(panel, panel.id);
-    registerCommands(app, panel, palette);
+    registerCommands(app, panel, { palette, launcher, mainMenu, browser });
   }
 };
 

@@ -6,6 +6,7 @@ import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import { App, Tab } from './components/App';
 import { quantumFlowIcon } from './icon';
+import { WorkflowSpec } from './types';
 
 export const PANEL_ID = 'quantumflow-panel';
 
@@ -13,7 +14,10 @@ export class QuantumFlowPanel extends ReactWidget {
   private tab: Tab = 'designer';
   private fitSignal = 0;
 
-  constructor(private readonly contents: Contents.IManager) {
+  constructor(
+    private readonly contents: Contents.IManager,
+    private readonly openInMain: (spec: WorkflowSpec) => Promise<unknown>
+  ) {
     super();
     this.id = PANEL_ID;
     this.addClass('jp-QFlowPanel');
@@ -47,6 +51,7 @@ export class QuantumFlowPanel extends ReactWidget {
         onTab={t => this.showTab(t)}
         contents={this.contents}
         fitSignal={this.fitSignal}
+        openInMain={this.openInMain}
       />
     );
   }

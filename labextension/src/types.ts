@@ -302,10 +302,30 @@ export interface EstimateRequest {
 /** POST /api/estimate answers the cost estimator's dict (shape owned by quantumflow.cost). */
 export type EstimateResult = Record<string, unknown>;
 
+/** Whether a task can use a backend now; `note` says what to do otherwise. */
+export type BackendState =
+  'ready' | 'needs_credentials' | 'sdk_missing' | 'unavailable';
+
 export interface BackendSummary {
   name: string;
+  sdk?: string | null;
+  installed?: boolean | null;
+  /** Installed and, if remote, has credentials. */
+  usable?: boolean | null;
+  state?: BackendState;
+  capabilities?: Record<string, unknown> | null;
+  note?: string | null;
   [extra: string]: unknown;
 }
+
+// ---------------------------------------------------------------- functions
+// Generated from the OpenAPI document (quantumflow/api/schemas.py).
+
+export type {
+  FunctionParam,
+  FunctionSignature,
+  LibraryFunction
+} from './generated/api';
 
 /** A JSON Schema node as far as the property editor reads it. */
 export interface JSONSchema {

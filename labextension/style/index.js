@@ -1,1 +1,2 @@
+import './status.css';
 import './base.css';

@@ -13,14 +13,16 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from ..config import load_settings
 from .context import ApiContext
 from .errors import install_handlers
 from .middleware import BearerAuth, BodyLimit
-from .routers import events, meta, performance, runs, workflows
+from .routers import events, functions, meta, performance, runs, workflows
 from .schemas import ErrorResponse
 
 API_PREFIX = "/api"
-#: Default request body limit (a WorkflowSpec with inline QASM rarely passes 1 MiB).
+#: Default request body limit (a WorkflowSpec with inline QASM rarely passes 1 MiB);
+#: ``QUANTUMFLOW_MAX_BODY_MB`` changes it (config.Limits).
 MAX_BODY_BYTES = 4 * 2**20
 
 DESCRIPTION = """\
@@ -43,7 +45,7 @@ def create_app(
     *,
     store_url: str | None = None,
     token: str | None = None,
-    max_body_bytes: int = MAX_BODY_BYTES,
+    max_body_bytes: int | None = None,
 ) -> FastAPI:
     """Build the QuantumFlow REST API.
 
@@ -51,7 +53,8 @@ def create_app(
         store_url: SQLAlchemy URL of the store; ``None`` uses ``Settings.db_url``.
         token: when given, every request must carry ``Authorization: Bearer <token>``
             (``quantumflow serve``); inside Jupyter leave it ``None`` — the server authenticates.
-        max_body_bytes: requests with a larger body answer 413.
+        max_body_bytes: requests with a larger body answer 413 (default:
+            ``Limits.body_bytes``, 4 MiB unless ``QUANTUMFLOW_MAX_BODY_MB`` says otherwise).
 
     Returns:
         The FastAPI app. ``app.state.qf`` holds its :class:`ApiContext`.
@@ -85,9 +88,14 @@ def create_app(
     app.state.qf = ctx
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     install_handlers(app)
-    for module in (workflows, runs, events, performance, meta):
+    for module in (workflows, runs, events, performance, meta, functions):
         app.include_router(module.router, prefix=API_PREFIX)
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    limits = load_settings().limits
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=max_body_bytes if max_body_bytes is not None else limits.body_bytes,
+        max_depth=limits.json_depth,
+    )
     if token is not None:
         app.add_middleware(BearerAuth, token=token)  # outermost: refuse before reading
     return app

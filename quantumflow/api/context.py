@@ -59,10 +59,9 @@ class ApiContext:
         workflow_id: str | None,
         executor: str,
     ) -> str:
-        """Validate and start a run in the background; return its id."""
-        from ..engine import start, validate
+        """Validate (with ``params``) and start a run in the background; return its id."""
+        from ..engine import start
 
-        validate(spec)
         handle = start(
             spec,
             db=self.store,

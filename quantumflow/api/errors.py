@@ -15,10 +15,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from ..errors import (
-    BackendError,
     BudgetExceededError,
+    ModuleNotAllowedError,
     Problem,
     QuantumFlowError,
+    RunInProgressError,
     RunNotFoundError,
     SpecError,
     WorkflowNotFoundError,
@@ -40,6 +41,10 @@ class OutputNotFoundError(QuantumFlowError):
     """The task has no stored output (it has not finished, failed, or was skipped)."""
 
 
+class OutputTooDeepError(QuantumFlowError):
+    """The task's output nests too deeply to answer as JSON (read it in Python)."""
+
+
 class OutputTooLargeError(QuantumFlowError):
     """The task's output is larger than the caller's ``max_bytes``.
 
@@ -54,22 +59,23 @@ class OutputTooLargeError(QuantumFlowError):
         super().__init__(message)
 
 
+#: The status of each error class, most specific first (anything else is a 400).
+_STATUSES: tuple[tuple[type[QuantumFlowError] | tuple[type[QuantumFlowError], ...], int], ...] = (
+    ((RunNotFoundError, WorkflowNotFoundError, TaskNotFoundError, OutputNotFoundError), 404),
+    (OutputTooLargeError, 413),
+    (OutputTooDeepError, 422),
+    (ModuleNotAllowedError, 403),
+    (SpecError, 422),
+    ((ConflictError, BudgetExceededError, RunInProgressError), 409),
+)
+
+
 def status_for(err: QuantumFlowError) -> int:
     """The HTTP status that answers a QuantumFlowError."""
-    if isinstance(
-        err,
-        RunNotFoundError | WorkflowNotFoundError | TaskNotFoundError | OutputNotFoundError,
-    ):
-        return 404
-    if isinstance(err, OutputTooLargeError):
-        return 413
-    if isinstance(err, SpecError):
-        return 422
-    if isinstance(err, ConflictError | BudgetExceededError):
-        return 409
-    if isinstance(err, BackendError):
-        return 400
-    return 400
+    for classes, status in _STATUSES:
+        if isinstance(err, classes):
+            return status
+    return 400  # BackendError and the rest: the request asks for something that cannot be
 
 
 def problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
@@ -112,6 +118,12 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, err: RequestValidationError) -> JSONResponse:
+        malformed = next((e for e in err.errors() if e.get("type") == "json_invalid"), None)
+        if malformed is not None:  # not JSON at all: 400, as docs/api.md says
+            where = malformed.get("loc", ("body", "?"))[-1]
+            reason = (malformed.get("ctx") or {}).get("error", "invalid JSON")
+            detail = f"the request body is not valid JSON ({reason} at character {where})"
+            return JSONResponse({"detail": detail}, status_code=400)
         return JSONResponse({"detail": _validation_problems(err, err.body)}, status_code=422)
 
     @app.exception_handler(Exception)

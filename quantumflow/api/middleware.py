@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -36,12 +37,38 @@ async def _json_error(
     await send({"type": "http.response.body", "body": body})
 
 
-class BodyLimit:
-    """Answer 413 to requests whose body exceeds ``max_bytes`` (declared or streamed)."""
+#: Strings (skipped whole, escapes included) and brackets of a JSON text.
+_JSON_NESTING = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_OPEN = frozenset(b"[{")
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+
+def json_depth_exceeds(body: bytes, limit: int) -> bool:
+    """Whether the JSON text ``body`` nests deeper than ``limit`` (without parsing it:
+    one regular-expression pass over its strings and brackets; malformed text is left to
+    the parser)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False  # cannot nest that deep
+    depth = 0
+    for m in _JSON_NESTING.finditer(body):
+        char = m.group()[0]
+        if char in _OPEN:
+            depth += 1
+            if depth > limit:
+                return True
+        elif char != 0x22:  # a closing bracket (0x22 is '"': a string, skipped)
+            depth -= 1
+    return False
+
+
+class BodyLimit:
+    """Answer 413 to requests whose body exceeds ``max_bytes`` (declared or streamed), and
+    400 to JSON bodies nesting deeper than ``max_depth`` (``config.Limits``): what is
+    accepted can always be stored and read back."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, max_depth: int = 64) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_depth = max_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,13 +99,22 @@ class BodyLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
+        body = b"".join(chunks)
+        if json_depth_exceeds(body, self.max_depth):
+            await _json_error(
+                send,
+                400,
+                f"the request's JSON nests deeper than {self.max_depth} levels "
+                "(limit: QUANTUMFLOW_MAX_JSON_DEPTH)",
+            )
+            return
         replayed = False
 
         async def replay() -> Message:
             nonlocal replayed
             if not replayed:
                 replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+                return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
         await self.app(scope, replay, send)

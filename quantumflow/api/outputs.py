@@ -14,7 +14,8 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from .errors import OutputNotFoundError, OutputTooLargeError, TaskNotFoundError
+from ..config import load_settings, too_deep
+from .errors import OutputNotFoundError, OutputTooDeepError, OutputTooLargeError, TaskNotFoundError
 
 if TYPE_CHECKING:
     from ..store.store import Store
@@ -93,7 +94,19 @@ def task_output(store: Store, run_id: str, task_id: str, *, max_bytes: int) -> d
             size_bytes=stored,
             max_bytes=max_bytes,
         )
-    value = plain(store.get_output(ref))
+    depth = load_settings().limits.json_depth
+    try:
+        raw = store.get_output(ref)
+        too_deep_to_show = too_deep(raw, depth)
+    except RecursionError:
+        too_deep_to_show = True
+    if too_deep_to_show:
+        raise OutputTooDeepError(
+            f"the output of task '{task_id}' nests deeper than {depth} levels, too deep to "
+            f"answer as JSON; read it in Python: quantumflow.engine.open_db(...).get_output"
+            "(<run's task output_ref>)"
+        )
+    value = plain(raw)
     size = len(json.dumps(value, separators=(",", ":")).encode())
     if size > max_bytes:
         raise OutputTooLargeError(

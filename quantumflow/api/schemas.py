@@ -352,7 +352,47 @@ class BackendSummary(_Response):
     usable: bool | None = Field(
         default=None, description="Installed and, if remote, has credentials."
     )
+    state: Literal["ready", "needs_credentials", "sdk_missing", "unavailable"] = Field(
+        default="ready",
+        description="Whether a task can use it now; 'note' says what to do otherwise.",
+    )
     capabilities: dict[str, Any] | None = Field(
         default=None, description="max_qubits, native_gates, shots, expectations, noise, ..."
     )
     note: str | None = None
+
+
+# ----------------------------------------------------------------------------- functions
+
+
+class FunctionParam(_Response):
+    """One parameter of a classical task's function (what an ``inputs`` key can name)."""
+
+    name: str
+    kind: Literal[
+        "positional_or_keyword", "keyword_only", "positional_only", "var_positional", "var_keyword"
+    ]
+    required: bool = Field(description="No default: a task must supply it.")
+    default: str | None = Field(default=None, description="The default, as Python writes it.")
+    annotation: str | None = Field(default=None, description="The type annotation as written.")
+
+
+class FunctionSignature(_Response):
+    """What a function accepts, read from its signature (it is never called)."""
+
+    fn: str = Field(description="The name asked for (a library name or 'module:function').")
+    params: list[FunctionParam]
+    var_keyword: bool = Field(description="It takes **kwargs: any input name is accepted.")
+    returns: str | None = None
+    doc: str = ""
+
+
+class LibraryFunction(_Response):
+    """A built-in library step: its name, what it is for, and its signature."""
+
+    name: str
+    target: str = Field(description="The 'module:function' the name stands for.")
+    purpose: str = Field(
+        description="post-process, optimise, sweep, compare, mitigate, learn, data or other."
+    )
+    signature: FunctionSignature | None = None

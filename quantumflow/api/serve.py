@@ -58,6 +58,8 @@ def serve(
     *,
     store_url: str | None = None,
     log_level: str = "info",
+    allow_modules: tuple[str, ...] = (),
+    root: str | None = None,
 ) -> None:
     """Run the API until interrupted. Every request needs ``Authorization: Bearer <token>``.
 
@@ -68,15 +70,24 @@ def serve(
             random token is generated and logged (like Jupyter's own).
         store_url: SQLAlchemy URL of the store (default ``Settings.db_url``).
         log_level: uvicorn's log level.
+        allow_modules: modules whose functions and circuit callables tasks may use,
+            besides ``quantumflow.library`` and ``QUANTUMFLOW_ALLOW_MODULES``; tasks naming
+            any other module are refused (403) before anything is imported.
+        root: the directory ``qasm_file`` paths must be under (default: the current one).
 
     Raises:
         InsecureBindError: ``host`` is not loopback and no token is set.
     """
     import uvicorn
 
+    from ..config import ModulePolicy, set_files_root, set_module_policy
     from .app import create_app
 
     token, generated = resolve_token(host, token)
+    policy = ModulePolicy.allow_list(allow_modules)
+    set_module_policy(policy)  # this process and the workers it starts (docs/security.md)
+    set_files_root(root or ".")
+    log.warning("tasks may use functions from: %s", ", ".join(policy.allowed or ()))
     app = create_app(store_url=store_url, token=token)
     log.warning(
         "QuantumFlow API on http://%s:%d/api (OpenAPI: /api/openapi.json), token: %s",

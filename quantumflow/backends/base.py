@@ -40,9 +40,17 @@ class Capabilities:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
 
+BackendState = Literal["ready", "needs_credentials", "sdk_missing", "unavailable"]
+
+
 @dataclass(frozen=True)
 class BackendInfo:
-    """One row of ``list_backends()``: ``usable`` is False when its SDK is missing."""
+    """One row of ``list_backends()``.
+
+    ``usable`` is False when its SDK is missing or it needs credentials that are not set;
+    ``state`` says which (``ready``, ``needs_credentials``, ``sdk_missing``,
+    ``unavailable``) and ``note`` what to do about it.
+    """
 
     name: str
     sdk: str
@@ -50,6 +58,7 @@ class BackendInfo:
     usable: bool
     capabilities: dict[str, Any] | None = None
     note: str = ""
+    state: BackendState = "ready"
 
 
 @dataclass(frozen=True)

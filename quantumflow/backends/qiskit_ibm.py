@@ -8,6 +8,8 @@ the same code path in the runtime's local testing mode with a fake backend (offl
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -42,6 +44,49 @@ def _primitive(kind: str, backend: Any, *, seed: int | None, local: bool) -> Any
         warnings.simplefilter("ignore", DeprecationWarning)
         cls = rt.SamplerV2 if kind == "sampler" else rt.EstimatorV2
         return cls(mode=backend, options=options)
+
+
+# qiskit-ibm-runtime's own account lookup (its saved account file, its QISKIT_IBM_*
+# variables), offline; exit status 0 = an account was found. Nothing is printed.
+_ACCOUNT_CHECK = "from qiskit_ibm_runtime.accounts import AccountManager\nAccountManager.get()\n"
+_ACCOUNT_TTL_S = 60.0
+_account: tuple[float, bool] | None = None
+
+
+def _has_account() -> bool:
+    """Whether qiskit-ibm-runtime would find an IBM Quantum account (kept for a minute).
+
+    Asked in a short-lived interpreter: importing qiskit-ibm-runtime into this process (the
+    API server, the engine) made Aer crash when it later ran in-process, and the SDK's
+    answer is the only one that follows its rules. The account itself never reaches us.
+    """
+    global _account  # noqa: PLW0603 - one cached answer per process
+    now = time.monotonic()
+    if _account is None or now - _account[0] > _ACCOUNT_TTL_S:
+        try:
+            found = (
+                subprocess.run(  # a fixed command, no user input
+                    [sys.executable, "-c", _ACCOUNT_CHECK],
+                    capture_output=True,
+                    timeout=60,
+                    check=False,
+                ).returncode
+                == 0
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            found = False
+        _account = (now, found)
+    return _account[1]
+
+
+def missing_credentials(device: str | None) -> str | None:
+    """What is missing to use ``qiskit.ibm:DEVICE``, or None (fake devices need nothing)."""
+    if (device and device.startswith("fake_")) or _has_account():
+        return None
+    return (
+        "needs credentials: set QISKIT_IBM_TOKEN (and QISKIT_IBM_INSTANCE) or save an "
+        "account with QiskitRuntimeService.save_account(...)"
+    )
 
 
 class IBMBackend:

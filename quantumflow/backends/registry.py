@@ -53,6 +53,8 @@ class Family:
     jobs: int = 0
     batches: bool = True
     modes: bool = False
+    # "module:function(arg) -> hint | None": what is missing to use it (checked offline)
+    credentials: str = ""
 
     @property
     def extra(self) -> str:
@@ -76,7 +78,7 @@ BUILTIN: dict[str, Family] = {
         ("qiskit", "qiskit_ibm_runtime"), ("qiskit.ibm:ibm_brisbane",),
         "IBM Quantum (credentials from the environment or the saved account); "
         "qiskit.ibm:fake_* runs in the runtime's local testing mode", remote=True, jobs=3,
-        modes=True,
+        modes=True, credentials="quantumflow.backends.qiskit_ibm:missing_credentials",
     ),
     "cirq.simulator": Family(
         "quantumflow.backends.cirq_backend:CirqBackend", "cirq", ("cirq",), ("cirq.simulator",),
@@ -238,15 +240,39 @@ def list_backends() -> list[BackendInfo]:
             continue
         installed = sdk_installed(fam)
         for example in fam.examples:
+            if not installed:
+                note = f"SDK not installed: `pip install quantumflow[{fam.extra}]`"
+                rows.append(BackendInfo(example, fam.sdk, False, False, None, note, "sdk_missing"))
+                continue
+            missing = missing_credentials(example)
+            if missing:
+                rows.append(
+                    BackendInfo(example, fam.sdk, True, False, None, missing, "needs_credentials")
+                )
+                continue
             caps = None
-            if installed and ":" not in example:
+            if ":" not in example:
                 try:
                     caps = get_backend(example).capabilities().to_dict()
                 except BackendError as exc:
                     log.debug("backend %s not usable: %s", example, exc)
-            note = fam.note if installed else f"needs `pip install quantumflow[{fam.extra}]`"
-            rows.append(BackendInfo(example, fam.sdk, installed, installed, caps, note))
+            rows.append(BackendInfo(example, fam.sdk, True, True, caps, fam.note))
     return rows
+
+
+def missing_credentials(name: str) -> str | None:
+    """What a backend lacks to be used, e.g. ``"needs credentials: set QISKIT_IBM_TOKEN …"``;
+    None when nothing is missing (or its family has no credentials to check).
+
+    The check is the SDK's own, offline: it looks for a saved account or the SDK's
+    environment variables, never contacts the provider and never returns their values.
+    """
+    fam = resolve_family(name)
+    if not isinstance(fam, Family) or not fam.credentials:
+        return None
+    module, _, attr = fam.credentials.partition(":")
+    hint: str | None = getattr(importlib.import_module(module), attr)(split_name(name)[1])
+    return hint
 
 
 def _third_party_row(name: str) -> BackendInfo:
@@ -255,4 +281,6 @@ def _third_party_row(name: str) -> BackendInfo:
         caps = backend.capabilities().to_dict()
         return BackendInfo(name, getattr(backend, "sdk", "?"), True, True, caps, "plugin")
     except Exception as exc:  # a broken plugin must not break the listing
-        return BackendInfo(name, "?", True, False, None, f"plugin failed to load: {exc}")
+        return BackendInfo(
+            name, "?", True, False, None, f"plugin failed to load: {exc}", "unavailable"
+        )

@@ -11,11 +11,10 @@ from typing import Any
 from .._cache import IdentityCache
 from ..circuits.binding import parameter_values
 from ..circuits.ir import Circuit
-from ..circuits.lexer import QasmError
 from ..circuits.qasm_out import to_qasm3
-from ..circuits.sources import load_circuit
+from ..circuits.sources import load_circuit, locate_callable
 from ..circuits.sweeps import expand_sweep
-from ..errors import BackendError, Problem, ResourceLimitError
+from ..errors import BackendError, Problem, ResourceLimitError, SpecError
 from ..spec import QuantumTask
 from .base import BatchResult, Capabilities, ExecutionMode, QuantumJob
 from .memory import check_memory
@@ -68,10 +67,11 @@ def check_quantum_task(task: QuantumTask) -> list[Problem]:
         fam = None
     circuit = None
     try:
-        circuit = load_circuit(task.circuit)
-    except QasmError as exc:
-        add(str(exc), _source_field(task))
-    except BackendError as exc:
+        if task.circuit.callable is not None:  # never called before the run: only located
+            locate_callable(task.circuit.callable)
+        else:
+            circuit = load_circuit(task.circuit)
+    except (BackendError, SpecError) as exc:  # QasmError, ModuleNotAllowedError among them
         add(str(exc), _source_field(task))
     try:
         expand_sweep(task.sweep)

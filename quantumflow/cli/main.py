@@ -47,28 +47,61 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         result = run_with_progress(spec, run, **options)
     if args.json:
-        write_json({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+        write_json(_run_json(result))
     else:
         _print_run_summary(result)
     return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
 
 
+def _run_json(result: Any) -> dict[str, Any]:
+    out = {"run_id": result.id, "status": result.status, "outputs": result.outputs}
+    if result.error is not None:
+        out["error"] = result.error
+    return out
+
+
 def _print_run_summary(result: Any) -> None:
-    print_table(
+    from ..formats import duration, output_summary
+
+    console = print_table(
         f"run {result.id}: {result.status}",
-        ("task", "status", "attempts", "seconds", "error"),
+        ("task", "status", "attempts", "duration", "error"),
         (
-            (tid, t.status, str(t.attempts), _seconds(t.duration), (t.error or "")[:80])
+            (tid, _status(t), str(t.attempts), duration(t.duration), (t.error or "")[:80])
             for tid, t in result.tasks.items()
         ),
     )
+    shown = _outputs_to_show(result)
+    if shown:
+        console.print("outputs:", highlight=False)
+        for tid in shown:
+            line = f"  {tid}: {output_summary(result.outputs[tid])}"
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+        more = len(result.outputs) - len(shown)
+        if more:
+            console.print(f"  … and {more} more (--json prints every output)", highlight=False)
+    if result.status == "store_error":  # what to do next: free space, then resume
+        err(f"run {result.id}: {result.error}")
 
 
-def _seconds(duration: float | None) -> str:
-    return f"{duration:.3f}" if duration is not None else ""
+def _outputs_to_show(result: Any, limit: int = 10) -> list[str]:
+    """Task ids whose outputs the summary prints: all when few, else the final ones (no
+    task reads them), at most ``limit``."""
+    ids = list(result.outputs)
+    if len(ids) <= limit:
+        return ids
+    from ..spec import upstream_of
+
+    read = {up for t in result.spec.tasks for up in upstream_of(t)}
+    return [tid for tid in ids if tid not in read][:limit]
+
+
+def _status(task: Any) -> str:
+    return "cached" if task.cache_hit and task.status == "succeeded" else str(task.status)
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
+    from ..formats import duration, when
     from ..store import open_store
 
     runs = open_store(args.db).list_runs(limit=args.limit)
@@ -87,19 +120,23 @@ def cmd_runs(args: argparse.Namespace) -> int:
         return EXIT_OK
     print_table(
         "runs (newest first)",
-        ("run_id", "workflow", "status", "created"),
+        ("run_id", "workflow", "status", "created", "took"),
         (
-            (str(r["run_id"]), str(r["workflow"]), str(r["status"]), _when(r["created_at"]))
+            (
+                str(r["run_id"]),
+                str(r["workflow"]),
+                str(r["status"]),
+                when(r["created_at"]),
+                duration(_span(r["created_at"], r["finished_at"])),
+            )
             for r in rows
         ),
     )
     return EXIT_OK
 
 
-def _when(ts: float | None) -> str:
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(ts).isoformat(timespec="seconds") if ts else ""
+def _span(start: float | None, end: float | None) -> float | None:
+    return end - start if start is not None and end is not None else None
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -107,17 +144,16 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     store = open_store(args.db)
     record = store.get_run(args.run_id)
-    tasks = {
-        tid: {
-            "status": t.status,
-            "attempts": t.attempts,
-            "duration_s": t.duration,
-            "error": t.error,
-            "cache_hit": t.cache_hit,
-        }
-        for tid, t in record.tasks.items()
-    }
-    data = {
+    if args.json:
+        write_json(_show_json(record))
+    else:
+        sys.stdout.write(yaml.safe_dump(_show_human(record), sort_keys=False, allow_unicode=True))
+    return EXIT_OK
+
+
+def _show_json(record: Any) -> dict[str, Any]:
+    """The exact record: epoch seconds and float durations (``show --json``)."""
+    return {
         "run_id": record.id,
         "workflow": record.name,
         "status": record.status,
@@ -125,13 +161,46 @@ def cmd_show(args: argparse.Namespace) -> int:
         "started_at": record.started_at,
         "finished_at": record.finished_at,
         "error": record.error,
-        "tasks": tasks,
+        "tasks": {
+            tid: {
+                "status": t.status,
+                "attempts": t.attempts,
+                "duration_s": t.duration,
+                "error": t.error,
+                "cache_hit": t.cache_hit,
+            }
+            for tid, t in record.tasks.items()
+        },
     }
-    if args.json:
-        write_json(data)
-    else:
-        sys.stdout.write(yaml.safe_dump(data, sort_keys=False))
-    return EXIT_OK
+
+
+def _show_human(record: Any) -> dict[str, Any]:
+    """What ``show`` prints: local date-times and human durations; empty fields left out."""
+    from ..formats import duration, when
+
+    out: dict[str, Any] = {
+        "run_id": record.id,
+        "workflow": record.name,
+        "status": record.status,
+        "created": when(record.created_at),
+        "started": when(record.started_at),
+        "finished": when(record.finished_at),
+        "took": duration(_span(record.started_at, record.finished_at)),
+    }
+    if record.error:
+        out["error"] = record.error
+    tasks: dict[str, Any] = {}
+    for tid, t in record.tasks.items():
+        row: dict[str, Any] = {
+            "status": "cached" if t.cache_hit and t.status == "succeeded" else t.status,
+            "attempts": t.attempts,
+            "duration": duration(t.duration),
+        }
+        if t.error:
+            row["error"] = t.error
+        tasks[tid] = row
+    out["tasks"] = tasks
+    return out
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -139,7 +208,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
     result = resume(args.run_id, db=args.db, executor=args.executor)
     if args.json:
-        write_json({"run_id": result.id, "status": result.status, "outputs": result.outputs})
+        write_json(_run_json(result))
     else:
         _print_run_summary(result)
     return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
@@ -150,6 +219,23 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
     cancel(args.run_id, db=args.db)
     sys.stdout.write(f"cancel requested for run {args.run_id}\n")
+    return EXIT_OK
+
+
+def cmd_rm(args: argparse.Namespace) -> int:
+    from ..engine import delete_run, delete_workflow, open_db
+    from ..errors import SpecError
+
+    if not args.ids:
+        raise SpecError("name the runs to delete (or --workflow ID with workflow ids)")
+    store = open_db(args.db)
+    for item in args.ids:
+        if args.workflow:
+            delete_workflow(item, runs=args.with_runs, db=store)
+            sys.stdout.write(f"deleted workflow {item}\n")
+        else:
+            delete_run(item, db=store)
+            sys.stdout.write(f"deleted run {item}\n")
     return EXIT_OK
 
 
@@ -169,18 +255,26 @@ def cmd_backends(args: argparse.Namespace) -> int:
         return EXIT_OK
     print_table(
         "quantum backends",
-        ("name", "sdk", "usable", "note"),
+        ("name", "sdk", "state", "note"),
         (
             (
                 str(info.get("name")),
                 str(info.get("sdk", "")),
-                "yes" if info.get("usable", info.get("installed")) else "no",
+                _STATES.get(str(info.get("state")), str(info.get("state"))),
                 str(info.get("note") or ""),
             )
             for info in infos
         ),
     )
     return EXIT_OK
+
+
+_STATES = {
+    "ready": "ready",
+    "needs_credentials": "needs credentials",
+    "sdk_missing": "SDK not installed",
+    "unavailable": "unavailable",
+}
 
 
 def _as_dict(obj: Any) -> dict[str, Any]:
@@ -196,7 +290,14 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 def cmd_serve(args: argparse.Namespace) -> int:
     from ..api.serve import serve
 
-    serve(host=args.host, port=args.port, token=args.token, store_url=args.db)
+    serve(
+        host=args.host,
+        port=args.port,
+        token=args.token,
+        store_url=args.db,
+        allow_modules=tuple(args.allow_module),
+        root=args.root,
+    )
     return EXIT_OK
 
 
@@ -237,6 +338,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("cancel", cmd_cancel, "ask a running run to stop")
     p.add_argument("run_id")
     p.add_argument("--db", default=None)
+    p = add("rm", cmd_rm, "delete runs (or workflows) with their events and output files")
+    p.add_argument("ids", nargs="*", metavar="ID", help="run ids (workflow ids with --workflow)")
+    p.add_argument("--workflow", action="store_true", help="the ids are saved workflows")
+    p.add_argument(
+        "--with-runs", action="store_true", help="with --workflow: delete their runs too"
+    )
+    p.add_argument("--db", default=None, help="database path or SQLAlchemy URL")
     add("schema", cmd_schema, "print the WorkflowSpec JSON Schema")
     p = add("backends", cmd_backends, "list quantum backends and whether they are usable")
     p.add_argument("--json", action="store_true")
@@ -245,6 +353,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--token", default=None, help="or QUANTUMFLOW_TOKEN")
     p.add_argument("--db", default=None)
+    p.add_argument(
+        "--allow-module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="let tasks use functions of MODULE and its submodules (repeatable; "
+        "quantumflow.library is always allowed; or QUANTUMFLOW_ALLOW_MODULES)",
+    )
+    p.add_argument(
+        "--root", default=None, help="directory qasm_file paths must be under (default: .)"
+    )
     _register_extra_commands(add)
     return parser
 

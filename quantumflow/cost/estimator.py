@@ -102,6 +102,9 @@ class Estimator:
             if seen is None:
                 return TaskEstimate(DEFAULT_CLASSICAL_S, source="default")
             return TaskEstimate(seen, source="history")
+        if task.circuit.callable is not None:  # an estimate never calls user code
+            note = "its circuit is built by a callable when the task runs"
+            return TaskEstimate(DEFAULT_CLASSICAL_S, source="default", note=note)
         return self._quantum(task, task_features(task))
 
     def _quantum(self, task: QuantumTask, f: CircuitFeatures) -> TaskEstimate:

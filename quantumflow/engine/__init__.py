@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..executors.functions import resolve_function
 from ..graph.inputs import TaskInputError
 from ..graph.validate import ValidatedWorkflow, validate
-from .api import cancel, open_db, rerun, resume, run, start
+from .api import cancel, delete_run, delete_workflow, open_db, rerun, resume, run, start
 from .models import Run, RunHandle, TaskResult
 
 __all__ = [
@@ -18,6 +18,8 @@ __all__ = [
     "TaskResult",
     "ValidatedWorkflow",
     "cancel",
+    "delete_run",
+    "delete_workflow",
     "open_db",
     "rerun",
     "resolve_function",

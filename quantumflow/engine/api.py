@@ -13,7 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import QuantumFlowError, SpecError
+from ..errors import (
+    QuantumFlowError,
+    RunInProgressError,
+    RunNotFoundError,
+    SpecError,
+    WorkflowNotFoundError,
+)
 from ..executors import Executor, get_executor
 from ..graph.validate import ValidatedWorkflow, validate
 from ..spec import WorkflowSpec
@@ -255,14 +261,8 @@ def _refuse_if_alive(record: RunRecord) -> None:
     # of a live process is starting (its start is committed with its first events).
     if record.status not in ("pending", "running") or record.pid in (None, os.getpid()):
         return
-    if record.host != socket.gethostname()[:255]:
+    if not _alive(record):
         return
-    try:
-        os.kill(record.pid, 0)
-    except ProcessLookupError:
-        return
-    except PermissionError:
-        pass  # exists, owned by someone else
     raise QuantumFlowError(
         f"run {record.id} is still running in process {record.pid}; cancel it first "
         "(`quantumflow cancel`) or resume with force=True if that process is not QuantumFlow"
@@ -377,6 +377,56 @@ def rerun(
     return _execute(vw, how, store=store, run_id=new_id, params=merged, done=done)
 
 
+def delete_run(run_id: str, *, db: DbLike = None) -> None:
+    """Delete a finished (or abandoned) run with its task rows, events, metrics and the
+    artifact files nothing else uses.
+
+    Raises:
+        RunNotFoundError: no such run.
+        RunInProgressError: it is still running (in this process, or a live one on this
+            host); cancel it first.
+    """
+    store = open_db(db)
+    record = store.get_run(run_id)
+    if record.status in ("pending", "running") and (record.pid == os.getpid() or _alive(record)):
+        raise RunInProgressError(
+            f"run {run_id} is still {record.status}; cancel it first (`quantumflow cancel "
+            f"{run_id}`), then delete it"
+        )
+    if not store.delete_run(run_id):
+        raise RunNotFoundError(run_id)
+
+
+def delete_workflow(workflow_id: str, *, runs: bool = False, db: DbLike = None) -> None:
+    """Delete a saved workflow; with ``runs``, its runs too (as :func:`delete_run`), else
+    they stay in the history, detached.
+
+    Raises:
+        WorkflowNotFoundError: no such workflow.
+        RunInProgressError: one of its runs is still running (nothing more is deleted).
+    """
+    store = open_db(db)
+    store.get_workflow(workflow_id)
+    if runs:
+        for record in store.list_runs(workflow_id=workflow_id, limit=1_000_000):
+            delete_run(record.id, db=store)
+    if not store.delete_workflow(workflow_id):
+        raise WorkflowNotFoundError(workflow_id)
+
+
+def _alive(record: Any) -> bool:
+    """Whether the process that created ``record`` seems to be alive (same host only)."""
+    if record.pid is None or record.host != socket.gethostname()[:255]:
+        return False
+    try:
+        os.kill(record.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
+
+
 def cancel(run_id: str, *, db: DbLike = None) -> None:
     """Ask a run to stop, from any process; its engine notices within ~0.2 s.
 
@@ -391,6 +441,8 @@ def cancel(run_id: str, *, db: DbLike = None) -> None:
 __all__ = [
     "QuantumFlowError",
     "cancel",
+    "delete_run",
+    "delete_workflow",
     "open_db",
     "rerun",
     "resume",

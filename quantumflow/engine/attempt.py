@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._native import scheduler
+from ..config import Secret
 from ..errors import error_class_of, should_retry
 from ..executors.base import Call
 from ..executors.progress import reporting
@@ -39,8 +40,13 @@ _new_event = tuple.__new__  # TaskEvent from a tuple of its fields (see emit)
 Pair = tuple[int, int]
 
 
-def _describe(err: BaseException) -> str:
+def _describe(err: BaseException, kwargs: dict[str, Any] | None = None) -> str:
+    """The error a task row keeps: ``Type: message``, secret values it got as ``***``."""
     text = str(err)
+    if kwargs:
+        for value in kwargs.values():
+            if type(value) is Secret and value:  # the user's error may quote its input
+                text = text.replace(value, "***")
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
@@ -181,6 +187,7 @@ class Attempts:
         self.emit(task, "running", attempt, at=t0)
         ckey: str | None = None
         cached = False
+        kwargs: dict[str, Any] | None = None
         try:
             kwargs = self.vw.inputs[task].resolve(self.outputs, self.params, self.vw.ids)
             if spec_task.cache:
@@ -191,7 +198,7 @@ class Attempts:
             else:
                 value = self._call(key, spec_task, kwargs, handle)
         except BaseException as err:  # the user's error becomes the task's
-            return self.fail(key, err, t0=t0, clock=clock, handle=handle)
+            return self.fail(key, err, t0=t0, clock=clock, handle=handle, kwargs=kwargs)
         return self.succeed(
             key, value, ref=ref, ckey=ckey, cached=cached, t0=t0, clock=clock, handle=handle
         )
@@ -205,9 +212,11 @@ class Attempts:
         clock: list[float],
         handle: QuantumCall | None = None,
         extra: dict[str, Any] | None = None,
+        kwargs: dict[str, Any] | None = None,
     ) -> list[Pair] | None:
         """Record a failed attempt (``retrying`` or ``failed``, per ``policies.retry_on``
-        and the retries left) and report it; returns what :meth:`run` returns."""
+        and the retries left) and report it; returns what :meth:`run` returns. ``kwargs``:
+        the inputs it got (secret values are blanked out of the message)."""
         task, attempt = key
         if self.running.pop(key, _MISSING) is _MISSING:
             return self._stale(key)
@@ -224,7 +233,7 @@ class Attempts:
             task,
             "failed" if final else "retrying",
             attempt,
-            error=_describe(err),
+            error=_describe(err, kwargs),
             metrics=metrics,
         )
         outcome = scheduler.FATAL if fatal else scheduler.FAILED

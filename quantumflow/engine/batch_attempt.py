@@ -101,7 +101,7 @@ def _execute(
     released: list[Pair] = []
     began = min(m[4] for m in members)
     shared_wall = time.time() - began
-    for (key, _, _, ckey, t0), outcome, ex in zip(members, outcomes, executes, strict=True):
+    for (key, _, kwargs, ckey, t0), outcome, ex in zip(members, outcomes, executes, strict=True):
         share = ex / whole if whole > 0 else 1.0 / len(members)
         extra: dict[str, Any] = {
             "batch_id": batch_id,
@@ -118,7 +118,7 @@ def _execute(
             if k in stats:
                 extra[k] = stats[k]
         if isinstance(outcome, BaseException):
-            released += a.fail(key, outcome, t0=t0, clock=clock, extra=extra) or []
+            released += a.fail(key, outcome, t0=t0, clock=clock, extra=extra, kwargs=kwargs) or []
         else:
             released += (
                 a.succeed(

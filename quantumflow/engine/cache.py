@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..config import Secret
 from ..spec import ClassicalTask, QuantumTask
 
 
@@ -41,8 +42,9 @@ def quantum_cache_key(
 def cache_key(
     task: ClassicalTask | QuantumTask, kwargs: Mapping[str, Any], params: Mapping[str, Any]
 ) -> str | None:
-    """The cache key of one attempt, or None when the task is not cacheable."""
-    if not task.cache:
+    """The cache key of one attempt, or None when the task is not cacheable (a task given
+    a secret is never cached: its value must not reach the store, even hashed)."""
+    if not task.cache or any(type(v) is Secret for v in kwargs.values()):
         return None
     if isinstance(task, ClassicalTask):
         return classical_cache_key(task, kwargs)

@@ -232,7 +232,8 @@ class Runner:
         finish_run = getattr(self.store, "finish_run", None)
         if finish_run is not None:  # the status goes with the last events: one round trip
             a.sink.close(flush=False)
-            finish_run(self.run_id, status, error=error)
+            # what the store holds: 'store_error' when some of the run's rows were lost
+            status, error = finish_run(self.run_id, status, error=error)
         else:  # a store object without it (duck-typed stores)
             a.sink.close()
             self.store.set_run_status(self.run_id, status, error=error)

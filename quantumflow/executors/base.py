@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from ..config import ModulePolicy, module_policy
 from .functions import resolve_function
 
 
@@ -82,13 +83,18 @@ class Executor(Protocol):
         ...
 
 
-_FUNCTIONS: dict[str, Callable[..., Any]] = {}
+_FUNCTIONS: dict[tuple[str, ModulePolicy], Callable[..., Any]] = {}
 
 
 def call_function(fn_path: str, kwargs: dict[str, Any]) -> Any:
-    """Import (once per process) and call a task function; used by every executor's workers."""
-    fn = _FUNCTIONS.get(fn_path)
+    """Import (once per process) and call a task function; used by every executor's workers.
+
+    Raises:
+        ModuleNotAllowedError: this process's module policy refuses the function's module.
+    """
+    key = (fn_path, module_policy())
+    fn = _FUNCTIONS.get(key)
     if fn is None:
         fn = resolve_function(fn_path)
-        _FUNCTIONS[fn_path] = fn
+        _FUNCTIONS[key] = fn
     return fn(**kwargs)

@@ -1,12 +1,23 @@
-"""Resolve a classical task's ``fn``: a built-in library name or ``package.module:function``."""
+"""Find a classical task's ``fn``: a built-in library name or ``package.module:function``.
+
+This is the one place that imports a task's function, for the executors (which call it) and
+for validation (which only checks it): the process's :class:`~quantumflow.config.ModulePolicy`
+decides first whether the module may be imported at all. Where it trusts every module
+(Jupyter, the CLI, Python) validation imports the module to find the function; behind an
+allow-list (``quantumflow serve``, the images) a module outside it is refused before any
+import, and validation locates allowed modules with ``importlib.util.find_spec`` without
+running their code.
+"""
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 from typing import Any, cast
 
-from ..errors import SpecError
+from ..config import ModulePolicy, module_policy
+from ..errors import ModuleNotAllowedError, Problem, SpecError, not_allowed_message
 
 #: The built-in library's short names (the designer's palette lists them): ``fn: parity`` is
 #: ``fn: quantumflow.library.postprocess:parity``.
@@ -45,27 +56,55 @@ LIBRARY: dict[str, str] = {
 }
 
 
-def resolve_function(name: str) -> Callable[..., Any]:
-    """Find the callable a task's ``fn`` names.
-
-    Args:
-        name: a name in :data:`LIBRARY`, or
-            ``package.module:function`` (``module:Class.method`` paths work too).
-
-    Returns:
-        The callable.
+def split_path(name: str, *, what: str = "fn") -> tuple[str, str]:
+    """``package.module:function`` as ``(module, attribute path)``.
 
     Raises:
-        SpecError: the module cannot be imported, the attribute is missing, or it is not
-            callable (the message says which).
+        SpecError: ``name`` does not have that shape.
     """
-    if name in LIBRARY:
-        return resolve_function(LIBRARY[name])
     module_name, sep, attr = name.partition(":")
     if not sep or not module_name or not attr:
-        known = ", ".join(sorted(LIBRARY)[:8])
+        known = ", ".join(sorted(LIBRARY)[:8]) if what == "fn" else ""
         hint = f" or a built-in name ({known}, …)" if known else ""
         raise SpecError(f"'{name}' is not 'package.module:function'{hint}")
+    return module_name, attr
+
+
+def check_module(module_name: str, policy: ModulePolicy | None = None) -> None:
+    """Refuse ``module_name`` unless ``policy`` (default: this process's) allows it.
+
+    Raises:
+        ModuleNotAllowedError: it is outside the allow-list.
+    """
+    if not (policy or module_policy()).allows(module_name):
+        message = not_allowed_message(module_name)
+        raise ModuleNotAllowedError([Problem(message)], [module_name])
+
+
+def lookup_function(
+    name: str, *, policy: ModulePolicy | None = None, load: bool = True
+) -> Callable[..., Any] | None:
+    """Find the callable a task's ``fn`` names, if the policy allows its module.
+
+    Args:
+        name: a name in :data:`LIBRARY`, or ``package.module:function``
+            (``module:Class.method`` paths work too).
+        policy: which modules may be imported (default: this process's).
+        load: import the module and return the callable; False only checks that the
+            module exists (``find_spec``: its code does not run) and returns None.
+
+    Raises:
+        ModuleNotAllowedError: the module is outside the allow-list (nothing imported).
+        SpecError: the module cannot be found or imported, the attribute is missing, or it
+            is not callable (the message says which).
+    """
+    if name in LIBRARY:  # quantumflow.library: always allowed
+        return lookup_function(LIBRARY[name], policy=ModulePolicy(), load=load)
+    module_name, attr = split_path(name)
+    check_module(module_name, policy)
+    if not load:
+        _find(module_name)
+        return None
     try:
         obj: Any = importlib.import_module(module_name)
     except ImportError as err:
@@ -80,3 +119,26 @@ def resolve_function(name: str) -> Callable[..., Any]:
     if not callable(obj):
         raise SpecError(f"'{name}' is not callable")
     return cast(Callable[..., Any], obj)
+
+
+def _find(module_name: str) -> None:
+    """Check that ``module_name`` exists without running it (its parent packages' own
+    ``__init__`` may run: ``find_spec`` imports parents to search their path)."""
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except (ImportError, ValueError) as err:
+        raise SpecError(f"cannot find module '{module_name}': {err}") from err
+    if spec is None:
+        raise SpecError(f"cannot import module '{module_name}': no module named '{module_name}'")
+
+
+def resolve_function(name: str, *, policy: ModulePolicy | None = None) -> Callable[..., Any]:
+    """The callable a task's ``fn`` names (imported if the policy allows its module).
+
+    Raises:
+        ModuleNotAllowedError: the module is outside the allow-list.
+        SpecError: it cannot be found, imported or called.
+    """
+    fn = lookup_function(name, policy=policy)
+    assert fn is not None
+    return fn

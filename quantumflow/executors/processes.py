@@ -19,8 +19,10 @@ from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ..config import TrustState, restore_trust, trust_state
 from ..errors import QuantumFlowError
 from .base import Call, call_function
+from .children import die_with_parent, start_child
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,16 @@ class WorkerLostError(QuantumFlowError):
         super().__init__(f"task '{task}': its worker process {why}")
 
 
-def _worker_main(conn: Connection) -> None:  # pragma: no cover - runs in the child
+def _worker_main(
+    conn: Connection,
+    parent: int = 0,
+    lifeline: Connection | None = None,
+    trust: TrustState | None = None,
+) -> None:  # pragma: no cover - runs in the child
+    if parent:  # never outlive the engine (children.py)
+        die_with_parent(parent, None if lifeline is None else lifeline.fileno())
+    if trust is not None:  # the engine's module allow-list and files root (config.py)
+        restore_trust(trust)
     while True:
         try:
             msg = conn.recv()
@@ -69,13 +80,22 @@ class _Driver(threading.Thread):
         self.conn: Connection | None = None
         self.current: Call | None = None
         self.lock = threading.Lock()
+        self.lifeline: Connection | None = None  # the child exits when this end closes
 
     def _spawn(self) -> None:
         parent, child = self.pool.ctx.Pipe()
-        proc = self.pool.ctx.Process(target=_worker_main, args=(child,), daemon=True)
-        proc.start()
+        life_read, life_write = self.pool.ctx.Pipe(duplex=False)
+        proc = self.pool.ctx.Process(
+            target=_worker_main,
+            args=(child, os.getpid(), life_read, trust_state()),
+            daemon=True,
+        )
+        start_child(proc.start)  # from a thread that lives as long as this process
         child.close()
-        self.proc, self.conn = proc, parent
+        life_read.close()
+        if self.lifeline is not None:
+            self.lifeline.close()
+        self.proc, self.conn, self.lifeline = proc, parent, life_write
 
     def kill(self) -> None:
         with self.lock:
@@ -130,6 +150,9 @@ class _Driver(threading.Thread):
                 if self.proc.is_alive():
                     self.proc.kill()
                     self.proc.join()
+            if self.lifeline is not None:
+                self.lifeline.close()
+                self.lifeline = None
 
 
 class ProcessExecutor:

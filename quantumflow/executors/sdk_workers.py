@@ -25,8 +25,10 @@ from .. import errors
 from .._cache import IdentityCache
 from ..backends.sdks import SDKS as KNOWN_SDKS
 from ..backends.sdks import warm_modules
+from ..config import restore_trust, trust_state
 from ..errors import BackendError, TaskTimeoutError
 from ..spec import QuantumTask
+from .children import Lifeline, die_with_parent, start_child
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +100,13 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
             conn.send(("err", "BackendError", f"{type(exc).__name__}: {exc}", "backend"))
 
 
-def _child(fd: int, sdk: str, threads: int) -> None:
+def _child(fd: int, sdk: str, threads: int, parent: int = 0, lifeline: int = -1) -> None:
     """Entry point of a worker process (``python -c``; see :meth:`_Worker.start`)."""
+    if parent:
+        die_with_parent(parent, lifeline)  # never outlive the engine (children.py)
     conn = Connection(fd)
-    sys.path[:] = conn.recv()  # the engine's import path (user circuit callables)
+    sys.path[:], trust = conn.recv()  # the engine's import path (user circuit callables)
+    restore_trust(trust)  # and its module allow-list and files root (config.py)
     _worker_main(conn, sdk, threads)
 
 
@@ -115,28 +120,44 @@ class _Worker:
     # guards ``token`` and killing: abort() kills only while the token's call is in flight
     state: threading.Lock = field(default_factory=threading.Lock)
     token: object = None
+    lifeline: Lifeline | None = None
 
     def start(self) -> None:
         # A fresh interpreter, not multiprocessing's spawn: spawn re-runs the user's
         # __main__ script in the child, which breaks every script without a main guard.
         parent, child = socket.socketpair()
+        lifeline = Lifeline()
         code = (
             "from quantumflow.executors.sdk_workers import _child; "
-            f"_child({child.fileno()}, {self.sdk!r}, {self.threads})"
+            f"_child({child.fileno()}, {self.sdk!r}, {self.threads}, {os.getpid()}, "
+            f"{lifeline.child_fd})"
         )
-        try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-c", code], pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL
+
+        def popen() -> subprocess.Popen[bytes]:
+            return subprocess.Popen(
+                [sys.executable, "-c", code],
+                pass_fds=(child.fileno(), lifeline.child_fd),
+                stdin=subprocess.DEVNULL,
             )
+
+        try:
+            self.proc = start_child(popen)  # from a thread that lives as long as we do
+        except BaseException:
+            lifeline.close()
+            raise
         finally:
             child.close()
+        lifeline.handed_over()
+        self.lifeline = lifeline
         self.conn = Connection(parent.detach())
         try:
-            self.conn.send(list(sys.path))
+            self.conn.send((list(sys.path), trust_state()))
             ready = self.conn.recv()
         except (EOFError, OSError):
             self.kill()
-            raise BackendError(f"the {self.sdk} worker process failed to start") from None
+            raise BackendError(  # killed while starting, say: the retry starts another
+                f"the {self.sdk} worker process failed to start", retryable=True
+            ) from None
         log.debug("%s worker ready (pid %s, %d threads)", self.sdk, ready[1], self.threads)
 
     def alive(self) -> bool:
@@ -144,15 +165,18 @@ class _Worker:
 
     def kill(self) -> None:
         with self.state:  # abort() must not kill a process object being closed here
-            proc, conn = self.proc, self.conn
+            proc, conn, lifeline = self.proc, self.conn, self.lifeline
             self.proc = None
             self.conn = None
+            self.lifeline = None
         if proc is not None:
             proc.kill()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(5)
         if conn is not None:
             conn.close()
+        if lifeline is not None:
+            lifeline.close()
 
 
 class SdkWorkerPool:
@@ -301,6 +325,7 @@ class SdkWorkerPool:
                 reply = conn.recv()
             except (EOFError, OSError):
                 w.kill()
+                # killed, out of memory, crashed: the next attempt gets a fresh worker
                 raise BackendError(
                     f"the {sdk} worker died running task '{task_id}'", error_class="worker_lost"
                 ) from None

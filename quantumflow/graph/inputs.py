@@ -1,7 +1,9 @@
 """Data passing: compile each task's inputs once, then resolve them cheaply per attempt.
 
 ``{ref: T}`` is T's whole output, ``{ref: T.key}`` is ``output[key]``, ``{param: P}`` is a
-run parameter (run params override the spec's), anything else is a literal.
+run parameter (run params override the spec's), ``{secret: NAME}`` is a secret read when the
+attempt starts (``config.secret_value``; a param may hold one too), anything else is a
+literal.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..config import Secret, secret_value, too_deep
 from ..errors import Problem, QuantumFlowError, SpecError
+from .documents import PLAIN_NAMES, input_name_problems, missing_secret
 
-LITERAL, WHOLE, KEY, PARAM = 0, 1, 2, 3
+LITERAL, WHOLE, KEY, PARAM, SECRET = 0, 1, 2, 3, 4
 
 #: (input name, kind, value|task index|param name, key)
 Slot = tuple[str, int, Any, Any]
@@ -56,9 +60,21 @@ class InputPlan:
                 kwargs[name] = a
             elif kind == KEY:
                 kwargs[name] = _pick(outputs[a], b, self.task_id, name, ids[a])
+            elif kind == PARAM:
+                value = params[a]
+                if type(value) is dict and len(value) == 1 and "secret" in value:
+                    value = _secret(value["secret"], self.task_id, name)  # a secret param
+                kwargs[name] = value
             else:
-                kwargs[name] = params[a]
+                kwargs[name] = _secret(a, self.task_id, name)
         return kwargs
+
+
+def _secret(secret: Any, task: str, name: str) -> Secret:
+    value = secret_value(secret) if isinstance(secret, str) else None
+    if value is None:
+        raise TaskInputError(task, f"inputs.{name}", missing_secret(str(secret)))
+    return value
 
 
 def _pick(value: Any, key: str, task: str, name: str, upstream: str) -> Any:
@@ -102,6 +118,7 @@ def compile_task(
     *,
     known_params: Container[str] | None,
     problems: list[Problem],
+    max_depth: int | None = None,
 ) -> InputPlan:
     """Compile a task's inputs in one pass, checking its references (validation's hot loop).
 
@@ -113,18 +130,35 @@ def compile_task(
         known_params: the params ``{param: X}`` may name; None accepts any.
         problems: gets a :class:`Problem` for each reference to an unknown task or param,
             or to the task itself; the returned plan is meaningless then.
+        max_depth: the nesting a literal value may have (``config.Limits``; None: any).
     """
     slots: list[Slot] = []
     literal_only = True
+    plain = PLAIN_NAMES
     for name, value in inputs.items():
+        if name not in plain:  # control characters, an inline credential
+            input_name_problems(task_id, name, value, problems)
         if isinstance(value, dict) and len(value) == 1:
             slot = _tagged(task_id, name, value, index, upstream, known_params, problems)
-            literal_only = literal_only and slot[1] == LITERAL
+            if slot[1] == LITERAL:
+                _check_depth(task_id, name, slot[2], max_depth, problems)
+            else:
+                literal_only = False
             slots.append(slot)
         else:
+            _check_depth(task_id, name, value, max_depth, problems)
             slots.append((name, LITERAL, value, None))
     constant = {name: a for name, _, a, _ in slots} if literal_only else None
     return InputPlan(task_id, tuple(slots), constant)
+
+
+def _check_depth(
+    task_id: str, name: str, value: Any, max_depth: int | None, problems: list[Problem]
+) -> None:
+    """A literal value nested past ``max_depth`` is a problem (refs never get here)."""
+    if max_depth is not None and isinstance(value, dict | list) and too_deep(value, max_depth):
+        msg = f"nests deeper than {max_depth} levels (QUANTUMFLOW_MAX_JSON_DEPTH)"
+        problems.append(Problem(msg, task_id, f"inputs.{name}"))
 
 
 def _tagged(  # noqa: PLR0917 - the hot loop's state, passed as is
@@ -151,6 +185,10 @@ def _tagged(  # noqa: PLR0917 - the hot loop's state, passed as is
             upstream.setdefault(i)
             return (name, KEY, i, key) if key else (name, WHOLE, i, None)
         return (name, WHOLE, -1, None)
+    if tag == "secret" and isinstance(inner, str):
+        if secret_value(inner) is None:  # checked before the run; read again at each attempt
+            problems.append(Problem(missing_secret(inner), task_id, f"inputs.{name}"))
+        return (name, SECRET, inner, None)
     if tag == "param" and isinstance(inner, str):
         if known_params is not None and inner not in known_params:
             msg = (

@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._native import scheduler
-from ..errors import CycleError, Problem, SpecError
-from ..executors.functions import resolve_function
+from ..config import ModulePolicy, load_settings, module_policy
+from ..errors import CycleError, ModuleNotAllowedError, Problem, SpecError
+from ..executors.functions import lookup_function
+from ..executors.signatures import Signature, describe, input_problems
 from ..spec import ClassicalTask, QuantumTask, WorkflowSpec
+from .documents import VALUE_LEVEL, document_problems
 from .inputs import InputPlan, compile_task
 from .resources import resource_problems
+from .run_params import run_param_problems
 
 
 @dataclass
@@ -61,14 +65,20 @@ def validate(
     *,
     check_imports: bool = True,
     params: Mapping[str, Any] | None = None,
+    policy: ModulePolicy | None = None,
 ) -> ValidatedWorkflow:
-    """Validate a spec's graph and fields.
+    """Validate a spec's graph and fields. Never runs a task function or a circuit callable.
 
     Args:
         spec: a parsed spec (see ``quantumflow.load_spec``).
-        check_imports: import every classical ``fn`` (and check quantum tasks with their
-            backend); False checks only the graph.
-        params: run parameters, which may supply ``{param: X}`` inputs the spec lacks.
+        check_imports: find every classical ``fn`` and circuit callable (and check quantum
+            tasks with their backend); False checks only the graph. A function that is
+            imported has its inputs held against its signature (inspected, never called).
+        params: run parameters, which may supply ``{param: X}`` inputs the spec lacks;
+            one the workflow has no use for is a problem (``params.NAME``).
+        policy: which modules functions may come from (default: this process's). A
+            trusting policy imports each ``fn``'s module to find the function; an
+            allow-list refuses other modules and only locates allowed ones (``find_spec``).
 
     A quantum task with ``mitigation`` is first expanded into its sub-circuits and a
     combining step (:mod:`quantumflow.mitigation`); the returned ``spec`` is the expanded one.
@@ -78,8 +88,12 @@ def validate(
 
     Raises:
         CycleError: the dependencies contain a cycle (its task ids, in order).
+        ModuleNotAllowedError: a ``fn`` or circuit callable comes from a module outside the
+            allow-list (``err.problems`` lists every problem, ``err.modules`` those).
         SpecError: anything else; ``err.problems`` lists every problem with task and field.
     """
+    settings = load_settings()  # read once: each read parses the environment
+    policy = policy or module_policy(settings)
     if any(getattr(t, "mitigation", None) is not None for t in spec.tasks):
         from ..mitigation import expand_workflow  # only mitigated specs pay for it
 
@@ -93,6 +107,9 @@ def validate(
         else:
             index[tid] = i
     known_params = set(spec.params) | set(params or ())
+    limit = settings.limits.json_depth
+    value_depth = limit - VALUE_LEVEL  # a spec document: spec, tasks, task, inputs, value
+    problems.extend(document_problems(spec, params, limit))
     src: list[int] = []
     dst: list[int] = []
     upstream: list[list[int]] = []
@@ -101,7 +118,13 @@ def validate(
         found = _depends(task.id, task.depends_on, index, problems)
         plans.append(
             compile_task(
-                task.id, task.inputs, index, found, known_params=known_params, problems=problems
+                task.id,
+                task.inputs,
+                index,
+                found,
+                known_params=known_params,
+                problems=problems,
+                max_depth=value_depth,
             )
         )
         ups = list(found)
@@ -109,11 +132,13 @@ def validate(
         src.extend(ups)
         dst.extend([i] * len(ups))
     functions: list[Callable[..., Any] | None] = (
-        _functions(spec, problems) if check_imports else [None] * len(ids)
+        _functions(spec, problems, policy) if check_imports else [None] * len(ids)
     )
     if check_imports and any(isinstance(t, QuantumTask) for t in spec.tasks):
         problems.extend(_quantum_problems(spec))
     problems.extend(resource_problems(spec))
+    if params:
+        problems.extend(run_param_problems(spec, params, plans))
     dag: scheduler.Dag | None = None
     cycle: list[str] | None = None
     try:
@@ -126,6 +151,9 @@ def validate(
             raise cycle_err
         problems.extend(cycle_err.problems)
     if problems:
+        refused = _refused_modules(spec, policy)
+        if refused:
+            raise ModuleNotAllowedError(problems, refused)
         raise SpecError(problems)
     assert dag is not None
     return ValidatedWorkflow(spec, ids, index, src, dst, upstream, functions, plans, dag)
@@ -146,25 +174,51 @@ def _depends(
     return found
 
 
-def _functions(spec: WorkflowSpec, problems: list[Problem]) -> list[Callable[..., Any] | None]:
-    resolved: dict[str, Callable[..., Any] | SpecError] = {}
+def _functions(
+    spec: WorkflowSpec, problems: list[Problem], policy: ModulePolicy
+) -> list[Callable[..., Any] | None]:
+    """Each classical task's function (None where it is not imported: quantum tasks, a
+    module located without importing it, or a problem, which is added). An imported
+    function's signature is read (never called) and the task's inputs held against it."""
+    resolved: dict[str, tuple[Callable[..., Any] | None, Signature | None] | SpecError] = {}
     out: list[Callable[..., Any] | None] = []
     for task in spec.tasks:
         if not isinstance(task, ClassicalTask):
             out.append(None)
             continue
-        if task.fn not in resolved:
+        found = resolved.get(task.fn)
+        if found is None:
             try:
-                resolved[task.fn] = resolve_function(task.fn)
+                fn = lookup_function(task.fn, policy=policy, load=policy.trusted)
+                found = resolved[task.fn] = (fn, describe(fn) if fn is not None else None)
             except SpecError as err:
-                resolved[task.fn] = err
-        fn = resolved[task.fn]
-        if isinstance(fn, SpecError):
-            problems.append(Problem(str(fn), task.id, "fn"))
+                found = resolved[task.fn] = err
+        if isinstance(found, SpecError):
+            problems.append(Problem(str(found), task.id, "fn"))
             out.append(None)
-        else:
-            out.append(fn)
+            continue
+        fn, sig = found
+        if sig is not None:
+            keys = task.inputs.keys()
+            # the common case inline (validation's hot loop): every required name given,
+            # none unknown; otherwise input_problems says which
+            if not (sig.required <= keys and (sig.var_keyword or keys <= sig.names)):
+                problems.extend(input_problems(task.id, task.fn, task.inputs, sig))
+        out.append(fn)
     return out
+
+
+def _refused_modules(spec: WorkflowSpec, policy: ModulePolicy) -> list[str]:
+    """The modules of ``fn`` s and circuit callables that ``policy`` refuses, in order."""
+    if policy.trusted:
+        return []
+    refused: dict[str, None] = {}
+    for task in spec.tasks:
+        path = task.fn if isinstance(task, ClassicalTask) else task.circuit.callable
+        module, sep, _ = (path or "").partition(":")
+        if sep and module and not policy.allows(module):
+            refused.setdefault(module)
+    return list(refused)
 
 
 def _quantum_problems(spec: WorkflowSpec) -> list[Problem]:

@@ -21,8 +21,12 @@ def load(serverapp: Any) -> None:
     from jupyter_server.utils import url_path_join
 
     from ..api import create_app
+    from ..config import set_files_root
     from .asgi_bridge import ASGIHandler
 
+    # The API is as powerful as the server's token (a kernel runs any code), so every
+    # module is trusted here (docs/security.md); files are confined to the server's root.
+    set_files_root(getattr(serverapp, "root_dir", None) or ".")
     app = create_app()
     base = serverapp.web_app.settings["base_url"]
     root = url_path_join(base, "quantumflow")

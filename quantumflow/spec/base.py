@@ -14,7 +14,8 @@ import json
 from typing import Any, ClassVar, TypeVar
 
 from ..errors import Problem, SpecError
-from .checker import CheckFailed, Loc, build, dump
+from .checker import CheckFailed, Loc, build
+from .dumper import dump
 
 _M = TypeVar("_M", bound="SpecModel")
 

@@ -50,7 +50,7 @@ class _Field(NamedTuple):
     nested: bool
 
 
-class _Plan(NamedTuple):
+class Plan(NamedTuple):
     cls: type[Any]
     infos: list[FieldInfo]
     fields: dict[str, _Field]
@@ -65,7 +65,7 @@ class _Plan(NamedTuple):
     dumpers: dict[bool, Dumper | int]  # the same, per exclude_defaults
 
 
-_PLANS: dict[type[Any], _Plan] = {}
+_PLANS: dict[type[Any], Plan] = {}
 
 
 # ----------------------------------------------------------------------------- entry points
@@ -92,11 +92,6 @@ def build(cls: type[_M], data: Any) -> _M:
     return typing.cast(_M, obj)
 
 
-def dump(obj: Any, *, json_mode: bool, exclude_defaults: bool) -> dict[str, Any]:
-    """``obj``'s fields as a plain dict, spec objects inside as dicts, containers copied."""
-    return _dumper(plan_of(type(obj)), exclude_defaults)(obj, json_mode)
-
-
 @contextlib.contextmanager
 def full_checks_only() -> Iterator[None]:
     """Inside the block every object is checked and dumped by the generic code, never by a
@@ -112,7 +107,12 @@ def full_checks_only() -> Iterator[None]:
         _PLANS.clear()
 
 
-def plan_of(cls: type[Any]) -> _Plan:
+def known_plan(cls: type[Any]) -> Plan | None:
+    """The plan of ``cls`` if one was compiled (a spec class seen before), else None."""
+    return _PLANS.get(cls)
+
+
+def plan_of(cls: type[Any]) -> Plan:
     """The compiled plan of a spec class (built on first use, then cached)."""
     plan = _PLANS.get(cls)
     if plan is None:
@@ -123,7 +123,7 @@ def plan_of(cls: type[Any]) -> _Plan:
 # ----------------------------------------------------------------------------- objects
 
 
-def _build(plan: _Plan, data: Any, loc: Loc, found: Found) -> Any:  # noqa: PLR0912 - hot loop
+def _build(plan: Plan, data: Any, loc: Loc, found: Found) -> Any:  # noqa: PLR0912 - hot loop
     if type(data) is dict:
         keys = tuple(data)
         shape = plan.shapes.get(keys, 0)
@@ -172,7 +172,7 @@ def _build(plan: _Plan, data: Any, loc: Loc, found: Found) -> Any:  # noqa: PLR0
     return obj
 
 
-def _seen(plan: _Plan, keys: tuple[Any, ...], count: int) -> Builder | None:
+def _seen(plan: Plan, keys: tuple[Any, ...], count: int) -> Builder | None:
     """Count one more dict with these keys; from HOT on, their generated builder (or None)."""
     if count < HOT - 1:
         if count or len(plan.shapes) < MAX_SHAPES:
@@ -187,35 +187,7 @@ def _seen(plan: _Plan, keys: tuple[Any, ...], count: int) -> Builder | None:
     return builder
 
 
-def _dumper(plan: _Plan, exclude_defaults: bool) -> Dumper:
-    """The class's dump function: the generic loop, then (from HOT dumps on) generated code."""
-    dumper = plan.dumpers.get(exclude_defaults, 0)
-    if not isinstance(dumper, int):
-        return dumper
-    if dumper < HOT - 1:
-        plan.dumpers[exclude_defaults] = dumper + 1
-        infos = plan.infos
-        return lambda obj, json_mode: _dump_fields(infos, obj, json_mode, exclude_defaults)
-    from .fast import compile_dumper
-
-    made = plan.dumpers[exclude_defaults] = compile_dumper(plan.infos, exclude_defaults, _plain)
-    return made
-
-
-def _dump_fields(
-    infos: list[FieldInfo], obj: Any, json_mode: bool, exclude_defaults: bool
-) -> dict[str, Any]:
-    values = obj.__dict__
-    out: dict[str, Any] = {}
-    for f in infos:
-        value = values[f.name]
-        if exclude_defaults and value == f.default:
-            continue
-        out[f.name] = value if type(value) in _ATOMS else _plain(value, json_mode, exclude_defaults)
-    return out
-
-
-def _compile(cls: type[Any]) -> _Plan:
+def _compile(cls: type[Any]) -> Plan:
     hints = typing.get_type_hints(cls)
     infos: list[FieldInfo] = []
     fields: dict[str, _Field] = {}
@@ -234,7 +206,7 @@ def _compile(cls: type[Any]) -> _Plan:
             factories.append((f.name, factory))
             default = factory()
         infos.append(FieldInfo(f.name, tp, f.metadata, default, factory, check, nested))
-    return _Plan(
+    return Plan(
         cls=cls,
         infos=infos,
         fields=fields,
@@ -433,32 +405,3 @@ def _tagged(classes: tuple[type[Any], ...], tag: str) -> Nested:
         return out if len(found) == before else BAD
 
     return check
-
-
-# ----------------------------------------------------------------------------- dumping
-
-_ATOMS = frozenset({str, int, float, bool, type(None)})
-
-
-def _plain(value: Any, json_mode: bool, exclude_defaults: bool) -> Any:
-    """A copy of a field's value: containers copied all the way down, spec objects dumped."""
-    t = type(value)
-    if t is dict:
-        out = value.copy()
-        for key, item in value.items():
-            if type(item) not in _ATOMS:
-                out[key] = _plain(item, json_mode, exclude_defaults)
-        return out
-    if t is list or (json_mode and isinstance(value, tuple | set | frozenset)):
-        items = list(value)
-        for i, item in enumerate(items):
-            if type(item) not in _ATOMS:
-                plan = _PLANS.get(type(item))  # a spec object (a task): its dumper directly
-                if plan is None:
-                    items[i] = _plain(item, json_mode, exclude_defaults)
-                else:
-                    items[i] = _dumper(plan, exclude_defaults)(item, json_mode)
-        return items
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dump(value, json_mode=json_mode, exclude_defaults=exclude_defaults)
-    return value

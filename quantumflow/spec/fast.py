@@ -88,7 +88,8 @@ def _check_lines(i: int, f: FieldInfo, env: dict[str, Any]) -> list[str]:  # noq
         if "max_length" in meta:
             test.append(f"len({v}) <= {int(meta['max_length'])}")
         if "pattern" in meta:
-            env[f"M{i}"] = re.compile(meta["pattern"]).match
+            # '$' as JSON Schema means it: the end of the string (see spec_check._str)
+            env[f"M{i}"] = re.compile(re.sub(r"\$$", r"\\Z", meta["pattern"])).match
             test.append(f"M{i}({v}) is not None")
         if "rule" in meta:
             env[f"R{i}"] = meta["rule"]

@@ -36,7 +36,9 @@ def check_str(meta: typing.Mapping[str, Any]) -> Leaf:
     min_length: int | None = meta.get("min_length")
     max_length: int | None = meta.get("max_length")
     pattern: str | None = meta.get("pattern")
-    match = re.compile(pattern).match if pattern else None
+    # JSON Schema's (and pydantic's) '$' ends the string; Python's also matches before a
+    # final newline, which would let "id\n" through: end such patterns with \Z here
+    match = re.compile(re.sub(r"\$$", r"\\Z", pattern)).match if pattern else None
     rule: Callable[[str], str | None] | None = meta.get("rule")
 
     def check(value: Any) -> Any:

@@ -119,7 +119,8 @@ class _TaskBase(SpecModel):
     depends_on: list[str] = spec_field(factory=list, description="Extra ordering edges.")
     inputs: dict[str, Any] = spec_field(
         factory=dict,
-        description="name -> literal | {ref: TASK[.key]} | {param: NAME} | {literal: VALUE}",
+        description="name -> literal | {ref: TASK[.key]} | {param: NAME} | {secret: NAME}"
+        " | {literal: VALUE}",
     )
     retries: int | None = spec_field(None, ge=0, le=100)
     timeout_s: float | None = spec_field(None, gt=0)
@@ -319,8 +320,15 @@ class ParamRef(NamedTuple):
     name: str
 
 
-def parse_input(value: Any) -> Ref | ParamRef | Any:
-    """Classify one input value: a :class:`Ref`, a :class:`ParamRef`, or a literal."""
+class SecretRef(NamedTuple):
+    """An input that reads a secret when the task runs (never stored, shown as ``***``)."""
+
+    name: str
+
+
+def parse_input(value: Any) -> Ref | ParamRef | SecretRef | Any:
+    """Classify one input value: a :class:`Ref`, :class:`ParamRef`, :class:`SecretRef`, or
+    a literal."""
     if isinstance(value, dict) and len(value) == 1:
         ((key, inner),) = value.items()
         if key == "ref" and isinstance(inner, str):
@@ -328,6 +336,8 @@ def parse_input(value: Any) -> Ref | ParamRef | Any:
             return Ref(task, sub or None)
         if key == "param" and isinstance(inner, str):
             return ParamRef(inner)
+        if key == "secret" and isinstance(inner, str):
+            return SecretRef(inner)
         if key == "literal":
             return inner
     return value

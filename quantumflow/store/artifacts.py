@@ -71,6 +71,20 @@ class ArtifactStore:
             raise StoreError(f"output artifact {path} is corrupt (hash mismatch)")
         return loads(data)
 
+    def delete(self, refs: list[str]) -> int:
+        """Remove the files behind ``sha256:`` references (the caller made sure nothing
+        else uses them); returns how many were removed. Inline references have none."""
+        removed = 0
+        for ref in refs:
+            digest = ref[len(SHA) :] if ref.startswith(SHA) else ""
+            if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
+                try:
+                    self._path(digest).unlink()
+                    removed += 1
+                except FileNotFoundError:
+                    pass
+        return removed
+
     def _path(self, digest: str) -> Path:
         return self.root / digest[:2] / f"{digest}.json"
 

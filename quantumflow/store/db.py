@@ -19,7 +19,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from quantumflow.errors import StoreError
 
-from .dbapi import BUSY_TIMEOUT_MS, configure_sqlite, dumps, make_parent_dir, resolve_url
+from .dbapi import (
+    BUSY_TIMEOUT_MS,
+    configure_sqlite,
+    dumps,
+    make_parent_dir,
+    open_sqlite,
+    resolve_url,
+)
 
 __all__ = ["BUSY_TIMEOUT_MS", "dumps", "make_engine", "read_tx", "resolve_url", "write_tx"]
 
@@ -49,15 +56,25 @@ def _sqlite_engine(parsed: sa.URL) -> Engine:
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         make_parent_dir(database)
-    engine = sa.create_engine(
-        parsed,
-        json_serializer=dumps,
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
+        # a file: the same connections as the run path's (read-only where it must be)
+        engine = sa.create_engine(
+            "sqlite://",
+            json_serializer=dumps,
+            creator=lambda: open_sqlite(database)[0],
+            # what SQLAlchemy pools a file with (a "sqlite://" URL alone would get the
+            # in-memory database's pool: one connection per thread, closed under load)
+            poolclass=sa.pool.QueuePool,
+        )
+    else:
+        engine = sa.create_engine(
+            parsed,
+            json_serializer=dumps,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
-        configure_sqlite(dbapi_conn)  # the same settings as the run path's connections
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+            configure_sqlite(dbapi_conn)  # the same settings as the run path's connections
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

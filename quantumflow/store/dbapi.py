@@ -17,6 +17,7 @@ rest of the store (reads for the API, migrations) uses SQLAlchemy Core (``querie
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -24,10 +25,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from quantumflow._native.json import plain_json
 from quantumflow.config import load_settings
 from quantumflow.errors import StoreError
+
+log = logging.getLogger(__name__)
 
 #: How long a SQLite writer waits for another process's write lock (milliseconds).
 BUSY_TIMEOUT_MS = 30_000
@@ -102,6 +106,50 @@ def configure_sqlite(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    limit = load_settings().store_max_bytes
+    if limit is not None:  # QUANTUMFLOW_STORE_MAX_MB: past it, writes fail as on a full disk
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {max(1, limit // int(page))}")
+
+
+def open_sqlite(path: str) -> tuple[sqlite3.Connection, bool]:
+    """A configured connection to the SQLite file ``path``, and whether it is read-only.
+
+    A file that cannot be opened for writing (a read-only file, directory or mount) is
+    opened read-only instead, so that it can still be read: ``mode=ro``, or where WAL
+    files cannot be made next to it, ``immutable=1`` (nothing can write there either).
+
+    Raises:
+        sqlite3.Error: it cannot be opened at all.
+    """
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        configure_sqlite(conn)
+        return conn, False
+    except sqlite3.OperationalError as err:
+        if not Path(path).is_file():
+            raise
+        first = err
+    for option in ("mode=ro", "immutable=1"):
+        try:
+            conn = sqlite3.connect(
+                f"file:{quote(path)}?{option}", uri=True, check_same_thread=False
+            )
+            conn.isolation_level = None
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            continue
+        return conn, True
+    raise first
+
+
+def read_only_error(path: str) -> StoreError:
+    """What a write to a store opened read-only says."""
+    return StoreError(
+        f"the store {path} is read-only (its file or directory cannot be written): it can "
+        "be read, but nothing can be recorded in it; use a writable copy or location"
+    )
 
 
 class Tx:
@@ -192,6 +240,12 @@ class Db:
         """The URL, password hidden."""
         raise NotImplementedError
 
+    def transient(self, err: BaseException) -> bool:
+        """Whether ``err`` may go away if the same write is tried again (the database is
+        locked, the connection dropped), rather than a full disk, a read-only or corrupt
+        database or a refused value, which a retry only delays."""
+        return isinstance(err, self.retryable)
+
     def write(self) -> Any:
         """A context manager yielding a :class:`Tx` that commits on success."""
         raise NotImplementedError
@@ -203,6 +257,10 @@ class Db:
     def close(self) -> None:
         """Release the connections."""
         raise NotImplementedError
+
+
+#: SQLITE_BUSY and SQLITE_LOCKED (primary result codes): another connection holds a lock.
+_SQLITE_BUSY = (5, 6)
 
 
 class SqliteDb(Db):
@@ -218,19 +276,30 @@ class SqliteDb(Db):
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._pid = os.getpid()
+        #: True once the file had to be opened read-only (``open_sqlite``).
+        self.read_only = False
 
     @property
     def url(self) -> str:
         return f"sqlite:///{self.path}"
 
+    def transient(self, err: BaseException) -> bool:
+        if not isinstance(err, sqlite3.OperationalError):
+            return False
+        code = getattr(err, "sqlite_errorcode", None)  # Python 3.11+
+        if code is not None:
+            return code & 0xFF in _SQLITE_BUSY
+        text = str(err).lower()
+        return "locked" in text or "busy" in text
+
     def _connect(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-            )
-            configure_sqlite(conn)
+            conn, read_only = open_sqlite(self.path)
         except sqlite3.Error as err:
             raise StoreError(f"cannot open the SQLite database {self.path}: {err}") from err
+        if read_only and not self.read_only:
+            log.warning("the store %s is read-only: it is opened for reading only", self.path)
+        self.read_only = self.read_only or read_only
         return conn
 
     def _take(self) -> sqlite3.Connection:
@@ -256,7 +325,8 @@ class SqliteDb(Db):
             try:
                 yield Tx(conn.cursor(), False, self.integrity, self.dialect)
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite rolls back itself on a full disk, I/O error
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT" if commit else "ROLLBACK")
         except sqlite3.Error:
@@ -267,6 +337,8 @@ class SqliteDb(Db):
             self._give(conn)
 
     def write(self) -> Any:
+        if self.read_only:
+            raise read_only_error(self.path)
         return self._tx("BEGIN IMMEDIATE", True)
 
     def read(self) -> Any:
@@ -293,6 +365,13 @@ class EngineDb(Db):
     @property
     def url(self) -> str:
         return str(self.engine.url.render_as_string(hide_password=True))
+
+    def transient(self, err: BaseException) -> bool:
+        if not isinstance(err, self.retryable):
+            return False
+        # PostgreSQL: class 53 is "insufficient resources" (disk full, out of memory)
+        state = str(getattr(err, "sqlstate", None) or getattr(err, "pgcode", None) or "")
+        return not state.startswith("53")
 
     @contextmanager
     def _tx(self, commit: bool) -> Iterator[Tx]:

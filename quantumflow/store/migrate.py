@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from quantumflow.errors import StoreError
 
-from .dbapi import Db, EngineDb
+from .dbapi import Db, EngineDb, SqliteDb
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The newest migration's revision id (tests check it matches ``migrations/versions``).
-HEAD = "0003"
+HEAD = "0004"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _PG_LOCK_KEY = 0x51F10  # any constant; scopes pg_advisory_xact_lock to QuantumFlow
 
@@ -54,8 +54,14 @@ def ensure_db_schema(db: Db, url: str) -> None:
     Raises:
         StoreError: the database cannot be reached, or was written by a newer QuantumFlow.
     """
-    if _db_revision(db) == HEAD:
+    rev = _db_revision(db)
+    if rev == HEAD:
         return
+    if isinstance(db, SqliteDb) and db.read_only:
+        raise StoreError(
+            f"the store {db.path} is read-only and its schema ({rev or 'none'}) is not the "
+            f"one this QuantumFlow uses ({HEAD}); open it once where it can be written"
+        )
     if isinstance(db, EngineDb):
         _upgrade(db.engine)
         return

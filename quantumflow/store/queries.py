@@ -29,6 +29,7 @@ from .tables import (
     calibrations,
     events,
     performance_metrics,
+    results,
     runs,
     schedules,
     task_runs,
@@ -90,6 +91,37 @@ def delete_workflow(engine: Engine, workflow_id: str) -> bool:
             runs.update().where(runs.c.workflow_id == workflow_id).values(workflow_id=None)
         )
         return bool(conn.execute(workflows.delete().where(workflows.c.id == workflow_id)).rowcount)
+
+
+def delete_run(engine: Engine, run_id: str) -> list[str] | None:
+    """Delete a run with its task rows, events, metrics and schedule, in one transaction.
+
+    Returns:
+        The artifact references (``sha256:``) its tasks held that no other task row and
+        no cache entry uses (their files may go), or None when there was no such run.
+    """
+    with write_tx(engine) as conn:
+        held = conn.execute(
+            sa.select(task_runs.c.output_ref)
+            .where(task_runs.c.run_id == run_id, task_runs.c.output_ref.like("sha256:%"))
+            .distinct()
+        )
+        refs = [r.output_ref for r in held]
+        # tables without a foreign key to runs (and SQLite files opened without
+        # foreign_keys=ON): each explicitly
+        for table in (task_runs, schedules, events, performance_metrics):
+            conn.execute(table.delete().where(table.c.run_id == run_id))
+        if not conn.execute(runs.delete().where(runs.c.id == run_id)).rowcount:
+            return None
+        used: set[str] = set()
+        for start in range(0, len(refs), 500):
+            chunk = refs[start : start + 500]
+            for table in (task_runs, results):
+                rows = conn.execute(
+                    sa.select(table.c.output_ref).where(table.c.output_ref.in_(chunk))
+                )
+                used.update(r.output_ref for r in rows)
+        return [r for r in refs if r not in used]
 
 
 # ------------------------------------------------------------------------- runs

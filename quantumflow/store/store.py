@@ -26,6 +26,7 @@ from quantumflow.errors import StoreError
 from ..status import RUN_TERMINAL, TASK_STATUSES
 from . import remote_jobs, run_sql
 from .artifacts import INLINE, ArtifactStore
+from .committer import STORE_ERROR, lost_message
 from .dbapi import Db, EngineDb, SqliteDb, resolve_url, sqlite_path
 from .memo import Memo
 from .migrate import ensure_db_schema
@@ -165,6 +166,20 @@ class Store:
         """Delete it (its runs stay, detached); False when it did not exist."""
         return queries.delete_workflow(self.engine, workflow_id)
 
+    def delete_run(self, run_id: str) -> bool:
+        """Delete a run: its row, task rows, events, metrics, schedule, and the artifact
+        files of its outputs that nothing else uses. False when it did not exist.
+
+        The caller makes sure it is not running (``quantumflow rm`` and the API refuse a
+        run that is still ``pending``/``running`` in a live process).
+        """
+        self._sync()
+        unused = queries.delete_run(self.engine, run_id)
+        if unused is None:
+            return False
+        self.artifacts.delete(unused)
+        return True
+
     # ---------------------------------------------------------------- runs
     def create_run(
         self,
@@ -198,12 +213,29 @@ class Store:
             self._sync()  # a queued start must not land after this
         run_sql.set_run_status(self.db, run_id, status, error)
 
-    def finish_run(self, run_id: str, status: str, *, error: str | None = None) -> None:
+    def finish_run(
+        self, run_id: str, status: str, *, error: str | None = None
+    ) -> tuple[str, str | None]:
         """The engine's last write of a run: its terminal ``status``, committed with (and
         after) the task events recorded before it, in one round trip to the writer; returns
-        once it is durable. A run that no longer exists is logged, not raised."""
-        self._queue(run_sql.finish_op(run_id, status, error))
-        self.flush()
+        once it is durable. A run that no longer exists is logged, not raised.
+
+        Returns:
+            The status and error the store holds: ``status`` and ``error``, or
+            ``store_error`` and why when some of the run's task rows or events could not
+            be written (the writer recorded ``store_error`` instead, or could not write at
+            all and the run stays ``running`` for ``resume``).
+        """
+        op = run_sql.finish_op(run_id, status, error)
+        try:
+            self._queue(op)
+            self.flush()
+        except StoreError as err:
+            log.error("run %s: %s", run_id, err)
+        cause = self._writer.lost(run_id)
+        if cause is not None:
+            return STORE_ERROR, lost_message(cause)
+        return status, error
 
     def start_run(self, run_id: str, schedule: dict[str, Any]) -> None:
         """Mark the run ``running`` and store its planned schedule (what

@@ -152,3 +152,15 @@ calibrations = sa.Table(
     sa.Column("created_at", Time, nullable=False),
     sa.Index("ix_calibrations_backend_created_at", "backend", "created_at"),
 )
+
+#: How far each writer session has committed (``writer_child.py``): the sequence number of
+#: the last frame whose rows are in the database, written in the same transaction. A writer
+#: process started again after a crash skips the frames the engine resends up to it, so a
+#: replay never writes an event twice.
+writer_marks = sa.Table(
+    "writer_marks",
+    metadata,
+    sa.Column("session", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("at", Time, nullable=False),
+)

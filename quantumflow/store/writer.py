@@ -49,7 +49,7 @@ class GroupWriter:
         self._committed = 0
         self._flushing = 0
         self._closed = False
-        self._errors: list[BaseException] = []
+        self._errors: list[str] = []
         self._thread: threading.Thread | None = None
 
     def put(self, events: Iterable[TaskEvent]) -> None:
@@ -95,7 +95,12 @@ class GroupWriter:
                 self._flushing -= 1
             errors, self._errors = self._errors, []
         if errors:
-            raise StoreError(f"could not record task events: {errors[0]}") from errors[0]
+            raise StoreError(f"could not record task events: {errors[0]}")
+
+    def lost(self, run_id: str) -> str | None:
+        """Why some of ``run_id``'s rows are not in the database (None: they all are, as
+        far as this writer has committed)."""
+        return self._committer.failed.get(run_id)
 
     def close(self) -> None:
         """Flush, then stop the thread."""
@@ -127,9 +132,9 @@ class GroupWriter:
 
     def _loop(self) -> None:
         while (batch := self._take()) is not None:
-            error = self._committer.commit(batch)
+            failure = self._committer.commit(batch)
             with self._cond:
-                if error is not None:
-                    self._errors.append(error)
+                if failure is not None:
+                    self._errors.append(failure.message)
                 self._committed += len(batch)
                 self._cond.notify_all()

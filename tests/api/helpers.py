@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 FN = "tests.api.taskfns"
-TERMINAL = {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"}
+TERMINAL = {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted", "store_error"}
 
 
 def chain_spec(name: str = "chain", *, n: int = 3, delay: float = 0.0) -> dict[str, Any]:

@@ -38,3 +38,11 @@ def mixed() -> dict[str, object]:
         "matrix": np.eye(2, dtype=np.int64),
         "keys": {1: "one"},
     }
+
+
+def touch(path: str) -> str:
+    """Create the file at ``path`` (tests check that validation never calls this)."""
+    from pathlib import Path
+
+    Path(path).write_text("called", encoding="utf-8")
+    return path

@@ -89,3 +89,36 @@ def test_a_body_that_is_not_an_object_is_422(client: TestClient) -> None:
     r = client.post("/api/workflows/validate", json=[1, 2])
     assert r.status_code == 422
     assert isinstance(r.json()["detail"], list)
+
+
+def test_missing_function_argument_is_named(client: TestClient) -> None:
+    spec = {
+        "name": "p",
+        "tasks": [
+            {
+                "id": "ghz",
+                "kind": "quantum",
+                "backend": "qiskit.aer",
+                "circuit": {"builtin": "ghz", "args": {"n": 2}},
+                "shots": 100,
+            },
+            {"id": "parity", "kind": "classical", "fn": "parity", "depends_on": ["ghz"]},
+        ],
+    }
+    body = _validate(client, spec)
+    assert body["ok"] is False
+    assert _where(body) == {("parity", "inputs.counts")}
+    assert "'counts'" in body["problems"][0]["message"]
+    spec["tasks"][1]["inputs"] = {"counts": {"ref": "ghz.counts"}, "extra": 1}
+    body = _validate(client, spec)
+    assert _where(body) == {("parity", "inputs.extra")}
+    del spec["tasks"][1]["inputs"]["extra"]
+    assert _validate(client, spec) == {"ok": True, "problems": []}
+
+
+def test_run_with_an_unknown_param_is_refused(client: TestClient) -> None:
+    r = client.post("/api/workflows/run", json={"spec": chain_spec(), "params": {"xx": 1}})
+    assert r.status_code == 422, r.text
+    (problem,) = r.json()["detail"]
+    assert problem["field"] == "params.xx" and "unknown run param 'xx'" in problem["message"]
+    assert client.get("/api/runs").json()["items"] == []

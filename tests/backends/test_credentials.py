@@ -45,3 +45,20 @@ def test_results_from_local_testing_mode_carry_no_secrets(monkeypatch: pytest.Mo
     assert SECRET not in text
     assert out["metadata"]["local_testing_mode"] is True
     assert out["metadata"]["job_id"]
+
+
+def test_account_check_follows_the_sdk_and_says_what_to_set(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quantumflow.backends import qiskit_ibm
+
+    monkeypatch.setenv("HOME", str(tmp_path))  # no saved account
+    monkeypatch.delenv("QISKIT_IBM_TOKEN", raising=False)
+    monkeypatch.setattr(qiskit_ibm, "_account", None)
+    hint = qiskit_ibm.missing_credentials("ibm_brisbane")
+    assert hint is not None and "QISKIT_IBM_TOKEN" in hint
+    assert qiskit_ibm.missing_credentials("fake_manila") is None  # local testing mode
+    # the SDK's own variable is enough (checked offline; the token is not read by us)
+    monkeypatch.setenv("QISKIT_IBM_TOKEN", SECRET)
+    monkeypatch.setattr(qiskit_ibm, "_account", None)
+    assert qiskit_ibm.missing_credentials("ibm_brisbane") is None

@@ -40,6 +40,10 @@ BAD = {
         "name: x\ntasks:\n  - {id: a, kind: classical, fn: 'no_such.mod:f'}\n",
         "no_such",
     ),
+    "missing_argument": (
+        "name: x\ntasks:\n  - {id: p, kind: classical, fn: parity}\n",
+        "task 'p'.inputs.counts: parity() needs 'counts'",
+    ),
 }
 
 
@@ -128,3 +132,44 @@ def test_param_must_be_name_value(tmp_path: Path, capsys: pytest.CaptureFixture[
     spec.write_text(CHAIN)
     assert main(["run", str(spec), "--param", "oops"]) == 2
     assert "NAME=VALUE" in capsys.readouterr().err
+
+
+def test_unknown_param_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "chain.yaml"
+    spec.write_text(CHAIN)
+    assert main(["run", str(spec), "--param", "y=1"]) == 2
+    err = capsys.readouterr().err
+    assert "params.y: unknown run param 'y'" in err and "its params: x" in err
+    assert open_store(None).list_runs() == []
+
+
+def test_human_output_of_run_show_and_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "chain.yaml"
+    spec.write_text(CHAIN)
+    assert main(["run", str(spec), "--param", "x=2"]) == 0
+    out = capsys.readouterr().out
+    assert "duration" in out and " ms " in out  # human durations in the table
+    # the outputs summary after the table
+    assert "outputs:" in out and "  a: 2\n" in out and "  b: [0.0, 1.0, 2.0]" in out
+    run_id = open_store(None).list_runs()[0].id
+    assert main(["show", run_id]) == 0
+    shown = capsys.readouterr().out
+    assert (
+        "created: today " in shown or "created: yesterday " in shown
+    ) and "started_at" not in shown
+    assert "duration: " in shown and " ms\n" in shown and "duration_s" not in shown
+    assert main(["runs"]) == 0
+    listed = capsys.readouterr().out
+    assert ("today " in listed or "yesterday " in listed) and run_id in listed
+    assert main(["show", run_id, "--json"]) == 0
+    exact = json.loads(capsys.readouterr().out)
+    assert isinstance(exact["created_at"], float)
+    assert isinstance(exact["tasks"]["a"]["duration_s"], float)
+
+
+def test_backends_table_names_the_state(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backends"]) == 0
+    out = capsys.readouterr().out
+    assert "needs credentials" in out and "ready" in out

@@ -55,7 +55,9 @@ def test_sweep_size_and_classical_fn_are_recorded(store: Any) -> None:
 
 
 def test_retries_are_rows_of_their_own(store: Any, tmp_path: Any) -> None:
-    spec = wf(ctask("f", "add", inputs={"a": 1}, retries=1), policies={"retry_backoff_s": 0})
+    spec = wf(
+        ctask("f", "add", inputs={"a": 1, "b": "x"}, retries=1), policies={"retry_backoff_s": 0}
+    )
     r = run(spec, db=store)
     assert r.status == "failed"
     rows = store.task_metrics(run_id=r.id)

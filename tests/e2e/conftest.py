@@ -96,6 +96,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
     }
     env.pop("QUANTUMFLOW_DB", None)
+    # no "get notified about Jupyter news?" toast over the pages under test
+    news = base / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     log = base / "lab.log"
     cmd = [
         sys.executable,
@@ -142,34 +146,54 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: object, lab: Lab) -> Iterator[object]:
-    """A JupyterLab page with the QuantumFlow panel open and widened; console errors kept."""
-    from playwright.sync_api import Browser, Page
+def _open_lab(browser: object, lab: Lab) -> tuple[object, object, list[str]]:
+    """A fresh browser context on JupyterLab, loaded; page errors are collected."""
+    from playwright.sync_api import Browser
 
     assert isinstance(browser, Browser)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    pg: Page = context.new_page()
+    pg = context.new_page()
     errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.goto(f"{lab.url}/lab?token={lab.token}")
+    pg.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack or ''}"[:2000]))
+    # a fresh workspace per page: a layout saved by an earlier test (a widened side
+    # panel, open documents) must not carry over
+    pg.goto(f"{lab.url}/lab/workspaces/{secrets.token_hex(4)}?reset&token={lab.token}")
     pg.wait_for_selector("#jp-main-dock-panel", timeout=60_000)
     pg.wait_for_function(
         "() => window.jupyterapp"
         " && window.jupyterapp.commands.hasCommand('quantumflow:open-panel')",
         timeout=60_000,
     )
-    pg.evaluate("() => window.jupyterapp.commands.execute('quantumflow:open-panel')")
-    pg.wait_for_selector("#quantumflow-panel .jp-QFlow-tabs", timeout=30_000)
-    widen_right_panel(pg, 1150)
-    # JupyterLab's "get notified about news?" toast would cover part of the panel.
+    # JupyterLab's "get notified about news?" toast would cover part of the page.
     news = pg.locator(".jp-toast-button", has_text="No")
     if news.count():
         news.first.click()
+    return context, pg, errors
+
+
+@pytest.fixture
+def page(browser: object, lab: Lab) -> Iterator[object]:
+    """A JupyterLab page with the QuantumFlow panel open and widened; console errors kept."""
+    context, pg, errors = _open_lab(browser, lab)
+    pg.evaluate("() => window.jupyterapp.commands.execute('quantumflow:open-panel')")  # type: ignore[attr-defined]
+    pg.wait_for_selector("#quantumflow-panel .jp-QFlow-tabs", timeout=30_000)  # type: ignore[attr-defined]
+    widen_right_panel(pg, 1150)
     yield pg
-    context.close()
-    assert not errors, f"page errors: {errors}"
+    seen = list(errors)  # requests cut off by closing the page are not the page's errors
+    context.close()  # type: ignore[attr-defined]
+    assert not seen, f"page errors: {seen}"
+
+
+@pytest.fixture
+def lab_page(browser: object, lab: Lab) -> Iterator[object]:
+    """A JupyterLab page as a user first sees it (Launcher in the main area, side bars as
+    they are); console errors kept."""
+    context, pg, errors = _open_lab(browser, lab)
+    yield pg
+    seen = list(errors)  # requests cut off by closing the page are not the page's errors
+    context.close()  # type: ignore[attr-defined]
+    assert not seen, f"page errors: {seen}"
 
 
 def widen_right_panel(pg: object, width: int) -> None:

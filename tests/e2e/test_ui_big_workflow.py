@@ -84,12 +84,12 @@ def test_5000_task_workflow_opens_and_stays_interactive(page: Any, lab: Lab) -> 
     # The panel still answers: switch tabs and back.
     page.locator(f"{PANEL} .jp-QFlow-tab", has_text="Dashboard").click()
     page.wait_for_selector(f'{PANEL} [data-chart="groups"] canvas', timeout=60_000)
-    page.locator(PANEL).screenshot(path=str(ARTIFACTS / "dashboard_big.png"))
+    page.locator(PANEL).screenshot(path=str(ARTIFACTS / "ui-big-dashboard-light.png"))
     page.locator(f"{PANEL} .jp-QFlow-tab", has_text="Designer").click()
     frames: list[float] = page.evaluate(
         "() => { window.__qfStop = true; return window.__qfFrames; }"
     )
-    page.locator(PANEL).screenshot(path=str(ARTIFACTS / "designer_big.png"))
+    page.locator(PANEL).screenshot(path=str(ARTIFACTS / "ui-big-designer-light.png"))
 
     frames = sorted(frames[1:])
     assert frames, "no animation frames recorded"

@@ -44,24 +44,22 @@ def _set_field(page: Any, name: str, value: str) -> None:
 
 
 def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
-    # Drag a circuit on a backend reported by GET /api/backends and a library step.
-    page.wait_for_selector(f'{PANEL} [data-palette-item="Backends:cirq.simulator"]')
-    _drag_to_canvas(page, "Backends:cirq.simulator", 120, 120)
+    # Drag a quantum circuit and a library step; connecting feeds counts -> counts.
+    page.wait_for_selector(f'{PANEL} [data-palette-item="Tasks:Quantum circuit"]')
+    _drag_to_canvas(page, "Tasks:Quantum circuit", 120, 120)
     page.wait_for_selector(_node("circuit"))
-    _drag_to_canvas(page, "Library:most_frequent", 420, 160)
+    _drag_to_canvas(page, "Post-process:most_frequent", 420, 160)
     page.wait_for_selector(_node("most_frequent"))
     _connect(page, "circuit", "most_frequent")
     page.wait_for_selector(
-        f'{PANEL} .react-flow__edge[data-id="circuit->most_frequent"]', state="attached"
+        f'{PANEL} .react-flow__edge[data-id="circuit->most_frequent:counts"]', state="attached"
     )
 
-    # Property editor from GET /api/schema: set shots and the data reference.
+    # Property editor from GET /api/schema: the backend dropdown of GET /api/backends, shots.
     page.locator(_node("circuit")).click()
     page.wait_for_selector(f"{PANEL} #qflow-field-shots")
+    page.locator(f"{PANEL} #qflow-field-backend").select_option("cirq.simulator")
     _set_field(page, "shots", "200")
-    page.locator(_node("most_frequent")).click()
-    page.wait_for_selector(f"{PANEL} #qflow-field-inputs")
-    _set_field(page, "inputs", '{"counts": {"ref": "circuit.counts"}}')
     page.locator(f"{PANEL} [aria-label='Workflow name']").fill("bell_e2e")
 
     # Save through the contents API and read the file back from the server.
@@ -76,7 +74,7 @@ def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
     assert by_id["circuit"]["shots"] == 200
     assert by_id["circuit"]["backend"] == "cirq.simulator"
     assert by_id["most_frequent"]["inputs"] == {"counts": {"ref": "circuit.counts"}}
-    assert by_id["most_frequent"]["depends_on"] == ["circuit"]
+    assert "depends_on" not in by_id["most_frequent"]  # the reference orders them
     # Dropped nodes were placed by hand: their positions travel in the spec's layout.
     assert set(spec["layout"]) == {"circuit", "most_frequent"}
     assert spec["layout"]["circuit"]["x"] < spec["layout"]["most_frequent"]["x"]
@@ -91,10 +89,13 @@ def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
     page.wait_for_selector(f'{_node("circuit")} [data-status="succeeded"]')
     page.wait_for_selector(f'{PANEL} [data-run-status="succeeded"]', timeout=30_000)
     page.locator(_node("most_frequent")).click()
-    output = page.locator(f'{PANEL} [data-task-details="most_frequent"] [data-output]')
+    page.locator(f"{PANEL} .jp-QFlow-subtab", has_text="Run").click()
+    output = page.locator(f'{PANEL} [data-task-details="most_frequent"] .jp-QFlow-output-summary')
     output.wait_for()
     page.wait_for_function(
-        'el => /"[01]{2}"/.test(el.textContent)', arg=output.element_handle(), timeout=15_000
+        "el => /^[01]{2}$/.test(el.textContent.trim())",
+        arg=output.element_handle(),
+        timeout=15_000,
     )
     page.locator(PANEL).screenshot(path=str(ARTIFACTS / "designer.png"))
 
@@ -142,7 +143,7 @@ def test_qflow_file_opens_in_designer_document(page: Any, lab: Lab) -> None:
     )
     doc = ".jp-QFlowDocument"
     page.wait_for_selector(f'{doc} .react-flow__node[data-id="b"]')
-    page.wait_for_selector(f'{doc} .react-flow__edge[data-id="a->b"]', state="attached")
+    page.wait_for_selector(f'{doc} .react-flow__edge[data-id="a->b:value"]', state="attached")
     # Edit (rename the workflow), see the dirty marker, save with Ctrl+S.
     page.locator(f"{doc} [aria-label='Workflow name']").fill("renamed")
     page.wait_for_selector(".lm-DockPanel-tabBar .jp-mod-dirty", timeout=10_000)
@@ -169,12 +170,16 @@ def test_inline_run_opens_on_canvas_and_invalid_spec_is_shown(page: Any, lab: La
     }
     accepted = lab.api("POST", "/quantumflow/api/workflows/run", {"spec": spec})
     assert isinstance(accepted, dict)
+    path_box = page.locator(f"{PANEL} [aria-label='.qflow path']")
+    path_box.fill("earlier.qflow")  # as if a file had been opened before
     page.locator(f"{PANEL} .jp-QFlow-tab", has_text="Runs").click()
     row = page.locator(f'{PANEL} tr[data-run-id="{accepted["run_id"]}"]')
     row.wait_for(timeout=30_000)
     assert "—" in row.locator("td").nth(4).inner_text()  # no recorded cost
     row.locator("button", has_text="Open").click()
     page.wait_for_selector(_node("y"))
+    # Save must not write the run's spec over the file opened before
+    assert path_box.input_value() == ""
     # Its saved layout is used: y was drawn left of x although x comes first.
     bx = page.locator(_node("x")).bounding_box()
     by = page.locator(_node("y")).bounding_box()

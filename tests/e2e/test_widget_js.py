@@ -91,3 +91,45 @@ def test_render_draws_dag_progress_and_charts(widget_page: Any) -> None:
     assert pg.locator(".qf-node.qf-failed").count() == 1
     assert pg.locator(".qf-badge.qf-failed").count() == 1
     assert errors == []
+
+
+THEMES = Path(__file__).parents[2] / ".venv/share/jupyter/lab/themes/@jupyterlab"
+WIDGET_CSS = ESM.with_name("widget.css")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_node_and_badge_text_meet_wcag_aa(widget_page: Any, theme: str) -> None:
+    """Under JupyterLab's own theme CSS, every node's and the badge's text is >= 4.5:1."""
+    from .conftest import ARTIFACTS
+    from .helpers import CONTRAST_JS, SVG_CONTRAST_JS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    css = THEMES / f"theme-{theme}-extension" / "index.css"
+    if not css.exists():
+        missing(f"JupyterLab's {theme} theme CSS (pip install jupyterlab)")
+    pg, errors = widget_page
+    light = "true" if theme == "light" else "false"
+    pg.set_content(
+        f"<html><head><style>{css.read_text()}</style><style>{WIDGET_CSS.read_text()}</style>"
+        f'</head><body data-jp-theme-light="{light}" style="background: var(--jp-layout-color1)">'
+        '<div id="root"></div></body></html>'
+    )
+    pg.evaluate(HARNESS, {"src": ESM.read_text(), "state": widget_state()})
+    measured = []
+    for states, status in (
+        ({"a": {"succeeded": 1}, "b": {"running": 1}, "c": {"queued": 1}}, "running"),
+        ({"a": {"succeeded": 1}, "b": {"failed": 1}, "c": {"skipped": 1}}, "failed"),
+    ):
+        pg.evaluate(
+            "([s, st]) => { window.qfModel.set('node_states', s);"
+            " window.qfModel.set('status', st); }",
+            [states, status],
+        )
+        measured += pg.evaluate(SVG_CONTRAST_JS, ".qf-node")
+        measured += pg.evaluate(CONTRAST_JS, ".qf-badge")
+    pg.locator("#root").screenshot(path=str(ARTIFACTS / f"ui-widget-{theme}.png"))
+    assert len(measured) >= 8
+    worst = min(measured, key=lambda m: m["ratio"])
+    assert worst["ratio"] >= 4.5, worst
+    assert errors == []

@@ -71,3 +71,29 @@ def slow_first(path: str, s: float) -> int:
     if count == 1:
         time.sleep(s)
     return count
+
+
+def positional(a: int, /, b: int = 0) -> int:
+    return a + b
+
+
+def explode(path: str) -> None:
+    """Writes ``path``: proof that something called it."""
+    Path(path).write_text("called", encoding="utf-8")
+
+
+def keyed(api_key: str, x: float = 0) -> float:
+    """Uses a credential without returning it: its length plus ``x``."""
+    if not isinstance(api_key, str):
+        raise TypeError(f"api_key must be a str, got {type(api_key).__name__}")
+    return len(api_key) + x
+
+
+def leaky(api_key: str) -> None:
+    """An error that quotes the credential it got (the task's error must not keep it)."""
+    raise ValueError(f"the service refused the key {api_key} and {api_key!r}")
+
+
+def big(i: int) -> str:
+    """A 30 KB output (stored inline in the database: fills a small store quickly)."""
+    return f"{i}:" + "x" * 30_000

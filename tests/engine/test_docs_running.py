@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -18,8 +19,11 @@ def test_running_guide_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.syspath_prepend(str(tmp_path))
     sys.modules.pop("steps", None)
     namespace: dict[str, object] = {"__name__": "running_md"}
+    environ = dict(os.environ)  # the secrets example sets a variable, as a reader would
     try:
         for i, block in enumerate(blocks):
             exec(compile(block, f"{DOC.name}[block {i}]", "exec"), namespace)
     finally:
         sys.modules.pop("steps", None)
+        os.environ.clear()
+        os.environ.update(environ)

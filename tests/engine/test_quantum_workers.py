@@ -98,7 +98,7 @@ def test_a_timeout_kills_the_worker_and_the_next_task_gets_a_fresh_one(store: An
     before = qiskit_pid()
     t0 = time.monotonic()
     result = run(wf(slow(timeout_s=1.0)), db=store)
-    assert time.monotonic() - t0 < 15
+    assert time.monotonic() - t0 < 2.0  # stopped within 1 s of its deadline
     assert result.status == "failed"
     assert "timed out" in (result.tasks["slow"].error or "")
     assert gone(before)
@@ -122,8 +122,8 @@ def test_cancel_kills_the_worker(store: Any) -> None:
     handle.cancel()
     result = handle.wait(30)
     assert result.status == "cancelled"
-    assert time.monotonic() - t0 < 10
-    assert gone(pid)
+    assert gone(pid, within=max(0.0, 1.0 - (time.monotonic() - t0)))
+    assert time.monotonic() - t0 < 1.0  # the simulation is stopped, the run recorded
 
 
 @pytest.mark.slow

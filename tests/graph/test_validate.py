@@ -26,7 +26,13 @@ def where(err: SpecError) -> set[tuple[str | None, str | None]]:
 
 
 def test_valid_spec_in_index_form() -> None:
-    vw = validate(spec(c("a"), c("b", inputs={"x": {"ref": "a"}}), c("z", depends_on=["a", "b"])))
+    vw = validate(
+        spec(
+            c("a"),
+            c("b", fn=f"{F}:inc", inputs={"x": {"ref": "a"}}),
+            c("z", depends_on=["a", "b"]),
+        )
+    )
     assert vw.ids == ["a", "b", "z"]
     assert sorted(zip(vw.src, vw.dst, strict=True)) == [(0, 1), (0, 2), (1, 2)]
     assert vw.upstream == [[], [0], [0, 1]]
@@ -37,7 +43,7 @@ def test_valid_spec_in_index_form() -> None:
 def test_cycle_lists_task_ids() -> None:
     s = spec(
         c("a", depends_on=["c"]),
-        c("b", inputs={"x": {"ref": "a"}}),
+        c("b", fn=f"{F}:inc", inputs={"x": {"ref": "a"}}),
         c("c", depends_on=["b"]),
         c("free"),
     )

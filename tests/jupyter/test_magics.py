@@ -94,6 +94,15 @@ def test_unknown_function_is_located(
     assert "Traceback" not in err
 
 
+def test_unknown_param_is_refused(
+    shell: InteractiveShell, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = shell.run_cell(cell(f"--db {db} --param y=4", CELL))
+    assert type(result.error_in_exec) is UsageError
+    err = capsys.readouterr().err
+    assert "unknown run param 'y'" in err and "Traceback" not in err
+
+
 def test_bad_yaml_points_at_the_line(
     shell: InteractiveShell, capsys: pytest.CaptureFixture[str]
 ) -> None:

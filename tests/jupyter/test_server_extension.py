@@ -25,7 +25,7 @@ from tests.api.helpers import chain_spec, read_sse
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "qf-test-token-5b7e"
-TERMINAL = {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted"}
+TERMINAL = {"succeeded", "failed", "cancelled", "budget_exceeded", "interrupted", "store_error"}
 
 
 def _free_port() -> int:
@@ -35,10 +35,14 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, url: str, home: Path, log: Path) -> None:
+    def __init__(
+        self, url: str, home: Path, log: Path, pid: int = 0, root: Path | None = None
+    ) -> None:
         self.url = url
         self.home = home
         self.log = log
+        self.pid = pid  # the jupyter server process
+        self.root = root or home.parent  # its root_dir
         self.api = f"{url}quantumflow/api"
 
     def client(self, *, token: bool = True) -> httpx.Client:
@@ -92,7 +96,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 raise RuntimeError("jupyter server did not start in 60 s")
             time.sleep(0.2)
-        yield Server(url, home, root / "server.log")
+        yield Server(url, home, root / "server.log", proc.pid, root)
     finally:
         proc.terminate()
         try:
@@ -204,9 +208,15 @@ def test_twenty_concurrent_runs_all_finish_and_are_recorded(server: Server) -> N
 def test_no_secrets_in_responses(server: Server) -> None:
     with server.client() as c:
         spec = chain_spec("secrets", n=1)
-        spec["params"]["api_token"] = "hunter2-very-secret"
+        spec["params"]["api_token"] = "hunter2-very-secret"  # inline: refused, not dropped
+        refused = c.post("/workflows/run", json={"spec": spec})
+        assert refused.status_code == 422 and "{secret: API_TOKEN}" in refused.text
+        assert "hunter2-very-secret" not in refused.text
+        server.home.mkdir(parents=True, exist_ok=True)  # the server's secrets file
+        (server.home / "secrets.env").write_text("API_TOKEN=hunter2-very-secret\n")
+        spec["params"]["api_token"] = {"secret": "API_TOKEN"}
         run_id = c.post("/workflows/run", json={"spec": spec}).json()["run_id"]
-        _wait(c, run_id)
+        assert _wait(c, run_id)["status"] == "succeeded"
         bodies = [
             c.get(f"/runs/{run_id}").text,
             c.get("/runs").text,

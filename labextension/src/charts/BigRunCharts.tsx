@@ -4,17 +4,9 @@ import { Bar } from 'react-chartjs-2';
 import { STATES } from '../model/aggregate';
 import { durationHistogram, groupProgress } from '../model/dashboardData';
 import { RunDetail, WorkflowSpec } from '../types';
+import { statusTone } from '../model/statusPalette';
 import { baseOptions, themeColor } from './register';
 import { ChartCard } from './ChartCard';
-
-const STATE_VARS: Record<string, string> = {
-  succeeded: '--jp-success-color1',
-  cached: '--jp-success-color2',
-  failed: '--jp-error-color1',
-  running: '--jp-brand-color1',
-  queued: '--jp-warn-color2',
-  pending: '--jp-layout-color4'
-};
 
 export function BigRunCharts({
   spec,
@@ -36,7 +28,7 @@ export function BigRunCharts({
             datasets: STATES.filter(s => shown.some(g => g.counts[s])).map(s => ({
               label: s,
               data: shown.map(g => g.counts[s]),
-              backgroundColor: themeColor(STATE_VARS[s] ?? '--jp-layout-color3', '#888')
+              backgroundColor: themeColor(`--qf-status-${statusTone(s)}-border`, '#888')
             }))
           }}
           options={{

@@ -20,7 +20,14 @@ export function ExpectedChart({
 }) {
   const d = planVsActual(detail, plan, history);
   const fromPlan = d.source === 'plan';
-  const ratio = d.makespan.ratio != null ? ` (×${d.makespan.ratio.toFixed(2)})` : '';
+  // a run served from the cache took no time: a ratio like ×0.00 says nothing
+  const cached = detail.tasks.length > 0 && detail.tasks.every(t => t.cache_hit);
+  const r = d.makespan.ratio;
+  const ratio = cached
+    ? ' (results from the cache)'
+    : r != null && r >= 0.05
+      ? ` (×${r.toFixed(r < 10 ? 2 : 0)})`
+      : '';
   return (
     <>
       <div className="jp-QFlow-muted jp-QFlow-plan-summary" data-plan-source={d.source}>

@@ -19,6 +19,8 @@ export interface AppProps {
   onTab: (tab: Tab) => void;
   contents: Contents.IManager;
   fitSignal: number;
+  /** Save the spec as a new .qflow in the current folder and open it in the main area. */
+  openInMain?: (spec: WorkflowSpec) => Promise<unknown>;
 }
 
 /** A value that follows `value` at most once per `ms`. */
@@ -31,12 +33,14 @@ function useThrottled<T>(value: T, ms: number): T {
   return shown;
 }
 
-export function App({ tab, onTab, contents, fitSignal }: AppProps) {
+export function App({ tab, onTab, contents, fitSignal, openInMain }: AppProps) {
   const designer = useDesigner(EMPTY_SPEC);
   const [runId, setRunId] = useState<string | null>(null);
   const [workflowId, setWorkflowId] = useState<string | null>(null);
   const [runsVersion, setRunsVersion] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  // the .qflow file the panel's workflow came from (none after opening a run)
+  const [path, setPath] = useState('');
   const run = useRunStatus(runId);
   const big = designer.spec.tasks.length >= 1000;
   const dashboardVersion = useThrottled(run.updates, big ? 2000 : 300);
@@ -63,6 +67,7 @@ export function App({ tab, onTab, contents, fitSignal }: AppProps) {
       designer.reset(spec);
       setWorkflowId(r.workflow_id ?? null);
       setRunId(r.id);
+      setPath(''); // Save must not overwrite the file opened before
       onTab('designer');
     } catch (err) {
       setError((err as Error).message);
@@ -98,15 +103,30 @@ export function App({ tab, onTab, contents, fitSignal }: AppProps) {
           onRun={startRun}
           fitSignal={fitSignal + (tab === 'designer' ? 1 : 0)}
           toolbar={
-            <FileBar
-              contents={contents}
-              spec={designer.spec}
-              onLoaded={spec => {
-                designer.reset(spec);
-                setWorkflowId(null);
-                setRunId(null);
-              }}
-            />
+            <>
+              <FileBar
+                contents={contents}
+                spec={designer.spec}
+                path={path}
+                onPath={setPath}
+                onLoaded={spec => {
+                  designer.reset(spec);
+                  setWorkflowId(null);
+                  setRunId(null);
+                }}
+              />
+              {openInMain && (
+                <button
+                  className="jp-mod-styled"
+                  title="Save as a new .qflow in the file browser's folder and open it in the main area"
+                  onClick={() =>
+                    openInMain(designer.spec).catch((e: Error) => setError(e.message))
+                  }
+                >
+                  Open in main area
+                </button>
+              )}
+            </>
           }
         />
       </div>

@@ -4,6 +4,7 @@
  */
 import React, { useMemo } from 'react';
 import { aggregate, STATES } from '../model/aggregate';
+import { statusClass, statusLabel } from '../model/statusPalette';
 import { Task, TaskStatus } from '../types';
 
 export interface BigWorkflowViewProps {
@@ -24,16 +25,17 @@ export function BigWorkflowView({ tasks, status }: BigWorkflowViewProps) {
         {shown.map(s => (
           <span
             key={s}
-            className={`jp-QFlow-statebar-seg jp-QFlow-state-${s}`}
+            className={`jp-QFlow-statebar-seg ${statusClass(s)}`}
             style={{ flexGrow: total[s] }}
-            title={`${s}: ${total[s]}`}
+            title={`${statusLabel(s)}: ${total[s]}`}
           />
         ))}
       </div>
       <div className="jp-QFlow-legend">
         {shown.map(s => (
           <span key={s} data-state-count={s}>
-            <i className={`jp-QFlow-dot jp-QFlow-state-${s}`} /> {s} {total[s]}
+            <i className={`jp-QFlow-dot ${statusClass(s)}`} /> {statusLabel(s)}{' '}
+            {total[s]}
           </span>
         ))}
       </div>

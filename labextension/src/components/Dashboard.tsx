@@ -9,6 +9,8 @@ import '../charts/register';
 import { api } from '../client';
 import { useResource } from '../hooks/useResource';
 import { BIG_WORKFLOW } from '../model/aggregate';
+import { formatCount } from '../model/format';
+import { statusLabel } from '../model/statusPalette';
 import { BackendChart } from '../charts/BackendChart';
 import { BigRunCharts } from '../charts/BigRunCharts';
 import { ExpectedChart } from '../charts/ExpectedChart';
@@ -58,8 +60,9 @@ export function Dashboard({ runId, version }: DashboardProps) {
   return (
     <div className="jp-QFlow-dashboard" data-dashboard-run={detail.id}>
       <div className="jp-QFlow-props-title">
-        {detail.name ?? detail.id} — {detail.status} · {detail.tasks.length} tasks
-        {perf ? ` · ${perf.runs} runs of this workflow` : ''}
+        {detail.name ?? detail.id} — {statusLabel(detail.status)} ·{' '}
+        {formatCount(detail.tasks.length, 'task')}
+        {perf ? ` · ${formatCount(perf.runs, 'run')} of this workflow` : ''}
       </div>
       {big && spec ? (
         <BigRunCharts spec={spec} detail={detail} />

@@ -1,14 +1,17 @@
 /**
- * The workflow designer: palette, canvas, property editor / run details, run bar.
- * Used by the side panel and by the `.qflow` document widget alike.
+ * The workflow designer: palette, canvas, the selected task's Properties / Run pane,
+ * run bar and the run's status line. Used by the `.qflow` document (main area) and by
+ * the side panel alike; it takes the run's live state as a prop, and editing is always
+ * possible: after an edit the run shown is marked as being of the previous version.
  */
-import React, { useCallback, useMemo, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../client';
 import { Designer as DesignerState } from '../hooks/useDesigner';
+import { specKey, useLiveValidation } from '../hooks/useLiveValidation';
 import { useResource } from '../hooks/useResource';
 import { RunState, TERMINAL_RUN } from '../hooks/useRunStatus';
+import { rememberLibrary, useSignatures } from '../hooks/useSignatures';
 import { BIG_WORKFLOW } from '../model/aggregate';
-import { FieldIssue, issuesFromDetail } from '../model/issues';
 import { renameKey, updateTask } from '../model/specEdit';
 import { Task } from '../types';
 import { BigWorkflowView } from './BigWorkflowView';
@@ -17,6 +20,8 @@ import { NodeDetails } from './NodeDetails';
 import { Palette } from './Palette';
 import { PropertyEditor } from './PropertyEditor';
 import { RunBar } from './RunBar';
+import { RunStatusLine } from './RunStatusLine';
+import { SidePane, SideTab } from './SidePane';
 
 export interface DesignerProps {
   designer: DesignerState;
@@ -26,6 +31,12 @@ export interface DesignerProps {
   /** Extra toolbar content (save/open in the panel). */
   toolbar?: React.ReactNode;
   fitSignal?: number;
+}
+
+async function loadLibrary() {
+  const items = await api.functions();
+  rememberLibrary(items);
+  return items;
 }
 
 export function Designer({
@@ -38,30 +49,52 @@ export function Designer({
 }: DesignerProps) {
   const schema = useResource(() => api.schema());
   const backends = useResource(() => api.backends());
-  const [issues, setIssues] = useState<FieldIssue[]>([]);
+  const library = useResource(loadLibrary);
   const [message, setMessage] = useState<string | null>(null);
   const [focus, setFocus] = useState<string | null>(null);
+  const [sideTab, setSideTab] = useState<SideTab>('properties');
+  // a task added without a drop (double-click, Enter) may land out of view: refit
+  const [refit, setRefit] = useState(0);
   const { spec } = designer;
   const big = spec.tasks.length >= BIG_WORKFLOW;
+  // a passing note ("Connected a → b") fades: status text must not outlive its moment
+  useEffect(() => {
+    if (!message) {
+      return;
+    }
+    const t = setTimeout(() => setMessage(null), 6000);
+    return () => clearTimeout(t);
+  }, [message]);
+  const signatures = useSignatures(big ? [] : spec.tasks);
+  const validation = useLiveValidation(spec, { enabled: !big });
+  const { issues } = validation;
 
-  const invalid = useMemo(
-    () => new Set(issues.map(i => i.task).filter((t): t is string => !!t)),
-    [issues]
-  );
+  // The spec a run ran, to tell when the canvas has been edited since.
+  const [ranKey, setRanKey] = useState<string | null>(null);
+  useEffect(() => {
+    setRanKey(run.runId ? specKey(spec) : null);
+    // only when a run starts or another is opened: that is the spec it ran
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [run.runId]);
+  const key = useMemo(() => specKey(spec), [spec]);
+  const stale = !!run.runId && ranKey !== null && ranKey !== key;
+
+  const problems = useMemo(() => {
+    const out: Record<string, string[]> = {};
+    for (const i of issues) {
+      if (i.task) {
+        const text = i.field ? `${i.field}: ${i.message}` : i.message;
+        (out[i.task] = out[i.task] ?? []).push(text);
+      }
+    }
+    return out;
+  }, [issues]);
+
   const onProblems = useCallback(
     (detail: unknown) => {
-      const found =
-        Array.isArray(detail) && detail.length === 0
-          ? []
-          : issuesFromDetail(detail, spec);
-      setIssues(found);
-      const first = found.find(i => i.task);
-      if (first?.task) {
-        setFocus(first.task);
-        designer.select([first.task]);
-      }
+      validation.report(detail, spec);
     },
-    [spec, designer]
+    [validation, spec]
   );
 
   const selectedTask: Task | undefined =
@@ -71,45 +104,57 @@ export function Designer({
         ? spec.tasks.find(t => t.id === focus)
         : undefined;
   const running = !!run.runId && !TERMINAL_RUN.has(run.runStatus ?? 'running');
+  const globalIssues = issues.filter(i => !i.task);
 
   const side = selectedTask ? (
-    run.runId && run.tasks[selectedTask.id] ? (
-      <NodeDetails
-        runId={run.runId}
-        taskId={selectedTask.id}
-        workflowId={workflowId}
-        liveStatus={run.tasks[selectedTask.id]}
-        onRerun={id => onRun(id)}
-      />
-    ) : (
-      <PropertyEditor
-        schema={schema.data}
-        task={selectedTask}
-        issues={issues.filter(i => i.task === selectedTask.id)}
-        onChange={next => {
-          designer.apply(s => ({
-            ...s,
-            spec: updateTask(s.spec, selectedTask.id, next),
-            positions: renameKey(s.positions, selectedTask.id, next.id)
-          }));
-          if (next.id !== selectedTask.id) {
-            designer.select([next.id]);
+    <SidePane
+      title={
+        <>
+          <code>{selectedTask.id}</code>{' '}
+          {selectedTask.kind === 'quantum' ? 'quantum task' : 'classical task'}
+        </>
+      }
+      tab={sideTab}
+      onTab={setSideTab}
+      properties={
+        <PropertyEditor
+          schema={schema.data}
+          task={selectedTask}
+          backends={backends.data ?? []}
+          signature={
+            selectedTask.kind === 'classical' ? signatures[selectedTask.fn] : null
           }
-        }}
-      />
-    )
+          issues={issues.filter(i => i.task === selectedTask.id)}
+          onChange={next => {
+            designer.apply(s => ({
+              ...s,
+              spec: updateTask(s.spec, selectedTask.id, next),
+              positions: renameKey(s.positions, selectedTask.id, next.id)
+            }));
+            if (next.id !== selectedTask.id) {
+              designer.select([next.id]);
+            }
+          }}
+        />
+      }
+      run={
+        run.runId && run.tasks[selectedTask.id] ? (
+          <NodeDetails
+            runId={run.runId}
+            taskId={selectedTask.id}
+            workflowId={workflowId}
+            liveStatus={run.tasks[selectedTask.id]}
+            stale={stale}
+            onRerun={id => onRun(id)}
+          />
+        ) : null
+      }
+    />
   ) : (
-    <div className="jp-QFlow-muted">
-      {issues
-        .filter(i => !i.task)
-        .map((i, n) => (
-          <div key={n} className="jp-QFlow-field-error">
-            {i.field ? `${i.field}: ` : ''}
-            {i.message}
-          </div>
-        ))}
-      Select a task to edit it{run.runId ? ' or see its output' : ''}. Drag tasks from
-      the palette; connect a node&apos;s right handle to another&apos;s left handle.
+    <div className="jp-QFlow-muted jp-QFlow-hint">
+      Select a task to edit it{run.runId ? ' or see what it did' : ''}. Drag tasks from
+      the palette, then drag from a task&apos;s right handle to another&apos;s left
+      handle to pass its output along.
     </div>
   );
 
@@ -144,7 +189,7 @@ export function Designer({
         <button
           className="jp-mod-styled"
           onClick={designer.relayout}
-          title="Auto-layout (dagre)"
+          title="Lay the graph out again (left to right)"
         >
           Layout
         </button>
@@ -162,7 +207,10 @@ export function Designer({
         spec={spec}
         workflowId={workflowId}
         running={running}
-        onStarted={(id, wf) => onRun(id, wf)}
+        onStarted={(id, wf) => {
+          setSideTab('run');
+          onRun(id, wf);
+        }}
         onProblems={onProblems}
         onCancel={() => {
           if (run.runId) {
@@ -170,27 +218,30 @@ export function Designer({
           }
         }}
       />
-      {(message || run.runId) && (
-        <div className="jp-QFlow-statusline" role="status">
-          {run.runId && (
-            <span data-run-status={run.runStatus ?? 'pending'}>
-              Run <code>{run.runId}</code>: {run.runStatus ?? 'starting'}
-              {run.error ? ` (${run.error})` : ''}
-            </span>
-          )}
-          {message && <span className="jp-QFlow-note"> {message}</span>}
+      <RunStatusLine run={run} stale={stale} taskCount={spec.tasks.length} />
+      {(message || globalIssues.length > 0) && (
+        <div className="jp-QFlow-messages">
+          {globalIssues.map((i, n) => (
+            <div key={n} className="jp-QFlow-field-error" role="alert">
+              {i.field ? `${i.field}: ` : ''}
+              {i.message}
+            </div>
+          ))}
+          {message && <div className="jp-QFlow-note">{message}</div>}
         </div>
       )}
       <div className="jp-QFlow-body">
         <Palette
           backends={backends.data ?? []}
-          backendsError={backends.error?.message}
-          onAdd={t =>
+          library={library.data ?? []}
+          error={library.error?.message ?? backends.error?.message}
+          onAdd={t => {
             addFromTemplate(designer, t, {
               x: 40 * spec.tasks.length,
               y: 40 * spec.tasks.length
-            })
-          }
+            });
+            setRefit(n => n + 1);
+          }}
         />
         {big ? (
           <BigWorkflowView tasks={spec.tasks} status={run.tasks} />
@@ -198,10 +249,12 @@ export function Designer({
           <FlowCanvas
             designer={designer}
             status={run.tasks}
-            invalid={invalid}
+            stale={stale}
+            problems={problems}
+            signatures={signatures}
             onNodeOpen={id => setFocus(id)}
             onMessage={setMessage}
-            fitSignal={fitSignal}
+            fitSignal={(fitSignal ?? 0) + refit}
           />
         )}
         <div className="jp-QFlow-side">{side}</div>

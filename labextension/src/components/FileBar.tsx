@@ -1,5 +1,5 @@
 /** Save / open the panel's workflow as a `.qflow` file through Jupyter's contents API. */
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { Contents } from '@jupyterlab/services';
 import { parseQflow, serializeQflow } from '../model/qflowFile';
 import { WorkflowSpec } from '../types';
@@ -7,12 +7,21 @@ import { WorkflowSpec } from '../types';
 export interface FileBarProps {
   contents: Contents.IManager;
   spec: WorkflowSpec;
+  /** The file the workflow came from or was saved to ('' when none). */
+  path: string;
+  onPath: (path: string) => void;
   onLoaded: (spec: WorkflowSpec) => void;
 }
 
-export function FileBar({ contents, spec, onLoaded }: FileBarProps) {
-  const [path, setPath] = useState('');
+export function FileBar({ contents, spec, path, onPath, onLoaded }: FileBarProps) {
+  const setPath = onPath;
   const [note, setNote] = useState<string | null>(null);
+  // a note about another file would mislead once the path changes from outside
+  useEffect(() => {
+    if (!path) {
+      setNote(null);
+    }
+  }, [path]);
   const target = () => {
     const p = path.trim() || `${spec.name || 'workflow'}.qflow`;
     return p.endsWith('.qflow') ? p : `${p}.qflow`;

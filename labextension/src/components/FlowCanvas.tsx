@@ -1,7 +1,9 @@
 /**
  * The React Flow canvas of the designer: nodes and edges are derived from the spec, and
  * every user gesture becomes a spec edit (connect, delete, drop from the palette) so the
- * spec stays the single source of truth.
+ * spec stays the single source of truth. Edges are data flow: connecting two nodes feeds
+ * an output into an input (asking with the port picker when that is ambiguous); plain
+ * ordering edges are dashed.
  */
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
@@ -10,6 +12,7 @@ import {
   Controls,
   Edge,
   EdgeChange,
+  MarkerType,
   MiniMap,
   NodeChange,
   ReactFlow,
@@ -18,9 +21,19 @@ import {
   useReactFlow
 } from '@xyflow/react';
 import { Designer } from '../hooks/useDesigner';
-import { connect, createsCycle, disconnect, edgesOf, freshId } from '../model/specEdit';
+import { Signatures, signatureOf } from '../hooks/useSignatures';
+import {
+  ConnectionPlan,
+  connectData,
+  flowEdgesOf,
+  planConnection,
+  removeFlowEdge
+} from '../model/ports';
+import { statusVar } from '../model/statusPalette';
+import { connect, createsCycle, freshId } from '../model/specEdit';
 import { Task, TaskStatus } from '../types';
 import { DRAG_TYPE } from './Palette';
+import { PortPicker } from './PortPicker';
 import { TaskFlowNode, TaskNode } from './TaskNode';
 
 const NODE_TYPES = { task: TaskNode };
@@ -28,10 +41,30 @@ const NODE_TYPES = { task: TaskNode };
 export interface FlowCanvasProps {
   designer: Designer;
   status: Record<string, TaskStatus>;
-  invalid: Set<string>;
+  /** The run shown was of an earlier version of the spec. */
+  stale?: boolean;
+  /** Validation problem messages per task id. */
+  problems: Record<string, string[]>;
+  signatures: Signatures;
   onNodeOpen: (id: string) => void;
   onMessage: (text: string) => void;
   fitSignal?: number;
+}
+
+interface Pending {
+  source: string;
+  target: string;
+  plan: Extract<ConnectionPlan, { kind: 'ask' }>;
+}
+
+/** Minimap colour: the state's when the task ran, else its kind's. */
+function miniColor(node: TaskFlowNode): string {
+  if (node.data.status) {
+    return statusVar(node.data.status, 'border');
+  }
+  return node.data.task.kind === 'quantum'
+    ? 'var(--jp-brand-color1)'
+    : 'var(--jp-warn-color1)';
 }
 
 /** Add a copy of `template` with a fresh id at `position`; returns the new id. */
@@ -55,7 +88,9 @@ export function addFromTemplate(
 function Canvas({
   designer,
   status,
-  invalid,
+  stale,
+  problems,
+  signatures,
   onNodeOpen,
   onMessage,
   fitSignal
@@ -65,6 +100,11 @@ function Canvas({
   const { spec, positions, selected } = designer;
   const selectedSet = useMemo(() => new Set(selected), [selected]);
   const [edgeSelection, setEdgeSelection] = useState<Set<string>>(new Set());
+  const [pending, setPending] = useState<Pending | null>(null);
+  // Measured node sizes: the minimap draws only nodes whose size it knows.
+  const [sizes, setSizes] = useState<Record<string, { width: number; height: number }>>(
+    {}
+  );
 
   const nodes: TaskFlowNode[] = useMemo(
     () =>
@@ -73,17 +113,28 @@ function Canvas({
         type: 'task' as const,
         position: positions[task.id] ?? { x: 0, y: 0 },
         selected: selectedSet.has(task.id),
-        data: { task, status: status[task.id], invalid: invalid.has(task.id) }
+        measured: sizes[task.id],
+        data: {
+          task,
+          status: status[task.id],
+          stale: stale && !!status[task.id],
+          problems: problems[task.id]
+        }
       })),
-    [spec, positions, selectedSet, status, invalid]
+    [spec, positions, selectedSet, status, stale, problems, sizes]
   );
   const edges: Edge[] = useMemo(
     () =>
-      edgesOf(spec).map(e => ({
-        ...e,
+      flowEdgesOf(spec).map(e => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        label: e.label,
         selected: edgeSelection.has(e.id),
         animated: status[e.source] === 'running',
-        className: status[e.target] ? `jp-QFlow-edge-${status[e.target]}` : undefined
+        markerEnd: { type: MarkerType.ArrowClosed },
+        className: `jp-QFlow-edge-${e.kind}`,
+        data: { kind: e.kind }
       })),
     [spec, status, edgeSelection]
   );
@@ -99,9 +150,12 @@ function Canvas({
   const onNodesChange = useCallback(
     (changes: NodeChange<TaskFlowNode>[]) => {
       const moves: Record<string, { x: number; y: number }> = {};
+      const measured: Record<string, { width: number; height: number }> = {};
       let nextSelected: Set<string> | null = null;
       for (const c of changes) {
-        if (c.type === 'position' && c.position) {
+        if (c.type === 'dimensions' && c.dimensions) {
+          measured[c.id] = c.dimensions;
+        } else if (c.type === 'position' && c.position) {
           moves[c.id] = c.position;
         } else if (c.type === 'select') {
           nextSelected = nextSelected ?? new Set(selectedSet);
@@ -111,6 +165,9 @@ function Canvas({
             nextSelected.delete(c.id);
           }
         }
+      }
+      if (Object.keys(measured).length) {
+        setSizes(prev => ({ ...prev, ...measured }));
       }
       if (Object.keys(moves).length) {
         designer.moveNodes(moves, false);
@@ -124,14 +181,10 @@ function Canvas({
 
   const removeEdges = useCallback(
     (ids: string[]) => {
-      designer.apply(s => {
-        let next = s.spec;
-        for (const id of ids) {
-          const [source, target] = id.split('->');
-          next = disconnect(next, source, target);
-        }
-        return { ...s, spec: next };
-      });
+      designer.apply(s => ({
+        ...s,
+        spec: ids.reduce((next, id) => removeFlowEdge(next, id), s.spec)
+      }));
     },
     [designer]
   );
@@ -160,15 +213,46 @@ function Canvas({
     [removeEdges]
   );
 
+  const feed = useCallback(
+    (source: string, output: string | null, target: string, input: string) => {
+      designer.apply(s => ({
+        ...s,
+        spec: connectData(s.spec, source, output, target, input)
+      }));
+      onMessage(
+        `Connected ${output ? `${source}.${output}` : source} → ${target}.${input}`
+      );
+    },
+    [designer, onMessage]
+  );
+
   const onConnect = useCallback(
     (c: Connection) => {
       if (createsCycle(designer.spec, c.source, c.target)) {
         onMessage(`Not connected: ${c.source} → ${c.target} would create a cycle`);
         return;
       }
-      designer.apply(s => ({ ...s, spec: connect(s.spec, c.source, c.target) }));
+      const byId = new Map(designer.spec.tasks.map(t => [t.id, t]));
+      const source = byId.get(c.source);
+      const target = byId.get(c.target);
+      if (!source || !target) {
+        return;
+      }
+      const known = target.kind === 'classical' ? signatures[target.fn] : null;
+      const signature =
+        target.kind === 'classical' && known === undefined
+          ? signatureOf(target.fn)
+          : Promise.resolve(known ?? null);
+      void signature.then(sig => {
+        const plan = planConnection(source, target, sig);
+        if (plan.kind === 'auto') {
+          feed(source.id, plan.output, target.id, plan.input);
+        } else {
+          setPending({ source: source.id, target: target.id, plan });
+        }
+      });
     },
-    [designer, onMessage]
+    [designer, onMessage, signatures, feed]
   );
 
   const onDrop = useCallback(
@@ -255,8 +339,32 @@ function Canvas({
       >
         <Background />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable className="jp-QFlow-minimap" />
+        <MiniMap
+          pannable
+          zoomable
+          className="jp-QFlow-minimap"
+          nodeColor={miniColor}
+          nodeStrokeColor="var(--jp-border-color1)"
+          maskColor="color-mix(in srgb, var(--jp-layout-color3) 45%, transparent)"
+        />
       </ReactFlow>
+      {pending && (
+        <PortPicker
+          source={pending.source}
+          target={pending.target}
+          plan={pending.plan}
+          onConnect={(output, input) => {
+            feed(pending.source, output, pending.target, input);
+            setPending(null);
+          }}
+          onOrderOnly={() => {
+            const { source, target } = pending;
+            designer.apply(s => ({ ...s, spec: connect(s.spec, source, target) }));
+            setPending(null);
+          }}
+          onCancel={() => setPending(null)}
+        />
+      )}
     </div>
   );
 }

@@ -1,11 +1,13 @@
 /**
  * Validate / estimate / run the workflow in the designer, with run parameters.
  * A server without the cost model answers 501 to /estimate: that is shown as
- * "no estimate", not as an error.
+ * "no estimate", not as an error. Where the run is, the status line says (one source).
  */
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { APIError, describeDetail } from '../api';
 import { api } from '../client';
+import { specKey } from '../hooks/useLiveValidation';
+import { formatDuration } from '../model/format';
 import { EstimateResult, WorkflowSpec } from '../types';
 
 export interface RunBarProps {
@@ -28,7 +30,7 @@ export function estimateText(e: EstimateResult): string {
   const usd = num(e.usd) ?? num(e.cost_usd) ?? num(e.total_usd);
   const parts: string[] = [];
   if (secs !== undefined) {
-    parts.push(`≈ ${secs < 10 ? secs.toFixed(2) : secs.toFixed(0)} s`);
+    parts.push(`≈ ${formatDuration(secs)}`);
   }
   if (usd !== undefined) {
     parts.push(`$${usd.toFixed(2)}`);
@@ -53,6 +55,9 @@ export function RunBar({
   const [params, setParams] = useState('');
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // a note about an earlier version of the spec or params would mislead: drop it
+  const key = specKey(spec);
+  useEffect(() => setNote(null), [key, params]);
 
   const parsedParams = (): Record<string, unknown> | undefined => {
     if (!params.trim()) {
@@ -106,7 +111,6 @@ export function RunBar({
     guard(async () => {
       const accepted = await api.saveAndRun(spec, workflowId, parsedParams());
       onProblems([]);
-      setNote(`Run ${accepted.run_id} ${accepted.status}`);
       onStarted(accepted.run_id, accepted.workflow_id);
     });
 
@@ -115,7 +119,12 @@ export function RunBar({
       <input
         className="jp-QFlow-params"
         aria-label="Run parameters (JSON)"
-        placeholder={`params JSON, e.g. ${JSON.stringify(spec.params ?? {})}`}
+        title="Run parameters override the workflow's params; unknown names are refused"
+        placeholder={
+          spec.params && Object.keys(spec.params).length
+            ? `run params, e.g. ${JSON.stringify(spec.params)}`
+            : 'run params (JSON): this workflow declares none'
+        }
         value={params}
         onChange={e => setParams(e.target.value)}
       />

@@ -3,6 +3,8 @@ import React, { useState } from 'react';
 import { api } from '../client';
 import { RUN_STATUSES } from '../generated/status';
 import { useResource } from '../hooks/useResource';
+import { formatDuration, formatWhen } from '../model/format';
+import { statusClass, statusLabel } from '../model/statusPalette';
 import { RunSummary } from '../types';
 
 export interface RunsTableProps {
@@ -22,16 +24,12 @@ const RESUMABLE = new Set([
   'budget_exceeded'
 ]);
 
-export function formatTime(t?: number | null): string {
-  return t ? new Date(t * 1000).toLocaleString() : '—';
-}
-
-export function formatDuration(run: RunSummary, now = Date.now() / 1000): string {
+/** How long a run took (so far, while it runs). */
+export function runDuration(run: RunSummary, now = Date.now() / 1000): string {
   if (!run.started_at) {
     return '—';
   }
-  const secs = (run.finished_at ?? now) - run.started_at;
-  return secs < 60 ? `${secs.toFixed(2)} s` : `${(secs / 60).toFixed(1)} min`;
+  return formatDuration((run.finished_at ?? now) - run.started_at);
 }
 
 export function RunsTable({ onOpen, onStarted, refreshSignal }: RunsTableProps) {
@@ -84,7 +82,7 @@ export function RunsTable({ onOpen, onStarted, refreshSignal }: RunsTableProps) 
         >
           {STATUSES.map(s => (
             <option key={s} value={s}>
-              {s || 'any status'}
+              {s ? statusLabel(s) : 'any status'}
             </option>
           ))}
         </select>
@@ -111,12 +109,12 @@ export function RunsTable({ onOpen, onStarted, refreshSignal }: RunsTableProps) 
             <tr key={r.id} data-run-id={r.id}>
               <td title={r.id}>{r.name ?? r.workflow_id ?? r.id}</td>
               <td>
-                <span className={`jp-QFlow-badge jp-QFlow-state-${r.status}`}>
-                  {r.status}
+                <span className={`jp-QFlow-pill ${statusClass(r.status)}`}>
+                  {statusLabel(r.status)}
                 </span>
               </td>
-              <td>{formatTime(r.started_at ?? r.created_at)}</td>
-              <td>{formatDuration(r)}</td>
+              <td>{formatWhen(r.started_at ?? r.created_at)}</td>
+              <td>{runDuration(r)}</td>
               <td>
                 {typeof r.cost_usd === 'number' ? `$${r.cost_usd.toFixed(2)}` : '—'}
               </td>

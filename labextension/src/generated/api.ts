@@ -95,7 +95,8 @@ export interface paths {
     post?: never;
     /**
      * Delete Workflow
-     * @description Delete a saved workflow (its runs stay in the history).
+     * @description Delete a saved workflow. Its runs stay in the history, detached, unless ``runs``
+     *     is true: then they are deleted too (409 while one is still running).
      */
     delete: operations['delete_workflow_api_workflows__workflow_id__delete'];
     options?: never;
@@ -140,7 +141,12 @@ export interface paths {
     get: operations['get_run_api_runs__run_id__get'];
     put?: never;
     post?: never;
-    delete?: never;
+    /**
+     * Delete Run
+     * @description Delete a run with its task rows, events, metrics and the output files nothing else
+     *     uses. Answers 409 while it is still running (cancel it first).
+     */
+    delete: operations['delete_run_api_runs__run_id__delete'];
     options?: never;
     head?: never;
     patch?: never;
@@ -400,6 +406,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/functions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Library
+     * @description Every built-in library step (usable by name as a task's ``fn``), by purpose; a step
+     *     no purpose lists yet comes last, as ``other``.
+     */
+    get: operations['library_api_functions_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/functions/signature': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Signature
+     * @description The parameters of the function a classical task's ``fn`` names.
+     *
+     *     Answers 404 when the function cannot be found (the message says why) and 422 when
+     *     Python cannot read its signature (some builtins).
+     */
+    get: operations['signature_api_functions_signature_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -426,6 +476,13 @@ export interface components {
        * @description Installed and, if remote, has credentials.
        */
       usable?: boolean | null;
+      /**
+       * State
+       * @description Whether a task can use it now; 'note' says what to do otherwise.
+       * @default ready
+       * @enum {string}
+       */
+      state?: 'ready' | 'needs_credentials' | 'sdk_missing' | 'unavailable';
       /**
        * Capabilities
        * @description max_qubits, native_gates, shots, expectations, noise, ...
@@ -474,7 +531,8 @@ export interface components {
         | 'failed'
         | 'cancelled'
         | 'budget_exceeded'
-        | 'interrupted';
+        | 'interrupted'
+        | 'store_error';
     };
     /**
      * CircuitSource
@@ -528,7 +586,7 @@ export interface components {
       depends_on?: string[];
       /**
        * Inputs
-       * @description name -> literal | {ref: TASK[.key]} | {param: NAME} | {literal: VALUE}
+       * @description name -> literal | {ref: TASK[.key]} | {param: NAME} | {secret: NAME} | {literal: VALUE}
        */
       inputs?: {
         [key: string]: unknown;
@@ -594,6 +652,64 @@ export interface components {
       spec?: components['schemas']['WorkflowSpec'] | null;
     };
     /**
+     * FunctionParam
+     * @description One parameter of a classical task's function (what an ``inputs`` key can name).
+     */
+    FunctionParam: {
+      /** Name */
+      name: string;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind:
+        | 'positional_or_keyword'
+        | 'keyword_only'
+        | 'positional_only'
+        | 'var_positional'
+        | 'var_keyword';
+      /**
+       * Required
+       * @description No default: a task must supply it.
+       */
+      required: boolean;
+      /**
+       * Default
+       * @description The default, as Python writes it.
+       */
+      default?: string | null;
+      /**
+       * Annotation
+       * @description The type annotation as written.
+       */
+      annotation?: string | null;
+    };
+    /**
+     * FunctionSignature
+     * @description What a function accepts, read from its signature (it is never called).
+     */
+    FunctionSignature: {
+      /**
+       * Fn
+       * @description The name asked for (a library name or 'module:function').
+       */
+      fn: string;
+      /** Params */
+      params: components['schemas']['FunctionParam'][];
+      /**
+       * Var Keyword
+       * @description It takes **kwargs: any input name is accepted.
+       */
+      var_keyword: boolean;
+      /** Returns */
+      returns?: string | null;
+      /**
+       * Doc
+       * @default
+       */
+      doc?: string;
+    };
+    /**
      * LaneUse
      * @description How busy the engine's worker lanes were.
      */
@@ -602,6 +718,25 @@ export interface components {
       max_concurrency: number;
       /** Utilisation */
       utilisation?: number | null;
+    };
+    /**
+     * LibraryFunction
+     * @description A built-in library step: its name, what it is for, and its signature.
+     */
+    LibraryFunction: {
+      /** Name */
+      name: string;
+      /**
+       * Target
+       * @description The 'module:function' the name stands for.
+       */
+      target: string;
+      /**
+       * Purpose
+       * @description post-process, optimise, sweep, compare, mitigate, learn, data or other.
+       */
+      purpose: string;
+      signature?: components['schemas']['FunctionSignature'] | null;
     };
     /**
      * Mitigation
@@ -795,7 +930,7 @@ export interface components {
       depends_on?: string[];
       /**
        * Inputs
-       * @description name -> literal | {ref: TASK[.key]} | {param: NAME} | {literal: VALUE}
+       * @description name -> literal | {ref: TASK[.key]} | {param: NAME} | {secret: NAME} | {literal: VALUE}
        */
       inputs?: {
         [key: string]: unknown;
@@ -920,7 +1055,8 @@ export interface components {
         | 'failed'
         | 'cancelled'
         | 'budget_exceeded'
-        | 'interrupted';
+        | 'interrupted'
+        | 'store_error';
     };
     /**
      * RunDetail
@@ -944,7 +1080,8 @@ export interface components {
         | 'failed'
         | 'cancelled'
         | 'budget_exceeded'
-        | 'interrupted';
+        | 'interrupted'
+        | 'store_error';
       /** Created At */
       created_at?: number | null;
       /** Started At */
@@ -1033,7 +1170,8 @@ export interface components {
         | 'failed'
         | 'cancelled'
         | 'budget_exceeded'
-        | 'interrupted';
+        | 'interrupted'
+        | 'store_error';
       /**
        * Plan
        * @description False when no plan was saved (predicted fields null).
@@ -1115,7 +1253,8 @@ export interface components {
         | 'failed'
         | 'cancelled'
         | 'budget_exceeded'
-        | 'interrupted';
+        | 'interrupted'
+        | 'store_error';
       /** Created At */
       created_at?: number | null;
       /** Started At */
@@ -1454,7 +1593,10 @@ export type ClassicalTask = components['schemas']['ClassicalTask'];
 export type Deleted = components['schemas']['Deleted'];
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type EstimateRequest = components['schemas']['EstimateRequest'];
+export type FunctionParam = components['schemas']['FunctionParam'];
+export type FunctionSignature = components['schemas']['FunctionSignature'];
 export type LaneUse = components['schemas']['LaneUse'];
+export type LibraryFunction = components['schemas']['LibraryFunction'];
 export type Mitigation = components['schemas']['Mitigation'];
 export type NodePosition = components['schemas']['NodePosition'];
 export type PlannedTask = components['schemas']['PlannedTask'];
@@ -1861,7 +2003,10 @@ export interface operations {
   };
   delete_workflow_api_workflows__workflow_id__delete: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Also delete its runs (and their output files). */
+        runs?: boolean;
+      };
       header?: never;
       path: {
         workflow_id: string;
@@ -1906,6 +2051,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description Request body too large */
       413: {
         headers: {
@@ -1939,6 +2093,7 @@ export interface operations {
               | 'cancelled'
               | 'budget_exceeded'
               | 'interrupted'
+              | 'store_error'
             )
           | null;
         limit?: number;
@@ -2037,6 +2192,82 @@ export interface operations {
       };
       /** @description Not Found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  delete_run_api_runs__run_id__delete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deleted'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Conflict */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2860,6 +3091,121 @@ export interface operations {
       };
       /** @description Request body too large */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  library_api_functions_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LibraryFunction'][];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  signature_api_functions_signature_get: {
+    parameters: {
+      query: {
+        /** @description 'parity' or 'pkg.module:function' */
+        fn: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FunctionSignature'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -18,7 +18,8 @@ export const RUN_STATUSES = [
   'failed',
   'cancelled',
   'budget_exceeded',
-  'interrupted'
+  'interrupted',
+  'store_error'
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Task states after which a task never changes again (within one run attempt). */
@@ -35,5 +36,6 @@ export const RUN_TERMINAL: ReadonlySet<string> = new Set<RunStatus>([
   'cancelled',
   'failed',
   'interrupted',
+  'store_error',
   'succeeded'
 ]);

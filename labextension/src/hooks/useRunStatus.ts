@@ -22,6 +22,9 @@ export interface RunState {
   runId: string | null;
   runStatus: RunStatus | null;
   tasks: Record<string, TaskStatus>;
+  /** Epoch seconds, from the last read of the run (null until known). */
+  startedAt?: number | null;
+  finishedAt?: number | null;
   events: number;
   updates: number;
   error: string | null;
@@ -96,6 +99,11 @@ export function useRunStatus(runId: string | null): RunState {
           if (!abort.signal.aborted) {
             updatesFromDetail(detail).forEach(u => throttle.push(u));
             throttle.flush();
+            setState(s =>
+              s.runId === runId
+                ? { ...s, startedAt: detail.started_at, finishedAt: detail.finished_at }
+                : s
+            );
           }
         })
         .catch(() => undefined);

@@ -103,7 +103,8 @@ describe('summary text', () => {
   it('formats seconds and critical paths', () => {
     expect(seconds(null)).toBe('–');
     expect(seconds(0.0456)).toBe('46 ms');
-    expect(seconds(2.345)).toBe('2.35 s');
+    expect(seconds(2.345)).toBe('2.3 s');
+    expect(seconds(192)).toBe('3 min 12 s');
     expect(pathText([])).toBe('–');
     expect(pathText(['a', 'b'])).toBe('a → b');
     const long = Array.from({ length: 12 }, (_, i) => `t${i}`);

@@ -1,5 +1,6 @@
 /** The "estimated vs actual" chart's data: the run's stored plan next to what it did
  * (pure, unit-tested). Falls back to the mean of earlier runs when no plan was stored. */
+import { formatDuration } from './format';
 import { RunDetail, RunPlan, TaskAggregate } from '../types';
 import { expectedVsActual } from './dashboardData';
 
@@ -70,7 +71,7 @@ export function seconds(x: number | null): string {
   if (x == null) {
     return '–';
   }
-  return x < 1 ? `${Math.round(x * 1000)} ms` : `${x.toFixed(2)} s`;
+  return formatDuration(x);
 }
 
 /** A critical path as `a → b → c`, eliding the middle of long ones. */

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from ...store.records import RunRecord, TaskRunRecord
     from ...store.store import Store
 
+from ...config import clip_depth, load_settings
 from ..schemas import RunSummary
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,8 @@ def _preview(store: Store, ref: str | None) -> str | None:
         return None
     try:
         text = json.dumps(value, default=repr)
-    except (TypeError, ValueError):
-        text = repr(value)
+    except (TypeError, ValueError, RecursionError):
+        text = "(cannot be shown)"
     return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
 
 
@@ -74,9 +75,9 @@ def run_detail(run: RunRecord, store: Store, *, cost_usd: float | None = None) -
     ordered = [t for t in order if t in tasks] + [t for t in tasks if t not in set(order)]
     return {
         **run_summary(run, cost_usd=cost_usd),
-        "params": getattr(run, "params", None) or {},
+        "params": shown(getattr(run, "params", None) or {}),
         "tasks": [task_info(t, tasks[t], store, preview=preview) for t in ordered],
-        "spec": spec if isinstance(spec, dict) else None,
+        "spec": shown(spec) if isinstance(spec, dict) else None,
         "mitigation": mitigation_records(spec, tasks, store),
     }
 
@@ -108,6 +109,13 @@ def mitigation_records(spec: Any, tasks: dict[str, Any], store: Any) -> dict[str
                 "unmitigated": value.get("unmitigated"),
             }
     return found
+
+
+def shown(value: Any) -> Any:
+    """A stored JSON document as answered: what nests deeper than ``Limits.json_depth``
+    (only records stored before the limit existed) is replaced by a note, so reading a
+    record never fails."""
+    return clip_depth(value, load_settings().limits.json_depth)
 
 
 def event_json(event: Any) -> dict[str, Any]:

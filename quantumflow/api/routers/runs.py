@@ -13,6 +13,7 @@ from ..errors import ConflictError, TaskNotFoundError
 from ..outputs import DEFAULT_MAX_BYTES, LIMIT_MAX_BYTES, task_output
 from ..schemas import (
     CancelResult,
+    Deleted,
     ErrorResponse,
     RerunRequest,
     RunAccepted,
@@ -71,6 +72,20 @@ def get_run_plan(run_id: str, ctx: Ctx) -> dict[str, Any]:
     from ...cost import plan_vs_actual
 
     return plan_vs_actual(ctx.store, run_id)
+
+
+@router.delete(
+    "/{run_id}",
+    response_model=Deleted,
+    responses={**NOT_FOUND, 409: {"model": ErrorResponse}},
+)
+def delete_run(run_id: str, ctx: Ctx) -> Deleted:
+    """Delete a run with its task rows, events, metrics and the output files nothing else
+    uses. Answers 409 while it is still running (cancel it first)."""
+    from ...engine import delete_run as delete
+
+    delete(run_id, db=ctx.store)
+    return Deleted(id=run_id, deleted=True)
 
 
 @router.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, status
+from fastapi import APIRouter, Body, Depends, Query, status
 
 from ...spec import WorkflowSpec
 from ...spec.loader import spec_from_dict
@@ -20,6 +20,7 @@ from ..schemas import (
     WorkflowDetail,
     WorkflowSummary,
 )
+from .convert import shown
 
 if TYPE_CHECKING:
     from ...store.records import WorkflowRecord
@@ -130,7 +131,7 @@ def validate_workflow(spec: Annotated[dict[str, Any], Body()]) -> ValidationResu
 def get_workflow(workflow_id: str, ctx: Ctx) -> dict[str, Any]:
     """A saved workflow with its spec."""
     record = ctx.store.get_workflow(workflow_id)
-    return {**_summary(record), "spec": record.spec}
+    return {**_summary(record), "spec": shown(record.spec)}
 
 
 @router.put("/{workflow_id}", response_model=WorkflowCreated, responses={**NOT_FOUND, **INVALID})
@@ -143,11 +144,21 @@ def replace_workflow(workflow_id: str, body: WorkflowSpecModel, ctx: Ctx) -> Wor
     return WorkflowCreated(id=workflow_id, name=spec.name)
 
 
-@router.delete("/{workflow_id}", response_model=Deleted, responses=NOT_FOUND)
-def delete_workflow(workflow_id: str, ctx: Ctx) -> Deleted:
-    """Delete a saved workflow (its runs stay in the history)."""
-    from ...errors import WorkflowNotFoundError
+@router.delete(
+    "/{workflow_id}",
+    response_model=Deleted,
+    responses={**NOT_FOUND, 409: {"model": ErrorResponse}},
+)
+def delete_workflow(
+    workflow_id: str,
+    ctx: Ctx,
+    runs: Annotated[
+        bool, Query(description="Also delete its runs (and their output files).")
+    ] = False,
+) -> Deleted:
+    """Delete a saved workflow. Its runs stay in the history, detached, unless ``runs``
+    is true: then they are deleted too (409 while one is still running)."""
+    from ...engine import delete_workflow as delete
 
-    if not ctx.store.delete_workflow(workflow_id):
-        raise WorkflowNotFoundError(workflow_id)
+    delete(workflow_id, runs=runs, db=ctx.store)
     return Deleted(id=workflow_id, deleted=True)
