@@ -20,7 +20,7 @@ from .base import BatchResult, Capabilities, PointResult, QuantumJob
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
 from .noise_models import rates
-from .results import parse_observable, place_bits
+from .results import place_bits
 
 #: Devices whose tree-traversal method runs mid-circuit measurements (PennyLane 0.38+).
 TREE_TRAVERSAL = frozenset(
@@ -133,7 +133,9 @@ class PennyLaneBackend(LocalSimulator):
                     keyed = {str(k): int(v) for k, v in raw.items()}
                     results[i].counts = place_bits(keyed, measured[::-1], width)
         if job.observables:
-            obs = [_observable(o, circuit.num_qubits) for o in job.observables]
+            from .to_pennylane import observable
+
+            obs = [observable(o, circuit.num_qubits) for o in job.observables]
 
             @qml.qnode(dev)  # type: ignore[untyped-decorator]
             def expval_fn() -> Any:
@@ -183,14 +185,3 @@ class PennyLaneBackend(LocalSimulator):
 def _little_endian(state: Any, n: int) -> Any:
     """PennyLane puts wire 0 in the most significant bit; reverse to qubit 0 = LSB."""
     return np.asarray(state).reshape((2,) * n).transpose(list(range(n))[::-1]).reshape(-1)
-
-
-def _observable(text: str, n: int) -> Any:
-    import pennylane as qml
-
-    ops = {"X": qml.PauliX, "Y": qml.PauliY, "Z": qml.PauliZ}
-    terms = parse_observable(text, n)
-    if not terms:
-        return qml.Identity(0)
-    made = [ops[p](q) for q, p in sorted(terms.items())]
-    return made[0] if len(made) == 1 else qml.prod(*made)

@@ -9,7 +9,7 @@ and shot count. Everything else runs alone through :meth:`PennyLaneBackend.run`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -17,9 +17,6 @@ from ..errors import BackendError
 from .base import BatchResult, PointResult, QuantumJob
 from .batch import Outcome, alone, packed
 from .results import place_bits
-
-if TYPE_CHECKING:
-    from .pennylane_backend import PennyLaneBackend
 
 
 def _kind(job: QuantumJob) -> str | None:
@@ -61,15 +58,15 @@ def _sample_tape(job: QuantumJob) -> tuple[Any, list[int]]:
 def _expval_tape(job: QuantumJob) -> Any:
     import pennylane as qml
 
-    from .pennylane_backend import _observable
+    from .to_pennylane import observable
 
     n = job.circuit.num_qubits
-    obs = [_observable(o, n) for o in job.observables]
+    obs = [observable(o, n) for o in job.observables]
     stripped = QuantumJob(job.circuit.without_measurements(), job.points)
     return _tape(stripped, lambda: [qml.expval(o) for o in obs], shots=None)
 
 
-def pennylane_run_batch(backend: PennyLaneBackend, jobs: Sequence[QuantumJob]) -> list[Outcome]:
+def pennylane_run_batch(backend: Any, jobs: Sequence[QuantumJob]) -> list[Outcome]:
     """One result or error per job (see the module docstring for how they are packed)."""
     out: list[Outcome | None] = [None] * len(jobs)
     groups: dict[tuple[str, int, int | None], list[int]] = {}
@@ -93,9 +90,7 @@ def pennylane_run_batch(backend: PennyLaneBackend, jobs: Sequence[QuantumJob]) -
     return [o if o is not None else BackendError("not run", backend=backend.name) for o in out]
 
 
-def _sampler(
-    backend: PennyLaneBackend, jobs: list[QuantumJob], width: int
-) -> Callable[[], list[BatchResult]]:
+def _sampler(backend: Any, jobs: list[QuantumJob], width: int) -> Callable[[], list[BatchResult]]:
     def call() -> list[BatchResult]:
         import pennylane as qml
 
@@ -111,9 +106,7 @@ def _sampler(
     return call
 
 
-def _estimator(
-    backend: PennyLaneBackend, jobs: list[QuantumJob], width: int
-) -> Callable[[], list[BatchResult]]:
+def _estimator(backend: Any, jobs: list[QuantumJob], width: int) -> Callable[[], list[BatchResult]]:
     def call() -> list[BatchResult]:
         import pennylane as qml
 

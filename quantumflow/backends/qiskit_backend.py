@@ -1,20 +1,17 @@
 """Qiskit adapters: ``qiskit.aer`` (AerSimulator, optional noise) and ``qiskit.fake:NAME``
 (a qiskit-ibm-runtime fake backend: its coupling map, basis and noise, transpiled).
 
-Transpiled circuits are cached by (parsed circuit, backend, options), so a sweep or a
-repeated task transpiles once; the preset pass manager is built once per simulator and
-options (``transpile()`` rebuilds it, and the simulator's target, on every call: ~0.2 s).
-Sweeps use Aer ``parameter_binds`` (counts) and Aer ``EstimatorV2`` with a parameter array
-(expectations): one native batch each. Batches of tasks go through :meth:`AerBackend.run_batch`
-(:mod:`.qiskit_batch`). Circuits with mid-circuit measurement or reset run with Aer's shot
-branching, which simulates a shot only where outcomes differ.
+Transpilation goes through :mod:`.qiskit_transpile` (cached per circuit, one pass manager
+per simulator and options). Sweeps use Aer ``parameter_binds`` (counts) and Aer
+``EstimatorV2`` with a parameter array (expectations): one native batch each. Batches of
+tasks go through :meth:`AerBackend.run_batch` (:mod:`.qiskit_batch`). Circuits with
+mid-circuit measurement or reset run with Aer's shot branching, which simulates a shot
+only where outcomes differ.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -25,78 +22,10 @@ from ..errors import BackendError, UnsupportedFeatureError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
+from .qiskit_transpile import CACHE_SIZE, TRANSPILE_CACHE, is_dynamic, summary, transpile_for
 from .results import normalize_qiskit_counts, parse_observable, qiskit_label
 
-_CACHE_SIZE = 128
-
-
-class _TranspileCache:
-    """LRU of (circuit identity, backend, options) -> (circuit, transpiled, params).
-
-    Parsed circuits are themselves cached per QASM text, so identity is a cheap and exact
-    key; the circuit is kept in the entry so its id cannot be reused while cached."""
-
-    def __init__(self) -> None:
-        self._d: OrderedDict[tuple[int, str, str], tuple[Circuit, Any, dict[str, Any]]] = (
-            OrderedDict()
-        )
-        self.hits = 0
-        self.misses = 0
-        self._lock = threading.Lock()  # in-process cloud tasks transpile from several lanes
-
-    def get(self, circuit: Circuit, key: str, make: Any) -> tuple[Any, dict[str, Any], float]:
-        k = (id(circuit), key, "")
-        with self._lock:
-            entry = self._d.get(k)
-            if entry is not None and entry[0] is circuit:
-                self._d.move_to_end(k)
-                self.hits += 1
-                return entry[1], entry[2], 0.0
-            self.misses += 1
-        start = time.perf_counter()
-        tqc, params = make()
-        with self._lock:
-            self._d[k] = (circuit, tqc, params)
-            if len(self._d) > _CACHE_SIZE:
-                self._d.popitem(last=False)
-        return tqc, params, time.perf_counter() - start
-
-
-TRANSPILE_CACHE = _TranspileCache()
-
-#: A simulator's Target (``AerSimulator.target`` builds a new one on every access).
-_TARGETS: IdentityCache[Any, Any] = IdentityCache(lambda sim: sim.target, size=32)
-_PASS_MANAGERS: OrderedDict[tuple[int, str], tuple[Any, Any, threading.Lock]] = OrderedDict()
-_PM_LOCK = threading.Lock()
-
-
-def transpile_for(sim: Any, qc: Any, opts: dict[str, Any]) -> Any:
-    """``qiskit.transpile(qc, backend=sim, **opts)`` through a pass manager built once per
-    (simulator, options): the same circuit out, without rebuilding the pass manager."""
-    from qiskit import transpile
-    from qiskit.transpiler import generate_preset_pass_manager
-
-    key = (id(sim), repr(sorted(opts.items())))
-    with _PM_LOCK:
-        hit = _PASS_MANAGERS.get(key)
-        if hit is None or hit[0] is not sim:
-            try:
-                pm = generate_preset_pass_manager(target=_TARGETS(sim), **opts)
-            except TypeError:  # an option only transpile() knows: take the slow path
-                pm = None
-            hit = (sim, pm, threading.Lock())
-            _PASS_MANAGERS[key] = hit
-            if len(_PASS_MANAGERS) > _CACHE_SIZE:
-                _PASS_MANAGERS.popitem(last=False)
-    if hit[1] is None:
-        return transpile(qc, backend=sim, **opts)
-    with hit[2]:  # a PassManager keeps per-run state: one run at a time
-        return hit[1].run(qc)
-
-
-def is_dynamic(circuit: Circuit) -> bool:
-    """Mid-circuit measurement, reset or classical conditions: each shot may differ."""
-    return not circuit.measurements_are_terminal()
+__all__ = ["TRANSPILE_CACHE", "AerBackend", "build_noise_model", "is_dynamic"]
 
 
 class AerBackend(LocalSimulator):
@@ -177,14 +106,14 @@ class AerBackend(LocalSimulator):
         if job.circuit.num_clbits and (job.shots or not job.observables):
             tqc, params, t = self.prepared(job, measured=True)
             timings["transpile"] += t
-            transpiled = _summary(tqc)
+            transpiled = summary(tqc)
             start = time.perf_counter()
             self._sample(job, tqc, params, results)
             timings["execute"] += time.perf_counter() - start
         if job.observables:
             tqc, params, t = self.prepared(job, measured=False)
             timings["transpile"] += t
-            transpiled = transpiled or _summary(tqc)
+            transpiled = transpiled or summary(tqc)
             start = time.perf_counter()
             self._estimate(job, tqc, params, results)
             timings["execute"] += time.perf_counter() - start
@@ -256,18 +185,6 @@ class AerBackend(LocalSimulator):
             out[i].expectations = {o: float(v) for o, v in zip(job.observables, row, strict=True)}
 
 
-def _summarise(tqc: Any) -> dict[str, Any]:
-    return {"depth": tqc.depth(), "gates": dict(tqc.count_ops())}
-
-
-_SUMMARIES: IdentityCache[Any, dict[str, Any]] = IdentityCache(_summarise, size=_CACHE_SIZE)
-
-
-def _summary(tqc: Any) -> dict[str, Any]:
-    """Depth and gate counts of a transpiled circuit (memoized: depth() costs ~1 ms)."""
-    return dict(_SUMMARIES(tqc))
-
-
 def _measurement_free(circuit: Circuit) -> Circuit:
     stripped = circuit.without_measurements()
     if not stripped.measurements_are_terminal() and circuit.has_conditions():
@@ -277,7 +194,7 @@ def _measurement_free(circuit: Circuit) -> Circuit:
 
 #: The measurement-free copy, memoized per circuit object (keeps the transpile cache hot).
 _measurefree_cache: IdentityCache[Circuit, Circuit] = IdentityCache(
-    _measurement_free, size=_CACHE_SIZE
+    _measurement_free, size=CACHE_SIZE
 )
 
 

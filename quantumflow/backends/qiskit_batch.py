@@ -17,17 +17,15 @@ their options and seeds allow.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..errors import BackendError
 from .base import BatchResult, PointResult, QuantumJob
 from .batch import Outcome, alone, packed
+from .qiskit_transpile import summary
 from .results import normalize_qiskit_counts, parse_observable, qiskit_label
-
-if TYPE_CHECKING:
-    from .qiskit_backend import AerBackend
 
 #: Aer's seed for circuit ``i`` of one call is ``seed_simulator + SEED_STEP * i``.
 SEED_STEP = 2113
@@ -57,7 +55,7 @@ def _estimates_only(job: QuantumJob) -> bool:
     return bool(job.observables) and not (job.circuit.num_clbits and job.shots)
 
 
-def aer_run_batch(backend: AerBackend, jobs: Sequence[QuantumJob]) -> list[Outcome]:
+def aer_run_batch(backend: Any, jobs: Sequence[QuantumJob]) -> list[Outcome]:
     """One result or error per job (see the module docstring for how they are packed)."""
     out: list[Outcome | None] = [None] * len(jobs)
     sample: list[int] = []
@@ -79,11 +77,7 @@ def aer_run_batch(backend: AerBackend, jobs: Sequence[QuantumJob]) -> list[Outco
     return [o if o is not None else BackendError("not run", backend=backend.name) for o in out]
 
 
-def _sample(
-    backend: AerBackend, jobs: Sequence[QuantumJob], members: list[int], out: list[Any]
-) -> None:
-    from .qiskit_backend import _summary
-
+def _sample(backend: Any, jobs: Sequence[QuantumJob], members: list[int], out: list[Any]) -> None:
     ready: dict[tuple[int, int], list[tuple[int, Any, float]]] = {}
     sims: dict[int, Any] = {}
     for i in members:
@@ -128,7 +122,7 @@ def _sample(
                                 )
                             )
                         ],
-                        transpiled=_summary(circuits[k]),
+                        transpiled=summary(circuits[k]),
                         timings={"transpile": 0.0},
                     )
                     for k, job in enumerate(pj)
@@ -140,13 +134,9 @@ def _sample(
                 out[i] = res
 
 
-def _estimate(
-    backend: AerBackend, jobs: Sequence[QuantumJob], members: list[int], out: list[Any]
-) -> None:
+def _estimate(backend: Any, jobs: Sequence[QuantumJob], members: list[int], out: list[Any]) -> None:
     from qiskit.quantum_info import SparsePauliOp
     from qiskit_aer.primitives import EstimatorV2
-
-    from .qiskit_backend import _summary
 
     groups: dict[tuple[Any, ...], list[tuple[int, Any, float, Any]]] = {}
     for i in members:
@@ -193,7 +183,7 @@ def _estimate(
                     PointResult(expectations={o: float(v) for o, v in zip(names, row, strict=True)})
                     for row in evs
                 ]
-                made.append(BatchResult(points, transpiled=_summary(pub[0]), timings={}))
+                made.append(BatchResult(points, transpiled=summary(pub[0]), timings={}))
             return made
 
         for (i, _, t, _), res in zip(group, packed(pj, call, backend=backend), strict=True):

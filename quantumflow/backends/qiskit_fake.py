@@ -8,7 +8,8 @@ from typing import Any
 
 from ..errors import BackendError, UnsupportedFeatureError
 from .base import Capabilities, QuantumJob
-from .qiskit_backend import AerBackend, is_dynamic
+from .qiskit_backend import AerBackend
+from .qiskit_transpile import is_dynamic
 
 
 @functools.lru_cache(maxsize=16)

@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import BackendError, CredentialsError
 from .base import BatchResult, Capabilities, JobHandle, JobStatus, PointResult, QuantumJob
 from .classify import classify
-from .qiskit_backend import TRANSPILE_CACHE
+from .qiskit_transpile import TRANSPILE_CACHE
 from .results import normalize_qiskit_counts, parse_observable, qiskit_label
 
 _STATUS: dict[str, JobStatus] = {

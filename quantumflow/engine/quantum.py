@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..backends.base import ExecutionMode
 from ..graph.routes import Route
 from ..spec import QuantumTask
+
+if TYPE_CHECKING:
+    from ..backends.base import ExecutionMode
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +174,8 @@ class QuantumRunner:
 
     def close(self) -> None:
         """End the run's provider contexts (IBM Batch/Session); errors are logged."""
+        if not self.modes:
+            return
         from ..backends import get_backend
 
         for name, mode in self.modes.items():

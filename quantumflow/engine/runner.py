@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._native import scheduler
-from ..backends.base import ExecutionMode
 from ..errors import TaskTimeoutError
 from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
@@ -95,10 +94,7 @@ class Runner:
             params=params,
             on_event=on_event,
             routes=plan.routes,
-            modes={
-                name: ExecutionMode(kind, f"{run_id}:{name}", limit)
-                for name, (kind, limit) in plan.modes.items()
-            },
+            modes=_modes(plan, run_id),
             reattach=reattach,
         )
         self.attempts.priority = list(plan.priority)
@@ -363,6 +359,18 @@ class Runner:
             self._dispatch_error = self._dispatch_error or again
             self._cancel("engine error")
             return []
+
+
+def _modes(plan: RunPlan, run_id: str) -> dict[str, Any]:
+    """The run's cloud execution modes (IBM Batch/Session) keyed by backend."""
+    if not plan.modes:  # the common case: nothing imports the backends package
+        return {}
+    from ..backends.base import ExecutionMode
+
+    return {
+        name: ExecutionMode(kind, f"{run_id}:{name}", limit)
+        for name, (kind, limit) in plan.modes.items()
+    }
 
 
 def _budget_guard(spec: WorkflowSpec) -> Any:

@@ -49,6 +49,8 @@ def batch_keys(
         resource: per task, its dispatcher resource (None: no limits); members of one
             group must hold the same one.
     """
+    if not routes:  # no quantum task: nothing to batch (and no registry to load)
+        return [None] * len(spec.tasks)
     from ..backends import registry
 
     default = spec.policies.batching

@@ -33,6 +33,8 @@ def _chained(members: set[int], upstream: Sequence[Sequence[int]], order: Sequen
 def runtime_modes(vw: ValidatedWorkflow, routes: Mapping[int, Route]) -> dict[str, Mode]:
     """Backend name -> the mode of its jobs, for backends that have modes (their adapter
     can open a Batch or a Session; built-in: ``qiskit.ibm``)."""
+    if not routes:  # no quantum task (and no registry to load)
+        return {}
     from ..backends import registry
 
     by_backend: dict[str, set[int]] = {}
