@@ -98,6 +98,9 @@ export const api = {
   runPlan: (id: string) => requestAPI<RunPlan>(`runs/${enc(id)}/plan`),
   cancel: (id: string) =>
     requestAPI<CancelResult>(`runs/${enc(id)}/cancel`, { method: 'POST' }),
+  /** Continue an interrupted run in the server (cloud jobs are re-attached, not resubmitted). */
+  resume: (id: string) =>
+    requestAPI<RunAccepted>(`runs/${enc(id)}/resume`, { method: 'POST' }),
   rerun: (id: string, fromTask: string) =>
     requestAPI<RunAccepted>(`runs/${enc(id)}/rerun`, {
       method: 'POST',
