@@ -55,6 +55,9 @@ EVERYTHING = {
         "on_failure": "continue",
         "budget": {"seconds": 60, "usd": 1.5},
         "resources": {"qpu": 1},
+        "batching": False,
+        "batch_window_ms": 5,
+        "retry_on": ["network", "rate_limit"],
     },
     "tasks": [
         {
@@ -88,6 +91,7 @@ EVERYTHING = {
             "depends_on": ["post-process"],
             "noise": {"depolarizing": 0.01},
             "transpile": {"optimization_level": 1},
+            "batch": True,
         },
         {
             "id": "class",  # a Python keyword as a task id
