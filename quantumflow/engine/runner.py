@@ -251,6 +251,7 @@ class Runner:
             started_at=started,
             finished_at=time.time(),
             error=error,
+            store=self.store,
         )
 
     def _note_history(self) -> None:

@@ -75,6 +75,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/workflows/python': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Export Workflow Python
+     * @description The designer's "Export as Python": Python DSL code that rebuilds this spec exactly,
+     *     positions included (``quantumflow.dsl.export_python``). Nothing is saved or run.
+     *
+     *     A spec with fields of the wrong shape answers 422 naming the task and field.
+     */
+    post: operations['export_workflow_python_api_workflows_python_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/workflows/{workflow_id}': {
     parameters: {
       query?: never;
@@ -912,6 +935,22 @@ export interface components {
       field?: string | null;
     };
     /**
+     * PythonExport
+     * @description Answer to POST /api/workflows/python: DSL code that rebuilds the posted spec.
+     */
+    PythonExport: {
+      /**
+       * Code
+       * @description A Python module that binds `wf`, a quantumflow Workflow.
+       */
+      code: string;
+      /**
+       * Filename
+       * @description A file name for it: the workflow's name, as .py.
+       */
+      filename: string;
+    };
+    /**
      * QuantumTask
      * @description A circuit run on a backend (counts and/or expectation values).
      */
@@ -1602,6 +1641,7 @@ export type NodePosition = components['schemas']['NodePosition'];
 export type PlannedTask = components['schemas']['PlannedTask'];
 export type Policies = components['schemas']['Policies'];
 export type ProblemDetail = components['schemas']['ProblemDetail'];
+export type PythonExport = components['schemas']['PythonExport'];
 export type QuantumTask = components['schemas']['QuantumTask'];
 export type RerunRequest = components['schemas']['RerunRequest'];
 export type ResourceUse = components['schemas']['ResourceUse'];
@@ -1853,6 +1893,66 @@ export interface operations {
         };
       };
       /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  export_workflow_python_api_workflows_python_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WorkflowSpec'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PythonExport'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Unprocessable Entity */
       422: {
         headers: {
           [name: string]: unknown;
