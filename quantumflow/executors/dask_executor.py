@@ -30,6 +30,7 @@ from typing import Any
 from ..config import load_settings
 from ..errors import QuantumFlowError
 from .base import Call, call_function
+from .dask_collect import Collector
 from .dask_submit import Pending, Submitter
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,18 @@ def _import_distributed() -> Any:
     return distributed
 
 
+def _dask_key(call: Call) -> tuple[str, str]:
+    """A unique Dask key whose name part is the function's (``qf-<function>``).
+
+    The scheduler keeps one TaskPrefix (and a TaskGroup per run) per name part; naming it
+    after the task id made a prefix per task, which the scheduler never forgets and walks
+    on every completion: a 1,000-task fan-out made 1,000 of them. The task id and attempt
+    stay readable in the second part.
+    """
+    fn = call.fn_path.rpartition(":")[2].rpartition(".")[2] or "call"
+    return (f"qf-{fn}", f"{call.task_id or 'task'}-{call.key[1]}-{uuid.uuid4().hex}")
+
+
 class _Result:
     """The FutureLike handed to the engine: waits on the Dask future, keeps big outputs."""
 
@@ -98,7 +111,14 @@ class _Result:
         if future is None:  # abandoned before it was sent
             raise concurrent.futures.CancelledError(self._call.task_id)
         left = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
-        try:
+        if not self._pending.done.wait(left):
+            raise TimeoutError(f"task '{self._call.task_id}' did not finish in {timeout:g} s")
+        if self._pending.fetched:  # the collector gathered it with others
+            value, self._pending.value = self._pending.value, None
+            self._owner._forget(self._call)
+            self._owner._keep_remote(value, future)
+            return value
+        try:  # an error, a cancel, or a batch whose gather failed: ask for this one alone
             value = future.result(timeout=left)
         except distributed.KilledWorker as err:
             self._owner._forget(self._call)
@@ -162,7 +182,8 @@ class DaskExecutor:
         self._info: dict[str, Any] = {}
         self._info_at = 0.0
         self.workers = workers if workers is not None else max(1, self._total_threads())
-        self._submitter = Submitter(client, call_function)
+        self._collector = Collector(client)
+        self._submitter = Submitter(client, call_function, self._collector.track)
 
     def _connect(self, distributed: Any, address: str, timeout: float, workers: int | None) -> Any:
         try:
@@ -248,7 +269,7 @@ class DaskExecutor:
         ``client.map``), in the order the dispatcher started them."""
         kwargs = {name: self._as_remote(v) for name, v in call.kwargs.items()}
         pending = Pending(
-            key=f"{call.task_id or 'task'}-{call.key[1]}-{uuid.uuid4().hex[:12]}",
+            key=_dask_key(call),
             fn_path=call.fn_path,
             kwargs=kwargs,
             # The planner's upward rank; Dask runs larger first and ties in submit order,
@@ -283,6 +304,7 @@ class DaskExecutor:
             self._remote.clear()
             self._items.clear()
         self._submitter.close()
+        self._collector.close()
         if cancel and running:
             self.client.cancel(running)
         if self._owns_client:

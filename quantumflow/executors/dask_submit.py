@@ -22,9 +22,10 @@ log = logging.getLogger(__name__)
 @dataclass
 class Pending:
     """One call on its way: ``future`` is set (and ``sent`` signalled) once it is sent, or
-    ``error`` when sending failed."""
+    ``error`` when sending failed; ``done`` is signalled once it finished, with ``value``
+    when the collector fetched it (``fetched``), else its waiter asks Dask itself."""
 
-    key: str
+    key: tuple[str, str]
     fn_path: str
     kwargs: dict[str, Any]
     priority: float
@@ -33,6 +34,9 @@ class Pending:
     error: BaseException | None = None
     cancelled: bool = False
     sent: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    value: Any = None
+    fetched: bool = False
 
     @property
     def group(self) -> tuple[Any, ...]:
@@ -43,9 +47,12 @@ class Pending:
 class Submitter:
     """Sends queued calls in bulk (see the module docstring)."""
 
-    def __init__(self, client: Any, fn: Callable[..., Any]) -> None:
+    def __init__(
+        self, client: Any, fn: Callable[..., Any], on_sent: Callable[[Pending], None]
+    ) -> None:
         self._client = client
         self._fn = fn
+        self._on_sent = on_sent
         self._queue: list[Pending] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -69,6 +76,7 @@ class Submitter:
         for item in left:
             item.error = RuntimeError("the Dask executor was shut down")
             item.sent.set()
+            item.done.set()
 
     def _loop(self) -> None:
         while True:
@@ -82,6 +90,7 @@ class Submitter:
             for item in items:
                 if item.cancelled:
                     item.sent.set()
+                    item.done.set()
                 else:
                     groups.setdefault(item.group, []).append(item)
             for group in groups.values():
@@ -103,9 +112,11 @@ class Submitter:
             for g in group:
                 g.error = exc
                 g.sent.set()
+                g.done.set()
             return
         for g, future in zip(group, futures, strict=True):
             g.future = future
+            self._on_sent(g)
             if g.cancelled:  # abandoned while it was being sent
                 future.cancel()
             g.sent.set()
