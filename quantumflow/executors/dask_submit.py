@@ -3,9 +3,15 @@
 Each ``client.submit`` is its own graph update at the Dask scheduler, whose per-message
 work dominates a fan-out of trivial tasks. The engine's lanes hand calls to a
 :class:`Submitter`; its thread sends whatever has queued in one ``client.map`` per
-(priority, resources) group, keeping their order. It never waits on purpose: calls that
-arrive while it is sending form the next burst, so a lone call (a chain's next step) goes
-out at once and a fan-out goes out in a few messages.
+resources group, keeping their order. It never waits on purpose: calls that arrive while
+it is sending form the next burst, so a lone call (a chain's next step) goes out at once
+and a fan-out goes out in a few messages.
+
+Each call keeps its own Dask priority inside a burst: the map carries a ``priority``
+annotation that is a lookup from key to priority (``dask.annotate`` takes a callable of
+the key), which the scheduler applies per task. (Grouping by priority instead sent one
+map per call as soon as the planner's ranks differed, e.g. once run history made each
+task's estimate its own.)
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ class Pending:
     @property
     def group(self) -> tuple[Any, ...]:
         """Calls of one group go in one ``client.map``."""
-        return (self.priority, tuple(sorted((self.resources or {}).items())))
+        return tuple(sorted((self.resources or {}).items()))
 
 
 class Submitter:
@@ -97,17 +103,20 @@ class Submitter:
                 self._send(group)
 
     def _send(self, group: list[Pending]) -> None:
-        first = group[0]
+        from dask.base import annotate
+
+        # a builtin dict lookup: pickled as the dict and a method name, nothing to import
+        priorities = {g.key: g.priority for g in group}
         try:
-            futures = self._client.map(
-                self._fn,
-                [g.fn_path for g in group],
-                [g.kwargs for g in group],
-                key=[g.key for g in group],
-                pure=False,
-                priority=first.priority,
-                resources=first.resources,
-            )
+            with annotate(priority=priorities.__getitem__):
+                futures = self._client.map(
+                    self._fn,
+                    [g.fn_path for g in group],
+                    [g.kwargs for g in group],
+                    key=[g.key for g in group],
+                    pure=False,
+                    resources=group[0].resources,
+                )
         except Exception as exc:  # e.g. the client is closing: these calls fail
             for g in group:
                 g.error = exc

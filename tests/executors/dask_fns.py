@@ -79,3 +79,27 @@ def crash_once(path: str) -> str:
         p.write_text("x")
         os._exit(1)
     return "survived"
+
+
+def _only_in_a_worker() -> ClientCannotLoad:
+    from distributed import get_worker
+
+    get_worker()  # raises ValueError outside a Dask worker
+    return ClientCannotLoad()
+
+
+class ClientCannotLoad:
+    """A value a worker can hold and send but the client cannot unpickle."""
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (_only_in_a_worker, ())
+
+
+def client_cannot_load(sleep_s: float = 0.0) -> ClientCannotLoad:
+    time.sleep(sleep_s)
+    return ClientCannotLoad()
+
+
+def scheduler_priorities(keys: list[Any], dask_scheduler: Any = None) -> list[float]:
+    """The user priority the Dask scheduler gave each key (run there by run_on_scheduler)."""
+    return [float(-dask_scheduler.tasks[tuple(k)].priority[0]) for k in keys]
