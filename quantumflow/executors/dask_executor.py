@@ -182,8 +182,11 @@ class DaskExecutor:
         self._info: dict[str, Any] = {}
         self._info_at = 0.0
         self.workers = workers if workers is not None else max(1, self._total_threads())
-        self._collector = Collector(client)
-        self._submitter = Submitter(client, call_function, self._collector.track)
+        # "busy": the cluster has queued work for a few ms, so sends and fetches may linger
+        self._collector = Collector(client, busy_at=2 * self.workers)
+        self._submitter = Submitter(
+            client, call_function, self._collector.track, self._collector.busy
+        )
 
     def _connect(self, distributed: Any, address: str, timeout: float, workers: int | None) -> Any:
         try:

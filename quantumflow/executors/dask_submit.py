@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+LINGER_S = 0.005  # how long a burst waits for company while the cluster is busy
 
 
 @dataclass
@@ -54,11 +57,16 @@ class Submitter:
     """Sends queued calls in bulk (see the module docstring)."""
 
     def __init__(
-        self, client: Any, fn: Callable[..., Any], on_sent: Callable[[Pending], None]
+        self,
+        client: Any,
+        fn: Callable[..., Any],
+        on_sent: Callable[[Pending], None],
+        busy: Callable[[], bool] = lambda: False,
     ) -> None:
         self._client = client
         self._fn = fn
         self._on_sent = on_sent
+        self._busy = busy
         self._queue: list[Pending] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -87,6 +95,8 @@ class Submitter:
     def _loop(self) -> None:
         while True:
             self._wake.wait()
+            if self._busy() and not self._closed:
+                time.sleep(LINGER_S)
             self._wake.clear()
             if self._closed:
                 return

@@ -100,6 +100,8 @@ def client_cannot_load(sleep_s: float = 0.0) -> ClientCannotLoad:
     return ClientCannotLoad()
 
 
-def scheduler_priorities(keys: list[Any], dask_scheduler: Any = None) -> list[float]:
-    """The user priority the Dask scheduler gave each key (run there by run_on_scheduler)."""
-    return [float(-dask_scheduler.tasks[tuple(k)].priority[0]) for k in keys]
+def scheduler_priorities(keys: list[Any], dask_scheduler: Any = None) -> list[float | None]:
+    """The user priority the Dask scheduler gave each key (None: not there yet); run there
+    by ``run_on_scheduler``."""
+    tasks = [dask_scheduler.tasks.get(tuple(k)) for k in keys]
+    return [None if ts is None else float(-ts.priority[0]) for ts in tasks]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,7 +43,14 @@ def test_each_call_keeps_its_priority_in_one_burst(executor: DaskExecutor) -> No
     for r in results:
         assert r._pending.sent.wait(30)
     keys = [list(r.future.key) for r in results]
-    assert executor.client.run_on_scheduler(scheduler_priorities, keys) == ranks
+    seen: list[Any] = []
+
+    def arrived() -> bool:  # the graph update is applied by the scheduler a moment later
+        seen[:] = executor.client.run_on_scheduler(scheduler_priorities, keys)
+        return None not in seen
+
+    wait_until(arrived, 30, "the calls to reach the scheduler")
+    assert seen == ranks
     # the key names the function (one Dask task group per function, not per task)
     assert {k[0] for k in keys} == {"qf-square"}
     assert [k[1].split("-")[0] for k in keys] == [f"p{i}" for i in range(5)]
@@ -125,32 +130,3 @@ def test_a_member_the_client_cannot_load_fails_alone(executor: DaskExecutor) -> 
         assert [(g.fetched, g.value) for g in good] == [(True, 0), (True, 1), (True, 4)]
     finally:
         collector.close()
-
-
-def test_the_engine_fails_only_the_task_whose_value_cannot_be_loaded(
-    executor: DaskExecutor, db_url: str, tmp_path: Path
-) -> None:
-    tasks = [
-        {
-            "id": f"t{i}",
-            "kind": "classical",
-            "fn": f"{FNS}:square",
-            "inputs": {"x": i, "sleep_s": 0.3},
-        }
-        for i in range(6)
-    ]
-    tasks.append(
-        {
-            "id": "bad",
-            "kind": "classical",
-            "fn": f"{FNS}:client_cannot_load",
-            "inputs": {"sleep_s": 0.3},
-        }
-    )
-    spec = {"name": "mixed", "policies": {"on_failure": "continue"}, "tasks": tasks}
-    t0 = time.monotonic()
-    result = run(spec, db=db_url, executor=executor)
-    assert time.monotonic() - t0 < 60
-    assert result.tasks["bad"].status == "failed"
-    assert "No worker found" in (result.tasks["bad"].error or "")
-    assert result.outputs == {f"t{i}": i * i for i in range(6)}
