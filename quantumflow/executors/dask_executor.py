@@ -73,15 +73,13 @@ def _import_distributed() -> Any:
 
 
 def _dask_key(call: Call) -> tuple[str, str]:
-    """A unique Dask key whose name part is the function's (``qf-<function>``).
+    """The call's Dask key before it is sent: ``(function, "<task>-<attempt>-<uuid>")``.
 
-    The scheduler keeps one TaskPrefix (and a TaskGroup per run) per name part; naming it
-    after the task id made a prefix per task, which the scheduler never forgets and walks
-    on every completion: a 1,000-task fan-out made 1,000 of them. The task id and attempt
-    stay readable in the second part.
+    The submitter appends a token per send to the first part (see ``dask_submit``); Dask
+    names the task prefix after the function and shows the task id and attempt.
     """
     fn = call.fn_path.rpartition(":")[2].rpartition(".")[2] or "call"
-    return (f"qf-{fn}", f"{call.task_id or 'task'}-{call.key[1]}-{uuid.uuid4().hex}")
+    return (fn, f"{call.task_id or 'task'}-{call.key[1]}-{uuid.uuid4().hex}")
 
 
 class _Result:
@@ -185,7 +183,11 @@ class DaskExecutor:
         # "busy": the cluster has queued work for a few ms, so sends and fetches may linger
         self._collector = Collector(client, busy_at=2 * self.workers)
         self._submitter = Submitter(
-            client, call_function, self._collector.track, self._collector.busy
+            client,
+            call_function,
+            self._collector.track,
+            self._collector.busy,
+            group_size=2 * self._total_threads(),
         )
 
     def _connect(self, distributed: Any, address: str, timeout: float, workers: int | None) -> Any:

@@ -5,7 +5,17 @@ work dominates a fan-out of trivial tasks. The engine's lanes hand calls to a
 :class:`Submitter`; its thread sends whatever has queued in one ``client.map`` per
 resources group, keeping their order. It never waits on purpose: calls that arrive while
 it is sending form the next burst, so a lone call (a chain's next step) goes out at once
-and a fan-out goes out in a few messages.
+and a fan-out goes out in a few messages. While the cluster is busy (``busy()``: more
+calls in flight than twice its threads) it lingers ``LINGER_S`` first, so calls started a
+moment apart share a message; the workers have queued work meanwhile.
+
+Keys are ``("<function>-<token>", "<task>-<attempt>-<uuid>")``: Dask names the task
+prefix after the function and makes one task *group* per token. A token covers at most
+``group_size`` calls (twice the cluster's threads): Dask treats the tasks of a larger group
+without dependencies as "root-ish" and queues them on the scheduler, handing them to
+workers one at a time as threads free up (a message each way per task, the workers idle in
+between). The engine already bounds how many calls are in flight, so that queue only adds
+messages: with it, the 1,000-task fan-out benchmark took 1.5-1.8x raw Dask; without, ~1.0x.
 
 Each call keeps its own Dask priority inside a burst: the map carries a ``priority``
 annotation that is a lookup from key to priority (``dask.annotate`` takes a callable of
@@ -19,6 +29,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +45,7 @@ class Pending:
     ``error`` when sending failed; ``done`` is signalled once it finished, with ``value``
     when the collector fetched it (``fetched``), else its waiter asks Dask itself."""
 
-    key: tuple[str, str]
+    key: tuple[str, str]  # (function, label); the submitter adds a token to the first
     fn_path: str
     kwargs: dict[str, Any]
     priority: float
@@ -62,11 +73,13 @@ class Submitter:
         fn: Callable[..., Any],
         on_sent: Callable[[Pending], None],
         busy: Callable[[], bool] = lambda: False,
+        group_size: int = 1,
     ) -> None:
         self._client = client
         self._fn = fn
         self._on_sent = on_sent
         self._busy = busy
+        self._group_size = max(1, group_size)
         self._queue: list[Pending] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -115,6 +128,11 @@ class Submitter:
     def _send(self, group: list[Pending]) -> None:
         from dask.base import annotate
 
+        token = ""
+        for i, g in enumerate(group):
+            if i % self._group_size == 0:  # a Dask task group per group_size calls
+                token = uuid.uuid4().hex
+            g.key = (f"{g.key[0]}-{token}", g.key[1])
         # a builtin dict lookup: pickled as the dict and a method name, nothing to import
         priorities = {g.key: g.priority for g in group}
         try:

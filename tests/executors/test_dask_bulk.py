@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from dask.utils import key_split
 
 from quantumflow.engine import open_db, run
 from quantumflow.executors.base import Call, call_function
@@ -51,9 +52,9 @@ def test_each_call_keeps_its_priority_in_one_burst(executor: DaskExecutor) -> No
 
     wait_until(arrived, 30, "the calls to reach the scheduler")
     assert seen == ranks
-    # the key names the function (one Dask task group per function, not per task)
-    assert {k[0] for k in keys} == {"qf-square"}
-    assert [k[1].split("-")[0] for k in keys] == [f"p{i}" for i in range(5)]
+    # the key names the function (Dask's task prefix) and the task and attempt
+    assert {key_split(tuple(k)) for k in keys} == {"square"}
+    assert [k[1].split("-")[:2] for k in keys] == [[f"p{i}", "1"] for i in range(5)]
     for c in calls:
         executor.abandon(c)
 
