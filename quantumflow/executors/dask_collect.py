@@ -28,7 +28,7 @@ from .dask_submit import Pending
 
 log = logging.getLogger(__name__)
 
-LINGER_S = 0.005  # how long a busy cluster's first finished call waits for company
+LINGER_S = 0.002  # how long a busy cluster's first finished call waits for company
 
 
 class Collector:

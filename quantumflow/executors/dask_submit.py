@@ -36,7 +36,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-LINGER_S = 0.005  # how long a burst waits for company while the cluster is busy
+LINGER_S = 0.002  # how long a burst waits for company while the cluster is busy
 
 
 @dataclass
