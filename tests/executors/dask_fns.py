@@ -105,3 +105,9 @@ def scheduler_priorities(keys: list[Any], dask_scheduler: Any = None) -> list[fl
     by ``run_on_scheduler``."""
     tasks = [dask_scheduler.tasks.get(tuple(k)) for k in keys]
     return [None if ts is None else float(-ts.priority[0]) for ts in tasks]
+
+
+def scheduler_states(keys: list[Any], dask_scheduler: Any = None) -> list[str | None]:
+    """The scheduler-side state of each key (None: not there yet)."""
+    tasks = [dask_scheduler.tasks.get(tuple(k)) for k in keys]
+    return [None if ts is None else str(ts.state) for ts in tasks]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +15,7 @@ from quantumflow.executors.dask_collect import Collector
 from quantumflow.executors.dask_executor import DaskExecutor
 from quantumflow.executors.dask_submit import Pending
 from tests.executors.dask_cluster import Cluster, start_cluster, wait_until
-from tests.executors.dask_fns import scheduler_priorities
+from tests.executors.dask_fns import scheduler_priorities, scheduler_states
 
 pytestmark = pytest.mark.dask
 FNS = "tests.executors.dask_fns"
@@ -55,6 +56,29 @@ def test_each_call_keeps_its_priority_in_one_burst(executor: DaskExecutor) -> No
     # the key names the function (Dask's task prefix) and the task and attempt
     assert {key_split(tuple(k)) for k in keys} == {"square"}
     assert [k[1].split("-")[:2] for k in keys] == [[f"p{i}", "1"] for i in range(5)]
+    for c in calls:
+        executor.abandon(c)
+
+
+def test_a_burst_is_not_queued_on_the_scheduler_as_root_tasks(executor: DaskExecutor) -> None:
+    # Dask queues a big group of dependency-free tasks ("root-ish") and hands them out one
+    # at a time; the engine bounds calls in flight itself, so its calls must go to workers
+    # at once: groups of at most twice the cluster's threads (here 2 workers x 2 threads).
+    calls = [Call((i, 1), f"{FNS}:square", {"x": i, "sleep_s": 1.0}, f"t{i}") for i in range(40)]
+    results = [executor.submit(c) for c in calls]
+    for r in results:
+        assert r._pending.sent.wait(30)
+    keys = [list(r.future.key) for r in results]
+    groups = Counter(k[0] for k in keys)
+    assert max(groups.values()) <= 8 and len(groups) >= 5
+    states: list[Any] = []
+
+    def arrived() -> bool:
+        states[:] = executor.client.run_on_scheduler(scheduler_states, keys)
+        return None not in states
+
+    wait_until(arrived, 30, "the calls to reach the scheduler")
+    assert "queued" not in states, Counter(states)
     for c in calls:
         executor.abandon(c)
 
