@@ -9,7 +9,9 @@ holds across the whole cluster.
 Large outputs stay on the worker that made them: the Dask future is kept, and when a later
 call's input *is* that output (or an item of it), the future goes to the cluster instead of
 the value, so the data moves worker to worker. The engine still reads each output once to
-record it in the store (so runs can be resumed and inspected).
+record it in the store (so runs can be resumed and inspected); calls go out in bursts
+(``dask_submit``) and finished results come back in batches, one ``client.gather`` each
+(``dask_collect``).
 
 A worker that dies mid-call is handled by Dask first (the call is rescheduled on another
 worker; lost upstream data is recomputed from the futures kept here); when Dask gives up
