@@ -20,15 +20,12 @@ for sends (:meth:`Collector.busy`): each message costs the scheduler more than t
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from typing import Any
 
+from .bulk_thread import BulkThread
 from .dask_submit import Pending
 
 log = logging.getLogger(__name__)
-
-LINGER_S = 0.002  # how long a busy cluster's first finished call waits for company
 
 
 class Collector:
@@ -38,16 +35,13 @@ class Collector:
         self._client = client
         self.busy_at = busy_at
         self._in_flight = 0  # tracked calls not finished yet
-        self._finished: list[Pending] = []
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._closed = False
-        self._thread = threading.Thread(target=self._loop, name="qf-dask-collect", daemon=True)
-        self._thread.start()
+        self._bulk: BulkThread[Pending] = BulkThread(
+            "qf-dask-collect", self._fetch, self.busy, _release
+        )
 
     def track(self, item: Pending) -> None:
         """Fetch ``item``'s value once its (sent) future has finished."""
-        with self._lock:
+        with self._bulk.lock:
             self._in_flight += 1
         item.future.add_done_callback(lambda _f: self._done(item))
 
@@ -57,34 +51,13 @@ class Collector:
 
     def _done(self, item: Pending) -> None:
         # Dask's callback thread: hand over and return at once (it serves every callback)
-        with self._lock:
+        with self._bulk.lock:
             self._in_flight -= 1
-            self._finished.append(item)
-        self._wake.set()
+            self._bulk.put_locked(item)
 
     def close(self) -> None:
         """Stop; waiters of calls not fetched yet ask Dask themselves."""
-        self._closed = True
-        self._wake.set()
-        self._thread.join(5)
-        with self._lock:
-            left, self._finished = self._finished, []
-        for item in left:
-            item.done.set()
-
-    def _loop(self) -> None:
-        while True:
-            self._wake.wait()
-            if self.busy() and not self._closed:
-                time.sleep(LINGER_S)
-            self._wake.clear()
-            with self._lock:
-                items, self._finished = self._finished, []
-            if self._closed:
-                for item in items:
-                    item.done.set()
-                return
-            self._fetch(items)
+        self._bulk.close()
 
     def _fetch(self, items: list[Pending]) -> None:
         ready = [i for i in items if not i.cancelled and i.future.status == "finished"]
@@ -98,3 +71,8 @@ class Collector:
                     item.value, item.fetched = value, True
         for item in items:
             item.done.set()
+
+
+def _release(items: list[Pending]) -> None:
+    for item in items:
+        item.done.set()

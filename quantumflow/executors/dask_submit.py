@@ -6,7 +6,7 @@ work dominates a fan-out of trivial tasks. The engine's lanes hand calls to a
 resources group, keeping their order. It never waits on purpose: calls that arrive while
 it is sending form the next burst, so a lone call (a chain's next step) goes out at once
 and a fan-out goes out in a few messages. While the cluster is busy (``busy()``: more
-calls in flight than twice its threads) it lingers ``LINGER_S`` first, so calls started a
+calls in flight than twice its threads) it lingers ``bulk_thread.LINGER_S`` first, so calls started a
 moment apart share a message; the workers have queued work meanwhile.
 
 Keys are ``("<function>-<token>", "<task>-<attempt>-<uuid>")``: Dask names the task
@@ -28,15 +28,14 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-log = logging.getLogger(__name__)
+from .bulk_thread import BulkThread
 
-LINGER_S = 0.002  # how long a burst waits for company while the cluster is busy
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -78,52 +77,29 @@ class Submitter:
         self._client = client
         self._fn = fn
         self._on_sent = on_sent
-        self._busy = busy
         self._group_size = max(1, group_size)
-        self._queue: list[Pending] = []
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._closed = False
-        self._thread = threading.Thread(target=self._loop, name="qf-dask-submit", daemon=True)
-        self._thread.start()
+        self._bulk: BulkThread[Pending] = BulkThread(
+            "qf-dask-submit", self._send_bulk, busy, _never_sent
+        )
 
     def put(self, item: Pending) -> None:
         """Queue one call."""
-        with self._lock:
-            self._queue.append(item)
-        self._wake.set()
+        self._bulk.put(item)
 
     def close(self) -> None:
         """Stop; calls not yet sent fail with an error."""
-        self._closed = True
-        self._wake.set()
-        self._thread.join(5)
-        with self._lock:
-            left, self._queue = self._queue, []
-        for item in left:
-            item.error = RuntimeError("the Dask executor was shut down")
-            item.sent.set()
-            item.done.set()
+        self._bulk.close()
 
-    def _loop(self) -> None:
-        while True:
-            self._wake.wait()
-            if self._busy() and not self._closed:
-                time.sleep(LINGER_S)
-            self._wake.clear()
-            if self._closed:
-                return
-            with self._lock:
-                items, self._queue = self._queue, []
-            groups: dict[tuple[Any, ...], list[Pending]] = {}
-            for item in items:
-                if item.cancelled:
-                    item.sent.set()
-                    item.done.set()
-                else:
-                    groups.setdefault(item.group, []).append(item)
-            for group in groups.values():
-                self._send(group)
+    def _send_bulk(self, items: list[Pending]) -> None:
+        groups: dict[tuple[Any, ...], list[Pending]] = {}
+        for item in items:
+            if item.cancelled:
+                item.sent.set()
+                item.done.set()
+            else:
+                groups.setdefault(item.group, []).append(item)
+        for group in groups.values():
+            self._send(group)
 
     def _send(self, group: list[Pending]) -> None:
         from dask.base import annotate
@@ -157,3 +133,10 @@ class Submitter:
             if g.cancelled:  # abandoned while it was being sent
                 future.cancel()
             g.sent.set()
+
+
+def _never_sent(items: list[Pending]) -> None:
+    for item in items:
+        item.error = RuntimeError("the Dask executor was shut down")
+        item.sent.set()
+        item.done.set()
