@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytest_plugins = ["tests.pg"]  # pg_server / pg_url: a real PostgreSQL (see tests/pg.py)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Code that runs while tests are collected (example notebooks' cells executed at import)
+    gets a scratch home too: never the developer's own store."""
+    os.environ["QUANTUMFLOW_HOME"] = tempfile.mkdtemp(prefix="qf-test-home-")
+    os.environ.pop("QUANTUMFLOW_DB", None)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
