@@ -11,6 +11,7 @@ on random runs, on both databases.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -452,3 +453,50 @@ def objective(
         for r in rows
     ]
     return {"group": chosen, "groups": {g: v[0] for g, v in by_group.items()}, "points": points}
+
+
+# ------------------------------------------------------------------------- for the results view
+def recent_outputs(
+    engine: Engine, run_id: str, *, limit: int = 40, task_ids: Sequence[str] | None = None
+) -> list[tuple[str, str]]:
+    """``(task id, output ref)`` of the last ``limit`` tasks that finished with an output,
+    oldest first (or of ``task_ids``, those that have one)."""
+    with read_tx(engine) as conn:
+        if task_ids is not None:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT task_id, output_ref FROM task_runs WHERE run_id = :r"
+                    " AND output_ref IS NOT NULL AND task_id IN :ids"
+                ).bindparams(sa.bindparam("ids", expanding=True)),
+                {"r": run_id, "ids": list(task_ids) or [""]},
+            ).all()
+            return [(str(t), str(ref)) for t, ref in rows]
+        rows = conn.execute(
+            sa.text(
+                "SELECT task_id, output_ref FROM task_runs WHERE run_id = :r"
+                " AND output_ref IS NOT NULL AND finished_at IS NOT NULL"
+                " ORDER BY finished_at DESC, position DESC LIMIT :l"
+            ),
+            {"r": run_id, "l": limit},
+        ).all()
+    return [(str(t), str(ref)) for t, ref in reversed(rows)]
+
+
+def metric_events(engine: Engine, run_id: str, *, limit: int = 5000) -> list[tuple[str, Any]]:
+    """The last ``limit`` values tasks reported (``quantumflow.report``), oldest first, as
+    ``(task id, values)``."""
+    with read_tx(engine) as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT task_id, data FROM events WHERE run_id = :r AND kind = 'metric'"
+                " ORDER BY id DESC LIMIT :l"
+            ),
+            {"r": run_id, "l": limit},
+        ).all()
+    out: list[tuple[str, Any]] = []
+    for task_id, data in reversed(rows):
+        value = json.loads(data) if isinstance(data, str) else data
+        values = value.get("values", value) if isinstance(value, dict) else None
+        if isinstance(values, dict):
+            out.append((str(task_id), values))
+    return out
