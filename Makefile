@@ -14,7 +14,7 @@ comma := ,
 # CI also installs the torch extra (PyPI's wheel): its tests fail there instead of skipping
 EXTRAS ?= dev$(if $(CI),$(comma)torch,)
 
-.PHONY: types py-core-test deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-lint ui-unit ui-test ui-screenshots bench bench-quick test clean
+.PHONY: base-image image-wheel image image-local image-test types py-core-test deploy-lint help install labext lab lint fmt rust-test py-test nb-test ui-lint ui-unit ui-test ui-screenshots bench bench-quick test clean
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -83,7 +83,7 @@ rust-test:  ## cargo test (scheduler core + bindings)
 	cargo test --workspace --exclude qflow-py
 
 py-core-test: install  ## pytest without the browser (real simulators, SQLite, PostgreSQL, Jupyter server, Dask)
-	$(BIN)/pytest -q -m "not browser"
+	$(BIN)/pytest -q -m "not browser and not image"
 
 py-test: py-core-test ui-test  ## every pytest test, the browser ones included
 
@@ -91,10 +91,41 @@ nb-test: install  ## run the example notebooks as tests (nbval; numeric assertio
 	QUANTUMFLOW_HOME=$$(mktemp -d) $(BIN)/pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
 # CI (.github/workflows/ci.yml) runs the same targets, one job each.
-test: lint rust-test py-test ui-unit nb-test  ## everything CI runs
+test: lint rust-test py-test image-test ui-unit nb-test  ## everything CI runs
 
 deploy-lint:  ## check deploy/ and CI files: hadolint, compose-spec + Kubernetes schemas, yamllint
-	$(BIN)/pytest -q tests/deploy
+	$(BIN)/pytest -q -m "not image" tests/deploy
+
+# ----------------------------------------------------------------------------- container image
+IMAGE      ?= quantumflow:dev
+IMAGE_BASE ?= python:3.11-slim-bookworm
+LOCAL_BASE ?= localhost/quantumflow-base:bookworm
+IMAGE_WHEEL := build/image/wheel/.built
+export BUILDAH_STORAGE_DRIVER ?= vfs
+
+# The wheel the image installs, built once from the working tree (deploy/image/wheel.sh).
+$(IMAGE_WHEEL): pyproject.toml README.md Cargo.lock $(RUST_SRC) $(shell find quantumflow -type f -not -path '*/__pycache__/*' -not -name '*.so') $(shell find labextension/src labextension/style -type f 2>/dev/null) labextension/package.json node_modules/.package-lock.json | $(VENV)/.installed
+	deploy/image/wheel.sh $(VENV)
+	@touch $@
+
+image-wheel: $(IMAGE_WHEEL)  ## the wheel the image installs (lab extension inside), in build/image/wheel/dist
+
+base-image:  ## a Debian bookworm base image from Debian's packages (debootstrap; made once, root)
+	deploy/image/base-image.sh $(LOCAL_BASE)
+
+image: $(IMAGE_WHEEL)  ## build the image quantumflow:dev (buildah, Docker or Podman; IMAGE_BASE=python slim)
+	deploy/image/build.sh $(IMAGE) $(IMAGE_BASE)
+
+image-local: base-image $(IMAGE_WHEEL)  ## the image on the local Debian base (no registry needed; CI)
+	deploy/image/build.sh $(IMAGE) $(LOCAL_BASE)
+
+# Skipped where buildah is missing, except in CI (CI set), where its absence fails the build.
+image-test: install  ## build the image (image-local), run its smoke tests: CLI, serve, JupyterLab, compose topology
+	@if ! command -v buildah >/dev/null && [ -z "$(CI)" ]; then \
+	  echo "image-test: skipped, buildah is not installed (apt-get install buildah debootstrap)"; \
+	else \
+	  $(MAKE) --no-print-directory image-local && $(BIN)/pytest -q -p no:cacheprovider -m image tests/deploy; \
+	fi
 
 bench: install  ## run benchmarks/ and rewrite docs/benchmarks.md
 	$(PY) benchmarks/run.py --json benchmarks/out/results.json --markdown docs/benchmarks.md

@@ -173,3 +173,12 @@ def test_backends_table_names_the_state(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["backends"]) == 0
     out = capsys.readouterr().out
     assert "needs credentials" in out and "ready" in out
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"quantumflow {version('quantumflow')}\n"

@@ -30,7 +30,8 @@ def test_matches_github_workflow_schema(workflow: dict[str, Any]) -> None:
 
 
 def test_has_every_job(workflow: dict[str, Any]) -> None:
-    assert set(workflow["jobs"]) >= {"lint", "rust", "python", "notebooks", "browser", "wheels"}
+    jobs = {"lint", "rust", "python", "notebooks", "browser", "image", "wheels"}
+    assert set(workflow["jobs"]) >= jobs
     oses = {row["os"] for row in workflow["jobs"]["wheels"]["strategy"]["matrix"]["include"]}
     assert any(o.startswith("ubuntu") for o in oses) and any(o.startswith("macos") for o in oses)
     steps = workflow["jobs"]["wheels"]["steps"]
@@ -77,3 +78,17 @@ def test_it_runs_every_part_of_make_test(workflow: dict[str, Any]) -> None:
             missing.append(target)
         todo.extend(parts if not recipe else [])
     assert missing == []
+
+
+def test_the_image_is_built_and_run_in_its_own_job(workflow: dict[str, Any]) -> None:
+    runs = {
+        name: " ".join(s.get("run", "") for s in job["steps"])
+        for name, job in workflow["jobs"].items()
+    }
+    assert "make image-test" in runs["image"]
+    assert "buildah" in runs["image"] and "debootstrap" in runs["image"]
+    # CI=true everywhere there: the image tests would fail in a job without buildah, not skip,
+    # so the other pytest targets leave them to image-test.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    core = re.search(r"^py-core-test:.*\n\t(.*)$", makefile, flags=re.MULTILINE)
+    assert core and 'not image"' in core.group(1)
