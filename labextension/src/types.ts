@@ -348,3 +348,18 @@ export interface JSONSchema {
   $defs?: Record<string, JSONSchema>;
   additionalProperties?: boolean | JSONSchema;
 }
+
+// ---------------------------------------------------------------- run views
+// Generated from the OpenAPI document (quantumflow/api/view_schemas.py).
+
+export type {
+  CountsHistogram,
+  DurationHistogram,
+  GraphGroup,
+  GraphLayout,
+  ResultSeries,
+  RunProgress,
+  RunResults,
+  RunStates,
+  ScalarRow
+} from './generated/api';

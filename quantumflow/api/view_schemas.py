@@ -166,3 +166,38 @@ class Objective(_Response):
     points: list[list[Any]] = Field(
         description="[first position, count, min, mean, max, task id when count is 1]."
     )
+
+
+class ScalarRow(_Response):
+    """A number a task produced (its output, an entry of it or an expectation value)."""
+
+    task: str
+    key: str | None = Field(description="The output entry; null when the output is a number.")
+    value: float
+
+
+class CountsHistogram(_Response):
+    """A task's counts, most frequent outcome first (ties by label)."""
+
+    task: str
+    bars: list[tuple[str, int]] = Field(description="[outcome, count] of the top outcomes.")
+    other: int = Field(description="Shots of the outcomes not among the bars.")
+    outcomes: int = Field(description="Distinct outcomes, bars and other together.")
+    total: int = Field(description="Every shot.")
+
+
+class ResultSeries(_Response):
+    """A line: a sweep's expectation values, an optimiser trace or a reported metric."""
+
+    name: str
+    x: str = Field(description="What the x values are (a swept parameter, step, evaluation).")
+    points: list[tuple[float, float]]
+
+
+class RunResults(_Response):
+    """What a run's tasks produced, in the shapes the views draw (quantumflow/api/results.py):
+    the most recent task outputs and every reported metric."""
+
+    scalars: list[ScalarRow]
+    histograms: list[CountsHistogram]
+    series: list[ResultSeries]

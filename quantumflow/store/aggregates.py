@@ -11,6 +11,7 @@ on random runs, on both databases.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from collections.abc import Sequence
@@ -167,6 +168,21 @@ def duration_histogram(engine: Engine, run_id: str) -> dict[str, Any]:
     counts = [0] * (len(DURATION_EDGES) - 1)
     for bin_, count in rows:
         counts[min(max(int(bin_), 0), last)] += int(count)
+    nonzero = [i for i, c in enumerate(counts) if c]
+    if not nonzero:
+        return {"edges": [], "counts": []}
+    lo_i, hi_i = nonzero[0], nonzero[-1]
+    return {"edges": list(DURATION_EDGES[lo_i : hi_i + 2]), "counts": counts[lo_i : hi_i + 1]}
+
+
+def duration_bins(durations: Sequence[float]) -> dict[str, Any]:
+    """:func:`duration_histogram` of plain durations (seconds), in Python: the same bins and
+    trimming, for views that fold events themselves (the RunWidget) and as the reference
+    the SQL is tested against."""
+    last = len(DURATION_EDGES) - 2
+    counts = [0] * (len(DURATION_EDGES) - 1)
+    for d in durations:
+        counts[min(max(bisect.bisect_right(DURATION_EDGES, d) - 1, 0), last)] += 1
     nonzero = [i for i, c in enumerate(counts) if c]
     if not nonzero:
         return {"edges": [], "counts": []}

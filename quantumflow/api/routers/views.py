@@ -16,6 +16,7 @@ from ...status import TASK_STATUSES
 from ...store import aggregates
 from ..context import ApiContext, get_context
 from ..graphs import file_layout_text, layout_text, run_layout_text
+from ..results import read_results
 from ..schemas import ErrorResponse
 from ..view_schemas import (
     CostBurn,
@@ -24,6 +25,7 @@ from ..view_schemas import (
     Lanes,
     Objective,
     RunProgress,
+    RunResults,
     RunStates,
     TaskRowPage,
     Throughput,
@@ -174,3 +176,17 @@ def run_objective(
     order; groups bigger than ``bins`` come binned (count, min, mean, max per bin)."""
     _header(ctx, run_id)
     return aggregates.objective(ctx.store.engine, run_id, group=group, bins=bins)
+
+
+@router.get("/runs/{run_id}/results", response_model=RunResults, responses=NOT_FOUND)
+def run_results(run_id: str, ctx: Ctx) -> dict[str, Any]:
+    """What the run's tasks produced, ready to draw: numbers as table rows, counts as sorted
+    histograms (top outcomes and "other"), sweeps, optimiser traces and reported metrics
+    (``quantumflow.report``, e.g. a loss) as series. Reads the last 40 outputs."""
+    _header(ctx, run_id)
+    engine = ctx.store.engine
+    return read_results(
+        aggregates.recent_outputs(engine, run_id),
+        ctx.store.get_output,
+        aggregates.metric_events(engine, run_id),
+    )
