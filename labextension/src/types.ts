@@ -353,8 +353,14 @@ export interface JSONSchema {
 // Generated from the OpenAPI document (quantumflow/api/view_schemas.py).
 
 export type {
+  CostBurn,
   CountsHistogram,
   DurationHistogram,
+  Lane,
+  Lanes,
+  TaskRow,
+  TaskRowPage,
+  Throughput,
   GraphGroup,
   GraphLayout,
   ResultSeries,

@@ -52,7 +52,9 @@ class RunStates(_Response):
     """Every task's status, as one character per task in spec order."""
 
     run_id: str
+    name: str | None = None
     status: RunStatus
+    error: str | None = None
     statuses: list[TaskStatus] = Field(description="What each code digit stands for.")
     codes: str = Field(description="Per task, the digit of its status in statuses.")
     last_event_id: int = Field(description="Follow the event stream after this id.")

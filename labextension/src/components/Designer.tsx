@@ -11,10 +11,10 @@ import { specKey, useLiveValidation } from '../hooks/useLiveValidation';
 import { useResource } from '../hooks/useResource';
 import { RunState, TERMINAL_RUN } from '../hooks/useRunStatus';
 import { rememberLibrary, useSignatures } from '../hooks/useSignatures';
-import { BIG_WORKFLOW } from '../model/aggregate';
+import { isBigGraph } from '../model/aggregate';
 import { renameKey, updateTask } from '../model/specEdit';
 import { Task } from '../types';
-import { BigWorkflowView } from './BigWorkflowView';
+import { BigWorkflowGraph } from './BigWorkflowGraph';
 import { addFromTemplate, FlowCanvas } from './FlowCanvas';
 import { NodeDetails } from './NodeDetails';
 import { Palette } from './Palette';
@@ -56,7 +56,7 @@ export function Designer({
   // a task added without a drop (double-click, Enter) may land out of view: refit
   const [refit, setRefit] = useState(0);
   const { spec } = designer;
-  const big = spec.tasks.length >= BIG_WORKFLOW;
+  const big = isBigGraph(spec.tasks.length);
   // a passing note ("Connected a → b") fades: status text must not outlive its moment
   useEffect(() => {
     if (!message) {
@@ -244,7 +244,7 @@ export function Designer({
           }}
         />
         {big ? (
-          <BigWorkflowView tasks={spec.tasks} status={run.tasks} />
+          <BigWorkflowGraph spec={spec} runId={run.runId} />
         ) : (
           <FlowCanvas
             designer={designer}

@@ -1725,6 +1725,8 @@ export interface components {
     RunStates: {
       /** Run Id */
       run_id: string;
+      /** Name */
+      name?: string | null;
       /**
        * Status
        * @enum {string}
@@ -1738,6 +1740,8 @@ export interface components {
         | 'budget_exceeded'
         | 'interrupted'
         | 'store_error';
+      /** Error */
+      error?: string | null;
       /**
        * Statuses
        * @description What each code digit stands for.

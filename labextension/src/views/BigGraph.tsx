@@ -115,7 +115,8 @@ export function BigGraph({ layout, states, onSelect, height = 420 }: BigGraphPro
             view.x + layout.x[selected] * UNIT * view.k,
             view.y + layout.y[selected] * UNIT * view.k
           ];
-          ctx.strokeStyle = style.getPropertyValue('--jp-brand-color1').trim() || '#39f';
+          ctx.strokeStyle =
+            style.getPropertyValue('--jp-brand-color1').trim() || '#39f';
           ctx.lineWidth = 2;
           ctx.strokeRect(sx - 8, sy - 8, 16, 16);
         }
@@ -202,7 +203,11 @@ export function BigGraph({ layout, states, onSelect, height = 420 }: BigGraphPro
     }
     if (c) {
       const k = Math.max(view?.k ?? 1, 1.5);
-      setView({ k, x: c.width / 2 - layout.x[i] * UNIT * k, y: c.height / 2 - layout.y[i] * UNIT * k });
+      setView({
+        k,
+        x: c.width / 2 - layout.x[i] * UNIT * k,
+        y: c.height / 2 - layout.y[i] * UNIT * k
+      });
     }
     select(i);
   };
@@ -233,7 +238,9 @@ export function BigGraph({ layout, states, onSelect, height = 420 }: BigGraphPro
           className="jp-mod-styled"
           type="button"
           onClick={() =>
-            setCollapsed(allCollapsed ? new Set() : new Set(layout.groups.map((_, i) => i)))
+            setCollapsed(
+              allCollapsed ? new Set() : new Set(layout.groups.map((_, i) => i))
+            )
           }
         >
           {allCollapsed ? 'Expand all groups' : 'Collapse all groups'}

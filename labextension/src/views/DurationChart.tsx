@@ -37,8 +37,14 @@ export function DurationChart({ hist }: { hist?: DurationHistogram | null }) {
           ...base,
           plugins: { ...base.plugins, legend: { display: false } },
           scales: {
-            x: { ...base.scales.x, title: { display: true, text: 'run time', color: text } },
-            y: { ...base.scales.y, title: { display: true, text: 'tasks', color: text } }
+            x: {
+              ...base.scales.x,
+              title: { display: true, text: 'run time', color: text }
+            },
+            y: {
+              ...base.scales.y,
+              title: { display: true, text: 'tasks', color: text }
+            }
           }
         }}
       />

@@ -4,7 +4,13 @@
  * as a dot on a canvas (BigGraph). Positions come from the server's layout either way.
  */
 import React, { useMemo } from 'react';
-import { Background, Controls, Edge, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  Edge,
+  ReactFlow,
+  ReactFlowProvider
+} from '@xyflow/react';
 import { TaskFlowNode, TaskNode } from '../components/TaskNode';
 import { statusVar } from '../model/statusPalette';
 import { GraphLayout, Task } from '../types';
@@ -46,7 +52,9 @@ function SmallGraph({ layout, states, tasks, onSelect }: RunGraphProps) {
       id: `${src}->${dst}`,
       source: src,
       target: dst,
-      style: { stroke: statusVar(statusOfCode(states[layout.edges[e]] ?? '0'), 'border') }
+      style: {
+        stroke: statusVar(statusOfCode(states[layout.edges[e]] ?? '0'), 'border')
+      }
     });
   }
   return (
@@ -71,7 +79,9 @@ function SmallGraph({ layout, states, tasks, onSelect }: RunGraphProps) {
 
 export function RunGraph(props: RunGraphProps) {
   if (props.layout.big) {
-    return <BigGraph layout={props.layout} states={props.states} onSelect={props.onSelect} />;
+    return (
+      <BigGraph layout={props.layout} states={props.states} onSelect={props.onSelect} />
+    );
   }
   return (
     <ReactFlowProvider>

@@ -25,7 +25,9 @@ export function StateSummary({
         <b>{data.name}</b> · run <code>{data.runId || '—'}</code> ·{' '}
         {(p?.done ?? 0).toLocaleString()} of {total.toLocaleString()} tasks done
         {p ? ` · ${formatDuration(p.elapsed_s)}` : ''}
-        {p?.eta_s != null && p.eta_s > 0 ? ` · about ${formatDuration(p.eta_s)} left` : ''}
+        {p?.eta_s != null && p.eta_s > 0
+          ? ` · about ${formatDuration(p.eta_s)} left`
+          : ''}
         {data.error ? ` · ${data.error}` : ''}
       </div>
       <div className="jp-QFlow-statebar" aria-label="Tasks per state">

@@ -57,13 +57,16 @@ export function cellIndex(layout: GraphLayout): Map<string, number> {
 /** The group whose box holds a layout point, or -1. */
 export function groupAt(layout: GraphLayout, x: number, y: number): number {
   return layout.groups.findIndex(
-    g => x >= g.x - 0.5 && x <= g.x + g.w + 0.5 && y >= g.y - 1.5 && y <= g.y + g.h + 0.5
+    g =>
+      x >= g.x - 0.5 && x <= g.x + g.w + 0.5 && y >= g.y - 1.5 && y <= g.y + g.h + 0.5
   );
 }
 
 /** Tasks per status digit per group: `counts[g][code]`. */
 export function groupCounts(layout: GraphLayout, states: string): number[][] {
-  const counts = layout.groups.map(() => new Array<number>(TASK_STATUSES.length).fill(0));
+  const counts = layout.groups.map(() =>
+    new Array<number>(TASK_STATUSES.length).fill(0)
+  );
   for (let i = 0; i < layout.group.length; i++) {
     const c = states.charCodeAt(i) - 48;
     counts[layout.group[i]][c >= 0 && c < TASK_STATUSES.length ? c : 0]++;
@@ -188,7 +191,10 @@ export function touchesCollapsed(
     return false;
   }
   for (let i = 0; i < after.length; i++) {
-    if (after.charCodeAt(i) !== before.charCodeAt(i) && collapsed.has(layout.group[i])) {
+    if (
+      after.charCodeAt(i) !== before.charCodeAt(i) &&
+      collapsed.has(layout.group[i])
+    ) {
       return true;
     }
   }

@@ -102,7 +102,9 @@ def run_states(run_id: str, ctx: Ctx) -> dict[str, Any]:
     codes, last = aggregates.states_vector(ctx.store.engine, run_id)
     return {
         "run_id": run_id,
+        "name": header.name,
         "status": header.status,
+        "error": header.error,
         "statuses": list(TASK_STATUSES),
         "codes": codes,
         "last_event_id": last,
