@@ -143,7 +143,7 @@ def test_big_run_draws_every_task_and_follows_changes(widget_page: Any) -> None:
         expected = summary(Counter(w.state.task_status.values()))
         pg.wait_for_selector(f'[data-drawn-summary="{expected}"]')
         assert pg.get_attribute(SUMMARY, "data-state-summary") == expected
-    groups = [g["name"] for g in w.layout["groups"]]
+    groups = [g["name"] for g in w.drawing["groups"]]
     assert sorted(groups) == ["p", "post"]  # the server's grouping rule, nothing else
     pg.click("text=Collapse all groups")
     pg.wait_for_selector(f'[data-collapsed="2"][data-drawn-summary="{expected}"]')

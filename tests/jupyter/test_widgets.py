@@ -68,7 +68,7 @@ def record_messages(widget: RunWidget) -> list[dict[str, Any]]:
 
 def status_of(widget: RunWidget, task_id: str) -> str:
     """The status the widget's ``states`` trait holds for a task."""
-    return TASK_STATUSES[int(widget.states[widget.layout["ids"].index(task_id)])]
+    return TASK_STATUSES[int(widget.states[widget.drawing["ids"].index(task_id)])]
 
 
 def series_names(widget: RunWidget) -> list[str]:
@@ -81,10 +81,10 @@ def test_layout_is_the_servers_drawing() -> None:
     spec = load_spec(wide_spec(600))
     widget = RunWidget(spec)
     drawn = layout(spec)
-    assert widget.layout == drawn
-    assert [g["name"] for g in widget.layout["groups"]] == ["point", "gather"]
-    assert widget.layout["big"] is True
-    assert RunWidget(chain_spec(3)).layout["big"] is False
+    assert widget.drawing == drawn
+    assert [g["name"] for g in widget.drawing["groups"]] == ["point", "gather"]
+    assert widget.drawing["big"] is True
+    assert RunWidget(chain_spec(3)).drawing["big"] is False
     assert widget.states == "0" * 601
 
 
@@ -97,7 +97,7 @@ def test_a_cycle_is_drawn_without_its_edges() -> None:
         ],
     }
     widget = RunWidget(spec)
-    assert widget.layout["ids"] == ["a", "b"] and widget.layout["edges"] == []
+    assert widget.drawing["ids"] == ["a", "b"] and widget.drawing["edges"] == []
 
 
 # ------------------------------------------------------------------------------ live runs

@@ -56,7 +56,8 @@ class RunWidget(anywidget.AnyWidget):
     name = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Unicode("pending").tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
-    layout = traitlets.Dict().tag(sync=True)
+    #: the drawing (``GET /api/runs/{id}/graph``); not ``layout``, which is ipywidgets' CSS
+    drawing = traitlets.Dict().tag(sync=True)
     states = traitlets.Unicode("").tag(sync=True)
     progress = traitlets.Dict().tag(sync=True)
     durations = traitlets.Dict().tag(sync=True)
@@ -76,7 +77,7 @@ class RunWidget(anywidget.AnyWidget):
         super().__init__(run_id=run_id, name=spec.name, **kwargs)
         self._lock = threading.Lock()
         self.state = RunState(spec, run_id=run_id, load_output=load_output)
-        self.layout = self.state.layout
+        self.drawing = self.state.layout
         self.throttle = Coalescer(self._push, interval=interval)
         self._follower: threading.Thread | None = None
         self._stop = threading.Event()

@@ -4,8 +4,9 @@
 the store's ``EventRecord`` s and keeps exactly what the lab extension's run view reads
 from the REST API, in the same shapes, so the notebook and the side panel draw one picture:
 
-- ``layout``: the drawing of the workflow (:func:`quantumflow.graph.layout.layout`, the
-  ``GET /api/runs/{id}/graph`` answer), groups included: the one grouping rule;
+- ``layout`` (the widget's ``drawing`` trait): the drawing of the workflow
+  (:func:`quantumflow.graph.layout.layout`, the ``GET /api/runs/{id}/graph`` answer),
+  groups included: the one grouping rule;
 - ``states``: one status digit per task in layout order (``GET .../states``'s ``codes``);
 - ``progress``: tasks per state, done, elapsed and ETA (``GET .../progress``);
 - ``durations``: the log-binned duration histogram (``GET .../durations``);
@@ -214,7 +215,7 @@ class RunState:
         return out
 
     def snapshot(self, now: float | None = None) -> dict[str, Any]:
-        """The RunWidget trait values for the state right now (``layout`` is sent once)."""
+        """The RunWidget trait values for the state right now (the drawing is sent once)."""
         self.drain_outputs()
         eta = self.eta(now)
         return {
