@@ -1,10 +1,12 @@
-"""Pick the large-graph renderer by measurement (issue 18): deck.gl vs sigma.js, the same
-synthetic sweep of N tasks in the same headless Chromium, first render, frame times while
-2,000 task states change per second, and the JS heap.
+"""Pick the large-graph renderer by measurement (issue 18): a 2D canvas (repainting only
+changed tasks) vs deck.gl and sigma.js (WebGL), the same synthetic sweep of N tasks in the
+same headless Chromium, first render, frame times while 2,000 task states change per
+second, and the JS heap. (Headless Chromium has no GPU: WebGL runs on SwiftShader, as it
+does on many remote desktops and CI machines where the views must still work.)
 
     python benchmarks/ui/renderer_pick.py [--sizes 10000,100000] [--seconds 6]
 
-Bundles ``benchmarks/ui/renderers/{deck,sigma}.ts`` with esbuild into benchmarks/out/ and
+Bundles ``benchmarks/ui/renderers/{canvas,deck,sigma}.ts`` with esbuild into benchmarks/out/ and
 prints one JSON line per (renderer, size).
 """
 
@@ -19,7 +21,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "benchmarks" / "out" / "renderers"
-CANDIDATES = ("deck", "sigma")
+CANDIDATES = ("canvas", "deck", "sigma")
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -113,7 +113,15 @@ def test_widget_in_a_notebook_shows_the_panels_picture(page: Any, lab: Lab) -> N
     )
     for theme in ("Light", "Dark"):
         set_theme(page, f"JupyterLab {theme}")
-        name = theme.lower()
-        page.locator(out).screenshot(path=str(ARTIFACTS / f"ui-widget-{name}.png"))
-        page.locator(PANEL).screenshot(path=str(ARTIFACTS / f"ui-panel-run-{name}.png"))
+        page.locator(PANEL).screenshot(path=str(ARTIFACTS / f"ui-panel-run-{theme.lower()}.png"))
+    # the notebook gets the whole width for its own pictures
+    page.evaluate(
+        "async () => { await window.jupyterapp.commands.execute('application:toggle-right-area'); }"
+    )
+    page.wait_for_selector(PANEL, state="hidden")
+    page.set_viewport_size({"width": 1400, "height": 2000})
+    for theme in ("Light", "Dark"):
+        set_theme(page, f"JupyterLab {theme}")
+        page.wait_for_selector(f"{out} [data-drawn-summary='{truth}']")
+        page.locator(out).screenshot(path=str(ARTIFACTS / f"ui-widget-{theme.lower()}.png"))
     set_theme(page, "JupyterLab Light")

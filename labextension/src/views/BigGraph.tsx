@@ -7,6 +7,7 @@
  */
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { TASK_STATUSES } from '../generated/status';
+import { formatCount } from '../model/format';
 import { resolveStatusColor, statusLabel } from '../model/statusPalette';
 import { GraphLayout } from '../types';
 import {
@@ -57,12 +58,25 @@ export function BigGraph({ layout, states, onSelect, height = 420 }: BigGraphPro
   const full = useRef(true);
   const [summary, setSummary] = useState('');
 
+  // a resize clears the canvas and a theme change changes the colours: both redraw
+  const [size, setSize] = useState(0);
+  const [theme, setTheme] = useState(document.body.dataset.jpThemeLight ?? '');
+  useEffect(() => {
+    const obs = new MutationObserver(() =>
+      setTheme(document.body.dataset.jpThemeLight ?? '')
+    );
+    obs.observe(document.body, {
+      attributes: true,
+      attributeFilter: ['data-jp-theme-light']
+    });
+    return () => obs.disconnect();
+  }, []);
   const palette = useMemo<Palette>(() => {
     const el = box.current ?? document.body;
     const colours = TASK_STATUSES.map(s => resolveStatusColor(el, s, 'border'));
     return code => colours[code] ?? colours[0];
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [box.current]);
+  }, [box.current, theme]);
 
   // size the canvas to its box and fit the graph once
   useEffect(() => {
@@ -72,9 +86,14 @@ export function BigGraph({ layout, states, onSelect, height = 420 }: BigGraphPro
       return;
     }
     const resize = () => {
-      c.width = Math.max(200, b.clientWidth);
+      const w = Math.max(200, b.clientWidth);
+      if (c.width === w && c.height === height) {
+        return;
+      }
+      c.width = w;
       c.height = height;
       full.current = true;
+      setSize(n => n + 1);
       setView(v => v ?? fitView(layout, c.width, c.height));
     };
     resize();
@@ -85,7 +104,7 @@ export function BigGraph({ layout, states, onSelect, height = 420 }: BigGraphPro
 
   useEffect(() => {
     full.current = true;
-  }, [view, collapsed, layout, palette, selected]);
+  }, [view, collapsed, layout, palette, selected, size]);
 
   // draw: everything after a view change, only changed tasks otherwise
   useEffect(() => {
@@ -127,7 +146,7 @@ export function BigGraph({ layout, states, onSelect, height = 420 }: BigGraphPro
       setSummary(summaryOf(shown.current?.drawn ?? []));
     });
     return () => cancelAnimationFrame(frame);
-  }, [states, view, collapsed, layout, palette, selected]);
+  }, [states, view, collapsed, layout, palette, selected, size]);
 
   const select = (i: number) => {
     setSelected(i);
@@ -246,7 +265,8 @@ export function BigGraph({ layout, states, onSelect, height = 420 }: BigGraphPro
           {allCollapsed ? 'Expand all groups' : 'Collapse all groups'}
         </button>
         <span className="jp-QFlow-muted">
-          {layout.ids.length.toLocaleString()} tasks in {layout.groups.length} groups ·
+          {formatCount(layout.ids.length, 'task')} in{' '}
+          {formatCount(layout.groups.length, 'group')} ·
           drag to pan, wheel to zoom, click a group title to fold it
         </span>
         {note && <span className="jp-QFlow-field-error">{note}</span>}

@@ -15,7 +15,7 @@ export function binLabels(edges: number[]): string[] {
 }
 
 export function DurationChart({ hist }: { hist?: DurationHistogram | null }) {
-  if (!hist || !hist.counts.length) {
+  if (!hist?.counts?.length) {
     return null;
   }
   const text = themeColor('--jp-ui-font-color1', '#333');

@@ -34,8 +34,8 @@ export function ScalarsTable({ rows }: { rows: RunResults['scalars'] }) {
       <thead>
         <tr>
           <th>Task</th>
+          <th>Output</th>
           <th>Value</th>
-          <th>Number</th>
         </tr>
       </thead>
       <tbody>
@@ -116,7 +116,10 @@ export function ResultsView({ results }: { results?: RunResults | null }) {
   if (!results) {
     return null;
   }
-  const { scalars, histograms, series } = results;
+  // a view drawn before anything was folded may get an empty object
+  const scalars = results.scalars ?? [];
+  const histograms = results.histograms ?? [];
+  const series = results.series ?? [];
   if (!scalars.length && !histograms.length && !series.length) {
     return <div className="jp-QFlow-muted">No results yet.</div>;
   }

@@ -24,7 +24,7 @@ export function StateSummary({
         </span>{' '}
         <b>{data.name}</b> · run <code>{data.runId || '—'}</code> ·{' '}
         {(p?.done ?? 0).toLocaleString()} of {total.toLocaleString()} tasks done
-        {p ? ` · ${formatDuration(p.elapsed_s)}` : ''}
+        {p?.elapsed_s != null ? ` · ${formatDuration(p.elapsed_s)}` : ''}
         {p?.eta_s != null && p.eta_s > 0
           ? ` · about ${formatDuration(p.eta_s)} left`
           : ''}

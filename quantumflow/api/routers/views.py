@@ -6,12 +6,14 @@ dashboard's aggregates, each computed by the database (``store/aggregates.py``),
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from ...errors import RunNotFoundError
 from ...status import TASK_STATUSES
 from ...store import aggregates
 from ..context import ApiContext, get_context
@@ -42,8 +44,12 @@ def _json(text: str) -> Response:
     return Response(content=text, media_type="application/json")
 
 
-def _header(ctx: ApiContext, run_id: str) -> Any:
-    return ctx.store.get_run_header(run_id)  # 404 for an unknown run
+def _header(ctx: ApiContext, run_id: str) -> SimpleNamespace:
+    """The run's name, status and error (404 for an unknown run), without its spec."""
+    brief = aggregates.run_brief(ctx.store.engine, run_id)
+    if brief is None:
+        raise RunNotFoundError(run_id)
+    return SimpleNamespace(**brief)
 
 
 @router.get(
@@ -138,11 +144,9 @@ def run_throughput(run_id: str, ctx: Ctx) -> dict[str, Any]:
 @router.get("/runs/{run_id}/cost", response_model=CostBurn, responses=NOT_FOUND)
 def run_cost(run_id: str, ctx: Ctx) -> dict[str, Any]:
     """Money spent over time and in all, against the run's budget (``policies.budget.usd``)."""
-    header = _header(ctx, run_id)
-    spec = header.spec if isinstance(header.spec, dict) else {}
-    budget = ((spec.get("policies") or {}).get("budget") or {}).get("usd")
+    _header(ctx, run_id)
     burn = aggregates.cost_burn(ctx.store.engine, run_id, now=time.time())
-    return {**burn, "budget_usd": budget if isinstance(budget, int | float) else None}
+    return {**burn, "budget_usd": aggregates.run_budget(ctx.store.engine, run_id)}
 
 
 @router.get("/runs/{run_id}/lanes", response_model=Lanes, responses=NOT_FOUND)
