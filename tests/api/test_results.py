@@ -42,3 +42,31 @@ def test_results_of_a_real_run(client: TestClient) -> None:
 
 def test_results_of_an_unknown_run(client: TestClient) -> None:
     assert client.get("/api/runs/nope/results").status_code == 404
+
+
+def test_view_endpoints_of_a_real_run(client: TestClient) -> None:
+    spec = {
+        "name": "views",
+        "policies": {"budget": {"usd": 2.5}},
+        "tasks": [
+            {"id": f"p_{i}", "kind": "classical", "fn": "tests.api.taskfns:add",
+             "inputs": {"a": i, "b": 1}}
+            for i in range(5)
+        ],
+    }  # fmt: skip
+    accepted = client.post("/api/workflows/run", json={"spec": spec}).json()
+    run = wait_run(client, accepted["run_id"], timeout=60)
+    base = f"/api/runs/{run['id']}"
+    states = client.get(f"{base}/states").json()
+    assert states["name"] == "views" and states["status"] == "succeeded"
+    assert states["codes"] == "4" * 5 and states["statuses"][4] == "succeeded"
+    graph = client.get(f"{base}/graph").json()
+    assert graph["ids"] == [f"p_{i}" for i in range(5)]
+    assert [g["name"] for g in graph["groups"]] == ["p"]  # the one grouping rule
+    progress = client.get(f"{base}/progress").json()
+    assert progress["done"] == 5 and progress["groups"][0]["group"] == "p"
+    assert client.get(f"{base}/cost").json()["budget_usd"] == 2.5
+    assert sum(client.get(f"{base}/durations").json()["counts"]) == 5
+    for what in ("states", "progress", "durations", "throughput", "lanes", "cost",
+                 "slowest", "failures", "results", "graph"):  # fmt: skip
+        assert client.get(f"/api/runs/nope/{what}").status_code == 404, what
