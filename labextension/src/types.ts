@@ -358,6 +358,8 @@ export type {
   DurationHistogram,
   Lane,
   Lanes,
+  MitigatedObservable,
+  MitigatedResult,
   TaskRow,
   TaskRowPage,
   Throughput,

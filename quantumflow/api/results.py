@@ -11,7 +11,10 @@ Whatever task produced them, outputs are read in these shapes:
   against the swept value when one parameter varies (else the point index);
 - an optimiser trace ``{"history": [...]}`` -> a series against the evaluation;
 - ``metric`` events (``quantumflow.report(...)``, e.g. a training loss) -> a series per
-  reported name, against ``step``/``epoch`` when reported, live while the task runs.
+  reported name, against ``step``/``epoch`` when reported, live while the task runs;
+- a mitigated task's ``mitigation`` provenance -> per observable the raw value and its
+  standard error at each noise scale, the mitigated value and its error, and the exact
+  value when the task asked for a reference (the raw-vs-mitigated chart).
 
 The panel (``GET /api/runs/{id}/dashboard``) and the notebook RunWidget both answer these
 shapes from this module, so they draw the same picture.
@@ -33,6 +36,7 @@ MAX_POINTS = 2000
 #: Most series, histograms and scalar rows answered.
 MAX_SERIES = 8
 MAX_HISTOGRAMS = 4
+MAX_MITIGATED = 4
 MAX_SCALARS = 50
 
 
@@ -93,6 +97,7 @@ class Results:
         self.scalars: dict[str, dict[str, Any]] = {}
         self.histograms: dict[str, dict[str, Any]] = {}
         self._series: dict[str, dict[str, Any]] = {}
+        self.mitigated: dict[str, dict[str, Any]] = {}
 
     def add_output(self, task_id: str, output: Any) -> None:
         """Fold one task's output."""
@@ -111,6 +116,8 @@ class Results:
         if isinstance(sweep, Mapping):
             for s in sweep_series(task_id, sweep):
                 self._put(s)
+        if isinstance(output.get("mitigation"), Mapping):
+            self._mitigation(task_id, output["mitigation"])
         history = output.get("history")
         if isinstance(history, Sequence) and not isinstance(history, str):
             ys = [number(v) for v in history]
@@ -121,7 +128,7 @@ class Results:
     def _fields(self, task_id: str, output: Mapping[str, Any]) -> None:
         """Numbers and expectation values among an output's other entries, as scalars."""
         for key, value in output.items():
-            if key in ("counts", "sweep", "history"):
+            if key in ("counts", "sweep", "history", "mitigation", "unmitigated", "uncertainty"):
                 continue
             scalar = number(value)
             if scalar is not None:
@@ -145,6 +152,32 @@ class Results:
             found["points"] = thin(found["points"])
             self._put(found)
 
+    def _mitigation(self, task_id: str, provenance: Mapping[str, Any]) -> None:
+        observables: dict[str, Any] = {}
+        for name, entry in (provenance.get("observables") or {}).items():
+            if not isinstance(entry, Mapping):
+                continue
+            points = [
+                [number(p.get("scale")), number(p.get("raw")), number(p.get("raw_std"))]
+                for p in entry.get("points") or ()
+                if isinstance(p, Mapping)
+            ]
+            observables[str(name)] = {
+                "points": [p for p in points if p[0] is not None and p[1] is not None],
+                "mitigated": number(entry.get("mitigated")),
+                "mitigated_std": number(entry.get("mitigated_std")),
+                "exact": number(entry.get("exact")),
+            }
+        if observables:
+            self.mitigated.pop(task_id, None)
+            self.mitigated[task_id] = {
+                "task": task_id,
+                "technique": str(provenance.get("technique") or ""),
+                "observables": observables,
+            }
+            while len(self.mitigated) > MAX_MITIGATED:
+                self.mitigated.pop(next(iter(self.mitigated)))
+
     def _scalar(self, task_id: str, key: str | None, value: float) -> None:
         name = task_id if key is None else f"{task_id}.{key}"
         if name in self.scalars or len(self.scalars) < MAX_SCALARS:
@@ -155,11 +188,13 @@ class Results:
             self._series[series["name"]] = series
 
     def to_json(self) -> dict[str, Any]:
-        """``scalars`` (rows), ``histograms`` and ``series``, in the order they appeared."""
+        """``scalars`` (rows), ``histograms``, ``series`` and ``mitigated``, in the order
+        they appeared."""
         return {
             "scalars": list(self.scalars.values()),
             "histograms": list(self.histograms.values()),
             "series": list(self._series.values()),
+            "mitigated": list(self.mitigated.values()),
         }
 
 

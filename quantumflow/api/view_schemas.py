@@ -196,6 +196,25 @@ class ResultSeries(_Response):
     points: list[tuple[float, float]]
 
 
+class MitigatedObservable(_Response):
+    """One observable of a mitigated task: raw values per noise scale and the result."""
+
+    points: list[tuple[float, float, float | None]] = Field(
+        description="[noise scale, raw value, its standard error]."
+    )
+    mitigated: float | None = None
+    mitigated_std: float | None = None
+    exact: float | None = Field(default=None, description="With reference: true.")
+
+
+class MitigatedResult(_Response):
+    """A mitigated task's raw vs mitigated values (from its provenance)."""
+
+    task: str
+    technique: str
+    observables: dict[str, MitigatedObservable]
+
+
 class RunResults(_Response):
     """What a run's tasks produced, in the shapes the views draw (quantumflow/api/results.py):
     the most recent task outputs and every reported metric."""
@@ -203,3 +222,4 @@ class RunResults(_Response):
     scalars: list[ScalarRow]
     histograms: list[CountsHistogram]
     series: list[ResultSeries]
+    mitigated: list[MitigatedResult] = Field(default_factory=list)

@@ -70,3 +70,36 @@ def test_view_endpoints_of_a_real_run(client: TestClient) -> None:
     for what in ("states", "progress", "durations", "throughput", "lanes", "cost",
                  "slowest", "failures", "results", "graph"):  # fmt: skip
         assert client.get(f"/api/runs/nope/{what}").status_code == 404, what
+
+
+def test_a_mitigated_output_gives_raw_vs_mitigated() -> None:
+    from quantumflow.api.results import Results
+
+    results = Results()
+    provenance = {
+        "technique": "zne+readout",
+        "observables": {
+            "ZZ": {
+                "points": [{"scale": 1, "raw": 0.8, "raw_std": 0.02},
+                           {"scale": 3, "raw": 0.6, "raw_std": 0.03}],
+                "mitigated": 0.97, "mitigated_std": 0.05, "exact": 1.0,
+            },
+            "bad": "not a record",
+        },
+    }  # fmt: skip
+    results.add_output(
+        "ghz", {"expectations": {"ZZ": 0.97}, "unmitigated": {"ZZ": 0.8}, "mitigation": provenance}
+    )
+    body = results.to_json()
+    assert body["mitigated"] == [
+        {
+            "task": "ghz",
+            "technique": "zne+readout",
+            "observables": {
+                "ZZ": {"points": [[1.0, 0.8, 0.02], [3.0, 0.6, 0.03]], "mitigated": 0.97,
+                       "mitigated_std": 0.05, "exact": 1.0}
+            },
+        }
+    ]  # fmt: skip
+    # the mitigated value is a row; the unmitigated dict is not mistaken for results
+    assert body["scalars"] == [{"task": "ghz", "key": "⟨ZZ⟩", "value": 0.97}]

@@ -93,6 +93,19 @@ def small_widget() -> RunWidget:
     w.state.results.add_output("a", {"counts": {"00": 3, "11": 5, "01": 1}})
     w.state.results.add_output("b", {"history": [3.0, 2.0, 1.5]})
     w.state.results.add_output("c", 1.0)
+    mitigation = {
+        "technique": "zne",
+        "observables": {
+            "ZZ": {
+                "points": [{"scale": s, "raw": 0.9 - 0.1 * s, "raw_std": 0.02} for s in (1, 3)],
+                "mitigated": 0.95,
+                "mitigated_std": 0.04,
+            }
+        },
+    }
+    w.state.results.add_output("m", {"expectations": {"ZZ": 0.95}, "mitigation": mitigation})
+    w.state.results.add_metric("b", {"epoch": 0, "loss": 0.9})
+    w.state.results.add_metric("b", {"epoch": 1, "loss": 0.4})
     return w
 
 
@@ -108,6 +121,8 @@ def test_small_run_cards_states_and_results(widget_page: Any) -> None:
     assert pg.locator('[data-scalar="c."]').inner_text().split("\t")[-1].strip() == "1"
     assert pg.locator('[data-chart="counts-a"] canvas').count() == 1
     assert pg.locator('[data-chart="series-b (optimiser)"] canvas').count() == 1
+    assert pg.locator('[data-chart="series-b loss"] canvas').count() == 1  # a reported loss
+    assert pg.locator('[data-chart="mitigation-m-ZZ"] canvas').count() == 1  # raw vs mitigated
     # a later state arrives as a trait change
     done = str(TASK_STATUSES.index("succeeded")) * 3
     pg.evaluate("(s) => window.qfModel.set('states', s)", done)

@@ -1179,6 +1179,40 @@ export interface components {
       signature?: components['schemas']['FunctionSignature'] | null;
     };
     /**
+     * MitigatedObservable
+     * @description One observable of a mitigated task: raw values per noise scale and the result.
+     */
+    MitigatedObservable: {
+      /**
+       * Points
+       * @description [noise scale, raw value, its standard error].
+       */
+      points: [number, number, number | null][];
+      /** Mitigated */
+      mitigated?: number | null;
+      /** Mitigated Std */
+      mitigated_std?: number | null;
+      /**
+       * Exact
+       * @description With reference: true.
+       */
+      exact?: number | null;
+    };
+    /**
+     * MitigatedResult
+     * @description A mitigated task's raw vs mitigated values (from its provenance).
+     */
+    MitigatedResult: {
+      /** Task */
+      task: string;
+      /** Technique */
+      technique: string;
+      /** Observables */
+      observables: {
+        [key: string]: components['schemas']['MitigatedObservable'];
+      };
+    };
+    /**
      * Mitigation
      * @description Error-mitigation stages of a quantum task; the engine expands the task into its
      *     sub-circuits and one combining step (see docs/user-guide/mitigation.md).
@@ -1717,6 +1751,8 @@ export interface components {
       histograms: components['schemas']['CountsHistogram'][];
       /** Series */
       series: components['schemas']['ResultSeries'][];
+      /** Mitigated */
+      mitigated?: components['schemas']['MitigatedResult'][];
     };
     /**
      * RunStates
@@ -2227,6 +2263,8 @@ export type Lane = components['schemas']['Lane'];
 export type LaneUse = components['schemas']['LaneUse'];
 export type Lanes = components['schemas']['Lanes'];
 export type LibraryFunction = components['schemas']['LibraryFunction'];
+export type MitigatedObservable = components['schemas']['MitigatedObservable'];
+export type MitigatedResult = components['schemas']['MitigatedResult'];
 export type Mitigation = components['schemas']['Mitigation'];
 export type NodePosition = components['schemas']['NodePosition'];
 export type Objective = components['schemas']['Objective'];

@@ -266,8 +266,8 @@ export function BigGraph({ layout, states, onSelect, height = 420 }: BigGraphPro
         </button>
         <span className="jp-QFlow-muted">
           {formatCount(layout.ids.length, 'task')} in{' '}
-          {formatCount(layout.groups.length, 'group')} ·
-          drag to pan, wheel to zoom, click a group title to fold it
+          {formatCount(layout.groups.length, 'group')} · drag to pan, wheel to zoom,
+          click a group title to fold it
         </span>
         {note && <span className="jp-QFlow-field-error">{note}</span>}
       </form>

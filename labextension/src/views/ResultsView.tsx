@@ -2,13 +2,14 @@
  * What a run produced (GET /api/runs/{id}/results, or the RunWidget's `results`):
  * numbers as a table of values, counts as sorted, labelled histograms with a count axis
  * (top outcomes and "other"), sweeps, optimiser traces and reported metrics as line plots
- * with named axes.
+ * with named axes, mitigated tasks as raw vs mitigated values with error bars.
  */
 import React from 'react';
 import { Bar, Line } from 'react-chartjs-2';
 import { baseOptions, themeColor } from '../charts/register';
 import { ChartCard } from '../charts/ChartCard';
 import { CountsHistogram, ResultSeries, RunResults } from '../types';
+import { MitigationCharts } from './MitigationChart';
 
 function valueText(v: number): string {
   return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3)
@@ -120,7 +121,8 @@ export function ResultsView({ results }: { results?: RunResults | null }) {
   const scalars = results.scalars ?? [];
   const histograms = results.histograms ?? [];
   const series = results.series ?? [];
-  if (!scalars.length && !histograms.length && !series.length) {
+  const mitigated = results.mitigated ?? [];
+  if (!scalars.length && !histograms.length && !series.length && !mitigated.length) {
     return <div className="jp-QFlow-muted">No results yet.</div>;
   }
   return (
@@ -132,6 +134,7 @@ export function ResultsView({ results }: { results?: RunResults | null }) {
       {series.map(s => (
         <SeriesChart key={s.name} series={s} />
       ))}
+      <MitigationCharts results={mitigated} />
     </div>
   );
 }

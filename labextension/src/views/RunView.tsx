@@ -24,7 +24,7 @@ export function RunView({ data, tasks, details }: RunViewProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const detail = useMemo<RunDetail | null>(
     () =>
-      data.tasks?.length
+      data.tasks?.some(t => t.started_at != null)
         ? ({
             id: data.runId,
             status: data.status,
