@@ -258,6 +258,7 @@ def test_chart_shapes(output: Any, expect: str) -> None:
             "scalars": [{"task": "step0", "key": None, "value": 0.25}],
             "histograms": [],
             "series": [],
+            "mitigated": [],
         }
 
 
