@@ -12,6 +12,7 @@ it (issue 18). Two parts, one JSON line per measurement:
   and the JS heap; the drawn states are checked against the states sent.
 
     python benchmarks/ui/views_bench.py [--sizes 10000,100000] [--rate 2000] [--seconds 6]
+    python benchmarks/ui/views_bench.py --screenshots docs/img   # the 100k pictures in docs/ui.md
 
 Needs ``make labext`` (the bundle) and /usr/bin/chromium.
 """
@@ -166,14 +167,63 @@ def browser(sizes: list[int], rate: int, seconds: float) -> None:
         b.close()
 
 
+THEMES = ROOT / ".venv/share/jupyter/lab/themes/@jupyterlab"
+
+
+def screenshots(n: int, out: Path) -> None:
+    """docs/img/ui-run-100k-{light,dark}.png: the run view of an ``n``-task layered run,
+    60 % through (some failed, some running), under JupyterLab's own theme CSS."""
+    from playwright.sync_api import sync_playwright
+
+    spec = layered_spec(n)
+    drawing = layout(spec)
+    codes = []
+    for i in range(len(drawing["ids"])):
+        share = i / len(drawing["ids"])
+        codes.append("4" if share < 0.6 else "2" if share < 0.62 else "0")
+        if codes[-1] == "4" and i % 53 == 0:
+            codes[-1] = "5"
+    durations = {"edges": [0.01 * 10 ** (k / 4) for k in range(9)],
+                 "counts": [120, 900, 5200, 21000, 24000, 7000, 1500, 280]}  # fmt: skip
+    done = sum(c in "45" for c in codes)
+    state = {"run_id": "3f2a9c1e0b7d", "name": "layered 100k", "status": "running", "error": "",
+             "drawing": drawing, "states": "0" * len(codes),
+             "progress": {"states": {}, "total": n, "done": done, "elapsed_s": 412.0,
+                          "eta_s": 412.0 * (n - done) / done},
+             "durations": durations, "results": {}, "tasks": []}  # fmt: skip
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for theme in ("light", "dark"):
+            css = (THEMES / f"theme-{theme}-extension" / "index.css").read_text()
+            light = "true" if theme == "light" else "false"
+            page = b.new_page(viewport={"width": 1100, "height": 900})
+            page.set_content(
+                f"<html><head><style>{css}</style><style>{STYLE.read_text()}</style></head>"
+                f'<body data-jp-theme-light="{light}" style="background: var(--jp-layout-color1);'
+                ' font-family: var(--jp-ui-font-family)">'
+                '<div id="root" style="width:1060px; padding: 8px"></div></body></html>'
+            )
+            page.evaluate(HARNESS, {"src": BUNDLE.read_text(), "state": state})
+            page.evaluate("(s) => window.qfModel.set('states', s)", "".join(codes))
+            page.wait_for_selector('[data-drawn-summary*="failed"]')
+            page.wait_for_timeout(300)
+            page.locator("#root").screenshot(path=str(out / f"ui-run-100k-{theme}.png"))
+            page.close()
+        b.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--rate", type=int, default=2000)
     ap.add_argument("--seconds", type=float, default=6.0)
     ap.add_argument("--part", choices=("api", "browser", "both"), default="both")
+    ap.add_argument("--screenshots", type=Path, help="write ui-run-100k-*.png into this folder")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.screenshots:
+        screenshots(100_000, args.screenshots)
+        return
     if args.part in ("browser", "both"):
         browser(sizes, args.rate, args.seconds)
     if args.part in ("api", "both"):

@@ -24,7 +24,10 @@ from ..spec.groups import BIG_GRAPH, task_groups
 from ..spec.models import Ref, parse_input
 
 #: Bump when the drawing changes: cached layouts of the old version are then recomputed.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
+#: Level columns wrap into bands once the drawing is this many times wider than tall (a
+#: deep DAG would otherwise be a thin strip on a screen).
+MAX_ASPECT = 3.0
 #: Space between two blocks (and two columns), in node spacings.
 GAP = 3.0
 
@@ -194,7 +197,36 @@ def _place(
             y += h + GAP
             col_w = max(col_w, w)
         x += col_w + GAP
+    _wrap(xs, ys, boxes, members)
     return xs, ys, boxes
+
+
+def _wrap(
+    xs: list[float], ys: list[float], boxes: list[dict[str, float]], members: list[list[int]]
+) -> None:
+    """Fold columns of groups into bands, left to right then down as text reads, when the
+    drawing is more than :data:`MAX_ASPECT` times wider than tall (in place)."""
+    if not boxes:
+        return
+    width = max(b["x"] + b["w"] for b in boxes)
+    height = max(b["y"] + b["h"] for b in boxes)
+    if width <= MAX_ASPECT * height:
+        return
+    target = max(*(b["w"] for b in boxes), math.sqrt(width * height * MAX_ASPECT / 2))
+    starts = sorted({b["x"] for b in boxes})
+    shift: dict[float, tuple[float, float]] = {}
+    band_x0, band_y = starts[0], 0.0
+    for x in starts:
+        if x - band_x0 > 0 and x + max(b["w"] for b in boxes if b["x"] == x) - band_x0 > target:
+            band_x0, band_y = x, band_y + height + 2 * GAP
+        shift[x] = (band_x0, band_y)
+    for g, box in enumerate(boxes):
+        dx, dy = shift[box["x"]]
+        for t in members[g]:
+            xs[t] -= dx
+            ys[t] += dy
+        box["x"] -= dx
+        box["y"] += dy
 
 
 def _saved(
