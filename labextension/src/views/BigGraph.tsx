@@ -43,7 +43,18 @@ function summaryOf(drawn: number[]): string {
   return stateSummary(counts);
 }
 
-export function BigGraph({ layout, states, onSelect, height = 420 }: BigGraphProps) {
+/** A canvas height that suits the drawing's shape at `width` px (300 to 640 px). */
+export function canvasHeight(layout: GraphLayout, width: number): number {
+  let w = 1;
+  let h = 1;
+  for (const g of layout.groups) {
+    w = Math.max(w, g.x + g.w);
+    h = Math.max(h, g.y + g.h);
+  }
+  return Math.round(Math.min(640, Math.max(300, (width * (h + 2)) / (w + 2))));
+}
+
+export function BigGraph({ layout, states, onSelect, height }: BigGraphProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLDivElement>(null);
   const [view, setView] = useState<View | null>(null);
@@ -87,11 +98,12 @@ export function BigGraph({ layout, states, onSelect, height = 420 }: BigGraphPro
     }
     const resize = () => {
       const w = Math.max(200, b.clientWidth);
-      if (c.width === w && c.height === height) {
+      const h = height ?? canvasHeight(layout, w);
+      if (c.width === w && c.height === h) {
         return;
       }
       c.width = w;
-      c.height = height;
+      c.height = h;
       full.current = true;
       setSize(n => n + 1);
       setView(v => v ?? fitView(layout, c.width, c.height));

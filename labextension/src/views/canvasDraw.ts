@@ -26,8 +26,10 @@ export function fitView(layout: GraphLayout, w: number, h: number): View {
     maxX = Math.max(maxX, g.x + g.w);
     maxY = Math.max(maxY, g.y + g.h);
   }
-  const k = Math.min(w / ((maxX + 2) * UNIT), h / ((maxY + 2) * UNIT));
-  return { x: UNIT * k, y: UNIT * k, k };
+  // room above the first row for its group titles
+  const title = 16;
+  const k = Math.min(w / ((maxX + 2) * UNIT), (h - title) / ((maxY + 2) * UNIT));
+  return { x: UNIT * k, y: UNIT * k + title, k };
 }
 
 /** Screen position of a layout point. */
@@ -112,8 +114,16 @@ export function drawAll(
     const bh = (g.h + 0.0) * px;
     ctx.strokeStyle = ink.box;
     ctx.strokeRect(bx, by, bw, bh);
+    // a title only where it fits over its box (level of detail: zoom in to read more)
+    const title = `${collapsed.has(gi) ? '▸' : '▾'} ${g.name} (${g.size})`;
+    const short = `${collapsed.has(gi) ? '▸' : '▾'} ${g.name}`;
+    const fits = (t: string) => ctx.measureText(t).width <= bw + px;
     ctx.fillStyle = ink.text;
-    ctx.fillText(`${collapsed.has(gi) ? '▸' : '▾'} ${g.name} (${g.size})`, bx, by - 3);
+    if (fits(title)) {
+      ctx.fillText(title, bx, by - 3);
+    } else if (fits(short)) {
+      ctx.fillText(short, bx, by - 3);
+    }
     if (collapsed.has(gi)) {
       // a super-node: the box filled left to right by its tasks' states
       let at = bx;
