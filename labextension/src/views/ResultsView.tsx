@@ -4,7 +4,7 @@
  * (top outcomes and "other"), sweeps, optimiser traces and reported metrics as line plots
  * with named axes, mitigated tasks as raw vs mitigated values with error bars.
  */
-import React from 'react';
+import React, { useState } from 'react';
 import { Bar, Line } from 'react-chartjs-2';
 import { baseOptions, themeColor } from '../charts/register';
 import { ChartCard } from '../charts/ChartCard';
@@ -26,29 +26,44 @@ function axes(x: string, y: string, text = themeColor('--jp-ui-font-color1', '#3
   };
 }
 
-export function ScalarsTable({ rows }: { rows: RunResults['scalars'] }) {
-  if (!rows.length) {
+/** Rows shown before "Show all". */
+export const SCALAR_ROWS = 12;
+
+export function ScalarsTable({ rows: all }: { rows: RunResults['scalars'] }) {
+  const [open, setOpen] = useState(false);
+  if (!all.length) {
     return null;
   }
+  const rows = open ? all : all.slice(0, SCALAR_ROWS);
   return (
-    <table className="jp-QFlow-table" data-results-scalars={rows.length}>
-      <thead>
-        <tr>
-          <th>Task</th>
-          <th>Output</th>
-          <th>Value</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(r => (
-          <tr key={`${r.task}.${r.key ?? ''}`} data-scalar={`${r.task}.${r.key ?? ''}`}>
-            <td>{r.task}</td>
-            <td>{r.key ?? 'output'}</td>
-            <td className="jp-QFlow-num">{valueText(r.value)}</td>
+    <>
+      <table className="jp-QFlow-table" data-results-scalars={all.length}>
+        <thead>
+          <tr>
+            <th>Task</th>
+            <th>Output</th>
+            <th>Value</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map(r => (
+            <tr
+              key={`${r.task}.${r.key ?? ''}`}
+              data-scalar={`${r.task}.${r.key ?? ''}`}
+            >
+              <td>{r.task}</td>
+              <td>{r.key ?? 'output'}</td>
+              <td className="jp-QFlow-num">{valueText(r.value)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {all.length > SCALAR_ROWS && (
+        <button className="jp-mod-styled" onClick={() => setOpen(!open)}>
+          {open ? 'Show fewer' : `Show all ${all.length} values`}
+        </button>
+      )}
+    </>
   );
 }
 
