@@ -360,6 +360,7 @@ export type {
   Lanes,
   MitigatedObservable,
   MitigatedResult,
+  Objective,
   TaskRow,
   TaskRowPage,
   Throughput,

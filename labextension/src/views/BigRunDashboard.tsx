@@ -1,8 +1,9 @@
 /**
  * The dashboard of a big run, every piece from an aggregate endpoint (SQL on the server):
  * progress per group and state with ETAs (paged), throughput over time, a Gantt of worker
- * lanes (run vs queue per time bucket), cost burn-down against the budget, the slowest
- * tasks and the failures (paged), and the log-binned duration histogram.
+ * lanes (run vs queue per time bucket), cost burn-down against the budget, a sweep's
+ * objective over its grid, the slowest tasks and the failures (paged), and the log-binned
+ * duration histogram.
  */
 import React, { useState } from 'react';
 import { Line } from 'react-chartjs-2';
@@ -17,6 +18,7 @@ import {
   CostBurn,
   DurationHistogram,
   Lanes,
+  Objective,
   RunProgress,
   TaskRowPage,
   Throughput
@@ -171,6 +173,45 @@ function ThroughputChart({ t }: { t: Throughput }) {
   );
 }
 
+/** A sweep's objective over its tasks in spec order (bins: mean with min and max). */
+function ObjectiveChart({ o }: { o: Objective }) {
+  if (!o.group || !o.points.length) {
+    return null;
+  }
+  const text = themeColor('--jp-ui-font-color1', '#333');
+  const line = themeColor('--jp-brand-color1', '#39f');
+  const band = themeColor('--jp-border-color1', '#bbb');
+  const base = baseOptions(`Objective over ${o.group} (${o.groups[o.group]} values)`);
+  const at = (i: number) => o.points.map(p => ({ x: Number(p[0]), y: Number(p[i]) }));
+  const binned = o.points.some(p => Number(p[1]) > 1);
+  const datasets = [{ label: 'mean', data: at(3), borderColor: line, pointRadius: 0 }];
+  if (binned) {
+    datasets.push({ label: 'min', data: at(2), borderColor: band, pointRadius: 0 });
+    datasets.push({ label: 'max', data: at(4), borderColor: band, pointRadius: 0 });
+  }
+  return (
+    <ChartCard id="objective">
+      <Line
+        data={{ datasets }}
+        options={{
+          ...base,
+          scales: {
+            x: {
+              ...base.scales.x,
+              type: 'linear' as const,
+              title: { display: true, text: 'task (spec order)', color: text }
+            },
+            y: {
+              ...base.scales.y,
+              title: { display: true, text: 'objective', color: text }
+            }
+          }
+        }}
+      />
+    </ChartCard>
+  );
+}
+
 function CostChart({ c }: { c: CostBurn }) {
   if (!c.cumulative.length || (!c.total && c.budget_usd == null)) {
     return null;
@@ -286,11 +327,12 @@ export function BigRunDashboard({
       Promise.all([
         get<Throughput>(runId, 'throughput'),
         get<Lanes>(runId, 'lanes'),
-        get<CostBurn>(runId, 'cost')
+        get<CostBurn>(runId, 'cost'),
+        get<Objective>(runId, 'objective')
       ]),
     [runId, version]
   );
-  const [throughput, lanes, cost] = charts.data ?? [null, null, null];
+  const [throughput, lanes, cost, objective] = charts.data ?? [null, null, null, null];
   return (
     <div className="jp-QFlow-bigdash" data-big-dashboard={runId}>
       <GroupProgress runId={runId} version={version} />
@@ -298,6 +340,7 @@ export function BigRunDashboard({
         {throughput && <ThroughputChart t={throughput} />}
         <DurationChart hist={durations} />
         {cost && <CostChart c={cost} />}
+        {objective && <ObjectiveChart o={objective} />}
       </div>
       {lanes && <LanesGantt lanes={lanes} />}
       <TaskTable runId={runId} what="failures" title="Failures" version={version} />
