@@ -128,6 +128,7 @@ def test_10000_task_run_draws_every_state_change(page: Any, lab: Lab) -> None:
     assert page.locator(f"{PANEL} [data-group-row]").count() == GROUPS
     page.wait_for_selector(f'{PANEL} [data-chart="throughput"] canvas')
     page.wait_for_selector(f'{PANEL} [data-chart="durations"] canvas')
+    page.wait_for_selector(f'{PANEL} [data-chart="objective"] canvas')  # value = the output
     page.locator(PANEL).screenshot(path=str(ARTIFACTS / "ui-big-dashboard-light.png"))
 
     frames = sorted(frames[1:])
