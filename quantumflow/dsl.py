@@ -25,11 +25,34 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from .errors import SpecError
-from .spec import CircuitSource, ClassicalTask, Policies, QuantumTask, WorkflowSpec
+from .spec import (
+    CircuitSource,
+    ClassicalTask,
+    NodePosition,
+    ParamRef,
+    Policies,
+    QuantumTask,
+    Ref,
+    WorkflowSpec,
+    parse_input,
+)
 from .spec.loader import dump_spec, load_spec
+from .spec.python_code import export_python
+
+__all__ = [
+    "Param",
+    "QuantumTaskFunction",
+    "TaskFunction",
+    "TaskOutput",
+    "Workflow",
+    "export_python",
+    "quantum_task",
+    "task",
+]
 
 if TYPE_CHECKING:
     from .engine import Run
+    from .jupyter.designer_link import DesignerLink
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -70,9 +93,20 @@ class Param:
 def _to_input(value: Any) -> Any:
     if isinstance(value, TaskOutput | Param):
         return value.as_input()
-    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("ref", "param"):
+    if isinstance(parse_input(value), Ref | ParamRef):
         return {"literal": value}  # a user dict that would read as a reference
     return value
+
+
+def _common(
+    task_id: str, depends_on: list[TaskOutput | str] | None, inputs: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The spec fields every task call shares: id, dependencies, inputs in spec form."""
+    return {
+        "id": task_id,
+        "depends_on": [d.task_id if isinstance(d, TaskOutput) else d for d in depends_on or []],
+        "inputs": {k: _to_input(v) for k, v in (inputs or {}).items()},
+    }
 
 
 def _fn_path(fn: Callable[..., Any]) -> str:
@@ -142,12 +176,15 @@ class Workflow:
         params: dict[str, Any] | None = None,
         policies: Policies | dict[str, Any] | None = None,
         description: str | None = None,
+        layout: dict[str, Any] | None = None,
     ) -> None:
         pol = Policies.parse(policies or {})
         self._spec = WorkflowSpec(
-            name=name, params=params or {}, policies=pol, description=description
+            name=name, params=params or {}, policies=pol, description=description, layout=layout
         )
         self._token: contextvars.Token[Workflow | None] | None = None
+        self._ids: set[str] = set()  # the tasks' ids: adding a task stays O(1) at 10^5 tasks
+        self._next_suffix: dict[str, int] = {}
 
     # -- building ---------------------------------------------------------------------------
     def __enter__(self) -> Workflow:
@@ -212,32 +249,51 @@ class Workflow:
             if isinstance(circuit, str)
             else CircuitSource.parse(circuit)
         )
-        deps = [d.task_id if isinstance(d, TaskOutput) else d for d in depends_on or []]
+        common = _common(id, depends_on, inputs)
         self._append(
-            QuantumTask(
-                id=id,
-                backend=backend,
-                circuit=source,
-                depends_on=deps,
-                inputs={k: _to_input(v) for k, v in (inputs or {}).items()},
-                **options,
-            )
+            QuantumTask.parse({**common, "backend": backend, "circuit": source, **options})
         )
         return TaskOutput(id)
 
+    def classical(
+        self,
+        id: str,
+        *,
+        fn: str,
+        depends_on: list[TaskOutput | str] | None = None,
+        inputs: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> TaskOutput:
+        """Add a classical task by its function's name (``module:function`` or a library
+        name); ``options`` are the task's other spec fields (``retries``, ``cache``, …).
+
+        Unlike :meth:`add`, inputs are a dict, so an input may be called ``retries``.
+        """
+        common = _common(id, depends_on, inputs)
+        self._append(ClassicalTask.parse({**common, "fn": fn, **options}))
+        return TaskOutput(id)
+
+    def place(self, task: TaskOutput | str, *, x: float, y: float) -> None:
+        """Put a task at ``(x, y)`` on the designer's canvas (the spec's ``layout``)."""
+        task_id = task.task_id if isinstance(task, TaskOutput) else task
+        if self._spec.layout is None:
+            self._spec.layout = {}
+        self._spec.layout[task_id] = NodePosition.parse({"x": x, "y": y})
+
     def _append(self, new: ClassicalTask | QuantumTask) -> None:
-        if any(t.id == new.id for t in self._spec.tasks):
+        if new.id in self._ids:
             raise SpecError(f"task '{new.id}' is defined twice (pass id=... to tell them apart)")
         self._spec.tasks.append(new)
+        self._ids.add(new.id)
 
     def _fresh_id(self, base: str) -> str:
         base = re.sub(r"[^A-Za-z0-9_\-]", "_", base.rsplit(":", 1)[-1].rsplit(".", 1)[-1])
-        taken = {t.id for t in self._spec.tasks}
-        if base not in taken:
+        if base not in self._ids:
             return base
-        n = 2
-        while f"{base}_{n}" in taken:
+        n = self._next_suffix.get(base, 2)  # where the last search ended: ids only grow
+        while f"{base}_{n}" in self._ids:
             n += 1
+        self._next_suffix[base] = n + 1
         return f"{base}_{n}"
 
     # -- using ------------------------------------------------------------------------------
@@ -260,7 +316,47 @@ class Workflow:
         """Wrap an existing spec (no copy is shared with the caller)."""
         wf = cls(spec.name)
         wf._spec = WorkflowSpec.parse(spec.dump())
+        wf._ids = {t.id for t in wf._spec.tasks}
         return wf
+
+    def open(self, path: str | Path | None = None, *, overwrite: bool = False) -> DesignerLink:
+        """Open the workflow in JupyterLab's designer (the main-area ``.qflow`` editor).
+
+        Writes the spec to ``path`` (default: ``<name>.qflow`` next to the notebook) and, in
+        a notebook, shows a link that the QuantumFlow extension opens in the designer. A
+        file that holds something else is never replaced unless ``overwrite=True``; one
+        that holds this workflow with the designer's positions is kept as it is.
+
+        Returns:
+            The link (``.path`` is the file); outside a notebook its repr names the file.
+
+        Raises:
+            QuantumFlowError: the file holds another workflow and ``overwrite`` is False.
+        """
+        from .jupyter.designer_link import open_in_designer
+
+        return open_in_designer(self.spec, path=path, overwrite=overwrite)
+
+    def to_networkx(self) -> Any:
+        """The workflow as a ``networkx.DiGraph``: a node per task (its spec fields, and
+        ``pos`` from the layout), an edge per dependency (``inputs`` that read it,
+        ``depends_on``); the workflow's own fields in ``g.graph``. Needs networkx
+        (``pip install 'quantumflow[networkx]'``)."""
+        from .spec.nxgraph import to_networkx
+
+        return to_networkx(self.spec)
+
+    @classmethod
+    def from_networkx(cls, graph: Any) -> Workflow:
+        """A workflow from a ``networkx.DiGraph`` shaped like :meth:`to_networkx`'s (edges
+        that no input references become ``depends_on``); the graph is not changed.
+
+        Raises:
+            SpecError: a node or attribute that is no task field, naming it.
+        """
+        from .spec.nxgraph import from_networkx
+
+        return cls.from_spec(from_networkx(graph))
 
     def run(self, **options: Any) -> Run:
         """Validate and run (keyword options as for :func:`quantumflow.run`)."""

@@ -8,6 +8,24 @@ traceback; the user's own exception, if any, rides along as ``__cause__``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
+
+#: What kind of failure an error is: a retry may help the transient ones, never the
+#: permanent ones. ``task_error`` is an exception raised by a classical task's own code.
+ErrorClass = Literal[
+    "transient", "permanent", "any",
+    "network", "rate_limit", "queue_timeout", "worker_lost", "timeout", "provider",
+    "invalid_circuit", "credentials", "unsupported", "resource_limit", "budget",
+    "invalid_input", "backend", "task_error",
+]  # fmt: skip
+TRANSIENT = frozenset(
+    {"network", "rate_limit", "queue_timeout", "worker_lost", "timeout", "provider"}
+)
+PERMANENT = frozenset(
+    {"invalid_circuit", "credentials", "unsupported", "resource_limit", "budget",
+     "invalid_input", "backend"}
+)  # fmt: skip
+ERROR_CLASSES = frozenset(get_args(ErrorClass)) - {"transient", "permanent", "any"}
 
 
 class QuantumFlowError(Exception):
@@ -78,28 +96,50 @@ def not_allowed_message(module: str) -> str:
 
 
 class BackendError(QuantumFlowError):
-    """A quantum backend could not run a task (unknown, not installed, refused, failed)."""
+    """A quantum backend could not run a task (unknown, not installed, refused, failed).
+
+    Attributes:
+        backend: the backend's name, when known.
+        error_class: what kind of failure (see :data:`ErrorClass`); by default ``provider``
+            (transient) when ``retryable``, else ``backend`` (permanent).
+        retryable: whether the class is transient.
+    """
 
     exit_code = 1
+    default_class = "backend"
 
     def __init__(
-        self, message: str, *, backend: str | None = None, retryable: bool = False
+        self,
+        message: str,
+        *,
+        backend: str | None = None,
+        retryable: bool = False,
+        error_class: str | None = None,
     ) -> None:
         self.backend = backend
-        self.retryable = retryable
+        if error_class is None:
+            error_class = "provider" if retryable else self.default_class
+        self.error_class = error_class
+        self.retryable = error_class in TRANSIENT
         super().__init__(message)
 
 
 class UnsupportedFeatureError(BackendError):
     """The backend cannot do what the circuit asks (message says 'unsupported' and names it)."""
 
+    default_class = "unsupported"
+
 
 class ResourceLimitError(BackendError):
     """A circuit is too large for the backend or for memory; refused before allocation."""
 
+    default_class = "resource_limit"
+
 
 class CredentialsError(BackendError):
     """Cloud credentials are missing or rejected."""
+
+    default_class = "credentials"
 
 
 class TaskFailedError(QuantumFlowError):
@@ -116,6 +156,7 @@ class TaskTimeoutError(QuantumFlowError):
     """A task ran past its ``timeout_s``."""
 
     exit_code = 1
+    error_class = "timeout"
 
     def __init__(self, task: str, timeout_s: float) -> None:
         self.task = task
@@ -127,6 +168,7 @@ class BudgetExceededError(QuantumFlowError):
     """The estimated or spent time/money exceeds the workflow's budget."""
 
     exit_code = 1
+    error_class = "budget"
 
 
 class RunNotFoundError(QuantumFlowError):
@@ -151,3 +193,32 @@ class WorkflowNotFoundError(QuantumFlowError):
 
 class StoreError(QuantumFlowError):
     """The database could not be opened or migrated."""
+
+
+def error_class_of(err: BaseException) -> str:
+    """The :data:`ErrorClass` of an exception: its ``error_class`` attribute, ``invalid_input``
+    for spec errors, else ``task_error`` (raised by a task's own code)."""
+    cls = getattr(err, "error_class", None)
+    if isinstance(cls, str):
+        return cls
+    if isinstance(err, SpecError):
+        return "invalid_input"
+    return "task_error"
+
+
+def should_retry(err: BaseException, retry_on: list[str] | None) -> bool:
+    """Whether a failed attempt with ``err`` is worth another (retries left permitting).
+
+    ``retry_on`` None: transient classes and ``task_error``. Otherwise its names:
+    ``transient``/``permanent`` for those groups, ``any``, or single classes.
+    """
+    cls = error_class_of(err)
+    if retry_on is None:
+        return cls in TRANSIENT or cls == "task_error"
+    wanted = set(retry_on)
+    return (
+        "any" in wanted
+        or cls in wanted
+        or ("transient" in wanted and cls in TRANSIENT)
+        or ("permanent" in wanted and cls in PERMANENT)
+    )

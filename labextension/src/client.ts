@@ -7,6 +7,7 @@ import {
   FunctionSignature,
   JSONSchema,
   LibraryFunction,
+  PythonExport,
   RunAccepted,
   RunDetail,
   RunPage,
@@ -72,6 +73,9 @@ export const api = {
     }),
   estimate: (spec: WorkflowSpec) =>
     requestAPI<EstimateResult>('estimate', { method: 'POST', body: { spec } }),
+  /** Python DSL code that rebuilds `spec` (the designer's Export as Python). */
+  exportPython: (spec: WorkflowSpec) =>
+    requestAPI<PythonExport>('workflows/python', { method: 'POST', body: spec }),
   /** Server-side validation (fields, references, cycles, imports, backends). */
   validate: (spec: WorkflowSpec) =>
     requestAPI<ValidationResult>('workflows/validate', { method: 'POST', body: spec }),
@@ -94,6 +98,9 @@ export const api = {
   runPlan: (id: string) => requestAPI<RunPlan>(`runs/${enc(id)}/plan`),
   cancel: (id: string) =>
     requestAPI<CancelResult>(`runs/${enc(id)}/cancel`, { method: 'POST' }),
+  /** Continue an interrupted run in the server (cloud jobs are re-attached, not resubmitted). */
+  resume: (id: string) =>
+    requestAPI<RunAccepted>(`runs/${enc(id)}/resume`, { method: 'POST' }),
   rerun: (id: string, fromTask: string) =>
     requestAPI<RunAccepted>(`runs/${enc(id)}/rerun`, {
       method: 'POST',

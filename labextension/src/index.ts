@@ -8,10 +8,27 @@ import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { IMainMenu } from '@jupyterlab/mainmenu';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { CommandToolbarButton } from '@jupyterlab/ui-components';
 import { CommandIDs, registerCommands } from './commands';
+import { designerLinkFactory } from './designerLink';
 import { FACTORY, FILE_TYPE, QFlowDocument, QFlowWidgetFactory } from './document';
+import { EXPORT_PYTHON, registerExportPython } from './exportPython';
 import { quantumFlowIcon } from './icon';
 import { QuantumFlowPanel } from './panel';
+
+/** The server path of the main-area document (a notebook) showing `node`. */
+function documentOf(app: JupyterFrontEnd) {
+  return (node: HTMLElement): string | null => {
+    for (const widget of app.shell.widgets('main')) {
+      const context = (widget as unknown as { context?: { path: string } }).context;
+      if (context && widget.node.contains(node)) {
+        return context.path;
+      }
+    }
+    return null;
+  };
+}
 
 const panelPlugin: JupyterFrontEndPlugin<void> = {
   id: 'quantumflow:panel',
@@ -47,10 +64,16 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
 
 const documentPlugin: JupyterFrontEndPlugin<void> = {
   id: 'quantumflow:qflow-document',
-  description: 'Open .qflow workflow files in the QuantumFlow designer.',
+  description:
+    'Open .qflow workflow files in the QuantumFlow designer (also from wf.open() in notebooks).',
   autoStart: true,
-  optional: [ILayoutRestorer],
-  activate: (app: JupyterFrontEnd, restorer: ILayoutRestorer | null) => {
+  optional: [ILayoutRestorer, ICommandPalette, IRenderMimeRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    rendermime: IRenderMimeRegistry | null
+  ) => {
     app.docRegistry.addFileType({
       name: FILE_TYPE,
       displayName: 'QuantumFlow workflow',
@@ -72,7 +95,29 @@ const documentPlugin: JupyterFrontEndPlugin<void> = {
     factory.widgetCreated.connect((_, widget) => {
       widget.context.pathChanged.connect(() => void tracker.save(widget));
       void tracker.add(widget);
+      widget.toolbar.addItem(
+        'export-python',
+        new CommandToolbarButton({
+          commands: app.commands,
+          id: EXPORT_PYTHON,
+          args: { path: widget.context.path },
+          label: 'Export as Python'
+        })
+      );
     });
+    registerExportPython(app, tracker, palette);
+    // wf.open() / %qflow open in a notebook: its output opens the file here
+    rendermime?.addFactory(
+      designerLinkFactory(async (path, written) => {
+        const open = tracker.find(w => w.context.path === path);
+        await app.commands.execute('docmanager:open', { path, factory: FACTORY });
+        // the kernel rewrote a file already open: show what is on disk now, unless the tab
+        // has edits of its own (then saving asks which to keep)
+        if (open && written && !open.context.model.dirty) {
+          await open.context.revert();
+        }
+      }, documentOf(app))
+    );
     app.docRegistry.addWidgetFactory(factory);
     void restorer?.restore(tracker, {
       command: 'docmanager:open',

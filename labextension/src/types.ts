@@ -110,6 +110,11 @@ export interface ValidationResult {
   problems: ProblemDetail[];
 }
 
+export interface PythonExport {
+  code: string;
+  filename: string;
+}
+
 export interface WorkflowDetail extends WorkflowSummary {
   spec: WorkflowSpec;
 }

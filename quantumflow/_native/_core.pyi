@@ -134,6 +134,12 @@ class Dispatcher:
         continue_on_failure: keep running tasks that do not depend on a failed one.
         done: tasks already finished (resume/cache): never started, satisfy dependents.
         priority: larger runs first among ready tasks (default: upward rank by cost).
+        batch_group: per task, its batch group ``1..=G`` (0: never batched). Ready tasks of
+            one group start together, as one batch holding one slot of their (common)
+            resource and counting once against ``max_concurrency``.
+        batch_max: per group (index ``group - 1``), the most members in one batch.
+        batch_window_s: per group, how long a partial batch may wait for members that are
+            imminent (pending, every unfinished predecessor running); default 0.
     """
 
     def __new__(
@@ -149,6 +155,9 @@ class Dispatcher:
         continue_on_failure: bool = False,
         done: _Ints | None = None,
         priority: _Floats | None = None,
+        batch_group: _Ints | None = None,
+        batch_max: _Ints | None = None,
+        batch_window_s: _Floats | None = None,
     ) -> Dispatcher: ...
     def begin(self, *, take: int) -> list[tuple[int, int]]:
         """Start the first ready tasks now, before :meth:`run`: returns up to ``take``
@@ -160,12 +169,15 @@ class Dispatcher:
         self,
         start: Callable[[list[tuple[int, int]]], None],
         notify: Callable[[list[tuple[int, int, int]]], None],
+        batch: Callable[[list[list[tuple[int, int]]]], None] | None = None,
     ) -> str:
         """Block until every task is finished, skipped or cancelled (GIL released while
         waiting). ``start`` receives ``(task, attempt)`` pairs to launch without blocking;
-        ``notify`` receives ``(task, attempt, kind)`` triples. Returns ``"succeeded"``,
-        ``"failed"`` or ``"cancelled"``. Exceptions raised by the callbacks cancel the run
-        and are re-raised here."""
+        ``notify`` receives ``(task, attempt, kind)`` triples; ``batch`` receives batches
+        (lists of pairs, two or more) to launch as one call each, whose members are
+        completed one by one (without ``batch`` their members go to ``start``). Returns
+        ``"succeeded"``, ``"failed"`` or ``"cancelled"``. Exceptions raised by the
+        callbacks cancel the run and are re-raised here."""
 
     def complete(
         self, task: int, attempt: int, outcome: int, *, take: int = 0

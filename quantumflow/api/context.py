@@ -16,6 +16,7 @@ from fastapi import Request
 
 from ..errors import QuantumFlowError
 from ..spec import WorkflowSpec
+from .errors import ConflictError
 
 if TYPE_CHECKING:
     from ..engine import RunHandle
@@ -106,6 +107,36 @@ class ApiContext:
         if new_id:
             return new_id[0]
         raise failure[0]
+
+    def resume(self, run_id: str) -> None:
+        """Start ``engine.resume`` in a thread; return once it runs (its first event).
+
+        Raises:
+            ConflictError: the run is still running in a live process.
+        """
+        from ..engine import resume
+
+        started = threading.Event()
+        failure: list[BaseException] = []
+
+        def on_event(event: Any) -> None:
+            started.set()
+
+        def work() -> None:
+            try:
+                resume(run_id, db=self.store, on_event=on_event)
+            except BaseException as err:  # reported to the waiting request
+                failure.append(err)
+                started.set()
+                log.warning("resuming run %s failed: %s", run_id, err)
+
+        threading.Thread(target=work, name=f"qf-resume-{run_id}", daemon=True).start()
+        if not started.wait(RERUN_START_TIMEOUT_S):
+            raise QuantumFlowError(f"resuming run '{run_id}' did not start in time")
+        if failure and "still running" in str(failure[0]):
+            raise ConflictError(str(failure[0]))
+        if failure:
+            raise failure[0]
 
     def cancel(self, run_id: str) -> None:
         """Ask a run to stop: in-process handles directly, any run through the store."""

@@ -63,6 +63,13 @@ class ValidationResult(_Response):
     problems: list[ProblemDetail] = Field(default_factory=list)
 
 
+class PythonExport(_Response):
+    """Answer to POST /api/workflows/python: DSL code that rebuilds the posted spec."""
+
+    code: str = Field(description="A Python module that binds `wf`, a quantumflow Workflow.")
+    filename: str = Field(description="A file name for it: the workflow's name, as .py.")
+
+
 class WorkflowDetail(WorkflowSummary):
     """A saved workflow with its full spec."""
 

@@ -62,6 +62,22 @@ class BackendInfo:
 
 
 @dataclass(frozen=True)
+class ExecutionMode:
+    """How a cloud backend groups a run's jobs (IBM Runtime: ``Batch`` or ``Session``).
+
+    Attributes:
+        kind: ``batch`` (independent jobs, scheduled together) or ``session`` (an iterative
+            chain holding the device between jobs).
+        key: the jobs sharing one context (a run and a backend).
+        max_time_s: a session's time limit (from the plan), None for the provider's default.
+    """
+
+    kind: Literal["batch", "session"]
+    key: str
+    max_time_s: float | None = None
+
+
+@dataclass(frozen=True)
 class QuantumJob:
     """Everything a backend needs to run one task (a sweep is many ``points``)."""
 
@@ -73,6 +89,7 @@ class QuantumJob:
     noise: dict[str, Any] | None = None
     transpile: dict[str, Any] | None = None
     threads: int | None = None
+    mode: ExecutionMode | None = None
 
     def require_values(self, names: Iterable[str], *, backend: str | None = None) -> None:
         """Refuse the job if some point leaves one of the circuit parameters ``names`` unset.
@@ -111,13 +128,18 @@ class BatchResult:
 
 @dataclass
 class JobHandle:
-    """A submitted job: ``payload`` is the adapter's own (an SDK job, or a finished result)."""
+    """A submitted job: ``payload`` is the adapter's own (an SDK job, or a finished result).
+
+    ``ref`` (remote backends) is plain JSON-able data from which the adapter's ``attach``
+    finds the job again in another process: the engine stores it before waiting.
+    """
 
     backend: str
     job_id: str
     payload: Any = None
     submitted_at: float = field(default_factory=time.time)
     state: JobStatus = "queued"
+    ref: dict[str, Any] | None = None
 
 
 @runtime_checkable
@@ -150,3 +172,10 @@ class Backend(Protocol):
     def cancel(self, handle: JobHandle) -> None:
         """Cancel the job, at the provider too for remote jobs."""
         ...
+
+
+# Optional methods an adapter may add (looked up with getattr):
+#   run_batch(jobs) -> list[BatchResult | BackendError]     several tasks, few native calls
+#   submit_batch(jobs) -> list[JobHandle | BackendError]    remote: few provider jobs
+#   attach(ref, job) -> JobHandle                           remote: a job submitted earlier
+#   close_mode(key) -> None                                 remote: end a Batch/Session

@@ -1,7 +1,9 @@
 """Cirq adapters: ``cirq.simulator`` (cirq.Simulator) and ``cirq.qsim`` (qsimcirq).
 
 Sweeps run through ``run_sweep`` / ``simulate_expectation_values_sweep`` — Cirq's native
-batch. Converted circuits are cached per parsed circuit object.
+batch. Batches of tasks sample through one ``run_batch`` call (unseeded jobs; a seeded job
+gets a fresh simulator with its seed, as alone). Converted circuits are cached per parsed
+circuit object.
 """
 
 from __future__ import annotations
@@ -111,6 +113,47 @@ class CirqBackend(LocalSimulator):
                 }
         execute = time.perf_counter() - start
         return BatchResult(results, timings={"transpile": 0.0, "execute": execute})
+
+    def run_batch(self, jobs: list[QuantumJob]) -> list[BatchResult | BackendError]:
+        """Unseeded sampling jobs in one ``run_batch`` per shot count; the rest alone."""
+        from .batch import alone, packed
+
+        out: list[BatchResult | BackendError | None] = [None] * len(jobs)
+        groups: dict[int, list[int]] = {}
+        for i, job in enumerate(jobs):
+            samples = job.circuit.num_clbits and job.shots and not job.observables
+            if samples and job.seed is None and len(job.points) == 1:
+                try:
+                    self.check(job)
+                    resolver(job)
+                except BackendError as exc:
+                    out[i] = exc
+                    continue
+                assert job.shots is not None
+                groups.setdefault(job.shots, []).append(i)
+            else:
+                out[i] = alone(self, job)
+        for shots, members in groups.items():
+            pj = [jobs[i] for i in members]
+
+            def call(pj: list[QuantumJob] = pj, shots: int = shots) -> list[BatchResult]:
+                sim = self.simulator(pj[0])
+                runs = sim.run_batch(
+                    [converted(j.circuit) for j in pj],
+                    params_list=[resolver(j)[0] for j in pj],
+                    repetitions=shots,
+                )
+                return [
+                    BatchResult(
+                        [PointResult(counts=records_to_counts(r[0].records, j.circuit))],
+                        timings={"transpile": 0.0},
+                    )
+                    for j, r in zip(pj, runs, strict=True)
+                ]
+
+            for i, res in zip(members, packed(pj, call, backend=self), strict=True):
+                out[i] = res
+        return [o if o is not None else BackendError("not run", backend=self.name) for o in out]
 
     def _exact(
         self, job: QuantumJob, points: list[dict[str, float]], out: list[PointResult]

@@ -7,6 +7,7 @@ import time
 
 from ..errors import BackendError, UnsupportedFeatureError
 from .base import BatchResult, Capabilities, JobHandle, JobStatus, QuantumJob
+from .classify import classify
 
 _ids = itertools.count(1)
 
@@ -62,7 +63,9 @@ class LocalSimulator:
             raise
         except Exception as exc:
             raise BackendError(
-                f"{self.name} failed: {type(exc).__name__}: {exc}", backend=self.name
+                f"{self.name} failed: {type(exc).__name__}: {exc}",
+                backend=self.name,
+                error_class=classify(exc),
             ) from exc
         result.timings.setdefault("execute", time.perf_counter() - start)
         result.timings.setdefault("queue", 0.0)

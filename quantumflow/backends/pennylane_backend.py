@@ -2,8 +2,10 @@
 ``lightning.qubit``, plugin/remote devices).
 
 Sweeps use PennyLane parameter broadcasting: the QNode is called once with arrays.
-Circuits with mid-circuit measurement or conditions use ``qml.measure``/``qml.cond``
-with the one-shot method.
+Circuits with mid-circuit measurement, reset or conditions use ``qml.measure``/``qml.cond``
+with the tree-traversal method on the devices that have it (it explores each measurement
+branch once, skipping impossible ones, instead of simulating every shot), else one-shot.
+Batches of tasks run as one ``qml.execute`` over tapes (:mod:`.pennylane_batch`).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from .base import BatchResult, Capabilities, PointResult, QuantumJob
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
 from .noise_models import rates
-from .results import parse_observable, place_bits
+from .results import place_bits
 
+#: Devices whose tree-traversal method runs mid-circuit measurements (PennyLane 0.38+).
+TREE_TRAVERSAL = frozenset(
+    {"default.qubit", "lightning.qubit", "lightning.kokkos", "lightning.gpu"}
+)
 #: PennyLane devices that simulate mixed states, so noise channels apply.
 NOISY_DEVICES = ("default.mixed",)
 
@@ -72,6 +78,12 @@ class PennyLaneBackend(LocalSimulator):
             self._devices[key] = dev
         return dev
 
+    def run_batch(self, jobs: list[QuantumJob]) -> list[BatchResult | BackendError]:
+        """Several tasks' jobs as one ``qml.execute`` per device (see :mod:`.pennylane_batch`)."""
+        from .pennylane_batch import pennylane_run_batch
+
+        return pennylane_run_batch(self, jobs)
+
     def run(self, job: QuantumJob) -> BatchResult:
         """One QNode call per mode, parameters broadcast over the sweep points."""
         import pennylane as qml
@@ -121,7 +133,9 @@ class PennyLaneBackend(LocalSimulator):
                     keyed = {str(k): int(v) for k, v in raw.items()}
                     results[i].counts = place_bits(keyed, measured[::-1], width)
         if job.observables:
-            obs = [_observable(o, circuit.num_qubits) for o in job.observables]
+            from .to_pennylane import observable
+
+            obs = [observable(o, circuit.num_qubits) for o in job.observables]
 
             @qml.qnode(dev)  # type: ignore[untyped-decorator]
             def expval_fn() -> Any:
@@ -149,8 +163,9 @@ class PennyLaneBackend(LocalSimulator):
         wires = [circuit.measured_qubit_of()[c] for c in measured[::-1]]
 
         if mid:
+            method = "tree-traversal" if self.device_name in TREE_TRAVERSAL else "one-shot"
 
-            @qml.qnode(dev, mcm_method="one-shot")  # type: ignore[untyped-decorator]
+            @qml.qnode(dev, mcm_method=method)  # type: ignore[untyped-decorator]
             def fn() -> Any:
                 mvs = apply_ops(circuit, values, mid_circuit=True)
                 return qml.counts(op=[mvs[c] for c in measured[::-1]])
@@ -170,14 +185,3 @@ class PennyLaneBackend(LocalSimulator):
 def _little_endian(state: Any, n: int) -> Any:
     """PennyLane puts wire 0 in the most significant bit; reverse to qubit 0 = LSB."""
     return np.asarray(state).reshape((2,) * n).transpose(list(range(n))[::-1]).reshape(-1)
-
-
-def _observable(text: str, n: int) -> Any:
-    import pennylane as qml
-
-    ops = {"X": qml.PauliX, "Y": qml.PauliY, "Z": qml.PauliZ}
-    terms = parse_observable(text, n)
-    if not terms:
-        return qml.Identity(0)
-    made = [ops[p](q) for q, p in sorted(terms.items())]
-    return made[0] if len(made) == 1 else qml.prod(*made)

@@ -1,15 +1,17 @@
 """Qiskit adapters: ``qiskit.aer`` (AerSimulator, optional noise) and ``qiskit.fake:NAME``
 (a qiskit-ibm-runtime fake backend: its coupling map, basis and noise, transpiled).
 
-Transpiled circuits are cached by (parsed circuit, backend, options), so a sweep or a
-repeated task transpiles once. Sweeps use Aer ``parameter_binds`` (counts) and Aer
-``EstimatorV2`` with a parameter array (expectations): one native batch each.
+Transpilation goes through :mod:`.qiskit_transpile` (cached per circuit, one pass manager
+per simulator and options). Sweeps use Aer ``parameter_binds`` (counts) and Aer
+``EstimatorV2`` with a parameter array (expectations): one native batch each. Batches of
+tasks go through :meth:`AerBackend.run_batch` (:mod:`.qiskit_batch`). Circuits with
+mid-circuit measurement or reset run with Aer's shot branching, which simulates a shot
+only where outcomes differ.
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -20,41 +22,10 @@ from ..errors import BackendError, UnsupportedFeatureError
 from .base import BatchResult, Capabilities, PointResult, QuantumJob
 from .exact import probabilities_over_clbits
 from .local import LocalSimulator
+from .qiskit_transpile import CACHE_SIZE, TRANSPILE_CACHE, is_dynamic, summary, transpile_for
 from .results import normalize_qiskit_counts, parse_observable, qiskit_label
 
-_CACHE_SIZE = 128
-
-
-class _TranspileCache:
-    """LRU of (circuit identity, backend, options) -> (circuit, transpiled, params).
-
-    Parsed circuits are themselves cached per QASM text, so identity is a cheap and exact
-    key; the circuit is kept in the entry so its id cannot be reused while cached."""
-
-    def __init__(self) -> None:
-        self._d: OrderedDict[tuple[int, str, str], tuple[Circuit, Any, dict[str, Any]]] = (
-            OrderedDict()
-        )
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, circuit: Circuit, key: str, make: Any) -> tuple[Any, dict[str, Any], float]:
-        k = (id(circuit), key, "")
-        entry = self._d.get(k)
-        if entry is not None and entry[0] is circuit:
-            self._d.move_to_end(k)
-            self.hits += 1
-            return entry[1], entry[2], 0.0
-        self.misses += 1
-        start = time.perf_counter()
-        tqc, params = make()
-        self._d[k] = (circuit, tqc, params)
-        if len(self._d) > _CACHE_SIZE:
-            self._d.popitem(last=False)
-        return tqc, params, time.perf_counter() - start
-
-
-TRANSPILE_CACHE = _TranspileCache()
+__all__ = ["TRANSPILE_CACHE", "AerBackend", "build_noise_model", "is_dynamic"]
 
 
 class AerBackend(LocalSimulator):
@@ -78,7 +49,8 @@ class AerBackend(LocalSimulator):
         """The AerSimulator to transpile for and run on (cached per options)."""
         from qiskit_aer import AerSimulator
 
-        key = (self.method, job.threads, repr(sorted((job.noise or {}).items())))
+        dynamic = is_dynamic(job.circuit)
+        key = (self.method, job.threads, repr(sorted((job.noise or {}).items())), dynamic)
         sim = self._sims.get(key)
         if sim is None:
             opts: dict[str, Any] = {"method": self.method}
@@ -86,6 +58,8 @@ class AerBackend(LocalSimulator):
                 opts["max_parallel_threads"] = job.threads
             if job.noise:
                 opts["noise_model"] = build_noise_model(job.noise)
+            if dynamic:
+                opts["shot_branching_enable"] = True
             sim = AerSimulator(**opts)
             self._sims[key] = sim
         return sim
@@ -99,8 +73,6 @@ class AerBackend(LocalSimulator):
 
     def prepared(self, job: QuantumJob, *, measured: bool) -> tuple[Any, dict[str, Any], float]:
         """Transpiled circuit (cached) and its Parameter objects by name."""
-        from qiskit import transpile
-
         from .to_qiskit import to_qiskit
 
         sim = self.target_backend(job)
@@ -109,7 +81,7 @@ class AerBackend(LocalSimulator):
 
         def make() -> tuple[Any, dict[str, Any]]:
             qc, params = to_qiskit(circuit)
-            return transpile(qc, backend=sim, **opts), params
+            return transpile_for(sim, qc, opts), params
 
         key = f"{self.name}|{id(sim)}|{sorted(opts.items())}|{measured}"
         return TRANSPILE_CACHE.get(circuit, key, make)
@@ -119,6 +91,13 @@ class AerBackend(LocalSimulator):
         return {"noise_model": build_noise_model(job.noise)} if job.noise else {}
 
     # --------------------------------------------------------------- run
+    def run_batch(self, jobs: list[QuantumJob]) -> list[BatchResult | BackendError]:
+        """Several tasks' jobs in as few Aer calls as their seeds allow (see
+        :mod:`.qiskit_batch`)."""
+        from .qiskit_batch import aer_run_batch
+
+        return aer_run_batch(self, jobs)
+
     def run(self, job: QuantumJob) -> BatchResult:
         """Run counts and/or expectations for every point as one native batch each."""
         results = [PointResult() for _ in job.points]
@@ -127,14 +106,14 @@ class AerBackend(LocalSimulator):
         if job.circuit.num_clbits and (job.shots or not job.observables):
             tqc, params, t = self.prepared(job, measured=True)
             timings["transpile"] += t
-            transpiled = _summary(tqc)
+            transpiled = summary(tqc)
             start = time.perf_counter()
             self._sample(job, tqc, params, results)
             timings["execute"] += time.perf_counter() - start
         if job.observables:
             tqc, params, t = self.prepared(job, measured=False)
             timings["transpile"] += t
-            transpiled = transpiled or _summary(tqc)
+            transpiled = transpiled or summary(tqc)
             start = time.perf_counter()
             self._estimate(job, tqc, params, results)
             timings["execute"] += time.perf_counter() - start
@@ -206,18 +185,6 @@ class AerBackend(LocalSimulator):
             out[i].expectations = {o: float(v) for o, v in zip(job.observables, row, strict=True)}
 
 
-def _summarise(tqc: Any) -> dict[str, Any]:
-    return {"depth": tqc.depth(), "gates": dict(tqc.count_ops())}
-
-
-_SUMMARIES: IdentityCache[Any, dict[str, Any]] = IdentityCache(_summarise, size=_CACHE_SIZE)
-
-
-def _summary(tqc: Any) -> dict[str, Any]:
-    """Depth and gate counts of a transpiled circuit (memoized: depth() costs ~1 ms)."""
-    return dict(_SUMMARIES(tqc))
-
-
 def _measurement_free(circuit: Circuit) -> Circuit:
     stripped = circuit.without_measurements()
     if not stripped.measurements_are_terminal() and circuit.has_conditions():
@@ -227,7 +194,7 @@ def _measurement_free(circuit: Circuit) -> Circuit:
 
 #: The measurement-free copy, memoized per circuit object (keeps the transpile cache hot).
 _measurefree_cache: IdentityCache[Circuit, Circuit] = IdentityCache(
-    _measurement_free, size=_CACHE_SIZE
+    _measurement_free, size=CACHE_SIZE
 )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import BackendError, UnsupportedFeatureError
 from .base import Capabilities, QuantumJob
 from .qiskit_backend import AerBackend
+from .qiskit_transpile import is_dynamic
 
 
 @functools.lru_cache(maxsize=16)
@@ -65,12 +66,15 @@ class FakeBackend(AerBackend):
                 "(use qiskit.aer for a custom noise model)",
                 backend=self.name,
             )
-        key = ("fake", job.threads)
+        dynamic = is_dynamic(job.circuit)
+        key = ("fake", job.threads, dynamic)
         sim = self._sims.get(key)
         if sim is None:
             sim = AerSimulator.from_backend(self.device)
             if job.threads:
                 sim.set_options(max_parallel_threads=job.threads)
+            if dynamic:
+                sim.set_options(shot_branching_enable=True)
             self._sims[key] = sim
         return sim
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from typing import Any
@@ -18,13 +19,18 @@ import numpy as np
 
 from ..errors import BackendError, CredentialsError
 from .base import BatchResult, Capabilities, JobHandle, JobStatus, PointResult, QuantumJob
-from .qiskit_backend import TRANSPILE_CACHE
+from .classify import classify
+from .qiskit_transpile import TRANSPILE_CACHE
 from .results import normalize_qiskit_counts, parse_observable, qiskit_label
 
 _STATUS: dict[str, JobStatus] = {
     "INITIALIZING": "queued", "QUEUED": "queued", "VALIDATING": "queued",
     "RUNNING": "running", "DONE": "done", "ERROR": "failed", "CANCELLED": "cancelled",
 }  # fmt: skip
+
+
+#: PUBs per primitive job when the device does not say.
+DEFAULT_MAX_PUBS = 300
 
 
 def _primitive(kind: str, backend: Any, *, seed: int | None, local: bool) -> Any:
@@ -95,6 +101,9 @@ class IBMBackend:
         self.device_name = arg
         self.local = arg.startswith("fake_")
         self._device: Any = None
+        self._contexts: dict[str, Any] = {}  # mode key -> Batch/Session
+        self._pass_managers: dict[tuple[int, int | None], Any] = {}
+        self._lock = threading.Lock()
 
     def device(self) -> Any:
         """The runtime backend (fake in local mode); CredentialsError without an account."""
@@ -142,51 +151,165 @@ class IBMBackend:
 
         def make() -> tuple[Any, dict[str, Any]]:
             qc, params = to_qiskit(circuit)
-            pm = generate_preset_pass_manager(
-                optimization_level=level, backend=device, seed_transpiler=job.seed
-            )
-            return pm.run(qc), params
+            with self._lock:
+                pm = self._pass_managers.get((level, job.seed))
+                if pm is None:  # built once per options: ~0.1 s each, 1,000 tasks share it
+                    pm = generate_preset_pass_manager(
+                        optimization_level=level, backend=device, seed_transpiler=job.seed
+                    )
+                    self._pass_managers[(level, job.seed)] = pm
+                # a PassManager keeps per-run state: lanes of one run take turns
+                return pm.run(qc), params
 
         key = f"{self.name}|{level}|{job.seed}|{measured}"
         return TRANSPILE_CACHE.get(job.circuit, key, make)
 
+    # --------------------------------------------------------------- execution modes
+    def _mode(self, job: QuantumJob) -> Any:
+        """What the primitives run in: the run's ``Batch``/``Session`` (opened on first
+        use), else the device itself."""
+        m = job.mode
+        if m is None:
+            return self.device()
+        with self._lock:
+            ctx = self._contexts.get(m.key)
+            if ctx is None:
+                import qiskit_ibm_runtime as rt
+
+                if m.kind == "session":
+                    limit = int(m.max_time_s) if m.max_time_s else None
+                    ctx = rt.Session(backend=self.device(), max_time=limit)
+                else:
+                    ctx = rt.Batch(backend=self.device())
+                self._contexts[m.key] = ctx
+        return ctx
+
+    def close_mode(self, key: str) -> None:
+        """Close the Batch/Session of ``key`` (its jobs still run to completion)."""
+        with self._lock:
+            ctx = self._contexts.pop(key, None)
+        if ctx is not None:
+            ctx.close()
+
+    def max_pubs(self) -> int:
+        """PUBs one primitive job may carry (the device's ``max_experiments``)."""
+        try:
+            limit = int(self.device().configuration().max_experiments)
+        except Exception:  # a device without the field: IBM's documented default
+            limit = DEFAULT_MAX_PUBS
+        return max(1, limit)
+
+    # --------------------------------------------------------------- submit
+    def _sampler_pub(self, job: QuantumJob) -> tuple[tuple[Any, ...], float]:
+        isa, params, t = self._isa(job, measured=True)
+        values = _values(job, params)
+        return ((isa, values) if values is not None else (isa,)), t
+
+    def _estimator_pub(self, job: QuantumJob) -> tuple[tuple[Any, ...], float]:
+        isa, params, t = self._isa(job, measured=False)
+        n = job.circuit.num_qubits
+        obs = [_obs(o, n, isa) for o in job.observables]
+        values = _values(job, params)
+        if values is None:
+            return (isa, obs), t
+        return (isa, obs, values.reshape(-1, 1, values.shape[-1])), t
+
     def submit(self, job: QuantumJob) -> JobHandle:
         """Transpile (cached) and submit the sampler and/or estimator job; returns at once."""
-        jobs: dict[str, Any] = {}
-        timing = 0.0
-        try:
-            if job.circuit.num_clbits and job.shots:
-                isa, params, t = self._isa(job, measured=True)
-                timing += t
-                values = _values(job, params)
-                pub = (isa, values) if values is not None else (isa,)
-                jobs["sampler"] = _primitive(
-                    "sampler", self.device(), seed=job.seed, local=self.local
-                ).run([pub], shots=job.shots)
-            if job.observables:
-                isa, params, t = self._isa(job, measured=False)
-                timing += t
-                n = job.circuit.num_qubits
-                obs = [_obs(o, n, isa) for o in job.observables]
-                values = _values(job, params)
-                epub = (
-                    (isa, obs)
-                    if values is None
-                    else (isa, obs, values.reshape(-1, 1, values.shape[-1]))
-                )
-                jobs["estimator"] = _primitive(
-                    "estimator", self.device(), seed=job.seed, local=self.local
-                ).run([epub])
-        except BackendError:
-            raise
-        except Exception as exc:
-            raise BackendError(
-                f"{self.name} rejected the job: {type(exc).__name__}: {exc}",
-                backend=self.name, retryable=_is_provider_error(exc),
-            ) from exc  # fmt: skip
-        ids = ",".join(j.job_id() for j in jobs.values())
-        handle = JobHandle(self.name, ids, payload={"jobs": jobs, "job": job, "transpile": timing})
+        (handle,) = self.submit_batch([job])
+        if isinstance(handle, BackendError):
+            raise handle
         return handle
+
+    def submit_batch(self, jobs: list[QuantumJob]) -> list[JobHandle | BackendError]:
+        """Submit several tasks' jobs as few primitive jobs as the device allows (at most
+        :meth:`max_pubs` PUBs each, one shot count each); returns one handle per task.
+
+        In local testing mode the sampler is Aer, which seeds PUB ``i`` of a job with
+        ``seed + 2113 i``: a seeded job gets a primitive job of its own there, so its
+        counts do not depend on batching (a real device takes no seed)."""
+        out: list[JobHandle | BackendError | None] = [None] * len(jobs)
+        parts: list[dict[str, Any]] = [{"jobs": {}, "pubs": {}, "sizes": {}} for _ in jobs]
+        spent = [0.0] * len(jobs)
+        groups: dict[tuple[Any, ...], list[tuple[int, tuple[Any, ...]]]] = {}
+        for i, job in enumerate(jobs):
+            try:
+                mode = id(self._mode(job))
+                if job.circuit.num_clbits and job.shots:
+                    pub, t = self._sampler_pub(job)
+                    spent[i] += t
+                    key: tuple[Any, ...] = ("sampler", job.shots, self._seed_key(i, job), mode)
+                    groups.setdefault(key, []).append((i, pub))
+                if job.observables:
+                    pub, t = self._estimator_pub(job)
+                    spent[i] += t
+                    key = ("estimator", None, self._seed_key(i, job), mode)
+                    groups.setdefault(key, []).append((i, pub))
+            except Exception as exc:
+                out[i] = self._error(exc, "rejected the job")
+        limit = self.max_pubs()
+        for (kind, shots, _, _), found in groups.items():
+            members = [(i, pub) for i, pub in found if out[i] is None]
+            for start in range(0, len(members), limit):
+                chunk = members[start : start + limit]
+                first = jobs[chunk[0][0]]
+                try:
+                    prim = _primitive(kind, self._mode(first), seed=first.seed, local=self.local)
+                    pubs = [pub for _, pub in chunk]
+                    pj = prim.run(pubs, shots=shots) if kind == "sampler" else prim.run(pubs)
+                except Exception as exc:
+                    for i, _ in chunk:
+                        out[i] = self._error(exc, "rejected the job")
+                    continue
+                for k, (i, _) in enumerate(chunk):
+                    parts[i]["jobs"][kind] = pj
+                    parts[i]["pubs"][kind] = k
+                    parts[i]["sizes"][kind] = len(chunk)
+        done: list[JobHandle | BackendError] = []
+        for i, job in enumerate(jobs):
+            err = out[i]
+            if err is not None:
+                done.append(err)
+                continue
+            p = parts[i]
+            ids = {kind: j.job_id() for kind, j in p["jobs"].items()}
+            payload = {"job": job, "transpile": spent[i], **p}
+            ref = {"jobs": ids, "pubs": dict(p["pubs"])}
+            done.append(JobHandle(self.name, ",".join(ids.values()), payload=payload, ref=ref))
+        return done
+
+    def _seed_key(self, i: int, job: QuantumJob) -> Any:
+        # local mode: a seeded job alone (see submit_batch); otherwise seeds do not matter
+        return ("alone", i) if self.local and job.seed is not None else None
+
+    def _error(self, exc: Exception, what: str) -> BackendError:
+        return BackendError(
+            f"{self.name} {what}: {type(exc).__name__}: {exc}",
+            backend=self.name,
+            error_class=classify(exc),
+        )
+
+    def attach(self, ref: dict[str, Any], job: QuantumJob) -> JobHandle:
+        """The handle of jobs an earlier process submitted (``ref`` from its handle).
+
+        Raises:
+            BackendError: local testing mode (its jobs live in the process that made them),
+                or the provider does not know the job.
+        """
+        if self.local:
+            raise BackendError(
+                f"{self.name}: a local testing mode job lives in the process that submitted "
+                "it and cannot be re-attached",
+                backend=self.name,
+            )
+        service = self._service()
+        ids: dict[str, str] = dict(ref.get("jobs") or {})
+        try:
+            found = {kind: service.job(jid) for kind, jid in ids.items()}
+        except Exception as exc:
+            raise self._error(exc, "cannot find its job") from exc
+        payload = {"job": job, "transpile": 0.0, "jobs": found, "pubs": dict(ref.get("pubs") or {})}
+        return JobHandle(self.name, ",".join(ids.values()), payload=payload, ref=ref)
 
     def status(self, handle: JobHandle) -> JobStatus:
         """The worst status over the handle's provider jobs."""
@@ -200,33 +323,44 @@ class IBMBackend:
         return "done"
 
     def result(self, handle: JobHandle, *, timeout: float | None = None) -> BatchResult:
-        """Wait for the provider jobs and normalize their results."""
+        """Wait for the provider jobs and normalize this task's PUBs of them."""
         job: QuantumJob = handle.payload["job"]
+        pubs: dict[str, int] = handle.payload.get("pubs") or {}
+        sizes: dict[str, int] = handle.payload.get("sizes") or {}
         out = [PointResult() for _ in job.points]
         start = time.perf_counter()
         try:
             if "sampler" in handle.payload["jobs"]:
-                res = handle.payload["jobs"]["sampler"].result()[0]
+                res = handle.payload["jobs"]["sampler"].result()[pubs.get("sampler", 0)]
                 joined = res.join_data()
                 for i in range(len(job.points)):
                     raw = joined.get_counts(loc=i) if joined.shape else joined.get_counts()
                     out[i].counts = normalize_qiskit_counts(raw, job.circuit.num_clbits)
             if "estimator" in handle.payload["jobs"]:
-                res = handle.payload["jobs"]["estimator"].result()[0]
+                res = handle.payload["jobs"]["estimator"].result()[pubs.get("estimator", 0)]
                 evs = np.asarray(res.data.evs).reshape(len(job.points), len(job.observables))
                 for i, row in enumerate(evs):
                     out[i].expectations = dict(zip(job.observables, map(float, row), strict=True))
         except Exception as exc:
-            raise BackendError(
-                f"{self.name} job {handle.job_id} failed: {type(exc).__name__}: {exc}",
-                backend=self.name, retryable=_is_provider_error(exc),
-            ) from exc  # fmt: skip
+            raise self._error(exc, f"job {handle.job_id} failed") from exc
         waited = time.perf_counter() - start
+        extra: dict[str, Any] = {"local_testing_mode": self.local}
+        if job.mode is not None:
+            extra["runtime_mode"] = job.mode.kind
+            ctx = self._contexts.get(job.mode.key)
+            extra["session_id"] = getattr(ctx, "session_id", None)
+        shared = max(sizes.values(), default=1)
+        if shared > 1:  # one provider job carried this many tasks' PUBs
+            extra["batch"] = {"native_size": shared, "share": 1.0 / shared}
         return BatchResult(
             out,
-            timings={"transpile": handle.payload["transpile"], "queue": 0.0, "execute": waited},
+            timings={
+                "transpile": handle.payload["transpile"],
+                "queue": 0.0,
+                "execute": waited / shared,
+            },
             job_id=handle.job_id,
-            extra={"local_testing_mode": self.local},
+            extra=extra,
         )
 
     def cancel(self, handle: JobHandle) -> None:
@@ -254,9 +388,3 @@ def _obs(text: str, n: int, isa: Any) -> Any:
 
     op = SparsePauliOp(qiskit_label(parse_observable(text, n), n))
     return op.apply_layout(isa.layout) if isa.layout is not None else op
-
-
-def _is_provider_error(exc: Exception) -> bool:
-    """Queue/provider/network trouble is worth a retry; circuit errors are not."""
-    name = type(exc).__name__
-    return any(s in name for s in ("Runtime", "Request", "Connection", "Timeout", "Server"))

@@ -39,6 +39,9 @@ class Family:
         note: shown beside them.
         remote: a cloud service: jobs wait in its queue, not in a local worker.
         jobs: remote: jobs the engine keeps in the provider's queue at once.
+        batches: its adapter runs several tasks' jobs in few native calls (``run_batch``).
+        modes: remote: its adapter groups a run's jobs in a provider context (IBM Runtime
+            ``Batch``/``Session``: ``close_mode``).
     """
 
     target: str
@@ -48,6 +51,8 @@ class Family:
     note: str = ""
     remote: bool = False
     jobs: int = 0
+    batches: bool = True
+    modes: bool = False
     # "module:function(arg) -> hint | None": what is missing to use it (checked offline)
     credentials: str = ""
 
@@ -73,7 +78,7 @@ BUILTIN: dict[str, Family] = {
         ("qiskit", "qiskit_ibm_runtime"), ("qiskit.ibm:ibm_brisbane",),
         "IBM Quantum (credentials from the environment or the saved account); "
         "qiskit.ibm:fake_* runs in the runtime's local testing mode", remote=True, jobs=3,
-        credentials="quantumflow.backends.qiskit_ibm:missing_credentials",
+        modes=True, credentials="quantumflow.backends.qiskit_ibm:missing_credentials",
     ),
     "cirq.simulator": Family(
         "quantumflow.backends.cirq_backend:CirqBackend", "cirq", ("cirq",), ("cirq.simulator",),
@@ -86,7 +91,7 @@ BUILTIN: dict[str, Family] = {
         "quantumflow.backends.cirq_google_backend:GoogleBackend", "cirq",
         ("cirq", "cirq_google"), ("cirq.google:rainbow",),
         "Google Quantum AI processors; offline through cirq-google's virtual engine",
-        remote=True, jobs=2,
+        remote=True, jobs=2, batches=False,
     ),
     "pennylane": Family(
         "quantumflow.backends.pennylane_backend:PennyLaneBackend", "pennylane",
@@ -194,6 +199,36 @@ def local_sdk(name: str) -> str | None:
         return None
     sdk = getattr(backend, "sdk", None)
     return sdk if isinstance(sdk, str) and sdk and not remote else None
+
+
+def batches(name: str) -> bool:
+    """Whether backend ``name`` runs several tasks' jobs in few native calls (its adapter
+    has ``run_batch``); a built-in family says so without loading its SDK."""
+    try:
+        fam = resolve_family(name)
+    except BackendError:
+        return False
+    if isinstance(fam, Family):
+        return fam.batches
+    try:
+        backend = get_backend(name)
+    except Exception:  # validation reported it
+        return False
+    return any(callable(getattr(backend, m, None)) for m in ("run_batch", "submit_batch"))
+
+
+def has_modes(name: str) -> bool:
+    """Whether backend ``name`` groups a run's jobs in a Batch/Session (``close_mode``)."""
+    try:
+        fam = resolve_family(name)
+    except BackendError:
+        return False
+    if isinstance(fam, Family):
+        return fam.modes
+    try:
+        return callable(getattr(get_backend(name), "close_mode", None))
+    except Exception:  # validation reported it
+        return False
 
 
 def list_backends() -> list[BackendInfo]:

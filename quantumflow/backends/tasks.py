@@ -16,7 +16,7 @@ from ..circuits.sources import load_circuit, locate_callable
 from ..circuits.sweeps import expand_sweep
 from ..errors import BackendError, Problem, ResourceLimitError, SpecError
 from ..spec import QuantumTask
-from .base import BatchResult, Capabilities, QuantumJob
+from .base import BatchResult, Capabilities, ExecutionMode, QuantumJob
 from .memory import check_memory
 from .registry import Family, get_backend, resolve_family, sdk_installed
 from .results import parse_observable
@@ -97,6 +97,7 @@ def build_job(
     inputs: Mapping[str, Any],
     params: Mapping[str, Any] | None,
     threads: int | None = None,
+    mode: ExecutionMode | None = None,
 ) -> tuple[QuantumJob, list[dict[str, float]]]:
     """The backend job for a task, plus the sweep points as given (for the output)."""
     circuit = load_circuit(task.circuit)
@@ -112,6 +113,7 @@ def build_job(
         noise=task.noise,
         transpile=task.transpile,
         threads=threads,
+        mode=mode,
     )
     return job, sweep_points
 

@@ -13,6 +13,7 @@ import numpy as np
 import pennylane as qml
 
 from ..circuits.ir import Angle, Circuit, Expr, Op
+from .results import parse_observable
 
 _NP_FUNCS: dict[str, Any] = {
     "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "ln": np.log,
@@ -88,3 +89,13 @@ def _gate(op: Op, p: list[Any]) -> None:
         qml.ctrl(qml.SX(wires=w[3]), control=w[:3])
     else:  # pragma: no cover - GATES is closed
         raise ValueError(f"no PennyLane form for IR gate '{name}'")
+
+
+def observable(text: str, n: int) -> Any:
+    """A Pauli string (``"Z0 Z1"``) as a PennyLane observable on ``n`` wires."""
+    ops = {"X": qml.PauliX, "Y": qml.PauliY, "Z": qml.PauliZ}
+    terms = parse_observable(text, n)
+    if not terms:
+        return qml.Identity(0)
+    made = [ops[p](q) for q, p in sorted(terms.items())]
+    return made[0] if len(made) == 1 else qml.prod(*made)

@@ -12,6 +12,8 @@ from ..errors import BackendError
 class QasmError(BackendError):
     """OpenQASM text that cannot be read; ``line`` is 1-based (0 when unknown)."""
 
+    default_class = "invalid_circuit"
+
     def __init__(self, message: str, *, line: int = 0) -> None:
         self.line = line
         where = f"line {line}: " if line else ""

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .._cache import IdentityCache
 from ..config import files_root, module_policy
 from ..errors import BackendError, ModuleNotAllowedError, Problem, not_allowed_message
 from ..spec import CircuitSource
@@ -32,13 +33,21 @@ def load_circuit(source: CircuitSource) -> Circuit:
         UnsupportedFeatureError: QASM features the IR cannot express.
     """
     if source.qasm is not None:
-        return parse_qasm(source.qasm)
+        return _QASM(source)
     if source.qasm_file is not None:
         return _parse_file(source.qasm_file)
     if source.builtin is not None:
         return _builtin(source.builtin, json.dumps(source.args, sort_keys=True, default=str))
     assert source.callable is not None  # the spec validator guarantees exactly one source
     return from_object(_call(source.callable, source.args))
+
+
+#: A task's parsed QASM, per source object: validation, the plan's cost estimate, the cache
+#: key and the attempt read the same task's circuit, and the text cache (256 texts) would
+#: be cycled through by a workflow of more tasks than that, parsing each one every time.
+_QASM: IdentityCache[CircuitSource, Circuit] = IdentityCache(
+    lambda source: parse_qasm(source.qasm or ""), size=8192
+)
 
 
 @functools.lru_cache(maxsize=256)

@@ -16,6 +16,7 @@ import logging
 import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ..spec import ClassicalTask, QuantumTask
@@ -74,6 +75,10 @@ class Estimator:
         self.store = store
         self._models: dict[str, tuple[TimeModel, bool]] = {}
         self._history: History | None = None
+        # history rows of a backend by (width, Clifford-ness, sweep size): only those can
+        # be similar, so a 1,000-task plan does not compare every task with every row
+        self._shapes: dict[str, dict[tuple[int, bool, int], list[Any]]] = {}
+        self._overall: dict[str, float | None] = {}
 
     @property
     def history(self) -> History:
@@ -121,16 +126,26 @@ class Estimator:
         return TaskEstimate(base, source="calibration" if calibrated else "default")
 
     def _ratio(self, backend: str, f: CircuitFeatures, predict: Any) -> float | None:
-        rows = self.history.quantum.get(backend, [])
+        shapes = self._shapes.get(backend)
+        if shapes is None:
+            shapes = self._shapes[backend] = {}
+            for g, t in self.history.quantum.get(backend, []):  # newest first, kept so
+                shapes.setdefault(g.key()[:3], []).append((g, t))
         # newest first: the last few runs say most about how this machine runs it now
-        similar = [t / predict(g) for g, t in rows if f.similar(g)][:RECENT]
+        candidates = shapes.get(f.key()[:3], [])
+        similar = list(islice((t / predict(g) for g, t in candidates if f.similar(g)), RECENT))
         if similar:
             # low median: slow outliers (a first run paying transpilation, a busy machine)
             # are more common than fast ones
             return float(statistics.median_low(similar))
-        if len(rows) >= MIN_ROWS:
-            return float(statistics.median(t / predict(g) for g, t in rows))
-        return None
+        if backend not in self._overall:
+            rows = self.history.quantum.get(backend, [])
+            self._overall[backend] = (
+                float(statistics.median(t / predict(g) for g, t in rows))
+                if len(rows) >= MIN_ROWS
+                else None
+            )
+        return self._overall[backend]
 
     def seconds(self, tasks: Sequence[TaskLike]) -> list[float]:
         """Predicted seconds per task; a task that cannot be estimated gets the default."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..graph.routes import Route, plan_routes
 from ..spec import QuantumTask
 from .estimator import Estimator, TaskLike
 from .prices import price_for
@@ -76,8 +77,11 @@ def estimate_workflow(
             prices[task.backend] = {"source": price.source, "as_of": price.as_of}
     slots = max(1, min(workers or vw.spec.policies.max_concurrency, len(costs) or 1))
     dag = scheduler.Dag(len(costs), vw.src, vw.dst, costs)
-    plan = _plan(vw, dag, lanes=slots)
-    total_usd = round(sum(t["usd"] for t in tasks.values()), 6)
+    routes = plan_routes(vw.spec.tasks)
+    plan = _plan(vw, dag, lanes=slots, routes=routes)
+    modes = session_costs(vw, routes, plan, tasks)
+    extra_usd = sum(m["usd"] - m["task_usd"] for m in modes.values() if m["mode"] == "session")
+    total_usd = round(sum(t["usd"] for t in tasks.values()) + extra_usd, 6)
     out: dict[str, Any] = {
         "workflow": vw.spec.name,
         "total_seconds": sum(costs),
@@ -88,18 +92,42 @@ def estimate_workflow(
         "tasks": tasks,
         "prices": prices,
     }
+    if modes:
+        out["runtime_modes"] = modes
     out.update(budget_verdict(vw.spec, plan.makespan, total_usd))
     return out
 
 
-def _plan(vw: ValidatedWorkflow, dag: Dag, *, lanes: int) -> Plan:
+def session_costs(
+    vw: ValidatedWorkflow, routes: dict[int, Route], plan: Plan, tasks: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Per cloud backend with execution modes, its mode and, for a ``session``, the time
+    it is held (its tasks' span in the plan, classical steps between them included) and
+    what that costs: a session is billed for the time the device is held, so it costs the
+    larger of the span at the device's per-second price and its jobs' own prices."""
+    from ..graph.modes import runtime_modes
+
+    out: dict[str, dict[str, Any]] = {}
+    for name, kind in runtime_modes(vw, routes).items():
+        mine = [i for i, t in enumerate(vw.spec.tasks) if getattr(t, "backend", None) == name]
+        task_usd = sum(tasks[vw.ids[i]]["usd"] for i in mine)
+        entry: dict[str, Any] = {"mode": kind, "task_usd": task_usd, "usd": task_usd}
+        if kind == "session":
+            span = max(plan.finish[i] for i in mine) - min(plan.start[i] for i in mine)
+            price = price_for(name)
+            held = span * price.per_second if price is not None else 0.0
+            entry.update(seconds=span, usd=max(task_usd, held))
+        out[name] = entry
+    return out
+
+
+def _plan(vw: ValidatedWorkflow, dag: Dag, *, lanes: int, routes: dict[int, Route]) -> Plan:
     """The Rust plan the engine makes for this workflow: over ``lanes`` slots and the same
     per-resource limits (SDK worker slots, ``policies.resources``), so the estimate's
     makespan and critical path are what the run stores as its plan."""
     from ..graph.resources import make_slots
-    from ..graph.routes import plan_routes
 
-    limits = make_slots(vw.spec, plan_routes(vw.spec.tasks), lanes=lanes)
+    limits = make_slots(vw.spec, routes, lanes=lanes)
     if limits is None:
         return dag.plan(workers=lanes)
     return dag.plan(resource=limits.resource, capacities=limits.capacities)

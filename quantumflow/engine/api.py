@@ -54,11 +54,13 @@ def _executor(
     return executor, False
 
 
-def _lanes(ex: Executor, max_concurrency: int, n_tasks: int) -> int:
+def _lanes(ex: Executor, max_concurrency: int, n_tasks: int, *, timeouts: bool = True) -> int:
     # Never more attempts in flight than the executor runs at once: a call queued inside
-    # the executor would spend its timeout waiting for a worker.
+    # the executor would spend its timeout waiting for a worker. An executor whose own
+    # scheduler queues calls (Dask) takes max_concurrency of them when no task has a
+    # timeout: keeping its workers fed is what makes a fan-out cheap there.
     limit = max_concurrency
-    if ex.workers:
+    if ex.workers and (timeouts or not getattr(ex, "queues", False)):
         limit = min(limit, ex.workers)
     return max(1, min(limit, n_tasks))
 
@@ -84,6 +86,7 @@ def _execute(
     params: Mapping[str, Any],
     done: Mapping[int, tuple[Any, TaskResult]],
     cancel_event: threading.Event | None = None,
+    reattach: Mapping[int, dict[str, Any]] | None = None,
 ) -> Run:
     executor, workers = how.executor, how.workers
     inline_workers = workers if workers is not None else vw.spec.policies.max_concurrency
@@ -95,7 +98,9 @@ def _execute(
         _mark_failed(store, run_id, err)
         raise
     try:
-        lanes = _lanes(ex, vw.spec.policies.max_concurrency, len(vw.ids) - len(done))
+        pol = vw.spec.policies
+        timeouts = pol.timeout_s is not None or any(t.timeout_s for t in vw.spec.tasks)
+        lanes = _lanes(ex, pol.max_concurrency, len(vw.ids) - len(done), timeouts=timeouts)
         plan = make_plan(vw, workers=lanes, store=store)
         runner = Runner(
             vw,
@@ -108,6 +113,7 @@ def _execute(
             on_event=how.on_event,
             done=done,
             cancel_event=cancel_event,
+            reattach=reattach,
         )
         return runner.execute()
     except Exception as err:
@@ -297,7 +303,25 @@ def resume(
     if queue_rows is not None:  # a run killed before its task rows were committed has none
         queue_rows(run_id, vw.ids, task_groups(vw.spec.tasks, vw.ids))
     how = _How(executor, workers, on_event, address)
-    return _execute(vw, how, store=store, run_id=run_id, params=params, done=done)
+    reattach = _remote_jobs(store, run_id, vw, done)
+    return _execute(
+        vw, how, store=store, run_id=run_id, params=params, done=done, reattach=reattach
+    )
+
+
+def _remote_jobs(
+    store: Any, run_id: str, vw: ValidatedWorkflow, done: Mapping[int, Any]
+) -> dict[int, dict[str, Any]]:
+    """Task index -> the cloud job an unfinished task was waiting on when the run stopped
+    (``resume`` re-attaches to it instead of submitting it again)."""
+    read = getattr(store, "remote_jobs", None)
+    if read is None:
+        return {}
+    return {
+        i: job
+        for task_id, job in read(run_id).items()
+        if (i := vw.index.get(task_id)) is not None and i not in done
+    }
 
 
 def rerun(

@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from .._native import scheduler
 from ..config import Secret
-from ..errors import BackendError, SpecError
+from ..errors import error_class_of, should_retry
 from ..executors.base import Call
 from ..executors.progress import reporting
-from ..graph.inputs import TaskInputError
 from ..graph.routes import Route, plan_routes
 from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
@@ -30,6 +29,7 @@ from .models import MetricEvent, TaskResult
 from .quantum import QuantumCall, QuantumRunner
 
 if TYPE_CHECKING:
+    from ..backends.base import ExecutionMode
     from ..store.store import Store
 
 log = logging.getLogger(__name__)
@@ -38,12 +38,6 @@ FIRST_ATTEMPT = 1  # the Dispatcher numbers attempts from 1
 _MISSING: Any = object()
 _new_event = tuple.__new__  # TaskEvent from a tuple of its fields (see emit)
 Pair = tuple[int, int]
-
-
-def _is_fatal(err: BaseException) -> bool:
-    if isinstance(err, TaskInputError | SpecError):
-        return True
-    return isinstance(err, BackendError) and not err.retryable
 
 
 def _describe(err: BaseException, kwargs: dict[str, Any] | None = None) -> str:
@@ -69,6 +63,8 @@ class Attempts:
         params: Mapping[str, Any],
         on_event: Callable[[Any], None] | None,
         routes: Mapping[int, Route] | None = None,
+        modes: Mapping[str, ExecutionMode] | None = None,
+        reattach: Mapping[int, dict[str, Any]] | None = None,
     ) -> None:
         from ..store import TaskEvent  # the store package is imported with the engine
 
@@ -84,6 +80,7 @@ class Attempts:
         self.results: list[TaskResult] = [TaskResult() for _ in range(n)]
         self.retries = [t.retries if t.retries is not None else pol.retries for t in spec.tasks]
         self.timeouts = [t.timeout_s or pol.timeout_s or 0.0 for t in spec.tasks]
+        self.retry_on: list[str] | None = list(pol.retry_on) if pol.retry_on else None
         self.inline: bool = bool(executor.inline)
         # what abandon() can stop: a Call (executor), a QuantumCall (SDK worker) or None
         self.running: dict[Pair, Call | QuantumCall | None] = {}
@@ -95,7 +92,12 @@ class Attempts:
         self.queued_at: dict[Pair, float] = {}  # when the dispatcher released an attempt
         self.walls: dict[int, float] = {}  # wall seconds of each task's successful attempt
         # quantum tasks: SDK worker or in-process (planned with the run's slots)
-        self.quantum = QuantumRunner(plan_routes(spec.tasks) if routes is None else routes)
+        self.quantum = QuantumRunner(
+            plan_routes(spec.tasks) if routes is None else routes,
+            modes=modes,
+            reattach=reattach,
+            record_jobs=self.record_jobs,
+        )
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ recording
@@ -144,6 +146,14 @@ class Attempts:
             )
         )
 
+    def record_jobs(self, jobs: dict[int, tuple[int, dict[str, Any]]]) -> None:
+        """Commit the cloud jobs attempts now wait on (``resume`` re-attaches to them)."""
+        save = getattr(self.store, "record_remote_jobs", None)
+        if save is None:  # a duck-typed store without it: nothing to re-attach to later
+            return
+        ids = self.vw.ids
+        save(self.run_id, {ids[i]: {"attempt": a, **rec} for i, (a, rec) in jobs.items()})
+
     def _final(self, task: int, attempt: int) -> bool:
         return attempt - FIRST_ATTEMPT >= self.retries[task]
 
@@ -188,23 +198,46 @@ class Attempts:
             else:
                 value = self._call(key, spec_task, kwargs, handle)
         except BaseException as err:  # the user's error becomes the task's
-            if self.running.pop(key, _MISSING) is _MISSING:
-                return self._stale(key)
-            fatal = _is_fatal(err)
-            final = fatal or self._final(task, attempt)
-            log.debug("task %s attempt %d failed: %r", spec_task.id, attempt, err)
-            self.emit(
-                task,
-                "failed" if final else "retrying",
-                attempt,
-                error=_describe(err, kwargs),
-                metrics=self._metrics(t0, clock, key, handle=handle),
-            )
-            outcome = scheduler.FATAL if fatal else scheduler.FAILED
-            return dispatcher.complete(task, attempt, outcome, take=1)
-        return self._succeed(
+            return self.fail(key, err, t0=t0, clock=clock, handle=handle, kwargs=kwargs)
+        return self.succeed(
             key, value, ref=ref, ckey=ckey, cached=cached, t0=t0, clock=clock, handle=handle
         )
+
+    def fail(
+        self,
+        key: Pair,
+        err: BaseException,
+        *,
+        t0: float,
+        clock: list[float],
+        handle: QuantumCall | None = None,
+        extra: dict[str, Any] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> list[Pair] | None:
+        """Record a failed attempt (``retrying`` or ``failed``, per ``policies.retry_on``
+        and the retries left) and report it; returns what :meth:`run` returns. ``kwargs``:
+        the inputs it got (secret values are blanked out of the message)."""
+        task, attempt = key
+        if self.running.pop(key, _MISSING) is _MISSING:
+            return self._stale(key)
+        dispatcher = self.dispatcher
+        assert dispatcher is not None
+        fatal = not should_retry(err, self.retry_on)
+        final = fatal or self._final(task, attempt)
+        log.debug("task %s attempt %d failed: %r", self.vw.ids[task], attempt, err)
+        metrics = self._metrics(t0, clock, key, handle=handle)
+        metrics["error_class"] = error_class_of(err)
+        if extra:
+            metrics.update(extra)
+        self.emit(
+            task,
+            "failed" if final else "retrying",
+            attempt,
+            error=_describe(err, kwargs),
+            metrics=metrics,
+        )
+        outcome = scheduler.FATAL if fatal else scheduler.FAILED
+        return dispatcher.complete(task, attempt, outcome, take=1)
 
     def _call(
         self, key: Pair, task: Any, kwargs: dict[str, Any], handle: QuantumCall | None
@@ -217,7 +250,7 @@ class Attempts:
             call = Call(key, task.fn, kwargs, task.id, task.resources, self.priority[key[0]])
             self.running[key] = call
             return self.executor.submit(call).result()
-        return self.quantum.execute(task, handle, inputs=kwargs, params=self.params)
+        return self.quantum.execute(task, handle, inputs=kwargs, params=self.params, key=key)
 
     def _reporter(self, task_id: str) -> Callable[[dict[str, float]], None]:
         """Where ``quantumflow.report`` calls of this task go: the store and ``on_event``."""
@@ -230,7 +263,7 @@ class Attempts:
 
         return send
 
-    def _succeed(
+    def succeed(
         self,
         key: Pair,
         value: Any,
@@ -241,6 +274,7 @@ class Attempts:
         t0: float,
         clock: list[float],
         handle: QuantumCall | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> list[Pair] | None:
         task, attempt = key
         if self.running.pop(key, _MISSING) is _MISSING:
@@ -258,6 +292,8 @@ class Attempts:
                 self.store.cache_store(ckey, ref)
         self.outputs[task] = value
         metrics = self._metrics(t0, clock, key, value, cached=cached, handle=handle)
+        if extra:
+            metrics.update(extra)
         if not cached:
             self.walls[task] = metrics["wall_s"]
         self.emit(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..spec import WorkflowSpec
+
+if TYPE_CHECKING:
+    from ..store.shared import DbLike
+    from ..store.store import Store
 
 
 @dataclass(slots=True)
@@ -43,6 +47,7 @@ class Run:
         spec: the workflow that ran.
         params: the effective parameters (spec params overridden by run params).
         error: the first task error, for a failed run.
+        store: the store the run was recorded in (None for a Run made by hand).
     """
 
     id: str
@@ -54,6 +59,7 @@ class Run:
     started_at: float | None = None
     finished_at: float | None = None
     error: str | None = None
+    store: Store | None = field(default=None, repr=False, compare=False)
 
     @property
     def duration(self) -> float | None:
@@ -61,6 +67,26 @@ class Run:
         if self.started_at is None or self.finished_at is None:
             return None
         return self.finished_at - self.started_at
+
+    def plan_to_networkx(self, *, db: DbLike = None) -> Any:
+        """The run's plan as a ``networkx.DiGraph``: the workflow's tasks and dependencies,
+        each task with ``predicted_s``, ``actual_s``, ``planned_start_s``,
+        ``actual_start_s``, ``ratio``, ``status`` and ``slot`` (see
+        :func:`quantumflow.cost.plan_graph.plan_graph`).
+
+        Args:
+            db: the store to read the run from (default: the one it was recorded in).
+
+        Raises:
+            QuantumFlowError: networkx is not installed (``pip install
+                'quantumflow[networkx]'``).
+            RunNotFoundError: the store does not hold this run.
+        """
+        from ..cost.plan_graph import plan_graph
+        from ..store.shared import shared_store
+
+        store = self.store if db is None and self.store is not None else shared_store(db)
+        return plan_graph(store, self.id)
 
     def __repr__(self) -> str:
         counts: dict[str, int] = {}

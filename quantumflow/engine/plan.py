@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .._native import scheduler
+from ..graph.modes import Mode, runtime_modes
 from ..graph.resources import Slots, make_slots
 from ..graph.routes import Route, plan_routes
 from ..graph.validate import ValidatedWorkflow
+from .batching import BatchPlan, plan_batches
 
 if TYPE_CHECKING:
     from ..store.store import Store
@@ -34,6 +36,9 @@ class RunPlan:
         slots: the Dispatcher's per-resource limits (None: only ``max_concurrency``).
         history_since: the estimator's history snapshot the costs came from (see
             :func:`note_history`).
+        batches: the batch groups of compatible quantum tasks (None: none).
+        modes: per cloud backend with execution modes, ``(kind, max_time_s)``: ``batch``
+            for a fan-out, ``session`` (held for at most ``max_time_s``) for a chain.
     """
 
     dag: scheduler.Dag
@@ -42,6 +47,8 @@ class RunPlan:
     routes: dict[int, Route] = field(default_factory=dict)
     slots: Slots | None = None
     history_since: int | None = None
+    batches: BatchPlan | None = None
+    modes: dict[str, tuple[Mode, float | None]] = field(default_factory=dict)
 
 
 def estimate_costs(vw: ValidatedWorkflow, store: Store | None = None) -> list[float]:
@@ -88,9 +95,48 @@ def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Store | None = None
     }
     if slots is not None:
         schedule["resources"] = dict(zip(slots.names[1:], slots.capacities[1:], strict=True))
+    batches = plan_batches(vw.spec, routes, None if slots is None else slots.resource, costs)
+    if batches is not None:
+        schedule["batching"] = batches.describe()
+    modes = plan_modes(vw, routes, start, finish)
+    if modes:
+        schedule["runtime_modes"] = {
+            name: {"mode": kind, "max_time_s": limit} for name, (kind, limit) in modes.items()
+        }
     from ..cost.history import snapshot_id
 
-    return RunPlan(dag, priority, schedule, routes, slots, _history_call(snapshot_id, store))
+    return RunPlan(
+        dag,
+        priority,
+        schedule,
+        routes,
+        slots,
+        _history_call(snapshot_id, store),
+        batches,
+        modes,
+    )
+
+
+#: A session is allowed twice its planned span, within these bounds (seconds).
+SESSION_MIN_S = 300.0
+SESSION_MAX_S = 8 * 3600.0
+
+
+def plan_modes(
+    vw: ValidatedWorkflow, routes: dict[int, Route], start: list[float], finish: list[float]
+) -> dict[str, tuple[Mode, float | None]]:
+    """Per cloud backend with modes, ``(batch|session, max_time_s)``: a session's time
+    limit is twice the span its tasks take in the plan (the device is held, and billed,
+    from its first job to its last)."""
+    out: dict[str, tuple[Mode, float | None]] = {}
+    for name, kind in runtime_modes(vw, routes).items():
+        limit: float | None = None
+        if kind == "session":
+            mine = [i for i, t in enumerate(vw.spec.tasks) if getattr(t, "backend", None) == name]
+            span = max(finish[i] for i in mine) - min(start[i] for i in mine)
+            limit = round(min(SESSION_MAX_S, max(SESSION_MIN_S, 2 * span)), 1)
+        out[name] = (kind, limit)
+    return out
 
 
 def note_history(

@@ -28,6 +28,7 @@ from ..graph.validate import ValidatedWorkflow
 from ..spec import ClassicalTask
 from ..status import TASK_TERMINAL
 from .attempt import Attempts
+from .batch_attempt import run_batch
 from .models import Run, TaskResult
 from .plan import RunPlan, note_history
 from .threads import spawn
@@ -79,6 +80,7 @@ class Runner:
         on_event: Callable[[Any], None] | None,
         done: Mapping[int, tuple[Any, TaskResult]],
         cancel_event: threading.Event | None = None,
+        reattach: Mapping[int, dict[str, Any]] | None = None,
     ) -> None:
         self.vw, self.plan, self.store, self.run_id = vw, plan, store, run_id
         self.n_lanes = max(1, lanes)
@@ -92,12 +94,15 @@ class Runner:
             params=params,
             on_event=on_event,
             routes=plan.routes,
+            modes=_modes(plan, run_id),
+            reattach=reattach,
         )
         self.attempts.priority = list(plan.priority)
         for i, (value, result) in done.items():
             self.attempts.outputs[i] = value
             self.attempts.results[i] = result
-        self.ready: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
+        # a pair, or a batch (a list of pairs) to run as one call
+        self.ready: queue.SimpleQueue[tuple[int, int] | list[tuple[int, int]]] = queue.SimpleQueue()
         self.dispatcher: scheduler.Dispatcher | None = None
         self._finished = threading.Event()  # the dispatcher returned
         self._dispatch_once = threading.Lock()  # held by the one thread running it
@@ -175,6 +180,10 @@ class Runner:
             continue_on_failure=pol.on_failure == "continue",
             done=sorted(self.done),
             priority=self.plan.priority,
+            # compatible quantum tasks ready together start as one batch (engine/batching.py)
+            batch_group=None if self.plan.batches is None else self.plan.batches.group,
+            batch_max=None if self.plan.batches is None else self.plan.batches.max_size,
+            batch_window_s=None if self.plan.batches is None else self.plan.batches.window_s,
         )
         self.dispatcher = dispatcher
         self.attempts.dispatcher = dispatcher
@@ -225,6 +234,7 @@ class Runner:
             a.sink.close()
             self.store.set_run_status(self.run_id, status, error=error)
         self._note_history()
+        a.quantum.close()  # the run's IBM Batch/Session, if any
         ids = self.vw.ids
         outputs = {
             ids[i]: a.outputs[i]
@@ -241,6 +251,7 @@ class Runner:
             started_at=started,
             finished_at=time.time(),
             error=error,
+            store=self.store,
         )
 
     def _note_history(self) -> None:
@@ -261,7 +272,7 @@ class Runner:
         if not self._dispatch_once.acquire(blocking=False):
             return  # a Ctrl-C handler's second spawn: one thread already dispatches
         try:
-            self._outcome = self.dispatcher.run(self._start, self._notify)
+            self._outcome = self.dispatcher.run(self._start, self._notify, self._start_batches)
         except BaseException as err:  # handed to the main thread
             self._dispatch_error = err
         finally:
@@ -273,6 +284,14 @@ class Runner:
         for pair in pairs:
             queued[pair] = now
             put(pair)
+
+    def _start_batches(self, batches: list[list[tuple[int, int]]]) -> None:
+        put = self.ready.put
+        queued, now = self.attempts.queued_at, time.time()
+        for batch in batches:
+            for pair in batch:
+                queued[pair] = now
+            put(batch)
 
     def _notify(self, batch: list[tuple[int, int, int]]) -> None:
         a = self.attempts
@@ -302,6 +321,18 @@ class Runner:
             pair = get()
             if pair == _STOP:
                 return
+            if isinstance(pair, list):  # a batch: its successors run as usual
+                try:
+                    more = run_batch(self.attempts, pair, clock)
+                except BaseException as err:  # an engine bug must not hang the run
+                    log.exception("engine error running a batch of %d tasks", len(pair))
+                    stuck = [m for m in pair if m in self.attempts.running]
+                    more = [p for member in stuck for p in self._crashed(member, err)]
+                if not more:
+                    continue
+                pair = more[0]
+                for extra in more[1:]:
+                    self.ready.put(extra)
             while True:
                 try:
                     nxt = run_attempt(pair[0], pair[1], clock)
@@ -329,6 +360,18 @@ class Runner:
             self._dispatch_error = self._dispatch_error or again
             self._cancel("engine error")
             return []
+
+
+def _modes(plan: RunPlan, run_id: str) -> dict[str, Any]:
+    """The run's cloud execution modes (IBM Batch/Session) keyed by backend."""
+    if not plan.modes:  # the common case: nothing imports the backends package
+        return {}
+    from ..backends.base import ExecutionMode
+
+    return {
+        name: ExecutionMode(kind, f"{run_id}:{name}", limit)
+        for name, (kind, limit) in plan.modes.items()
+    }
 
 
 def _budget_guard(spec: WorkflowSpec) -> Any:

@@ -19,6 +19,7 @@ it per the task's ``retries`` policy.
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import operator
 import threading
@@ -29,6 +30,7 @@ from typing import Any
 from ..config import load_settings
 from ..errors import QuantumFlowError
 from .base import Call, call_function
+from .dask_submit import Pending, Submitter
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ class DaskWorkerLostError(QuantumFlowError):
     """Dask gave up on a call because the workers running it kept dying."""
 
     exit_code = 1
+    error_class = "worker_lost"
 
     def __init__(self, task: str, detail: str) -> None:
         self.task = task
@@ -71,25 +74,41 @@ def _import_distributed() -> Any:
 class _Result:
     """The FutureLike handed to the engine: waits on the Dask future, keeps big outputs."""
 
-    def __init__(self, owner: DaskExecutor, call: Call, future: Any) -> None:
-        self._owner, self._call, self.future = owner, call, future
+    def __init__(self, owner: DaskExecutor, call: Call, pending: Pending) -> None:
+        self._owner, self._call, self._pending = owner, call, pending
+
+    @property
+    def future(self) -> Any:
+        """The Dask future (None until the call was sent)."""
+        return self._pending.future
 
     def done(self) -> bool:
-        return bool(self.future.done())
+        f = self._pending.future
+        return self._pending.error is not None or (f is not None and bool(f.done()))
 
     def result(self, timeout: float | None = None) -> Any:
         distributed = _import_distributed()
+        start = time.monotonic()
+        if not self._pending.sent.wait(timeout):
+            raise TimeoutError(f"task '{self._call.task_id}' was not sent yet")
+        if self._pending.error is not None:
+            self._owner._forget(self._call)
+            raise self._pending.error
+        future = self._pending.future
+        if future is None:  # abandoned before it was sent
+            raise concurrent.futures.CancelledError(self._call.task_id)
+        left = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
         try:
-            value = self.future.result(timeout=timeout)
+            value = future.result(timeout=left)
         except distributed.KilledWorker as err:
             self._owner._forget(self._call)
             raise DaskWorkerLostError(self._call.task_id, str(err)) from err
         except Exception:
-            if self.future.done():  # not a wait that merely timed out
+            if future.done():  # not a wait that merely timed out
                 self._owner._forget(self._call)
             raise
         self._owner._forget(self._call)
-        self._owner._keep_remote(value, self.future)
+        self._owner._keep_remote(value, future)
         return value
 
 
@@ -110,6 +129,8 @@ class DaskExecutor:
 
     name = "dask"
     inline = False
+    #: the cluster's scheduler queues calls beyond its threads (see engine.api._lanes)
+    queues = True
 
     def __init__(
         self,
@@ -141,6 +162,7 @@ class DaskExecutor:
         self._info: dict[str, Any] = {}
         self._info_at = 0.0
         self.workers = workers if workers is not None else max(1, self._total_threads())
+        self._submitter = Submitter(client, call_function)
 
     def _connect(self, distributed: Any, address: str, timeout: float, workers: int | None) -> Any:
         try:
@@ -222,22 +244,22 @@ class DaskExecutor:
     # ------------------------------------------------------------------ Executor protocol
 
     def submit(self, call: Call) -> _Result:
-        """Send ``call`` to the cluster now, in the order the dispatcher started it."""
+        """Queue ``call`` for the cluster; calls started together are sent together (one
+        ``client.map``), in the order the dispatcher started them."""
         kwargs = {name: self._as_remote(v) for name, v in call.kwargs.items()}
-        future = self.client.submit(
-            call_function,
-            call.fn_path,
-            kwargs,
+        pending = Pending(
             key=f"{call.task_id or 'task'}-{call.key[1]}-{uuid.uuid4().hex[:12]}",
-            pure=False,
+            fn_path=call.fn_path,
+            kwargs=kwargs,
             # The planner's upward rank; Dask runs larger first and ties in submit order,
             # which is the order the Rust dispatcher started them in.
             priority=call.priority,
             resources=self._resources(call),
         )
         with self._lock:
-            self._running[call.key] = future
-        return _Result(self, call, future)
+            self._running[call.key] = pending
+        self._submitter.put(pending)
+        return _Result(self, call, pending)
 
     def _forget(self, call: Call) -> None:
         with self._lock:
@@ -246,17 +268,21 @@ class DaskExecutor:
     def abandon(self, call: Call) -> None:
         """Cancel ``call`` on the cluster (a call already running finishes unobserved)."""
         with self._lock:
-            future = self._running.pop(call.key, None)
-        if future is not None:
-            future.cancel()
+            pending = self._running.pop(call.key, None)
+        if pending is None:
+            return
+        pending.cancelled = True
+        if pending.future is not None:
+            pending.future.cancel()
 
     def shutdown(self, *, cancel: bool = False) -> None:
         """Release kept outputs; close the client (and LocalCluster) if this executor made it."""
         with self._lock:
-            running = list(self._running.values())
+            running = [p.future for p in self._running.values() if p.future is not None]
             self._running.clear()
             self._remote.clear()
             self._items.clear()
+        self._submitter.close()
         if cancel and running:
             self.client.cancel(running)
         if self._owns_client:

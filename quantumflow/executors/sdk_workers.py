@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -53,10 +53,20 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
     import time
 
     from ..backends import execute_quantum_task
+    from . import sdk_batch
     from .measure import peak_rss_bytes, worker_name
 
     conn.send(("ready", os.getpid()))
     tasks: dict[str, QuantumTask] = {}  # validated once per distinct task (JSON text key)
+
+    def parse(task_json: str) -> QuantumTask:
+        task = tasks.get(task_json)
+        if task is None:
+            if len(tasks) > 256:
+                tasks.clear()
+            task = tasks[task_json] = QuantumTask.parse_json(task_json)
+        return task
+
     while True:
         try:
             msg = conn.recv()
@@ -67,13 +77,15 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
         if msg == "ping":
             conn.send(("ok", {"pid": os.getpid(), "threads": threads, "sdk": sdk}))
             continue
+        if sdk_batch.is_batch(msg):
+            try:
+                conn.send(sdk_batch.run_in_worker(msg, parse, threads))
+            except Exception as exc:  # the batch as a whole failed: every member fails
+                conn.send(("err", "BackendError", f"{type(exc).__name__}: {exc}", "backend"))
+            continue
         task_json, inputs, params = msg
         try:
-            task = tasks.get(task_json)
-            if task is None:
-                if len(tasks) > 256:
-                    tasks.clear()
-                task = tasks[task_json] = QuantumTask.parse_json(task_json)
+            task = parse(task_json)
             cpu = time.process_time()
             out = execute_quantum_task(task, inputs=inputs, params=params, threads=threads)
             stats = {
@@ -83,9 +95,9 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
             }
             conn.send(("ok", out, stats))
         except errors.QuantumFlowError as exc:
-            conn.send(("err", type(exc).__name__, str(exc), getattr(exc, "retryable", False)))
+            conn.send(("err", type(exc).__name__, str(exc), errors.error_class_of(exc)))
         except Exception as exc:  # anything else becomes a BackendError in the parent
-            conn.send(("err", "BackendError", f"{type(exc).__name__}: {exc}", False))
+            conn.send(("err", "BackendError", f"{type(exc).__name__}: {exc}", "backend"))
 
 
 def _child(fd: int, sdk: str, threads: int, parent: int = 0, lifeline: int = -1) -> None:
@@ -237,6 +249,25 @@ class SdkWorkerPool:
         sdk = self.sdk_of(task)
         return self._call(sdk, msg, timeout=timeout, task_id=task.id, token=token)  # type: ignore[no-any-return]
 
+    def execute_batch(
+        self,
+        tasks: Sequence[QuantumTask],
+        *,
+        inputs: Sequence[Mapping[str, Any]],
+        params: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        token: object = None,
+    ) -> list[dict[str, Any] | BackendError]:
+        """Run compatible ``tasks`` (one SDK) as one batch in one worker call: per task its
+        output dict or its error. Raises like :meth:`execute` when the call as a whole
+        fails (worker died or was aborted, timeout)."""
+        from . import sdk_batch
+
+        sdk = self.sdk_of(tasks[0])
+        msg = sdk_batch.message([self._task_json(t) for t in tasks], inputs, params or {})
+        entries = self._call(sdk, msg, timeout=timeout, task_id=tasks[0].id, token=token)
+        return [e[1] if e[0] == "ok" else worker_error(e) for e in entries]
+
     def abort(self, token: object) -> bool:
         """Kill the worker running the call named ``token`` (timeout or cancellation).
 
@@ -296,7 +327,7 @@ class SdkWorkerPool:
                 w.kill()
                 # killed, out of memory, crashed: the next attempt gets a fresh worker
                 raise BackendError(
-                    f"the {sdk} worker died running task '{task_id}'", retryable=True
+                    f"the {sdk} worker died running task '{task_id}'", error_class="worker_lost"
                 ) from None
             finally:
                 with w.state:
@@ -307,11 +338,7 @@ class SdkWorkerPool:
             if len(reply) > 2 and token is not None and hasattr(token, "stats"):
                 token.stats = reply[2]  # the worker's CPU time and memory for this call
             return reply[1]
-        _, cls_name, message, retryable = reply
-        cls = getattr(errors, cls_name, BackendError)
-        if not (isinstance(cls, type) and issubclass(cls, BackendError)):
-            cls = BackendError
-        raise cls(message, retryable=retryable)
+        raise worker_error(reply)
 
     def close(self) -> None:
         """Stop every worker (waits for calls in flight)."""
@@ -345,6 +372,16 @@ class SdkWorkerPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def worker_error(reply: tuple[Any, ...]) -> BackendError:
+    """The exception a worker's ``("err", class name, message, error class)`` reply stands
+    for (a :class:`BackendError` subclass; others become ``BackendError``)."""
+    _, cls_name, message, error_class = reply
+    cls = getattr(errors, cls_name, BackendError)
+    if not (isinstance(cls, type) and issubclass(cls, BackendError)):
+        cls = BackendError
+    return cls(message, error_class=str(error_class))
 
 
 _shared: SdkWorkerPool | None = None

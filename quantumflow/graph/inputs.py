@@ -26,6 +26,7 @@ class TaskInputError(QuantumFlowError):
     """An input could not be resolved at run time (e.g. a missing key in an upstream output)."""
 
     exit_code = 1
+    error_class = "invalid_input"
 
     def __init__(self, task: str, field: str, message: str) -> None:
         self.task = task

@@ -27,11 +27,14 @@ class Route:
         sdk: the SDK worker it runs in; None = in the engine's thread.
         slot: the backend slot it holds (a dispatcher resource), None = no backend limit.
         slots: how many tasks may hold ``slot`` at once unless ``policies.resources`` says.
+        remote: a cloud backend: its jobs wait in the provider's queue (the engine records
+            their ids before waiting, so ``resume`` can re-attach).
     """
 
     sdk: str | None
     slot: str | None
     slots: int
+    remote: bool = False
 
 
 def route(task: QuantumTask, *, workers_per_sdk: int) -> Route:
@@ -46,17 +49,21 @@ def route(task: QuantumTask, *, workers_per_sdk: int) -> Route:
 
     fam = registry.resolve_family(task.backend)
     if isinstance(fam, registry.Family) and fam.remote:
-        return Route(None, task.backend, max(1, fam.jobs))
+        return Route(None, task.backend, max(1, fam.jobs), remote=True)
     sdk = registry.local_sdk(task.backend)  # a local simulator's, or a plugin's own SDK
     if sdk is not None:
         if workers_per_sdk <= 0:
             return Route(None, None, 0)
         return Route(sdk, f"sdk:{sdk}", workers_per_sdk)
     try:  # plugins run in this process anyway; loading one here costs nothing extra
-        jobs = getattr(registry.get_backend(task.backend).capabilities(), "max_jobs", None)
+        caps = registry.get_backend(task.backend).capabilities()
+        jobs = getattr(caps, "max_jobs", None)
+        remote = bool(getattr(caps, "remote", False))
     except Exception:  # validation reported it; the attempt will fail with the reason
-        jobs = None
-    return Route(None, task.backend, int(jobs)) if jobs else Route(None, None, 0)
+        jobs, remote = None, False
+    if jobs:
+        return Route(None, task.backend, int(jobs), remote=remote)
+    return Route(None, None, 0, remote=remote)
 
 
 def plan_routes(tasks: Sequence[Any]) -> dict[int, Route]:

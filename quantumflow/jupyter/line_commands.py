@@ -83,3 +83,33 @@ def estimate(
     from ..cost.workflow import estimate_workflow
 
     return estimate_workflow(spec, db=db, params=params or None)
+
+
+def open_target(word: str, ns: dict[str, Any], *, db: str | None = None) -> Any:
+    """``%qflow open WORD``: a variable (Workflow, Run, spec or dict), a workflow file, or
+    the name of a workflow saved in the store, opened in the designer.
+
+    A ``.qflow`` file opens as it is; a YAML/JSON file is written as ``.qflow`` beside it.
+    """
+    from .designer_link import open_file, open_in_designer
+
+    if word in ns:
+        value = ns[word]
+        spec = getattr(value, "spec", value)
+        if isinstance(spec, dict):
+            spec = WorkflowSpec.parse(spec)
+        if not isinstance(spec, WorkflowSpec):
+            raise UsageError(f"'{word}' is a {type(value).__name__}, not a workflow or a Run")
+        return open_in_designer(spec)
+    path = Path(word).expanduser()
+    if path.is_file():
+        if path.suffix == ".qflow":
+            return open_file(path)
+        return open_in_designer(load_spec(path), path=path.with_suffix(".qflow"))
+    from ..engine import open_db
+
+    saved = [w for w in open_db(db).list_workflows() if w.name == word]
+    if not saved:
+        raise UsageError(f"no variable, workflow file or saved workflow named '{word}'")
+    newest = max(saved, key=lambda w: w.updated_at)
+    return open_in_designer(WorkflowSpec.parse(newest.spec))

@@ -21,7 +21,7 @@ from IPython.display import display as _display
 from ..errors import QuantumFlowError, SpecError
 from ..spec import WorkflowSpec
 from .cell_errors import CellError, apply_overrides, describe, parse_cell
-from .line_commands import estimate, load_file, runs_table
+from .line_commands import estimate, load_file, open_target, runs_table
 from .widgets import RunWidget, follow_run
 
 # IPython's decorators and display are untyped; type them once here.
@@ -115,13 +115,13 @@ class QFlowMagics(Magics):
 
     @line_magic_("qflow")
     def qflow_line(self, line: str) -> Any:
-        """``%qflow runs [N] | show RUN_ID | load FILE | estimate [VAR|FILE]`` (``--db`` for
-        runs, show and estimate)."""
+        """``%qflow runs [N] | show RUN_ID | load FILE | open VAR|FILE|NAME |
+        estimate [VAR|FILE]`` (``--db`` for runs, show, open and estimate)."""
         words = shlex.split(line)
         if not words:
             raise UsageError(
-                "usage: %qflow runs [N] | show RUN_ID | load FILE.qflow | estimate [VAR|FILE]"
-                " (--db STORE for runs, show and estimate)"
+                "usage: %qflow runs [N] | show RUN_ID | load FILE.qflow | open VAR|FILE|NAME"
+                " | estimate [VAR|FILE] (--db STORE for runs, show, open and estimate)"
             )
         command, rest = words[0], words[1:]
         try:
@@ -139,12 +139,18 @@ class QFlowMagics(Magics):
                 QFlowMagics.last_spec = spec
                 self._shell.set_next_input(_as_cell(spec), replace=True)
                 return None
+            if command == "open":
+                db, names = _db_option(rest)
+                if len(names) != 1:
+                    raise UsageError("usage: %qflow open VAR|FILE|NAME (a saved workflow's name)")
+                open_target(names[0], self._ns, db=db)
+                return None
             if command == "estimate":
                 db, names = _db_option(rest)
                 return estimate(self._spec_for(names[0] if names else None), db=db)
         except QuantumFlowError as err:
             raise UsageError(str(err)) from None
-        raise UsageError(f"unknown %qflow command '{command}' (runs, show, load, estimate)")
+        raise UsageError(f"unknown %qflow command '{command}' (runs, show, load, open, estimate)")
 
     @property
     def _shell(self) -> Any:

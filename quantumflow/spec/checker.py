@@ -261,6 +261,8 @@ def _checker(tp: Any, meta: typing.Mapping[str, Any]) -> tuple[Any, bool]:  # no
     if origin is list:
         if args[0] is str:
             return _list_of_str, True
+        if typing.get_origin(args[0]) is Literal:
+            return _list_of_leaf(leaves.literal(typing.get_args(args[0]))), True
         if "discriminator" in meta:
             return _tagged(typing.get_args(args[0]), meta["discriminator"]), True
         item, item_nested = _checker(args[0], {})
@@ -336,6 +338,25 @@ def _list_of_str(value: Any, loc: Loc, found: Found) -> Any:
                 found.append(((*loc, i), f"Input should be a valid string{leaves.got(x)}"))
         return BAD
     return list(value)
+
+
+def _list_of_leaf(item: Any) -> Nested:
+    """A list whose items pass a leaf check (e.g. a Literal)."""
+
+    def check(value: Any, loc: Loc, found: Found) -> Any:
+        if not isinstance(value, list | tuple):
+            found.append((loc, f"Input should be a valid list{leaves.got(value)}"))
+            return BAD
+        out: list[Any] = []
+        before = len(found)
+        for i, x in enumerate(value):
+            try:
+                out.append(item(x))
+            except Invalid as err:
+                found.append(((*loc, i), err.message))
+        return out if len(found) == before else BAD
+
+    return check
 
 
 def _tagged(classes: tuple[type[Any], ...], tag: str) -> Nested:

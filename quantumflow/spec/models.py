@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from ..errors import Problem
+from ..errors import ErrorClass, Problem
 from .base import SpecModel
 from .checker import Loc
 from .fields import spec_field
@@ -54,6 +54,33 @@ class Policies(SpecModel):
         description="Slots per resource: at most this many tasks naming it in their "
         "resources run at once, e.g. {qpu_ibm: 2}. Backends have defaults "
         "(sdk:qiskit = SDK workers, qiskit.ibm:NAME = 3 queued jobs).",
+    )
+    batching: bool = spec_field(
+        True,
+        description="Pack quantum tasks that are ready together, on one backend with the same "
+        "options, into one native SDK call (Aer run, qsim run_batch, qml.execute, one IBM "
+        "job with many PUBs). A task's own 'batch' overrides it.",
+    )
+    batch_window_ms: float | None = spec_field(
+        None,
+        ge=0,
+        le=60_000,
+        description="How long a partial batch waits for tasks about to become ready "
+        "(default: per backend, from the cost model).",
+    )
+    batch_max_size: int | None = spec_field(
+        None,
+        ge=1,
+        le=10_000,
+        description="Most tasks in one batch (default: per backend, from the cost model: "
+        "a local batch is cut near 5 s of predicted work, at most 1000 tasks).",
+    )
+    retry_on: list[ErrorClass] | None = spec_field(
+        None,
+        description="Error classes that are retried (while retries are left): 'transient', "
+        "'permanent', 'any', or classes such as 'network', 'rate_limit', 'queue_timeout', "
+        "'worker_lost', 'invalid_circuit', 'task_error'. Default: transient errors and "
+        "exceptions raised by classical tasks.",
     )
 
 
@@ -191,6 +218,11 @@ class QuantumTask(_TaskBase):
     noise: dict[str, Any] | None = spec_field(None)
     transpile: dict[str, Any] | None = spec_field(None)
     cache: bool = spec_field(True, description="Serve repeated identical circuits from store.")
+    batch: bool | None = spec_field(
+        None,
+        description="Run in one native call with other ready tasks of the same backend and "
+        "options (default: policies.batching); false runs this task on its own.",
+    )
     mitigation: Mitigation | None = spec_field(
         None,
         description="Error mitigation (zne, readout): needs observables and a backend "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import select
 import struct
 from typing import Any
 
@@ -40,3 +41,14 @@ class FrameReader:
             frames.append(marshal.loads(bytes(self._buf[_HEADER.size : end])))  # noqa: S302
             del self._buf[:end]
         return frames
+
+
+def readable(fd: int, timeout: float) -> bool:
+    """Whether ``fd`` has data (or its writer closed it) within ``timeout`` seconds.
+
+    ``poll``, not ``select``: ``select`` refuses descriptors past 1023, and a long-running
+    Jupyter server or a notebook kernel with many sockets and files open reaches them.
+    """
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(max(0, round(timeout * 1000))))

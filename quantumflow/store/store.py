@@ -16,7 +16,7 @@ import atexit
 import logging
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from quantumflow.errors import StoreError
 
 from ..spec.groups import task_groups
 from ..status import RUN_TERMINAL, TASK_STATUSES
-from . import run_sql
+from . import remote_jobs, run_sql
 from .artifacts import INLINE, ArtifactStore
 from .committer import STORE_ERROR, lost_message
 from .dbapi import Db, EngineDb, SqliteDb, resolve_url, sqlite_path
@@ -370,6 +370,18 @@ class Store:
         """Store (or replace) the planned schedule of ``run_id``."""
         self._sync()
         run_sql.save_schedule(self.db, run_id, plan)
+
+    def record_remote_jobs(self, run_id: str, jobs: Mapping[str, Mapping[str, Any]]) -> None:
+        """Commit the provider jobs tasks of ``run_id`` now wait on (task id -> ``{attempt,
+        backend, job_id, ref}``), after the events recorded before them; durable when it
+        returns."""
+        self.flush()
+        remote_jobs.record(self.db, run_id, jobs)
+
+    def remote_jobs(self, run_id: str) -> dict[str, dict[str, Any]]:
+        """Task id -> the newest provider job recorded for it (``resume`` re-attaches)."""
+        self._sync()
+        return remote_jobs.latest(self.db, run_id)
 
     def get_schedule(self, run_id: str) -> dict[str, Any] | None:
         """The plan saved for ``run_id``, if any."""

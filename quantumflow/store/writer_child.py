@@ -25,7 +25,6 @@ engine resends that were already committed: a replay never writes an event twice
 from __future__ import annotations
 
 import logging
-import select
 import signal
 import sys
 import time
@@ -34,7 +33,7 @@ from typing import Any, BinaryIO
 from .committer import Committer
 from .dbapi import SqliteDb
 from .events_sql import EventRow
-from .frames import FrameReader, encode_frame
+from .frames import FrameReader, encode_frame, readable
 from .run_sql import RunOp
 
 log = logging.getLogger("quantumflow.store.writer")
@@ -171,23 +170,19 @@ def _due(pending: list[EventRow | RunOp], inp: int, last_commit: float) -> bool:
     """Whether to commit ``pending`` now rather than read more first."""
     if len(pending) >= MAX_BATCH:
         return True
-    if _readable(inp, 0.0):
+    if readable(inp, 0.0):
         return False  # more is already there: take it into this commit
     if len(pending) >= SMALL_BATCH:
         return True
     wait = last_commit + MIN_INTERVAL_S - time.monotonic()
-    return wait <= 0 or not _readable(inp, wait)
+    return wait <= 0 or not readable(inp, wait)
 
 
 def _spin(fd: int, seconds: float) -> None:
     """Poll ``fd`` until it is readable or ``seconds`` have passed."""
     end = time.perf_counter() + seconds
-    while not _readable(fd, 0.0) and time.perf_counter() < end:
+    while not readable(fd, 0.0) and time.perf_counter() < end:
         pass
-
-
-def _readable(fd: int, timeout: float) -> bool:
-    return bool(select.select([fd], [], [], timeout)[0])
 
 
 def main() -> int:

@@ -23,7 +23,6 @@ import contextlib
 import json
 import logging
 import os
-import select
 import subprocess
 import sys
 import threading
@@ -37,7 +36,7 @@ from quantumflow.errors import StoreError
 
 from .dbapi import dumps
 from .events_sql import PLAIN_SCALARS, EventRow, event_row
-from .frames import FrameReader, encode_frame
+from .frames import FrameReader, encode_frame, readable
 from .records import TaskEvent
 from .run_sql import RunOp
 
@@ -235,7 +234,7 @@ class ProcessWriter:
         reader = self._reader
         if reader is None:
             return
-        while block or select.select([reader.fd], [], [], 0)[0]:
+        while block or readable(reader.fd, 0.0):
             frames = reader.read_some()
             if frames is None:
                 return

@@ -26,6 +26,7 @@ def test_openapi_documents_every_route_and_our_error_model(client: TestClient) -
         "/api/runs/{run_id}",
         "/api/runs/{run_id}/cancel",
         "/api/runs/{run_id}/rerun",
+        "/api/runs/{run_id}/resume",
         "/api/runs/{run_id}/events",
         "/api/runs/{run_id}/tasks/{task_id}/logs",
         "/api/estimate",

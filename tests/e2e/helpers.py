@@ -48,13 +48,26 @@ def _still(page: Any, selector: str) -> Any:
 
 
 def connect(page: Any, root: str, source: str, target: str) -> None:
-    """Drag from ``source``'s right handle to ``target``'s left handle."""
-    src = _still(page, f"{node(root, source)} .react-flow__handle-right")
-    dst = _still(page, f"{node(root, target)} .react-flow__handle-left")
-    page.mouse.move(src["x"] + src["width"] / 2, src["y"] + src["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(dst["x"] + dst["width"] / 2, dst["y"] + dst["height"] / 2, steps=10)
-    page.mouse.up()
+    """Drag from ``source``'s right handle to ``target``'s left handle, until the canvas
+    answers with an edge or a port picker. A drag that started while React Flow was still
+    placing the nodes (a loaded machine) is not seen as a connection: it is made again, once.
+    """
+    answered = (
+        f'{root} .react-flow__edge[data-id^="{source}->{target}"], {root} .jp-QFlow-portpicker'
+    )
+    for attempt in range(2):
+        src = _still(page, f"{node(root, source)} .react-flow__handle-right")
+        dst = _still(page, f"{node(root, target)} .react-flow__handle-left")
+        page.mouse.move(src["x"] + src["width"] / 2, src["y"] + src["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(dst["x"] + dst["width"] / 2, dst["y"] + dst["height"] / 2, steps=10)
+        page.mouse.up()
+        try:
+            page.wait_for_selector(answered, state="attached", timeout=10_000)
+            return
+        except Exception:
+            if attempt:
+                raise
 
 
 def set_field(page: Any, root: str, name: str, value: str) -> None:

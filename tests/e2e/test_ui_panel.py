@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from .conftest import ARTIFACTS, Lab
+from .helpers import connect
 
 pytestmark = pytest.mark.slow
 
@@ -28,15 +29,6 @@ def _drag_to_canvas(page: Any, item: str, dx: int, dy: int) -> None:
     assert box is not None
 
 
-def _connect(page: Any, source: str, target: str) -> None:
-    src = page.locator(f"{_node(source)} .react-flow__handle-right").bounding_box()
-    dst = page.locator(f"{_node(target)} .react-flow__handle-left").bounding_box()
-    page.mouse.move(src["x"] + src["width"] / 2, src["y"] + src["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(dst["x"] + dst["width"] / 2, dst["y"] + dst["height"] / 2, steps=10)
-    page.mouse.up()
-
-
 def _set_field(page: Any, name: str, value: str) -> None:
     field = page.locator(f"{PANEL} #qflow-field-{name}")
     field.fill(value)
@@ -50,7 +42,7 @@ def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
     page.wait_for_selector(_node("circuit"))
     _drag_to_canvas(page, "Post-process:most_frequent", 420, 160)
     page.wait_for_selector(_node("most_frequent"))
-    _connect(page, "circuit", "most_frequent")
+    connect(page, PANEL, "circuit", "most_frequent")
     page.wait_for_selector(
         f'{PANEL} .react-flow__edge[data-id="circuit->most_frequent:counts"]', state="attached"
     )

@@ -135,3 +135,40 @@ def test_metrics_come_from_the_worker_that_ran_the_task(store: Any) -> None:
     (row,) = store.task_metrics(run_id=result.id)
     assert row["worker"].endswith(f":{qiskit_pid()}")
     assert row["peak_mem_bytes"] > 10 * 2**20 and row["cpu_s"] > 0
+
+
+@pytest.mark.slow
+def test_a_batch_whose_members_all_time_out_stops_its_worker(store: Any) -> None:
+    warm = {"id": "warm", "kind": "quantum", "backend": "qiskit.aer",
+            "circuit": {"builtin": "ghz", "args": {"n": 2}}, "seed": 1, "cache": False}  # fmt: skip
+    assert run(wf(warm), db=store).status == "succeeded"
+    before = qiskit_pid()
+    t0 = time.monotonic()
+    pol = {"on_failure": "continue", "batch_max_size": 2}  # big circuits batch only if asked
+    result = run(wf(slow("a", timeout_s=1.0), slow("b", timeout_s=2.0), policies=pol), db=store)
+    assert time.monotonic() - t0 < 15
+    assert [result.tasks[t].status for t in "ab"] == ["failed", "failed"]
+    assert all("timed out" in (result.tasks[t].error or "") for t in "ab")
+    (group,) = store.get_schedule(result.id)["batching"]
+    assert group["tasks"] == 2 and group["max_size"] == 2
+    assert gone(before)  # the last member to give up stopped the worker
+
+
+@pytest.mark.slow
+def test_cancel_stops_a_running_batch(store: Any) -> None:
+    handle = start(wf(slow("a"), slow("b"), policies={"batch_max_size": 2}), db=store)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        pool = sdk_workers._shared
+        busy = pool is not None and any(w.token is not None for w in pool._workers["qiskit"])
+        if busy:
+            break
+        time.sleep(0.05)
+    pid = qiskit_pid()
+    t0 = time.monotonic()
+    handle.cancel()
+    result = handle.wait(30)
+    assert result.status == "cancelled"
+    assert {t.status for t in result.tasks.values()} == {"cancelled"}
+    assert time.monotonic() - t0 < 10
+    assert gone(pid)

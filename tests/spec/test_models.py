@@ -125,3 +125,14 @@ def test_layout_round_trips_and_is_checked() -> None:
     assert load_spec(spec.to_json()) == spec
     with pytest.raises(SpecError, match="layout"):
         load_spec({"name": "w", "layout": {"a": {"x": "left"}}})
+
+
+def test_schema_documents_batching_and_retry_classes() -> None:
+    defs = json_schema()["$defs"]
+    pol = defs["Policies"]["properties"]
+    assert pol["batching"]["default"] is True
+    assert "native SDK call" in pol["batching"]["description"]
+    assert {"batch_window_ms", "batch_max_size"} <= set(pol)
+    (classes,) = [s for s in pol["retry_on"]["anyOf"] if s.get("type") == "array"]
+    assert {"transient", "permanent", "network", "invalid_circuit"} <= set(classes["items"]["enum"])
+    assert "policies.batching" in defs["QuantumTask"]["properties"]["batch"]["description"]

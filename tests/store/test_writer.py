@@ -116,3 +116,22 @@ def test_failed_batch_is_reported_by_flush(pg_url: str, tmp_path: Path) -> None:
         store.record([TaskEvent(rid, "a", "succeeded")])  # the writer keeps going
         store.flush()
         assert store.get_run(rid).tasks["a"].status == "succeeded"
+
+
+def test_a_process_with_more_than_1024_open_files_still_writes(
+    store_url: str, tmp_path: Path
+) -> None:
+    # The writer's pipes then get descriptors past select()'s limit (1023): a Jupyter server
+    # with many connections. Every event must still be committed and acknowledged.
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with open_store(store_url, artifacts_dir=tmp_path) as store:
+            ids = [f"t{i}" for i in range(300)]
+            rid = store.create_run(spec={"name": "many fds"}, task_ids=ids)
+            for t in ids:
+                store.record([TaskEvent(rid, t, "running"), TaskEvent(rid, t, "succeeded")])
+            store.flush()
+            assert {t.status for t in store.get_run(rid).tasks.values()} == {"succeeded"}
+    finally:
+        for fd in held:
+            os.close(fd)

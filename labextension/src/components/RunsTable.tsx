@@ -1,4 +1,4 @@
-/** Run history: filter, cancel, re-run, open a run on the canvas. */
+/** Run history: filter, cancel, resume, re-run, open a run on the canvas. */
 import React, { useState } from 'react';
 import { api } from '../client';
 import { RUN_STATUSES } from '../generated/status';
@@ -14,6 +14,15 @@ export interface RunsTableProps {
 }
 
 const STATUSES = ['', ...RUN_STATUSES];
+/** Runs the server may continue: a 'running' one whose engine died shows as running too
+ * (the server answers 409 while it is really alive). */
+const RESUMABLE = new Set([
+  'running',
+  'failed',
+  'cancelled',
+  'interrupted',
+  'budget_exceeded'
+]);
 
 /** How long a run took (so far, while it runs). */
 export function runDuration(run: RunSummary, now = Date.now() / 1000): string {
@@ -119,6 +128,15 @@ export function RunsTable({ onOpen, onStarted, refreshSignal }: RunsTableProps) 
                     onClick={() => act(api.cancel(r.id))}
                   >
                     Cancel
+                  </button>
+                )}
+                {RESUMABLE.has(r.status) && (
+                  <button
+                    className="jp-mod-styled"
+                    title="Continue this run: finished tasks are kept, waiting cloud jobs are collected"
+                    onClick={() => act(api.resume(r.id))}
+                  >
+                    Resume
                   </button>
                 )}
                 <button className="jp-mod-styled" onClick={() => act(rerun(r))}>

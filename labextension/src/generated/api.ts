@@ -75,6 +75,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/workflows/python': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Export Workflow Python
+     * @description The designer's "Export as Python": Python DSL code that rebuilds this spec exactly,
+     *     positions included (``quantumflow.dsl.export_python``). Nothing is saved or run.
+     *
+     *     A spec with fields of the wrong shape answers 422 naming the task and field.
+     */
+    post: operations['export_workflow_python_api_workflows_python_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/workflows/{workflow_id}': {
     parameters: {
       query?: never;
@@ -212,6 +235,30 @@ export interface paths {
      * @description Re-run ``from_task`` and everything downstream as a new run; upstream from the store.
      */
     post: operations['rerun_api_runs__run_id__rerun_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/runs/{run_id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Resume Run
+     * @description Continue an interrupted or failed run (same run id) in this server's process.
+     *
+     *     Tasks that succeeded are not executed again; a cloud task that was waiting on its
+     *     provider's job is re-attached to that job, not submitted again. Answers 409 when the
+     *     run succeeded already or is still running in a live process.
+     */
+    post: operations['resume_run_api_runs__run_id__resume_post'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1351,6 +1398,47 @@ export interface components {
       resources?: {
         [key: string]: number;
       };
+      /**
+       * Batching
+       * @description Pack quantum tasks that are ready together, on one backend with the same options, into one native SDK call (Aer run, qsim run_batch, qml.execute, one IBM job with many PUBs). A task's own 'batch' overrides it.
+       * @default true
+       */
+      batching?: boolean;
+      /**
+       * Batch Window Ms
+       * @description How long a partial batch waits for tasks about to become ready (default: per backend, from the cost model).
+       */
+      batch_window_ms?: number | null;
+      /**
+       * Batch Max Size
+       * @description Most tasks in one batch (default: per backend, from the cost model: a local batch is cut near 5 s of predicted work, at most 1000 tasks).
+       */
+      batch_max_size?: number | null;
+      /**
+       * Retry On
+       * @description Error classes that are retried (while retries are left): 'transient', 'permanent', 'any', or classes such as 'network', 'rate_limit', 'queue_timeout', 'worker_lost', 'invalid_circuit', 'task_error'. Default: transient errors and exceptions raised by classical tasks.
+       */
+      retry_on?:
+        | (
+            | 'transient'
+            | 'permanent'
+            | 'any'
+            | 'network'
+            | 'rate_limit'
+            | 'queue_timeout'
+            | 'worker_lost'
+            | 'timeout'
+            | 'provider'
+            | 'invalid_circuit'
+            | 'credentials'
+            | 'unsupported'
+            | 'resource_limit'
+            | 'budget'
+            | 'invalid_input'
+            | 'backend'
+            | 'task_error'
+          )[]
+        | null;
     };
     /**
      * ProblemDetail
@@ -1363,6 +1451,22 @@ export interface components {
       task?: string | null;
       /** Field */
       field?: string | null;
+    };
+    /**
+     * PythonExport
+     * @description Answer to POST /api/workflows/python: DSL code that rebuilds the posted spec.
+     */
+    PythonExport: {
+      /**
+       * Code
+       * @description A Python module that binds `wf`, a quantumflow Workflow.
+       */
+      code: string;
+      /**
+       * Filename
+       * @description A file name for it: the workflow's name, as .py.
+       */
+      filename: string;
     };
     /**
      * QuantumTask
@@ -1449,6 +1553,11 @@ export interface components {
        * @default true
        */
       cache?: boolean;
+      /**
+       * Batch
+       * @description Run in one native call with other ready tasks of the same backend and options (default: policies.batching); false runs this task on its own.
+       */
+      batch?: boolean | null;
       /** @description Error mitigation (zne, readout): needs observables and a backend that runs noisy circuits. */
       mitigation?: components['schemas']['Mitigation'] | null;
     };
@@ -2271,6 +2380,7 @@ export type Objective = components['schemas']['Objective'];
 export type PlannedTask = components['schemas']['PlannedTask'];
 export type Policies = components['schemas']['Policies'];
 export type ProblemDetail = components['schemas']['ProblemDetail'];
+export type PythonExport = components['schemas']['PythonExport'];
 export type QuantumTask = components['schemas']['QuantumTask'];
 export type RerunRequest = components['schemas']['RerunRequest'];
 export type ResourceUse = components['schemas']['ResourceUse'];
@@ -2530,6 +2640,66 @@ export interface operations {
         };
       };
       /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  export_workflow_python_api_workflows_python_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WorkflowSpec'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PythonExport'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Unprocessable Entity */
       422: {
         headers: {
           [name: string]: unknown;
@@ -3176,6 +3346,82 @@ export interface operations {
         };
       };
       /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  resume_run_api_runs__run_id__resume_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunAccepted'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
       422: {
         headers: {
           [name: string]: unknown;

@@ -126,6 +126,26 @@ def rerun(run_id: str, body: RerunRequest, ctx: Ctx) -> RunAccepted:
     return RunAccepted(run_id=new_id, workflow_id=run.workflow_id, status="pending")
 
 
+@router.post(
+    "/{run_id}/resume",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunAccepted,
+    responses={**NOT_FOUND, 409: {"model": ErrorResponse}},
+)
+def resume_run(run_id: str, ctx: Ctx) -> RunAccepted:
+    """Continue an interrupted or failed run (same run id) in this server's process.
+
+    Tasks that succeeded are not executed again; a cloud task that was waiting on its
+    provider's job is re-attached to that job, not submitted again. Answers 409 when the
+    run succeeded already or is still running in a live process.
+    """
+    run = ctx.store.get_run(run_id)
+    if run.status == "succeeded":
+        raise ConflictError(f"run '{run_id}' already succeeded; nothing to resume")
+    ctx.resume(run_id)
+    return RunAccepted(run_id=run_id, workflow_id=run.workflow_id, status="running")
+
+
 @router.get("/{run_id}/tasks/{task_id}/logs", response_model=TaskLogs, responses=NOT_FOUND)
 def task_logs(
     run_id: str,

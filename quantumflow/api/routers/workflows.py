@@ -13,6 +13,7 @@ from ..context import ApiContext, get_context
 from ..schemas import (
     Deleted,
     ErrorResponse,
+    PythonExport,
     RunAccepted,
     RunRequest,
     ValidationResult,
@@ -125,6 +126,31 @@ def validate_workflow(spec: Annotated[dict[str, Any], Body()]) -> ValidationResu
     except QuantumFlowError as err:
         return ValidationResult.model_validate({"ok": False, "problems": [{"message": str(err)}]})
     return ValidationResult(ok=True, problems=[])
+
+
+@router.post(
+    "/python",
+    response_model=PythonExport,
+    responses=INVALID,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/WorkflowSpec"}}
+            },
+        }
+    },
+)
+def export_workflow_python(spec: Annotated[dict[str, Any], Body()]) -> PythonExport:
+    """The designer's "Export as Python": Python DSL code that rebuilds this spec exactly,
+    positions included (``quantumflow.dsl.export_python``). Nothing is saved or run.
+
+    A spec with fields of the wrong shape answers 422 naming the task and field.
+    """
+    from ...spec.python_code import export_python, module_name
+
+    parsed = spec_from_dict(spec)
+    return PythonExport(code=export_python(parsed), filename=f"{module_name(parsed.name)}.py")
 
 
 @router.get("/{workflow_id}", response_model=WorkflowDetail, responses=NOT_FOUND)

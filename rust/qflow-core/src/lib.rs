@@ -20,6 +20,6 @@ pub use error::DagError;
 pub use plan::{plan, Plan, PlanError, Policy, Resources};
 pub use ready::ReadyQueue;
 pub use scheduler::{
-    Config, ConfigError, Event, Instruction, NotifyKind, Outcome, RunStatus, Scheduler,
+    BatchLimit, Config, ConfigError, Event, Instruction, NotifyKind, Outcome, RunStatus, Scheduler,
 };
 pub use state::TaskState;

@@ -183,6 +183,9 @@ proptest! {
                     Instruction::StartBackoffTimer { task, attempt, .. } => timers.push((task, attempt)),
                     Instruction::Notify { .. } => {}
                     Instruction::Finished { status } => finished = Some(status),
+                    Instruction::StartBatch { .. } | Instruction::ArmWindow { .. } => {
+                        prop_assert!(false, "batching is not configured: {:?}", ins);
+                    }
                 }
             }
             if finished.is_some() { break; }

@@ -11,13 +11,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use qflow_core::{Config, Event, Instruction, Outcome, RunStatus, Scheduler, TaskState};
+use qflow_core::{
+    BatchLimit, Config, Event, Instruction, Outcome, RunStatus, Scheduler, TaskState,
+};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
 use crate::codes;
 use crate::convert::{indices, opt_floats, opt_indices, task_index};
 use crate::dag::PyDag;
-use crate::driver::drive;
+use crate::driver::{drive, Callbacks};
 
 /// Drives one run of a Dag: a tokio runtime owns timers; Python workers do the work.
 #[pyclass(module = "quantumflow._native._core", frozen)]
@@ -51,6 +53,30 @@ fn take_starts(out: &mut Vec<Instruction>, take: usize) -> Vec<(u32, u32)> {
     taken
 }
 
+/// Per-group batch limits from the two per-group sequences (both or neither).
+fn batch_limits(
+    max: Option<&Bound<'_, PyAny>>,
+    window_s: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<BatchLimit>> {
+    let max = opt_indices("batch_max", max)?;
+    let mut window = opt_floats("batch_window_s", window_s)?;
+    if window.is_empty() {
+        window = vec![0.0; max.len()];
+    }
+    if window.len() != max.len() {
+        return Err(PyValueError::new_err(format!(
+            "batch_window_s has {} entries but batch_max has {} (one per batch group)",
+            window.len(),
+            max.len()
+        )));
+    }
+    Ok(max
+        .into_iter()
+        .zip(window)
+        .map(|(max_size, window_s)| BatchLimit { max_size, window_s })
+        .collect())
+}
+
 impl Dispatcher {
     /// Feed one event to the core and forward what it answers; returns up to `take` starts.
     fn feed(&self, event: Event, take: usize) -> Vec<(u32, u32)> {
@@ -73,7 +99,7 @@ impl Dispatcher {
     #[pyo3(signature = (
         dag, *, max_concurrency, resource = None, capacities = None, retries = None,
         backoff_s = 0.0, timeouts_s = None, continue_on_failure = false, done = None,
-        priority = None,
+        priority = None, batch_group = None, batch_max = None, batch_window_s = None,
     ))]
     #[allow(
         clippy::too_many_arguments,
@@ -90,6 +116,9 @@ impl Dispatcher {
         continue_on_failure: bool,
         done: Option<&Bound<'_, PyAny>>,
         priority: Option<&Bound<'_, PyAny>>,
+        batch_group: Option<&Bound<'_, PyAny>>,
+        batch_max: Option<&Bound<'_, PyAny>>,
+        batch_window_s: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let max_concurrency = u32::try_from(max_concurrency)
             .ok()
@@ -112,6 +141,8 @@ impl Dispatcher {
                 _ => Vec::new(),
             },
             priority: opt_floats("priority", priority)?,
+            batch_group: opt_indices("batch_group", batch_group)?,
+            batch_limits: batch_limits(batch_max, batch_window_s)?,
         };
         let n = dag.inner.n();
         let core = Scheduler::new(Arc::clone(&dag.inner), cfg)
@@ -147,7 +178,14 @@ impl Dispatcher {
     }
 
     /// Block until every task is finished, skipped or cancelled (GIL released while waiting).
-    fn run(&self, py: Python<'_>, start: Py<PyAny>, notify: Py<PyAny>) -> PyResult<&'static str> {
+    #[pyo3(signature = (start, notify, batch = None))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        start: Py<PyAny>,
+        notify: Py<PyAny>,
+        batch: Option<Py<PyAny>>,
+    ) -> PyResult<&'static str> {
         let rx = self
             .rx
             .lock()
@@ -164,7 +202,12 @@ impl Dispatcher {
             }
         }
         let core = Arc::clone(&self.core);
-        let status: RunStatus = py.detach(move || drive(&core, rx, first, &start, &notify))?;
+        let callbacks = Callbacks {
+            start,
+            notify,
+            batch,
+        };
+        let status: RunStatus = py.detach(move || drive(&core, rx, first, &callbacks))?;
         Ok(status.as_str())
     }
 

@@ -59,19 +59,53 @@ fn feed(
         .handle_into(events, out);
 }
 
-/// Carry out one batch: arm timers, then call `notify` once and `start` once.
+/// The Python callables of one `run()`.
+pub struct Callbacks {
+    /// Receives `(task, attempt)` pairs to launch.
+    pub start: Py<PyAny>,
+    /// Receives `(task, attempt, kind)` triples.
+    pub notify: Py<PyAny>,
+    /// Receives batches (lists of pairs) to launch as one call each; `None`: their members
+    /// go to `start` like any task.
+    pub batch: Option<Py<PyAny>>,
+}
+
+/// Carry out one batch of instructions: arm timers, then call `notify`, `start` and
+/// `batch` once each (when they have something).
 fn carry_out(
     batch: &mut Vec<Instruction>,
     timers: &mut Timers,
-    start: &Py<PyAny>,
-    notify: &Py<PyAny>,
+    cb: &Callbacks,
 ) -> PyResult<Option<RunStatus>> {
     let mut starts: Vec<(u32, u32)> = Vec::new();
+    let mut packs: Vec<Vec<(u32, u32)>> = Vec::new();
+    let mut pack_id = 0;
     let mut notes: Vec<(u32, u32, i64)> = Vec::new();
     let mut finished = None;
     for ins in batch.drain(..) {
         match ins {
             Instruction::Start { task, attempt } => starts.push((task, attempt)),
+            Instruction::StartBatch {
+                batch,
+                task,
+                attempt,
+            } => {
+                // members of one batch are emitted one after another
+                if batch != pack_id || packs.is_empty() {
+                    packs.push(Vec::new());
+                    pack_id = batch;
+                }
+                if let Some(p) = packs.last_mut() {
+                    p.push((task, attempt));
+                }
+            }
+            Instruction::ArmWindow {
+                group,
+                generation,
+                secs,
+            } => {
+                timers.arm(secs, Event::WindowClosed { group, generation });
+            }
             Instruction::SetDeadline {
                 task,
                 attempt,
@@ -95,10 +129,16 @@ fn carry_out(
         }
     }
     if !notes.is_empty() {
-        attached(|py| notify.call1(py, (notes,)).map(drop))?;
+        attached(|py| cb.notify.call1(py, (notes,)).map(drop))?;
+    }
+    if cb.batch.is_none() {
+        starts.extend(packs.drain(..).flatten());
     }
     if !starts.is_empty() {
-        attached(|py| start.call1(py, (starts,)).map(drop))?;
+        attached(|py| cb.start.call1(py, (starts,)).map(drop))?;
+    }
+    if let Some(batch_cb) = cb.batch.as_ref().filter(|_| !packs.is_empty()) {
+        attached(|py| batch_cb.call1(py, (packs,)).map(drop))?;
     }
     Ok(finished)
 }
@@ -110,8 +150,7 @@ pub fn drive(
     core: &Mutex<Scheduler>,
     mut rx: UnboundedReceiver<Vec<Instruction>>,
     first: Vec<Instruction>,
-    start: &Py<PyAny>,
-    notify: &Py<PyAny>,
+    cb: &Callbacks,
 ) -> PyResult<RunStatus> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -128,7 +167,7 @@ pub fn drive(
         let mut timers = Timers::default();
         let mut signal_at = Instant::now() + SIGNAL_CHECK;
         loop {
-            match carry_out(&mut batch, &mut timers, start, notify) {
+            match carry_out(&mut batch, &mut timers, cb) {
                 Ok(Some(status)) => return Ok(status),
                 Ok(None) => {}
                 Err(err) => return fail(err),

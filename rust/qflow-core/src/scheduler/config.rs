@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::batch::BatchLimit;
+
 /// Options for one run. Empty vectors mean "the default for every task".
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -23,6 +25,11 @@ pub struct Config {
     pub done: Vec<u32>,
     /// Per task: larger runs first among ready tasks (default: upward rank).
     pub priority: Vec<f64>,
+    /// Per task: its batch group, 1-based (0 or empty: never batched). Every task of a
+    /// group needs the same resource.
+    pub batch_group: Vec<u32>,
+    /// Per batch group (index `group - 1`): how its batches are packed.
+    pub batch_limits: Vec<BatchLimit>,
 }
 
 impl Default for Config {
@@ -37,6 +44,8 @@ impl Default for Config {
             continue_on_failure: false,
             done: Vec::new(),
             priority: Vec::new(),
+            batch_group: Vec::new(),
+            batch_limits: Vec::new(),
         }
     }
 }
@@ -67,6 +76,13 @@ pub enum ConfigError {
         /// The resource.
         resource: u32,
         /// A task that needs it.
+        task: u32,
+    },
+    /// Two tasks of one batch group need different resources.
+    BatchResource {
+        /// The group.
+        group: u32,
+        /// A task whose resource differs from the group's first task's.
         task: u32,
     },
     /// A scalar option is out of its domain.
@@ -100,6 +116,10 @@ impl fmt::Display for ConfigError {
                     "task {task} needs resource {resource}, whose capacity is 0"
                 )
             }
+            Self::BatchResource { group, task } => write!(
+                f,
+                "task {task} of batch group {group} needs another resource than the group's other tasks"
+            ),
             Self::Invalid { what, why } => write!(f, "{what} {why}"),
         }
     }
@@ -157,6 +177,7 @@ impl Config {
                 limit: n,
             });
         }
+        self.validate_batches(n)?;
         if !self.resource.is_empty() || !self.capacities.is_empty() {
             let n_res = self.capacities.len();
             for (task, &r) in self.resource.iter().enumerate() {
@@ -179,6 +200,52 @@ impl Config {
                     resource: 0,
                     task: 0,
                 });
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_batches(&self, n: usize) -> Result<(), ConfigError> {
+        per_task("batch_group", &self.batch_group, n)?;
+        let groups = self.batch_limits.len();
+        if let Some(&g) = self.batch_group.iter().find(|&&g| g as usize > groups) {
+            return Err(ConfigError::OutOfRange {
+                what: "batch_group",
+                value: u64::from(g),
+                limit: groups + 1,
+            });
+        }
+        if self.batch_limits.iter().any(|l| l.max_size == 0) {
+            return Err(ConfigError::Invalid {
+                what: "batch_limits",
+                why: "max_size must be at least 1",
+            });
+        }
+        if self
+            .batch_limits
+            .iter()
+            .any(|l| !(l.window_s.is_finite() && l.window_s >= 0.0))
+        {
+            return Err(ConfigError::Invalid {
+                what: "batch_limits",
+                why: "window_s must be finite and >= 0",
+            });
+        }
+        let mut resource_of_group: Vec<Option<u32>> = vec![None; groups];
+        for (task, &g) in self.batch_group.iter().enumerate() {
+            if g == 0 {
+                continue;
+            }
+            let r = self.resource.get(task).copied().unwrap_or(0);
+            match resource_of_group[(g - 1) as usize] {
+                None => resource_of_group[(g - 1) as usize] = Some(r),
+                Some(first) if first != r => {
+                    return Err(ConfigError::BatchResource {
+                        group: g,
+                        task: task as u32,
+                    })
+                }
+                Some(_) => {}
             }
         }
         Ok(())

@@ -73,6 +73,13 @@ pub enum Event {
         /// The attempt the deadline belongs to.
         attempt: u32,
     },
+    /// The batching window armed by [`Instruction::ArmWindow`] passed.
+    WindowClosed {
+        /// The batch group.
+        group: u32,
+        /// The window's generation (stale windows are ignored).
+        generation: u32,
+    },
     /// Stop now: nothing more starts; running attempts are abandoned.
     Cancel,
 }
@@ -86,6 +93,26 @@ pub enum Instruction {
         task: u32,
         /// Its attempt number (1-based).
         attempt: u32,
+    },
+    /// Launch `attempt` of `task` as a member of batch `batch`: the members of one batch
+    /// are emitted one after another and run as one native call. Each member is completed
+    /// (or times out) on its own.
+    StartBatch {
+        /// The batch (ids start at 1, unique within a run).
+        batch: u32,
+        /// The task.
+        task: u32,
+        /// Its attempt number (1-based).
+        attempt: u32,
+    },
+    /// Arm a batching window: after `secs`, send [`Event::WindowClosed`].
+    ArmWindow {
+        /// The batch group.
+        group: u32,
+        /// Echo it in the event.
+        generation: u32,
+        /// Seconds from now.
+        secs: f64,
     },
     /// Arm a deadline: after `secs`, send [`Event::DeadlineHit`].
     SetDeadline {

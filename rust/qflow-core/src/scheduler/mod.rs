@@ -4,15 +4,18 @@
 //! [`Scheduler::start`] once, then [`Scheduler::handle`] with whatever happened, and carries
 //! out the returned [`Instruction`]s in order.
 
+mod batch;
 mod config;
 mod events;
 
 use std::sync::Arc;
 
+pub use batch::BatchLimit;
 pub use config::{Config, ConfigError};
 pub use events::{Event, Instruction, NotifyKind, Outcome, RunStatus};
 
 use crate::{Dag, ReadyQueue, TaskState};
+use batch::Batcher;
 
 /// One run of a [`Dag`]: task states, ready queue, slots, retries.
 #[derive(Debug, Clone)]
@@ -27,6 +30,10 @@ pub struct Scheduler {
     priority: Vec<f64>,
     free: Vec<u32>,
     queue: ReadyQueue,
+    /// Per queue: the resource its tasks need (resources first, then batch groups).
+    queue_resource: Vec<u32>,
+    batch: Batcher,
+    /// Units running: tasks started alone plus batches (each holds one slot).
     running: u32,
     unsettled: usize,
     any_failed: bool,
@@ -50,8 +57,23 @@ impl Scheduler {
             cfg.capacities.clone()
         };
         let waiting = (0..n as u32).map(|t| dag.in_degree(t)).collect();
+        let batch = Batcher::new(
+            cfg.batch_group.clone(),
+            cfg.batch_limits.clone(),
+            free.len(),
+        );
+        let mut queue_resource: Vec<u32> = (0..free.len() as u32).collect();
+        queue_resource.resize(free.len() + batch.groups(), 0);
+        for (t, &g) in cfg.batch_group.iter().enumerate() {
+            if g > 0 {
+                queue_resource[free.len() + (g - 1) as usize] =
+                    cfg.resource.get(t).copied().unwrap_or(0);
+            }
+        }
         Ok(Self {
-            queue: ReadyQueue::new(free.len()),
+            queue: ReadyQueue::new(queue_resource.len()),
+            queue_resource,
+            batch,
             state: vec![TaskState::Pending; n],
             attempt: vec![0; n],
             waiting,
@@ -86,6 +108,7 @@ impl Scheduler {
                 self.set(t, TaskState::Succeeded);
                 for &s in dag.successors(t) {
                     self.waiting[s as usize] -= 1;
+                    self.refresh(s);
                 }
             }
         }
@@ -159,6 +182,9 @@ impl Scheduler {
                     self.make_ready(task);
                 }
             }
+            Event::WindowClosed { group, generation } => {
+                self.batch.window_closed(group, generation);
+            }
             Event::Cancel => self.cancel(out),
         }
     }
@@ -178,6 +204,25 @@ impl Scheduler {
         if to.is_terminal() {
             self.unsettled -= 1;
         }
+        if self.batch.tracks_imminence() {
+            if (from == TaskState::Running) != (to == TaskState::Running) {
+                let dag = Arc::clone(&self.dag);
+                for &s in dag.successors(task) {
+                    self.batch.pred_running(s, to == TaskState::Running);
+                    self.refresh(s);
+                }
+            }
+            self.refresh(task);
+        }
+    }
+
+    /// Recompute whether `task` is an imminent batch member (see `batch.rs`).
+    fn refresh(&mut self, task: u32) {
+        if self.batch.tracks_imminence() {
+            let t = task as usize;
+            let pending = self.state[t] == TaskState::Pending;
+            self.batch.refresh(task, pending, self.waiting[t]);
+        }
     }
 
     fn resource_of(&self, task: u32) -> usize {
@@ -187,7 +232,11 @@ impl Scheduler {
             .map_or(0, |&r| r as usize)
     }
 
+    /// A running task stopped; its slot is free unless other members of its batch run.
     fn release(&mut self, task: u32) {
+        if !self.batch.settle(task) {
+            return;
+        }
         self.running -= 1;
         let r = self.resource_of(task);
         self.free[r] = self.free[r].saturating_add(1);
@@ -200,7 +249,11 @@ impl Scheduler {
             self.priority[task as usize],
             self.dag.costs()[task as usize],
         );
-        self.queue.push(task, r as u32, p, c);
+        let q = self.batch.queue_of(task, r as u32);
+        if q != r as u32 {
+            self.batch.queued(self.batch.group_of(task));
+        }
+        self.queue.push(task, q, p, c);
     }
 
     fn succeed(&mut self, task: u32) {
@@ -211,6 +264,8 @@ impl Scheduler {
             *w -= 1;
             if *w == 0 && self.state[s as usize] == TaskState::Pending {
                 self.make_ready(s);
+            } else {
+                self.refresh(s);
             }
         }
     }
@@ -304,25 +359,82 @@ impl Scheduler {
     }
 
     fn dispatch(&mut self, out: &mut Vec<Instruction>) {
+        self.open_windows(out);
         while self.running < self.cfg.max_concurrency {
-            let free = &self.free;
-            let Some((task, r)) = self.queue.pop(|r| free[r as usize] > 0) else {
+            let (free, qres, batch) = (&self.free, &self.queue_resource, &self.batch);
+            let Some((task, q)) = self.queue.pop(|q, len| {
+                free[qres[q as usize] as usize] > 0
+                    && batch
+                        .group_of_queue(q)
+                        .is_none_or(|g| batch.eligible(g, len))
+            }) else {
                 break;
             };
-            self.free[r as usize] -= 1;
+            let r = self.queue_resource[q as usize] as usize;
+            self.free[r] -= 1;
             self.running += 1;
-            self.set(task, TaskState::Running);
-            let t = task as usize;
-            self.attempt[t] += 1;
-            let attempt = self.attempt[t];
-            out.push(Instruction::Start { task, attempt });
-            if let Some(&secs) = self.cfg.timeouts_s.get(t).filter(|s| **s > 0.0) {
-                out.push(Instruction::SetDeadline {
-                    task,
-                    attempt,
-                    secs,
-                });
+            let Some(g) = self.batch.group_of_queue(q) else {
+                self.launch(task, 0, out);
+                continue;
+            };
+            let max = self.batch.limit(g).max_size as usize;
+            let mut members = vec![task];
+            while members.len() < max {
+                match self.queue.pop_from(q) {
+                    Some(t) => members.push(t),
+                    None => break,
+                }
             }
+            self.batch.started(g);
+            if members.len() == 1 {
+                self.launch(task, 0, out); // a batch of one runs like any task
+                continue;
+            }
+            let id = self.batch.new_batch(&members);
+            for t in members {
+                self.launch(t, id, out);
+            }
+        }
+        self.open_windows(out);
+    }
+
+    /// Mark `task` running and emit its start (alone, or as a member of `batch`).
+    fn launch(&mut self, task: u32, batch: u32, out: &mut Vec<Instruction>) {
+        self.set(task, TaskState::Running);
+        let t = task as usize;
+        self.attempt[t] += 1;
+        let attempt = self.attempt[t];
+        out.push(if batch == 0 {
+            Instruction::Start { task, attempt }
+        } else {
+            Instruction::StartBatch {
+                batch,
+                task,
+                attempt,
+            }
+        });
+        if let Some(&secs) = self.cfg.timeouts_s.get(t).filter(|s| **s > 0.0) {
+            out.push(Instruction::SetDeadline {
+                task,
+                attempt,
+                secs,
+            });
+        }
+    }
+
+    /// Arm a batching window for each group that waits for imminent members.
+    fn open_windows(&mut self, out: &mut Vec<Instruction>) {
+        if !self.batch.enabled() {
+            return;
+        }
+        let first = self.free.len() as u32;
+        let queue = &self.queue;
+        for (group, generation, secs) in self.batch.open_windows(|g| queue.len_of(first + g - 1)) {
+            out.push(Instruction::ArmWindow {
+                group,
+                generation,
+                secs,
+            });
         }
     }
 
@@ -356,10 +468,16 @@ impl Scheduler {
         self.finished
     }
 
-    /// Attempts running now.
+    /// Units running now: attempts started alone, plus batches (one each).
     #[must_use]
     pub fn running(&self) -> u32 {
         self.running
+    }
+
+    /// The running batch `task` belongs to (0: none, or it runs alone).
+    #[must_use]
+    pub fn batch_of(&self, task: u32) -> u32 {
+        self.batch.batch_of(task)
     }
 
     /// The graph this run drives.
