@@ -218,7 +218,7 @@ export function Designer({
           }
         }}
       />
-      <RunStatusLine run={run} stale={stale} taskCount={spec.tasks.length} />
+      {!big && <RunStatusLine run={run} stale={stale} taskCount={spec.tasks.length} />}
       {(message || globalIssues.length > 0) && (
         <div className="jp-QFlow-messages">
           {globalIssues.map((i, n) => (
