@@ -101,6 +101,9 @@ def _execute(
         pol = vw.spec.policies
         timeouts = pol.timeout_s is not None or any(t.timeout_s for t in vw.spec.tasks)
         lanes = _lanes(ex, pol.max_concurrency, len(vw.ids) - len(done), timeouts=timeouts)
+        warm = getattr(ex, "warm", None)  # worker processes: started before any timeout runs
+        if timeouts and warm is not None:
+            warm(lanes)
         plan = make_plan(vw, workers=lanes, store=store)
         runner = Runner(
             vw,

@@ -9,7 +9,9 @@ holds across the whole cluster.
 Large outputs stay on the worker that made them: the Dask future is kept, and when a later
 call's input *is* that output (or an item of it), the future goes to the cluster instead of
 the value, so the data moves worker to worker. The engine still reads each output once to
-record it in the store (so runs can be resumed and inspected).
+record it in the store (so runs can be resumed and inspected); calls go out in bursts
+(``dask_submit``) and finished results come back in batches, one ``client.gather`` each
+(``dask_collect``).
 
 A worker that dies mid-call is handled by Dask first (the call is rescheduled on another
 worker; lost upstream data is recomputed from the futures kept here); when Dask gives up
@@ -30,6 +32,7 @@ from typing import Any
 from ..config import load_settings
 from ..errors import QuantumFlowError
 from .base import Call, call_function
+from .dask_collect import Collector
 from .dask_submit import Pending, Submitter
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,16 @@ def _import_distributed() -> Any:
     return distributed
 
 
+def _dask_key(call: Call) -> tuple[str, str]:
+    """The call's Dask key before it is sent: ``(function, "<task>-<attempt>-<uuid>")``.
+
+    The submitter appends a token per send to the first part (see ``dask_submit``); Dask
+    names the task prefix after the function and shows the task id and attempt.
+    """
+    fn = call.fn_path.rpartition(":")[2].rpartition(".")[2] or "call"
+    return (fn, f"{call.task_id or 'task'}-{call.key[1]}-{uuid.uuid4().hex}")
+
+
 class _Result:
     """The FutureLike handed to the engine: waits on the Dask future, keeps big outputs."""
 
@@ -98,7 +111,14 @@ class _Result:
         if future is None:  # abandoned before it was sent
             raise concurrent.futures.CancelledError(self._call.task_id)
         left = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
-        try:
+        if not self._pending.done.wait(left):
+            raise TimeoutError(f"task '{self._call.task_id}' did not finish in {timeout:g} s")
+        if self._pending.fetched:  # the collector gathered it with others
+            value, self._pending.value = self._pending.value, None
+            self._owner._forget(self._call)
+            self._owner._keep_remote(value, future)
+            return value
+        try:  # an error, a cancel, or a batch whose gather failed: ask for this one alone
             value = future.result(timeout=left)
         except distributed.KilledWorker as err:
             self._owner._forget(self._call)
@@ -162,7 +182,15 @@ class DaskExecutor:
         self._info: dict[str, Any] = {}
         self._info_at = 0.0
         self.workers = workers if workers is not None else max(1, self._total_threads())
-        self._submitter = Submitter(client, call_function)
+        # "busy": the cluster has queued work for a few ms, so sends and fetches may linger
+        self._collector = Collector(client, busy_at=2 * self.workers)
+        self._submitter = Submitter(
+            client,
+            call_function,
+            self._collector.track,
+            self._collector.busy,
+            group_size=2 * self._total_threads(),
+        )
 
     def _connect(self, distributed: Any, address: str, timeout: float, workers: int | None) -> Any:
         try:
@@ -248,7 +276,7 @@ class DaskExecutor:
         ``client.map``), in the order the dispatcher started them."""
         kwargs = {name: self._as_remote(v) for name, v in call.kwargs.items()}
         pending = Pending(
-            key=f"{call.task_id or 'task'}-{call.key[1]}-{uuid.uuid4().hex[:12]}",
+            key=_dask_key(call),
             fn_path=call.fn_path,
             kwargs=kwargs,
             # The planner's upward rank; Dask runs larger first and ties in submit order,
@@ -283,6 +311,7 @@ class DaskExecutor:
             self._remote.clear()
             self._items.clear()
         self._submitter.close()
+        self._collector.close()
         if cancel and running:
             self.client.cancel(running)
         if self._owns_client:

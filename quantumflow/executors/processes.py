@@ -51,6 +51,7 @@ def _worker_main(
         die_with_parent(parent, None if lifeline is None else lifeline.fileno())
     if trust is not None:  # the engine's module allow-list and files root (config.py)
         restore_trust(trust)
+    conn.send(("ready", os.getpid()))  # started: the parent may time calls from here on
     while True:
         try:
             msg = conn.recv()
@@ -81,8 +82,14 @@ class _Driver(threading.Thread):
         self.current: Call | None = None
         self.lock = threading.Lock()
         self.lifeline: Connection | None = None  # the child exits when this end closes
+        self.starting = False  # launched, its "ready" not read yet
 
     def _spawn(self) -> None:
+        self.launch()
+        self.await_ready()
+
+    def launch(self) -> None:
+        """Start a worker process (call with ``lock`` held); :meth:`await_ready` waits for it."""
         parent, child = self.pool.ctx.Pipe()
         life_read, life_write = self.pool.ctx.Pipe(duplex=False)
         proc = self.pool.ctx.Process(
@@ -96,6 +103,17 @@ class _Driver(threading.Thread):
         if self.lifeline is not None:
             self.lifeline.close()
         self.proc, self.conn, self.lifeline = proc, parent, life_write
+        self.starting = True
+
+    def await_ready(self) -> None:
+        """Wait until the launched process has imported what it needs (call with ``lock``
+        held). One that dies starting is reported by the call sent to it next."""
+        if not self.starting:
+            return
+        self.starting = False
+        assert self.conn is not None
+        with contextlib.suppress(EOFError, OSError):
+            self.conn.recv()  # ("ready", pid)
 
     def kill(self) -> None:
         with self.lock:
@@ -119,6 +137,8 @@ class _Driver(threading.Thread):
         with self.lock:
             if self.proc is None or not self.proc.is_alive():
                 self._spawn()
+            else:
+                self.await_ready()  # launched by ``warm``
             self.current = call
         assert self.conn is not None
         try:
@@ -188,6 +208,19 @@ class ProcessExecutor:
                 self._drivers = [_Driver(self, i) for i in range(self.workers)]
                 for d in self._drivers:
                     d.start()
+
+    def warm(self, count: int) -> None:
+        """Start ``count`` worker processes now (together) and wait until they can take
+        calls, so that a task's timeout never includes a Python interpreter starting."""
+        self._ensure_started()
+        chosen = self._drivers[:count]
+        for driver in chosen:
+            with driver.lock:
+                if driver.proc is None or not driver.proc.is_alive():
+                    driver.launch()
+        for driver in chosen:
+            with driver.lock:
+                driver.await_ready()
 
     def submit(self, call: Call) -> Future[Any]:
         """Queue ``call`` for the next free worker process."""

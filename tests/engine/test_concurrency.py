@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -76,6 +78,18 @@ def test_executor_instance_is_reused_and_cancel_kills_its_workers(
         ).outputs == {"again": 3}
     finally:
         pool.shutdown(cancel=True)
+
+
+def test_a_worker_process_starting_does_not_count_against_timeout(
+    store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Worker processes that take 2 s to start (a loaded machine, a slow file system): a
+    # 0.2 s task with a 1 s limit still succeeds; the limit is for the task, not for Python.
+    (tmp_path / "sitecustomize.py").write_text("import time\ntime.sleep(2.0)\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), *sys.path]))
+    spec = wf(ctask("quick", "sleep", timeout_s=1.0, inputs={"s": 0.2}))
+    r = run(spec, db=store, executor="processes", workers=1)
+    assert r.status == "succeeded", r.tasks["quick"].error
 
 
 @pytest.mark.parametrize("executor", ["threads", "processes"])

@@ -79,3 +79,35 @@ def crash_once(path: str) -> str:
         p.write_text("x")
         os._exit(1)
     return "survived"
+
+
+def _only_in_a_worker() -> ClientCannotLoad:
+    from distributed import get_worker
+
+    get_worker()  # raises ValueError outside a Dask worker
+    return ClientCannotLoad()
+
+
+class ClientCannotLoad:
+    """A value a worker can hold and send but the client cannot unpickle."""
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (_only_in_a_worker, ())
+
+
+def client_cannot_load(sleep_s: float = 0.0) -> ClientCannotLoad:
+    time.sleep(sleep_s)
+    return ClientCannotLoad()
+
+
+def scheduler_priorities(keys: list[Any], dask_scheduler: Any = None) -> list[float | None]:
+    """The user priority the Dask scheduler gave each key (None: not there yet); run there
+    by ``run_on_scheduler``."""
+    tasks = [dask_scheduler.tasks.get(tuple(k)) for k in keys]
+    return [None if ts is None else float(-ts.priority[0]) for ts in tasks]
+
+
+def scheduler_states(keys: list[Any], dask_scheduler: Any = None) -> list[str | None]:
+    """The scheduler-side state of each key (None: not there yet)."""
+    tasks = [dask_scheduler.tasks.get(tuple(k)) for k in keys]
+    return [None if ts is None else str(ts.state) for ts in tasks]
