@@ -121,6 +121,10 @@ def test_10000_task_run_draws_every_state_change(page: Any, lab: Lab) -> None:
     page.locator(f"{GRAPH} button", has_text="Find").click()
     detail = page.locator(f"{GRAPH} [data-selected-task='g7_123']")
     assert "group7" in detail.inner_text() and "succeeded" in detail.inner_text()
+    # ... and the side pane shows that one task's run details (no other task's rows read)
+    side = page.locator(f"{PANEL} [data-task-details='g7_123']")
+    side.wait_for()
+    assert "succeeded" in side.inner_text()
 
     # The dashboard of a big run: aggregates, paged groups.
     page.locator(f"{PANEL} .jp-QFlow-tab", has_text="Dashboard").click()

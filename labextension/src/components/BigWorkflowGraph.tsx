@@ -7,7 +7,7 @@ import React from 'react';
 import { requestAPI } from '../api';
 import { useResource } from '../hooks/useResource';
 import { useRunView } from '../hooks/useRunView';
-import { GraphLayout, WorkflowSpec } from '../types';
+import { GraphLayout, TaskStatus, WorkflowSpec } from '../types';
 import { RunGraph } from '../views/RunGraph';
 import { StateSummary } from '../views/StateSummary';
 import { countStates } from '../views/viewData';
@@ -15,6 +15,8 @@ import { countStates } from '../views/viewData';
 export interface BigWorkflowGraphProps {
   spec: WorkflowSpec;
   runId: string | null;
+  /** A task of the run was clicked (its id and state) or the selection cleared. */
+  onSelect?: (taskId: string | null, status?: TaskStatus) => void;
 }
 
 function Unrun({ spec }: { spec: WorkflowSpec }) {
@@ -35,7 +37,13 @@ function Unrun({ spec }: { spec: WorkflowSpec }) {
   return <RunGraph layout={layout.data} states={'0'.repeat(layout.data.ids.length)} />;
 }
 
-function Live({ runId }: { runId: string }) {
+function Live({
+  runId,
+  onSelect
+}: {
+  runId: string;
+  onSelect?: BigWorkflowGraphProps['onSelect'];
+}) {
   const { data, error } = useRunView(runId);
   if (error) {
     return <div className="jp-QFlow-field-error">{error}</div>;
@@ -46,15 +54,15 @@ function Live({ runId }: { runId: string }) {
   return (
     <>
       <StateSummary data={data} counts={countStates(data.states)} />
-      <RunGraph layout={data.layout} states={data.states} />
+      <RunGraph layout={data.layout} states={data.states} onSelect={onSelect} />
     </>
   );
 }
 
-export function BigWorkflowGraph({ spec, runId }: BigWorkflowGraphProps) {
+export function BigWorkflowGraph({ spec, runId, onSelect }: BigWorkflowGraphProps) {
   return (
     <div className="jp-QFlow-big" data-big-workflow={spec.tasks.length}>
-      {runId ? <Live runId={runId} /> : <Unrun spec={spec} />}
+      {runId ? <Live runId={runId} onSelect={onSelect} /> : <Unrun spec={spec} />}
     </div>
   );
 }

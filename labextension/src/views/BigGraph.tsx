@@ -9,7 +9,7 @@ import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { TASK_STATUSES } from '../generated/status';
 import { formatCount } from '../model/format';
 import { resolveStatusColor, statusLabel } from '../model/statusPalette';
-import { GraphLayout } from '../types';
+import { GraphLayout, TaskStatus } from '../types';
 import {
   cellIndex,
   drawAll,
@@ -28,8 +28,8 @@ import { stateSummary, statusOfCode } from './viewData';
 export interface BigGraphProps {
   layout: GraphLayout;
   states: string;
-  /** A task was clicked or found (its id), or the selection cleared (null). */
-  onSelect?: (taskId: string | null) => void;
+  /** A task was clicked or found (its id and state), or the selection cleared (null). */
+  onSelect?: (taskId: string | null, status?: TaskStatus) => void;
   height?: number;
 }
 
@@ -162,7 +162,10 @@ export function BigGraph({ layout, states, onSelect, height }: BigGraphProps) {
 
   const select = (i: number) => {
     setSelected(i);
-    onSelect?.(i >= 0 ? layout.ids[i] : null);
+    onSelect?.(
+      i >= 0 ? layout.ids[i] : null,
+      i >= 0 ? statusOfCode(states[i] ?? '0') : undefined
+    );
   };
 
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);

@@ -13,7 +13,7 @@ import {
 } from '@xyflow/react';
 import { TaskFlowNode, TaskNode } from '../components/TaskNode';
 import { statusVar } from '../model/statusPalette';
-import { GraphLayout, Task } from '../types';
+import { GraphLayout, Task, TaskStatus } from '../types';
 import { BigGraph } from './BigGraph';
 import { statusOfCode } from './viewData';
 
@@ -24,7 +24,7 @@ export interface RunGraphProps {
   states: string;
   /** The spec's tasks, when known: the cards say what each task runs. */
   tasks?: Task[];
-  onSelect?: (taskId: string | null) => void;
+  onSelect?: (taskId: string | null, status?: TaskStatus) => void;
 }
 
 function SmallGraph({ layout, states, tasks, onSelect }: RunGraphProps) {
