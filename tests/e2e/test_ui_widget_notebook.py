@@ -5,6 +5,7 @@ the views' data attributes (not pixels)."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -58,15 +59,18 @@ def _picture(page: Any, root: str) -> dict[str, Any]:
 
 
 def test_widget_in_a_notebook_shows_the_panels_picture(page: Any, lab: Lab) -> None:
+    page.set_default_timeout(120_000)  # a kernel start on a loaded 2-core machine is slow
     accepted = lab.api("POST", "/quantumflow/api/workflows/run", {"spec": _spec()})
     assert isinstance(accepted, dict)
     run_id = accepted["run_id"]
     # the store's truth once the run is over
-    for _ in range(600):
+    deadline = time.monotonic() + 300
+    while True:
         progress = lab.api("GET", f"/quantumflow/api/runs/{run_id}/progress?limit=1")
         assert isinstance(progress, dict)
         if progress["done"] == N and progress["status"] != "running":
             break
+        assert time.monotonic() < deadline, f"run still {progress['status']}: {progress}"
         page.wait_for_timeout(200)  # polling the server, not the page
     truth = ",".join(f"{s}:{n}" for s, n in sorted(progress["states"].items()) if n)
     assert truth == f"succeeded:{N}"
