@@ -57,6 +57,7 @@ def _done(counts: dict[str, int]) -> int:
 
 
 def test_10000_task_run_draws_every_state_change(page: Any, lab: Lab) -> None:
+    page.set_default_timeout(120_000)  # 10^4 tasks on a loaded 2-core machine
     text = json.dumps(_big_spec())
     lab.api("PUT", "/api/contents/big.qflow", {"type": "file", "format": "text", "content": text})
     page.locator(f"{PANEL} [aria-label='.qflow path']").fill("big.qflow")
