@@ -353,3 +353,27 @@ export interface JSONSchema {
   $defs?: Record<string, JSONSchema>;
   additionalProperties?: boolean | JSONSchema;
 }
+
+// ---------------------------------------------------------------- run views
+// Generated from the OpenAPI document (quantumflow/api/view_schemas.py).
+
+export type {
+  CostBurn,
+  CountsHistogram,
+  DurationHistogram,
+  Lane,
+  Lanes,
+  MitigatedObservable,
+  MitigatedResult,
+  Objective,
+  TaskRow,
+  TaskRowPage,
+  Throughput,
+  GraphGroup,
+  GraphLayout,
+  ResultSeries,
+  RunProgress,
+  RunResults,
+  RunStates,
+  ScalarRow
+} from './generated/api';

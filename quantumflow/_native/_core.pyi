@@ -102,6 +102,10 @@ class Dag:
     def upward_rank(self) -> list[float]:
         """Per task: its cost plus the longest cost path to any exit task."""
 
+    def levels(self) -> list[int]:
+        """Per task: the number of edges on the longest path from a source to it (sources
+        are 0; every edge goes to a higher level), the columns of a layered drawing."""
+
     def predecessors(self, task: int) -> list[int]: ...
     def successors(self, task: int) -> list[int]: ...
     def plan(

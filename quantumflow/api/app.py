@@ -17,7 +17,7 @@ from ..config import load_settings
 from .context import ApiContext
 from .errors import install_handlers
 from .middleware import BearerAuth, BodyLimit
-from .routers import events, functions, meta, performance, runs, workflows
+from .routers import events, functions, meta, performance, runs, views, workflows
 from .schemas import ErrorResponse
 
 API_PREFIX = "/api"
@@ -88,7 +88,7 @@ def create_app(
     app.state.qf = ctx
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     install_handlers(app)
-    for module in (workflows, runs, events, performance, meta, functions):
+    for module in (workflows, runs, events, performance, meta, functions, views):
         app.include_router(module.router, prefix=API_PREFIX)
     limits = load_settings().limits
     app.add_middleware(

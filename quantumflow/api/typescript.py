@@ -3,7 +3,9 @@
 - ``labextension/src/generated/api.ts``: every request and response model of the REST API,
   from the app's OpenAPI schema by openapi-typescript (the npm dev dependency);
 - ``labextension/src/generated/status.ts``: the run and task status names and the terminal
-  sets of :mod:`quantumflow.status`.
+  sets of :mod:`quantumflow.status`;
+- ``labextension/src/generated/graph.ts``: the one big-graph threshold
+  (:data:`quantumflow.spec.groups.BIG_GRAPH`).
 
 Run ``python -m quantumflow.api.typescript`` (``make types``) after changing an API model
 or a status; ``--check`` (in ``make lint``) fails when the files are stale.
@@ -45,6 +47,18 @@ def status_ts() -> str:
     )
 
 
+def graph_ts() -> str:
+    """The one big-graph threshold (:data:`quantumflow.spec.groups.BIG_GRAPH`) as TypeScript."""
+    from ..spec.groups import BIG_GRAPH
+
+    return (
+        BANNER
+        + "/** Above this many tasks a graph is drawn as dots on a canvas, not as cards, and the\n"
+        + " * designer shows the run view instead of the editable canvas. */\n"
+        + f"export const BIG_GRAPH = {BIG_GRAPH};\n"
+    )
+
+
 def _npx(*args: str) -> None:
     subprocess.run(["npx", *args], cwd=ROOT, check=True, capture_output=True, timeout=300)
 
@@ -55,6 +69,7 @@ def generate(out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "status.ts").write_text(status_ts(), encoding="utf-8")
+    (out / "graph.ts").write_text(graph_ts(), encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp:
         schema = Path(tmp) / "openapi.json"
         schema.write_text(json.dumps(create_app(store_url="sqlite://").openapi()))
@@ -63,7 +78,7 @@ def generate(out: Path) -> None:
              "--root-types-no-schema-prefix", "--default-non-nullable", "false")  # fmt: skip
         api.write_text(BANNER + api.read_text(encoding="utf-8"), encoding="utf-8")
     _npx("prettier", "--config", "labextension/.prettierrc.json", "--write", str(out / "api.ts"),
-         str(out / "status.ts"))  # fmt: skip
+         str(out / "status.ts"), str(out / "graph.ts"))  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         generate(Path(tmp))
         stale = [
             name
-            for name in ("api.ts", "status.ts")
+            for name in ("api.ts", "status.ts", "graph.ts")
             if not (OUT / name).exists()
             or (OUT / name).read_text(encoding="utf-8")
             != (Path(tmp) / name).read_text(encoding="utf-8")

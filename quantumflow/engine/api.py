@@ -23,6 +23,7 @@ from ..errors import (
 from ..executors import Executor, get_executor
 from ..graph.validate import ValidatedWorkflow, validate
 from ..spec import WorkflowSpec
+from ..spec.groups import task_groups
 from ..spec.loader import SpecLike, load_spec
 from ..store.shared import shared_store as open_db
 from .heap import frozen_heap
@@ -303,7 +304,7 @@ def resume(
     done = _reusable(store, record, vw, None)
     queue_rows = getattr(store, "queue_task_rows", None)
     if queue_rows is not None:  # a run killed before its task rows were committed has none
-        queue_rows(run_id, vw.ids)
+        queue_rows(run_id, vw.ids, task_groups(vw.spec.tasks, vw.ids))
     how = _How(executor, workers, on_event, address)
     reattach = _remote_jobs(store, run_id, vw, done)
     return _execute(

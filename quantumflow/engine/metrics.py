@@ -11,6 +11,7 @@ per task. Where a run's time went is read back by :func:`quantumflow.cost.report
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +34,9 @@ def attempt_metrics(
     if local:
         base["peak_mem_bytes"] = peak_rss_bytes()
         base["worker"] = worker_name()
+    objective = objective_of(value)
+    if objective is not None:
+        base["value"] = objective
     if task.kind == "classical":
         base["fn"] = task.fn  # lands in ``extra``; the estimator's history is keyed by it
         return base
@@ -46,6 +50,43 @@ def attempt_metrics(
     base["sweep_size"] = max(1, points)
     base["cost_usd"] = 0.0 if cached else spent_usd(task.backend, base)
     return base
+
+
+#: Keys of a dict output read as its objective, in this order.
+OBJECTIVE_KEYS = ("objective", "value", "energy", "loss", "cost", "fun", "expectation")
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if not isinstance(value, int | float):
+        item = getattr(value, "item", None)  # a numpy scalar
+        if not callable(item) or getattr(value, "shape", None) != ():
+            return None
+        value = item()
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+    f = float(value)
+    return f if math.isfinite(f) else None
+
+
+def objective_of(value: Any) -> float | None:
+    """The one number a sweep plot shows for an output (``performance_metrics.value``).
+
+    A finite number itself; for a dict, the first of :data:`OBJECTIVE_KEYS` that holds a
+    number, else its ``expectations`` when they hold exactly one number; None otherwise.
+    """
+    direct = _finite(value)
+    if direct is not None or not isinstance(value, Mapping):
+        return direct
+    for key in OBJECTIVE_KEYS:
+        found = _finite(value.get(key))
+        if found is not None:
+            return found
+    expectations = value.get("expectations")
+    if isinstance(expectations, Mapping) and len(expectations) == 1:
+        return _finite(next(iter(expectations.values())))
+    return None
 
 
 def quantum_fields(meta: Mapping[str, Any]) -> dict[str, Any]:

@@ -72,7 +72,7 @@ _UPDATE_TASK = (
     "UPDATE task_runs SET status = ?, attempts = ?, error = ?,"
     " output_ref = COALESCE(?, output_ref), cache_hit = ?,"
     " queued_at = COALESCE(?, queued_at), started_at = COALESCE(?, started_at),"
-    " finished_at = ? WHERE run_id = ? AND task_id = ?"
+    " finished_at = ?, value = COALESCE(?, value) WHERE run_id = ? AND task_id = ?"
 )
 _INSERT_EVENT = "INSERT INTO events (run_id, task_id, kind, data, at) VALUES (?, ?, ?, ?, ?)"
 
@@ -142,6 +142,8 @@ def write_batch(tx: Tx, batch: Sequence[EventRow | RunOp], timing: Timing) -> No
         elif status == "running":
             timing.setdefault(key, [None, None])[1] = at
         terminal = status in TASK_TERMINAL
+        # the output's objective (engine.metrics.objective_of) rides in its metrics
+        value = measured.get("value") if measured and terminal else None
         row = updates.get((run_id, task_id))
         if row is None:  # in _UPDATE_TASK's parameter order
             updates[(run_id, task_id)] = [
@@ -153,6 +155,7 @@ def write_batch(tx: Tx, batch: Sequence[EventRow | RunOp], timing: Timing) -> No
                 at if status == "queued" else None,
                 at if status == "running" else None,
                 at if terminal else None,
+                value,
                 run_id,
                 task_id,
             ]
@@ -161,6 +164,8 @@ def write_batch(tx: Tx, batch: Sequence[EventRow | RunOp], timing: Timing) -> No
             row[7] = at if terminal else None
             if ref is not None:
                 row[3] = ref
+            if value is not None:
+                row[8] = value
             if status == "queued":
                 row[5] = at
             elif status == "running":
@@ -236,6 +241,8 @@ def _metric_row(
     # through this loop instead.
     given: dict[str, Any] = raw or {}
     for k, value in given.items():
+        if k == "value":  # the output's objective: task_runs.value holds it
+            continue
         if k in _TIMES:
             if k == "wall_s":
                 wall = value

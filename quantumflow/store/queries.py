@@ -160,6 +160,15 @@ def get_run(engine: Engine, run_id: str) -> RunRecord:
     return _run(row, tasks)
 
 
+def get_run_header(engine: Engine, run_id: str) -> RunRecord:
+    """The run row without its task rows (a 10^5-task run's header is one row)."""
+    with read_tx(engine) as conn:
+        row = conn.execute(runs.select().where(runs.c.id == run_id)).first()
+    if row is None:
+        raise RunNotFoundError(run_id)
+    return _run(row)
+
+
 def list_runs(
     engine: Engine, workflow_id: str | None, status: str | None, limit: int, offset: int
 ) -> list[RunRecord]:

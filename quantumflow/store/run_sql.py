@@ -34,7 +34,7 @@ _INSERT_RUN = (
 )
 #: ``DO NOTHING``: ``resume`` queues a run's task rows again in case they were never written.
 _INSERT_TASK = (
-    "INSERT INTO task_runs (run_id, task_id, position, status) VALUES (?, ?, ?, ?)"
+    "INSERT INTO task_runs (run_id, task_id, position, status, grp) VALUES (?, ?, ?, ?, ?)"
     " ON CONFLICT (run_id, task_id) DO NOTHING"
 )
 _INSERT_EVENT = "INSERT INTO events (run_id, task_id, kind, data, at) VALUES (?, ?, ?, ?, ?)"
@@ -124,15 +124,15 @@ def create_run(
 
 
 #: A run-level write queued with the task events (see the module docstring):
-#: ``("tasks", run_id, [task id, ...])``, ``("start", run_id, schedule JSON, at)`` or
+#: ``("tasks", run_id, [task id, ...], [group, ...])``, ``("start", run_id, schedule JSON, at)`` or
 #: ``("finish", run_id, status, error, at)``. Plain tuples of str/float/list, like the
 #: events, for the writer process's pipe.
 RunOp = tuple[Any, ...]
 
 
-def tasks_op(run_id: str, task_ids: list[str]) -> RunOp:
-    """Insert the run's ``pending`` task rows (existing ones are kept)."""
-    return ("tasks", run_id, task_ids)
+def tasks_op(run_id: str, task_ids: list[str], groups: list[str]) -> RunOp:
+    """Insert the run's ``pending`` task rows with their groups (existing ones are kept)."""
+    return ("tasks", run_id, task_ids, groups)
 
 
 def start_op(run_id: str, plan: dict[str, Any]) -> RunOp:
@@ -161,7 +161,7 @@ def apply_op(tx: Tx, op: RunOp) -> None:
         if tx.value(_RUN_EXISTS, (run_id,)) is None:
             log.warning("run %s was deleted before its task rows were written", run_id)
             return
-        _insert_tasks(tx, run_id, op[2])
+        _insert_tasks(tx, run_id, op[2], op[3])
     elif kind == "start":
         plan, at = op[2], op[3]
         if not _set_run_status(tx, run_id, "running", None, at):
@@ -177,9 +177,12 @@ def apply_op(tx: Tx, op: RunOp) -> None:
         raise StoreError(f"unknown run operation {kind!r}")
 
 
-def _insert_tasks(tx: Tx, run_id: str, task_ids: list[str]) -> None:
+def _insert_tasks(tx: Tx, run_id: str, task_ids: list[str], groups: list[str]) -> None:
     """The ``pending`` task rows (a run may have 10^5), as multi-row INSERTs on SQLite."""
-    tx.insert(_INSERT_TASK, [(run_id, t, i, "pending") for i, t in enumerate(task_ids)])
+    rows = [
+        (run_id, t, i, "pending", g) for i, (t, g) in enumerate(zip(task_ids, groups, strict=True))
+    ]
+    tx.insert(_INSERT_TASK, rows)
 
 
 def set_run_status(db: Db, run_id: str, status: str, error: str | None) -> None:

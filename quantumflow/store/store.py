@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from quantumflow.config import load_settings
 from quantumflow.errors import StoreError
 
+from ..spec.groups import task_groups
 from ..status import RUN_TERMINAL, TASK_STATUSES
 from . import remote_jobs, run_sql
 from .artifacts import INLINE, ArtifactStore
@@ -193,16 +194,27 @@ class Store:
         for the writer, ahead of the run's events); returns the run id."""
         ids = list(task_ids)
         run_id = run_sql.create_run(self.db, spec, ids, workflow_id, params)
+        raw = spec.get("tasks", []) if isinstance(spec, dict) else getattr(spec, "tasks", [])
         try:
-            self.queue_task_rows(run_id, ids)
+            self.queue_task_rows(run_id, ids, task_groups(raw, ids))
         except StoreError as err:  # e.g. the writer process cannot start: not left pending
             run_sql.set_run_status(self.db, run_id, "failed", str(err))
             raise
         return run_id
 
-    def queue_task_rows(self, run_id: str, task_ids: list[str]) -> None:
-        """Queue ``pending`` rows for the tasks of ``run_id`` that have none yet."""
-        self._queue(run_sql.tasks_op(run_id, task_ids))
+    def queue_task_rows(
+        self, run_id: str, task_ids: list[str], groups: list[str] | None = None
+    ) -> None:
+        """Queue ``pending`` rows for the tasks of ``run_id`` that have none yet.
+
+        ``groups`` (one per task, :func:`~quantumflow.spec.groups.group_of`) defaults to
+        the rule applied to the ids alone.
+        """
+        if groups is None:
+            groups = task_groups((), task_ids)
+        elif len(groups) != len(task_ids):
+            raise StoreError(f"{len(task_ids)} task ids but {len(groups)} groups")
+        self._queue(run_sql.tasks_op(run_id, task_ids, groups))
 
     def set_run_status(self, run_id: str, status: str, *, error: str | None = None) -> None:
         """Write the run's status now; a terminal status first commits queued task events."""
@@ -289,6 +301,11 @@ class Store:
         """The run with its tasks; ``RunNotFoundError`` when missing."""
         self._sync()
         return queries.get_run(self.engine, run_id)
+
+    def get_run_header(self, run_id: str) -> RunRecord:
+        """The run without its tasks (``tasks`` empty); ``RunNotFoundError`` when missing."""
+        self._sync()
+        return queries.get_run_header(self.engine, run_id)
 
     def list_runs(
         self,

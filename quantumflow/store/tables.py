@@ -75,6 +75,11 @@ task_runs = sa.Table(
     sa.Column("queued_at", Time, nullable=True),
     sa.Column("started_at", Time, nullable=True),
     sa.Column("finished_at", Time, nullable=True),
+    # the task's group (quantumflow.spec.groups.group_of), so dashboards count by group in SQL
+    sa.Column("grp", sa.String(200), nullable=True),
+    # its output's scalar objective (engine.metrics.objective_of), for sweep plots in SQL
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Index("ix_task_runs_run_id_grp_status", "run_id", "grp", "status"),
 )
 
 schedules = sa.Table(
@@ -141,6 +146,17 @@ events = sa.Table(
     sa.Column("data", Json, nullable=False),
     sa.Column("at", Time, nullable=False),
     sa.Index("ix_events_run_id_id", "run_id", "id"),
+)
+
+#: Graph layouts of big workflows (``quantumflow.graph.layout``), computed once per graph
+#: and kept here by a hash of its task ids, groups and edges.
+layouts = sa.Table(
+    "layouts",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("tasks", sa.Integer, nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("created_at", Time, nullable=False),
 )
 
 calibrations = sa.Table(

@@ -113,7 +113,7 @@ def test_design_save_run_and_dashboard(page: Any, lab: Lab) -> None:
     )
     # The histogram is drawn from the task's full output, not its 200-character preview.
     page.wait_for_selector(
-        f'{PANEL} [data-chart="counts-circuit"][data-source="output"] canvas', timeout=15_000
+        f'{PANEL} [data-chart="counts-circuit"][data-source="results"] canvas', timeout=15_000
     )
     page.locator(PANEL).screenshot(path=str(ARTIFACTS / "dashboard.png"))
 

@@ -138,7 +138,7 @@ def test_runs_show_and_load(shell: InteractiveShell, db: str, tmp_path: Path) ->
     assert isinstance(widget, RunWidget)
     assert widget.wait_followed(10)
     assert widget.status == "succeeded"
-    assert widget.counts == {"succeeded": 2}
+    assert widget.progress["states"] == {"succeeded": 2}
 
     path = tmp_path / "wf.qflow"
     path.write_text(shell.user_ns["r"].spec.to_json())

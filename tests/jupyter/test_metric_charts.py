@@ -16,7 +16,7 @@ def test_metric_events_draw_a_series_per_value_against_the_epoch() -> None:
     state.apply(MetricEvent("r", "train", {"values": {"epoch": 1, "loss": 0.9}}, 1.0))
     # a persisted event (what the widget reads when it follows a run from the store)
     state.apply(EventRecord(7, "r", "train", "metric", {"values": {"epoch": 2, "loss": 0.5}}, 2.0))
-    series = {s["name"]: s for s in state.snapshot()["series"]}
+    series = {s["name"]: s for s in state.snapshot()["results"]["series"]}
     assert series["train loss"]["x"] == "epoch"
     assert series["train loss"]["points"] == [[1.0, 0.9], [2.0, 0.5]]
     assert state.task_status["train"] == "pending"  # a metric is not a state change

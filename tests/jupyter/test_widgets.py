@@ -14,9 +14,10 @@ from IPython.core.interactiveshell import InteractiveShell
 
 import quantumflow
 from quantumflow import engine
+from quantumflow.graph.layout import layout
 from quantumflow.jupyter.widgets import RunWidget, follow_run, run_widget
-from quantumflow.jupyter.widgets.layout import build_graph
 from quantumflow.spec.loader import load_spec
+from quantumflow.status import TASK_STATUSES
 from quantumflow.store import open_store
 from quantumflow.store.records import TaskEvent
 
@@ -65,22 +66,38 @@ def record_messages(widget: RunWidget) -> list[dict[str, Any]]:
     return sent
 
 
+def status_of(widget: RunWidget, task_id: str) -> str:
+    """The status the widget's ``states`` trait holds for a task."""
+    return TASK_STATUSES[int(widget.states[widget.drawing["ids"].index(task_id)])]
+
+
+def series_names(widget: RunWidget) -> list[str]:
+    return [s["name"] for s in widget.results["series"]]
+
+
 # ------------------------------------------------------------------------------ layout
-def test_layout_levels_and_edges() -> None:
-    g = build_graph(load_spec(chain_spec(3)))
-    level = {n["id"]: n["level"] for n in g.nodes}
-    assert level == {"step0": 0, "step1": 1, "step2": 2, "opt": 0}
-    assert ["step0", "step1"] in g.edges and not g.grouped
-    rows = {(n["level"], n["row"]) for n in g.nodes}
-    assert len(rows) == len(g.nodes)  # no two nodes on the same spot
+def test_layout_is_the_servers_drawing() -> None:
+    """The widget draws the API's layout: same groups (one rule), same key, same big flag."""
+    spec = load_spec(wide_spec(600))
+    widget = RunWidget(spec)
+    drawn = layout(spec)
+    assert widget.drawing == drawn
+    assert [g["name"] for g in widget.drawing["groups"]] == ["point", "gather"]
+    assert widget.drawing["big"] is True
+    assert RunWidget(chain_spec(3)).drawing["big"] is False
+    assert widget.states == "0" * 601
 
 
-def test_big_graphs_fold_into_groups() -> None:
-    g = build_graph(load_spec(wide_spec(500)))
-    assert g.grouped
-    sizes = {n["id"]: n["size"] for n in g.nodes}
-    assert sizes == {"point": 500, "gather": 1}
-    assert g.edges == [["point", "gather"]]
+def test_a_cycle_is_drawn_without_its_edges() -> None:
+    spec = {
+        "name": "loop",
+        "tasks": [
+            {"id": "a", "kind": "classical", "fn": "constant", "depends_on": ["b"]},
+            {"id": "b", "kind": "classical", "fn": "constant", "depends_on": ["a"]},
+        ],
+    }
+    widget = RunWidget(spec)
+    assert widget.drawing["ids"] == ["a", "b"] and widget.drawing["edges"] == []
 
 
 # ------------------------------------------------------------------------------ live runs
@@ -88,17 +105,26 @@ def test_widget_follows_an_in_process_run(tmp_path: Path) -> None:
     spec = chain_spec(3)
     widget = RunWidget(spec)
     seen: list[str] = []
-    widget.observe(lambda change: seen.append(change["new"].get("running", 0)), names="counts")
+    widget.observe(
+        lambda change: seen.append(change["new"]["states"].get("running", 0)), names="progress"
+    )
     run = engine.run(spec, db=str(tmp_path / "w.db"), on_event=widget.on_event)
     widget.finish(run)
     assert widget.status == "succeeded"
     assert widget.run_id == run.id
-    assert widget.counts == {"succeeded": 4}
-    assert widget.node_states["step2"] == {"succeeded": 1}
+    assert widget.progress["states"] == {"succeeded": 4}
+    assert widget.progress["done"] == 4 and widget.progress["eta_s"] == 0.0
+    assert status_of(widget, "step2") == "succeeded"
     assert any(seen), "a 'running' task was never shown"
-    assert widget.elapsed_s > 0.1
-    assert widget.series[0]["name"] == "opt (optimiser)"
-    assert widget.series[0]["points"][0] == [0.0, 1.0]
+    assert widget.progress["elapsed_s"] > 0.1
+    assert series_names(widget) == ["opt (optimiser)"]
+    assert widget.results["series"][0]["points"][0] == [0.0, 1.0]
+    # the numbers the steps returned are rows of the values table
+    rows = {r["task"]: r["value"] for r in widget.results["scalars"]}
+    assert rows == {"step0": 0.0, "step1": 1.0, "step2": 2.0}
+    # a small run carries its tasks' timings for the timeline, and a duration histogram
+    assert {t["task_id"] for t in widget.tasks} == {"step0", "step1", "step2", "opt"}
+    assert sum(widget.durations["counts"]) == 4
 
 
 def test_charts_fill_in_while_the_run_goes(tmp_path: Path) -> None:
@@ -107,9 +133,8 @@ def test_charts_fill_in_while_the_run_goes(tmp_path: Path) -> None:
     handle = engine.start(chain_spec(2), db=db, on_event=widget.on_event)
     handle.wait(30)
     time.sleep(0.3)  # the last throttled update
-    names = [s["name"] for s in widget.series]
-    assert "opt (optimiser)" in names
-    assert widget.counts == {"succeeded": 3}
+    assert "opt (optimiser)" in series_names(widget)
+    assert widget.progress["states"] == {"succeeded": 3}
 
 
 def test_ten_thousand_tasks_do_not_flood_the_kernel() -> None:
@@ -133,8 +158,9 @@ def test_ten_thousand_tasks_do_not_flood_the_kernel() -> None:
     assert widget.throttle.pokes == 4 * n
     # at most 10 updates a second (+ the first and the final one), each ONE message
     assert len(sent) <= took / 0.1 + 3, (len(sent), took)
-    assert widget.counts == {"succeeded": n, "pending": 1}
-    assert widget.node_states["point"] == {"succeeded": n}
+    assert widget.progress["states"] == {"succeeded": n, "pending": 1}
+    assert widget.states == str(TASK_STATUSES.index("succeeded")) * n + "0"
+    assert widget.tasks == []  # no per-task rows for a big run
     assert widget.status == "succeeded"
 
 
@@ -149,8 +175,8 @@ def test_updates_are_coalesced_into_one_message() -> None:
     time.sleep(1.0)
     assert len(sent) == 1
     state = sent[0]["state"]
-    assert state["counts"] == {"succeeded": 1, "pending": 1}
-    assert state["status"] == "running" and "node_states" in state
+    assert state["progress"]["states"] == {"succeeded": 1, "pending": 1}
+    assert state["status"] == "running" and "states" in state
 
 
 def test_follows_a_run_started_in_another_process(tmp_path: Path) -> None:
@@ -178,9 +204,9 @@ def test_follows_a_run_started_in_another_process(tmp_path: Path) -> None:
     assert proc.wait(60) == 0
     proc.stdout.close()
     assert widget.status == "succeeded"
-    assert widget.counts == {"succeeded": 5}
+    assert widget.progress["states"] == {"succeeded": 5}
     assert statuses[-1] == "succeeded"
-    assert widget.series and widget.series[0]["name"] == "opt (optimiser)"
+    assert "opt (optimiser)" in series_names(widget)
     store.close()
 
 
@@ -193,13 +219,14 @@ def test_failed_run_shows_the_error(tmp_path: Path) -> None:
     widget = run_widget(run)
     assert widget.status == "failed"
     assert "boom" in widget.error
-    assert widget.node_states == {"x": {"failed": 1}}
+    assert status_of(widget, "x") == "failed"
+    assert widget.tasks[0]["error"] and "boom" in widget.tasks[0]["error"]
 
 
 @pytest.mark.parametrize(
     ("output", "expect"),
     [
-        ({"counts": {"00": 510, "11": 490}, "shots": 1000}, "histogram"),
+        ({"counts": {"11": 490, "00": 510, "01": 0}, "shots": 1000}, "histogram"),
         (
             {
                 "sweep": {
@@ -214,22 +241,36 @@ def test_failed_run_shows_the_error(tmp_path: Path) -> None:
 )
 def test_chart_shapes(output: Any, expect: str) -> None:
     widget = RunWidget(chain_spec(1))
-    widget.state.charts.add_output("step0", "step", output)
+    widget.state.results.add_output("step0", output)
     widget.throttle.flush_now()
-    if expect == "histogram":
-        assert widget.histogram == {"task": "step0", "counts": {"00": 510, "11": 490}}
+    if expect == "histogram":  # most frequent first, every shot counted
+        assert widget.results["histograms"] == [
+            {"task": "step0", "bars": [["00", 510], ["11", 490], ["01", 0]], "other": 0,
+             "outcomes": 3, "total": 1000}
+        ]  # fmt: skip
+        assert widget.results["scalars"] == [{"task": "step0", "key": "shots", "value": 1000}]
     elif expect == "sweep":
-        assert widget.series == [
+        assert widget.results["series"] == [
             {"name": "step0 ⟨Z0⟩", "x": "theta", "points": [[0.0, 1.0], [1.0, 0.54]]}
         ]
-    else:
-        assert widget.series[0]["points"] == [[0.0, 0.25]]
+    else:  # a number is a value in the table, not a dot on a chart
+        assert widget.results == {
+            "scalars": [{"task": "step0", "key": None, "value": 0.25}],
+            "histograms": [],
+            "series": [],
+            "mitigated": [],
+        }
 
 
-def test_esm_bundle_is_shipped() -> None:
-    esm = (Path(__file__).parents[2] / "quantumflow/jupyter/widgets/widget.js").read_text()
-    assert "export default { render }" in esm
-    assert "import " not in esm.split("export default")[0]  # no CDN imports: offline
+def test_wide_counts_keep_the_top_outcomes_and_sum_the_rest() -> None:
+    widget = RunWidget(chain_spec(1))
+    counts = {format(i, "06b"): i + 1 for i in range(64)}
+    widget.state.results.add_output("step0", {"counts": counts})
+    widget.throttle.flush_now()
+    [hist] = widget.results["histograms"]
+    assert [b[1] for b in hist["bars"]] == list(range(64, 64 - len(hist["bars"]), -1))
+    assert hist["other"] + sum(b[1] for b in hist["bars"]) == sum(counts.values())
+    assert hist["outcomes"] == 64
 
 
 def test_run_displays_as_the_widget(tmp_path: Path) -> None:

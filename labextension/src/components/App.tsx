@@ -3,6 +3,7 @@ import React, { useEffect, useState } from 'react';
 import { Contents } from '@jupyterlab/services';
 import { useDesigner } from '../hooks/useDesigner';
 import { useRunStatus } from '../hooks/useRunStatus';
+import { isBigGraph } from '../model/aggregate';
 import { api } from '../client';
 import { RunSummary, WorkflowSpec } from '../types';
 import { Dashboard } from './Dashboard';
@@ -41,8 +42,8 @@ export function App({ tab, onTab, contents, fitSignal, openInMain }: AppProps) {
   const [error, setError] = useState<string | null>(null);
   // the .qflow file the panel's workflow came from (none after opening a run)
   const [path, setPath] = useState('');
-  const run = useRunStatus(runId);
-  const big = designer.spec.tasks.length >= 1000;
+  const big = isBigGraph(designer.spec.tasks.length);
+  const run = useRunStatus(runId, { light: big });
   const dashboardVersion = useThrottled(run.updates, big ? 2000 : 300);
 
   const startRun = (id: string | null, wf?: string) => {

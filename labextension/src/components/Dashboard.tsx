@@ -1,21 +1,25 @@
 /**
- * Dashboard of one run (the panel's current run, or the latest one): timeline,
- * predicted (the stored plan) vs actual with makespan and critical path, cost per
- * backend, counts and sweep plots; aggregated charts for
- * runs with ≥ 1,000 tasks. Reloads when the live run state changes (already ≤ 10/s).
+ * Dashboard of one run (the panel's current run, or the latest one). Small runs: timeline,
+ * predicted (the stored plan) vs actual with makespan and critical path, cost per backend.
+ * Runs of more than BIG_GRAPH tasks: the aggregate dashboard, every chart computed by the
+ * database (no per-task rows reach the browser). Both: the log-binned duration histogram
+ * and the results (values table, sorted counts, sweeps, losses) of GET .../results.
+ * Reloads when the live run state changes (already throttled).
  */
 import React from 'react';
-import '../charts/register';
 import { api } from '../client';
+import { requestAPI } from '../api';
 import { useResource } from '../hooks/useResource';
-import { BIG_WORKFLOW } from '../model/aggregate';
+import { isBigGraph } from '../model/aggregate';
 import { formatCount } from '../model/format';
 import { statusLabel } from '../model/statusPalette';
 import { BackendChart } from '../charts/BackendChart';
-import { BigRunCharts } from '../charts/BigRunCharts';
 import { ExpectedChart } from '../charts/ExpectedChart';
-import { ResultCharts } from '../charts/ResultCharts';
 import { TimelineChart } from '../charts/TimelineChart';
+import { DurationHistogram, RunProgress, RunResults } from '../types';
+import { BigRunDashboard } from '../views/BigRunDashboard';
+import { DurationChart } from '../views/DurationChart';
+import { ResultsView } from '../views/ResultsView';
 
 export interface DashboardProps {
   runId: string | null;
@@ -23,11 +27,7 @@ export interface DashboardProps {
   version?: number;
 }
 
-async function load(runId: string | null) {
-  const id = runId ?? (await api.runs({ limit: 1 })).items[0]?.id;
-  if (!id) {
-    return null;
-  }
+async function loadSmall(id: string) {
   const detail = await api.runDetail(id);
   const wf = detail.workflow_id;
   // The stored plan feeds "predicted vs actual"; earlier runs' means are the fallback.
@@ -42,6 +42,21 @@ async function load(runId: string | null) {
   return { detail, perf, plan, spec: spec ?? undefined };
 }
 
+async function load(runId: string | null) {
+  const id = runId ?? (await api.runs({ limit: 1 })).items[0]?.id;
+  if (!id) {
+    return null;
+  }
+  const base = `runs/${encodeURIComponent(id)}`;
+  const [progress, durations, results] = await Promise.all([
+    requestAPI<RunProgress>(`${base}/progress?limit=1`),
+    requestAPI<DurationHistogram>(`${base}/durations`),
+    requestAPI<RunResults>(`${base}/results`)
+  ]);
+  const small = isBigGraph(progress.total) ? null : await loadSmall(id);
+  return { id, progress, durations, results, small };
+}
+
 export function Dashboard({ runId, version }: DashboardProps) {
   const data = useResource(() => load(runId), [runId, version]);
   if (data.error) {
@@ -54,26 +69,31 @@ export function Dashboard({ runId, version }: DashboardProps) {
       </div>
     );
   }
-  const { detail, perf, plan, spec } = data.data;
-  const big = detail.tasks.length >= BIG_WORKFLOW;
-  const metrics = perf?.latest_run_id === detail.id ? perf.latest : [];
+  const { id, progress, durations, results, small } = data.data;
+  const perf = small?.perf;
+  const metrics = small && perf?.latest_run_id === id ? perf.latest : [];
   return (
-    <div className="jp-QFlow-dashboard" data-dashboard-run={detail.id}>
+    <div className="jp-QFlow-dashboard" data-dashboard-run={id}>
       <div className="jp-QFlow-props-title">
-        {detail.name ?? detail.id} — {statusLabel(detail.status)} ·{' '}
-        {formatCount(detail.tasks.length, 'task')}
+        {small?.detail.name ?? id} — {statusLabel(progress.status)} ·{' '}
+        {formatCount(progress.total, 'task')}
         {perf ? ` · ${formatCount(perf.runs, 'run')} of this workflow` : ''}
       </div>
-      {big && spec ? (
-        <BigRunCharts spec={spec} detail={detail} />
-      ) : (
+      {small ? (
         <>
-          <TimelineChart detail={detail} metrics={metrics} />
-          <ExpectedChart detail={detail} plan={plan} history={perf?.tasks ?? []} />
-          <BackendChart spec={spec} detail={detail} metrics={metrics} />
-          <ResultCharts detail={detail} spec={spec} />
+          <TimelineChart detail={small.detail} metrics={metrics} />
+          <ExpectedChart
+            detail={small.detail}
+            plan={small.plan}
+            history={perf?.tasks ?? []}
+          />
+          <BackendChart spec={small.spec} detail={small.detail} metrics={metrics} />
+          <DurationChart hist={durations} />
         </>
+      ) : (
+        <BigRunDashboard runId={id} version={version} durations={durations} />
       )}
+      <ResultsView results={results} />
     </div>
   );
 }

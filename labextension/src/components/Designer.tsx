@@ -11,10 +11,10 @@ import { specKey, useLiveValidation } from '../hooks/useLiveValidation';
 import { useResource } from '../hooks/useResource';
 import { RunState, TERMINAL_RUN } from '../hooks/useRunStatus';
 import { rememberLibrary, useSignatures } from '../hooks/useSignatures';
-import { BIG_WORKFLOW } from '../model/aggregate';
+import { isBigGraph } from '../model/aggregate';
 import { renameKey, updateTask } from '../model/specEdit';
-import { Task } from '../types';
-import { BigWorkflowView } from './BigWorkflowView';
+import { Task, TaskStatus } from '../types';
+import { BigWorkflowGraph } from './BigWorkflowGraph';
 import { addFromTemplate, FlowCanvas } from './FlowCanvas';
 import { NodeDetails } from './NodeDetails';
 import { Palette } from './Palette';
@@ -52,11 +52,13 @@ export function Designer({
   const library = useResource(loadLibrary);
   const [message, setMessage] = useState<string | null>(null);
   const [focus, setFocus] = useState<string | null>(null);
+  // the state of the task clicked on a big run's canvas (big runs keep no task rows)
+  const [bigStatus, setBigStatus] = useState<TaskStatus | undefined>(undefined);
   const [sideTab, setSideTab] = useState<SideTab>('properties');
   // a task added without a drop (double-click, Enter) may land out of view: refit
   const [refit, setRefit] = useState(0);
   const { spec } = designer;
-  const big = spec.tasks.length >= BIG_WORKFLOW;
+  const big = isBigGraph(spec.tasks.length);
   // a passing note ("Connected a → b") fades: status text must not outlive its moment
   useEffect(() => {
     if (!message) {
@@ -138,12 +140,13 @@ export function Designer({
         />
       }
       run={
-        run.runId && run.tasks[selectedTask.id] ? (
+        run.runId && (big || run.tasks[selectedTask.id]) ? (
           <NodeDetails
             runId={run.runId}
             taskId={selectedTask.id}
             workflowId={workflowId}
-            liveStatus={run.tasks[selectedTask.id]}
+            light={big}
+            liveStatus={big ? bigStatus : run.tasks[selectedTask.id]}
             stale={stale}
             onRerun={id => onRun(id)}
           />
@@ -218,7 +221,7 @@ export function Designer({
           }
         }}
       />
-      <RunStatusLine run={run} stale={stale} taskCount={spec.tasks.length} />
+      {!big && <RunStatusLine run={run} stale={stale} taskCount={spec.tasks.length} />}
       {(message || globalIssues.length > 0) && (
         <div className="jp-QFlow-messages">
           {globalIssues.map((i, n) => (
@@ -244,7 +247,17 @@ export function Designer({
           }}
         />
         {big ? (
-          <BigWorkflowView tasks={spec.tasks} status={run.tasks} />
+          <BigWorkflowGraph
+            spec={spec}
+            runId={run.runId}
+            onSelect={(id, status) => {
+              setFocus(id);
+              setBigStatus(status);
+              if (id) {
+                setSideTab('run');
+              }
+            }}
+          />
         ) : (
           <FlowCanvas
             designer={designer}

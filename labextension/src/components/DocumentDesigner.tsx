@@ -3,6 +3,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { useDesigner } from '../hooks/useDesigner';
 import { useRunStatus } from '../hooks/useRunStatus';
+import { isBigGraph } from '../model/aggregate';
 import { parseQflow, serializeQflow } from '../model/qflowFile';
 import { WorkflowSpec } from '../types';
 import { Designer } from './Designer';
@@ -50,7 +51,7 @@ export function DocumentDesigner({ context, fitSignal }: DocumentDesignerProps) 
   });
   const [runId, setRunId] = useState<string | null>(null);
   const [workflowId, setWorkflowId] = useState<string | null>(null);
-  const run = useRunStatus(runId);
+  const run = useRunStatus(runId, { light: isBigGraph(designer.spec.tasks.length) });
 
   // Reload when the file changes underneath (revert, external edit), not on our own writes.
   const { reset } = designer;

@@ -17,6 +17,8 @@ export interface NodeDetailsProps {
   taskId: string;
   workflowId?: string | null;
   liveStatus?: TaskStatus;
+  /** A task of a big run: read its logs and output only (not every task's row). */
+  light?: boolean;
   /** The spec was edited since this run. */
   stale?: boolean;
   onRerun: (newRunId: string) => void;
@@ -29,10 +31,14 @@ export function NodeDetails({
   taskId,
   workflowId,
   liveStatus,
+  light = false,
   stale,
   onRerun
 }: NodeDetailsProps) {
-  const detail = useResource(() => api.runDetail(runId), [runId, taskId, liveStatus]);
+  const detail = useResource(
+    () => (light ? Promise.resolve(undefined) : api.runDetail(runId)),
+    [runId, taskId, liveStatus, light]
+  );
   const logs = useResource(() => api.logs(runId, taskId), [runId, taskId, liveStatus]);
   const done = liveStatus === 'succeeded' || liveStatus === 'cached';
   const output = useResource(
@@ -41,8 +47,9 @@ export function NodeDetails({
     [runId, taskId, done]
   );
   const perf = useResource(
-    () => (workflowId ? api.performance(workflowId) : Promise.resolve(undefined)),
-    [workflowId, liveStatus]
+    () =>
+      workflowId && !light ? api.performance(workflowId) : Promise.resolve(undefined),
+    [workflowId, liveStatus, light]
   );
   const info = detail.data?.tasks.find(t => t.task_id === taskId);
   const metrics: TaskMetrics | undefined = perf.data?.latest.find(

@@ -473,6 +473,275 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/runs/{run_id}/graph': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Run Graph
+     * @description The drawing of the graph the run ran: positions, groups and edges per task (computed
+     *     once per graph, then kept in the store).
+     */
+    get: operations['run_graph_api_runs__run_id__graph_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/workflows/graph': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Workflow Graph
+     * @description The drawing of a spec (the designer's, before it is saved or run). Only ids,
+     *     groups, references and number inputs are read; answers 422 for a cycle (naming it), a
+     *     task without an id, or an id used twice.
+     */
+    post: operations['workflow_graph_api_workflows_graph_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/files/graph': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Workflow File Graph
+     * @description The drawing of a workflow file (``.qflow``, JSON or YAML) under the server's files
+     *     root: how the designer draws a file too big for a request body.
+     */
+    get: operations['workflow_file_graph_api_files_graph_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/runs/{run_id}/states': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Run States
+     * @description Every task's status as one digit per task (spec order), and the id of the last
+     *     event they include: follow ``/runs/{id}/events?after=`` that id to stay current.
+     */
+    get: operations['run_states_api_runs__run_id__states_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/runs/{run_id}/progress': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Run Progress
+     * @description Tasks per status, overall and for a page of groups (by name), with ETAs.
+     */
+    get: operations['run_progress_api_runs__run_id__progress_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/runs/{run_id}/durations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Run Durations
+     * @description Finished tasks' run times, four log-spaced bins per decade.
+     */
+    get: operations['run_durations_api_runs__run_id__durations_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/runs/{run_id}/throughput': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Run Throughput
+     * @description Tasks finished per time bucket and status, from the run's start.
+     */
+    get: operations['run_throughput_api_runs__run_id__throughput_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/runs/{run_id}/cost': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Run Cost
+     * @description Money spent over time and in all, against the run's budget (``policies.budget.usd``).
+     */
+    get: operations['run_cost_api_runs__run_id__cost_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/runs/{run_id}/lanes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Run Lanes
+     * @description Which worker lane ran what: busy and queue seconds per lane and time bucket, and
+     *     each attempt's interval for runs of at most 2,000 attempts.
+     */
+    get: operations['run_lanes_api_runs__run_id__lanes_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/runs/{run_id}/slowest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Run Slowest
+     * @description Finished tasks by run time, longest first (a page).
+     */
+    get: operations['run_slowest_api_runs__run_id__slowest_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/runs/{run_id}/failures': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Run Failures
+     * @description Failed tasks in spec order with their errors (a page).
+     */
+    get: operations['run_failures_api_runs__run_id__failures_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/runs/{run_id}/objective': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Run Objective
+     * @description A sweep's objective (each output's scalar value) over one group's tasks in spec
+     *     order; groups bigger than ``bins`` come binned (count, min, mean, max per bin).
+     */
+    get: operations['run_objective_api_runs__run_id__objective_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/runs/{run_id}/results': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Run Results
+     * @description What the run's tasks produced, ready to draw: numbers as table rows, counts as sorted
+     *     histograms (top outcomes and "other"), sweeps, optimiser traces and reported metrics
+     *     (``quantumflow.report``, e.g. a loss) as series. Reads the last 40 outputs.
+     */
+    get: operations['run_results_api_runs__run_id__results_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -648,6 +917,52 @@ export interface components {
       cache?: boolean;
     };
     /**
+     * CostBurn
+     * @description Money spent over time against the budget.
+     */
+    CostBurn: {
+      /** Start */
+      start?: number | null;
+      /** Width */
+      width: number;
+      /** Spent */
+      spent: number[];
+      /** Cumulative */
+      cumulative: number[];
+      /** Total */
+      total: number;
+      /** Budget Usd */
+      budget_usd?: number | null;
+    };
+    /**
+     * CountsHistogram
+     * @description A task's counts, most frequent outcome first (ties by label).
+     */
+    CountsHistogram: {
+      /** Task */
+      task: string;
+      /**
+       * Bars
+       * @description [outcome, count] of the top outcomes.
+       */
+      bars: [string, number][];
+      /**
+       * Other
+       * @description Shots of the outcomes not among the bars.
+       */
+      other: number;
+      /**
+       * Outcomes
+       * @description Distinct outcomes, bars and other together.
+       */
+      outcomes: number;
+      /**
+       * Total
+       * @description Every shot.
+       */
+      total: number;
+    };
+    /**
      * Deleted
      * @description Answer to a DELETE.
      */
@@ -656,6 +971,19 @@ export interface components {
       id: string;
       /** Deleted */
       deleted: boolean;
+    };
+    /**
+     * DurationHistogram
+     * @description Finished tasks' run times in log-spaced bins.
+     */
+    DurationHistogram: {
+      /**
+       * Edges
+       * @description Bin i is [edges[i], edges[i+1]) seconds.
+       */
+      edges: number[];
+      /** Counts */
+      counts: number[];
     };
     /**
      * ErrorResponse
@@ -733,6 +1061,123 @@ export interface components {
       doc?: string;
     };
     /**
+     * GraphGroup
+     * @description A task group of the drawing: its block's box in node spacings.
+     */
+    GraphGroup: {
+      /** Name */
+      name: string;
+      /** Size */
+      size: number;
+      /**
+       * Level
+       * @description The first topological level of its tasks.
+       */
+      level: number;
+      /**
+       * Axes
+       * @description Number inputs that vary across it (a sweep).
+       */
+      axes: string[];
+      /** X */
+      x: number;
+      /** Y */
+      y: number;
+      /** W */
+      w: number;
+      /** H */
+      h: number;
+    };
+    /**
+     * GraphLayout
+     * @description A workflow's drawing, one array entry per task (index = position in the spec).
+     */
+    GraphLayout: {
+      /**
+       * Key
+       * @description Names the drawing: same ids, groups and edges, same key.
+       */
+      key: string;
+      /** Tasks */
+      tasks: number;
+      /**
+       * Big
+       * @description More tasks than the per-task canvas draws (BIG_GRAPH).
+       */
+      big: boolean;
+      /** Ids */
+      ids: string[];
+      /**
+       * Kinds
+       * @description One letter per task: c classical, q quantum.
+       */
+      kinds: string;
+      /** X */
+      x: number[];
+      /** Y */
+      y: number[];
+      /**
+       * Group
+       * @description Per task, its group's index in groups.
+       */
+      group: number[];
+      /** Groups */
+      groups: components['schemas']['GraphGroup'][];
+      /**
+       * Edges
+       * @description Flat [src, dst, src, dst, ...] task indices.
+       */
+      edges: number[];
+      /**
+       * Group Edges
+       * @description [from group, to group, edges].
+       */
+      group_edges: number[][];
+      /** Levels */
+      levels: number;
+      /**
+       * Axes
+       * @description Per sweep axis named by a group, each task's value (null elsewhere).
+       */
+      axes: {
+        [key: string]: (number | null)[];
+      };
+    };
+    /**
+     * GroupProgress
+     * @description One group's tasks per status.
+     */
+    GroupProgress: {
+      /** Group */
+      group: string;
+      /** Total */
+      total: number;
+      /** Done */
+      done: number;
+      /** States */
+      states: {
+        [key: string]: number;
+      };
+      /** Eta S */
+      eta_s?: number | null;
+    };
+    /**
+     * Lane
+     * @description One worker lane: attempts, busy seconds, and per bucket run and queue seconds.
+     */
+    Lane: {
+      /** Lane */
+      lane: string;
+      /** Attempts */
+      attempts: number;
+      /** Busy S */
+      busy_s: number;
+      /** Run */
+      run: number[];
+      /** Queue */
+      queue: number[];
+    };
+    /**
      * LaneUse
      * @description How busy the engine's worker lanes were.
      */
@@ -741,6 +1186,25 @@ export interface components {
       max_concurrency: number;
       /** Utilisation */
       utilisation?: number | null;
+    };
+    /**
+     * Lanes
+     * @description Which lane ran what (intervals only for runs of at most 2,000 attempts).
+     */
+    Lanes: {
+      /** Start */
+      start?: number | null;
+      /** Width */
+      width: number;
+      /** Buckets */
+      buckets: number;
+      /** Lanes */
+      lanes: components['schemas']['Lane'][];
+      /**
+       * Intervals
+       * @description [lane index, task, group, queued_at, started_at, finished_at, status].
+       */
+      intervals?: unknown[][] | null;
     };
     /**
      * LibraryFunction
@@ -760,6 +1224,40 @@ export interface components {
        */
       purpose: string;
       signature?: components['schemas']['FunctionSignature'] | null;
+    };
+    /**
+     * MitigatedObservable
+     * @description One observable of a mitigated task: raw values per noise scale and the result.
+     */
+    MitigatedObservable: {
+      /**
+       * Points
+       * @description [noise scale, raw value, its standard error].
+       */
+      points: [number, number, number | null][];
+      /** Mitigated */
+      mitigated?: number | null;
+      /** Mitigated Std */
+      mitigated_std?: number | null;
+      /**
+       * Exact
+       * @description With reference: true.
+       */
+      exact?: number | null;
+    };
+    /**
+     * MitigatedResult
+     * @description A mitigated task's raw vs mitigated values (from its provenance).
+     */
+    MitigatedResult: {
+      /** Task */
+      task: string;
+      /** Technique */
+      technique: string;
+      /** Observables */
+      observables: {
+        [key: string]: components['schemas']['MitigatedObservable'];
+      };
     };
     /**
      * Mitigation
@@ -791,6 +1289,26 @@ export interface components {
       x: number;
       /** Y */
       y: number;
+    };
+    /**
+     * Objective
+     * @description One group's objective values in spec order (binned past ``bins`` tasks).
+     */
+    Objective: {
+      /** Group */
+      group?: string | null;
+      /**
+       * Groups
+       * @description Group -> tasks with a value.
+       */
+      groups: {
+        [key: string]: number;
+      };
+      /**
+       * Points
+       * @description [first position, count, min, mean, max, task id when count is 1].
+       */
+      points: unknown[][];
     };
     /**
      * PlannedTask
@@ -1075,6 +1593,21 @@ export interface components {
       utilisation?: number | null;
     };
     /**
+     * ResultSeries
+     * @description A line: a sweep's expectation values, an optimiser trace or a reported metric.
+     */
+    ResultSeries: {
+      /** Name */
+      name: string;
+      /**
+       * X
+       * @description What the x values are (a swept parameter, step, evaluation).
+       */
+      x: string;
+      /** Points */
+      points: [number, number][];
+    };
+    /**
      * RunAccepted
      * @description Answer to a run request: the run goes on in the server process.
      */
@@ -1249,6 +1782,51 @@ export interface components {
       lanes?: components['schemas']['LaneUse'] | null;
     };
     /**
+     * RunProgress
+     * @description Tasks per status, overall and per group (a page), with ETAs.
+     */
+    RunProgress: {
+      /** Run Id */
+      run_id: string;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status:
+        | 'pending'
+        | 'running'
+        | 'succeeded'
+        | 'failed'
+        | 'cancelled'
+        | 'budget_exceeded'
+        | 'interrupted'
+        | 'store_error';
+      /** States */
+      states: {
+        [key: string]: number;
+      };
+      /** Total */
+      total: number;
+      /** Done */
+      done: number;
+      /** Started At */
+      started_at?: number | null;
+      /** Finished At */
+      finished_at?: number | null;
+      /** Elapsed S */
+      elapsed_s: number;
+      /** Eta S */
+      eta_s?: number | null;
+      /** Groups */
+      groups: components['schemas']['GroupProgress'][];
+      /** Total Groups */
+      total_groups: number;
+      /** Limit */
+      limit: number;
+      /** Offset */
+      offset: number;
+    };
+    /**
      * RunRequest
      * @description Start a run of a saved workflow (``workflow_id``) or of an inline ``spec``.
      */
@@ -1269,6 +1847,71 @@ export interface components {
        * @enum {string}
        */
       executor?: 'threads' | 'processes';
+    };
+    /**
+     * RunResults
+     * @description What a run's tasks produced, in the shapes the views draw (quantumflow/api/results.py):
+     *     the most recent task outputs and every reported metric.
+     */
+    RunResults: {
+      /** Scalars */
+      scalars: components['schemas']['ScalarRow'][];
+      /** Histograms */
+      histograms: components['schemas']['CountsHistogram'][];
+      /** Series */
+      series: components['schemas']['ResultSeries'][];
+      /** Mitigated */
+      mitigated?: components['schemas']['MitigatedResult'][];
+    };
+    /**
+     * RunStates
+     * @description Every task's status, as one character per task in spec order.
+     */
+    RunStates: {
+      /** Run Id */
+      run_id: string;
+      /** Name */
+      name?: string | null;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status:
+        | 'pending'
+        | 'running'
+        | 'succeeded'
+        | 'failed'
+        | 'cancelled'
+        | 'budget_exceeded'
+        | 'interrupted'
+        | 'store_error';
+      /** Error */
+      error?: string | null;
+      /**
+       * Statuses
+       * @description What each code digit stands for.
+       */
+      statuses: (
+        | 'pending'
+        | 'queued'
+        | 'running'
+        | 'retrying'
+        | 'succeeded'
+        | 'failed'
+        | 'skipped'
+        | 'cancelled'
+        | 'cached'
+      )[];
+      /**
+       * Codes
+       * @description Per task, the digit of its status in statuses.
+       */
+      codes: string;
+      /**
+       * Last Event Id
+       * @description Follow the event stream after this id.
+       */
+      last_event_id: number;
     };
     /**
      * RunSummary
@@ -1307,6 +1950,21 @@ export interface components {
        * @description Sum of the run's recorded task costs (USD); null when none was recorded.
        */
       cost_usd?: number | null;
+    };
+    /**
+     * ScalarRow
+     * @description A number a task produced (its output, an entry of it or an expectation value).
+     */
+    ScalarRow: {
+      /** Task */
+      task: string;
+      /**
+       * Key
+       * @description The output entry; null when the output is a number.
+       */
+      key: string | null;
+      /** Value */
+      value: number;
     };
     /**
      * TaskAggregate
@@ -1422,6 +2080,57 @@ export interface components {
       history: components['schemas']['TaskMetrics'][];
     };
     /**
+     * TaskRow
+     * @description A task in the slowest or failures tables.
+     */
+    TaskRow: {
+      /** Task Id */
+      task_id: string;
+      /** Group */
+      group?: string | null;
+      /** Status */
+      status?:
+        | (
+            | 'pending'
+            | 'queued'
+            | 'running'
+            | 'retrying'
+            | 'succeeded'
+            | 'failed'
+            | 'skipped'
+            | 'cancelled'
+            | 'cached'
+          )
+        | null;
+      /**
+       * Attempts
+       * @default 0
+       */
+      attempts?: number;
+      /** Started At */
+      started_at?: number | null;
+      /** Finished At */
+      finished_at?: number | null;
+      /** Duration */
+      duration?: number | null;
+      /** Error */
+      error?: string | null;
+    };
+    /**
+     * TaskRowPage
+     * @description A page of task rows and how many there are.
+     */
+    TaskRowPage: {
+      /** Items */
+      items: components['schemas']['TaskRow'][];
+      /** Total */
+      total: number;
+      /** Limit */
+      limit: number;
+      /** Offset */
+      offset: number;
+    };
+    /**
      * TaskRunInfo
      * @description One task of a run.
      */
@@ -1465,6 +2174,25 @@ export interface components {
        * @description A short, truncated text preview of the task's output.
        */
       output_summary?: string | null;
+    };
+    /**
+     * Throughput
+     * @description Tasks finished per time bucket and status.
+     */
+    Throughput: {
+      /** Start */
+      start?: number | null;
+      /**
+       * Width
+       * @description Seconds per bucket.
+       */
+      width: number;
+      /** Buckets */
+      buckets: number;
+      /** Series */
+      series: {
+        [key: string]: number[];
+      };
     };
     /**
      * ValidationResult
@@ -1629,15 +2357,26 @@ export type Budget = components['schemas']['Budget'];
 export type CancelResult = components['schemas']['CancelResult'];
 export type CircuitSource = components['schemas']['CircuitSource'];
 export type ClassicalTask = components['schemas']['ClassicalTask'];
+export type CostBurn = components['schemas']['CostBurn'];
+export type CountsHistogram = components['schemas']['CountsHistogram'];
 export type Deleted = components['schemas']['Deleted'];
+export type DurationHistogram = components['schemas']['DurationHistogram'];
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type EstimateRequest = components['schemas']['EstimateRequest'];
 export type FunctionParam = components['schemas']['FunctionParam'];
 export type FunctionSignature = components['schemas']['FunctionSignature'];
+export type GraphGroup = components['schemas']['GraphGroup'];
+export type GraphLayout = components['schemas']['GraphLayout'];
+export type GroupProgress = components['schemas']['GroupProgress'];
+export type Lane = components['schemas']['Lane'];
 export type LaneUse = components['schemas']['LaneUse'];
+export type Lanes = components['schemas']['Lanes'];
 export type LibraryFunction = components['schemas']['LibraryFunction'];
+export type MitigatedObservable = components['schemas']['MitigatedObservable'];
+export type MitigatedResult = components['schemas']['MitigatedResult'];
 export type Mitigation = components['schemas']['Mitigation'];
 export type NodePosition = components['schemas']['NodePosition'];
+export type Objective = components['schemas']['Objective'];
 export type PlannedTask = components['schemas']['PlannedTask'];
 export type Policies = components['schemas']['Policies'];
 export type ProblemDetail = components['schemas']['ProblemDetail'];
@@ -1645,19 +2384,27 @@ export type PythonExport = components['schemas']['PythonExport'];
 export type QuantumTask = components['schemas']['QuantumTask'];
 export type RerunRequest = components['schemas']['RerunRequest'];
 export type ResourceUse = components['schemas']['ResourceUse'];
+export type ResultSeries = components['schemas']['ResultSeries'];
 export type RunAccepted = components['schemas']['RunAccepted'];
 export type RunDetail = components['schemas']['RunDetail'];
 export type RunEvent = components['schemas']['RunEvent'];
 export type RunPage = components['schemas']['RunPage'];
 export type RunPlan = components['schemas']['RunPlan'];
+export type RunProgress = components['schemas']['RunProgress'];
 export type RunRequest = components['schemas']['RunRequest'];
+export type RunResults = components['schemas']['RunResults'];
+export type RunStates = components['schemas']['RunStates'];
 export type RunSummary = components['schemas']['RunSummary'];
+export type ScalarRow = components['schemas']['ScalarRow'];
 export type TaskAggregate = components['schemas']['TaskAggregate'];
 export type TaskLogs = components['schemas']['TaskLogs'];
 export type TaskMetrics = components['schemas']['TaskMetrics'];
 export type TaskOutput = components['schemas']['TaskOutput'];
 export type TaskPerformance = components['schemas']['TaskPerformance'];
+export type TaskRow = components['schemas']['TaskRow'];
+export type TaskRowPage = components['schemas']['TaskRowPage'];
 export type TaskRunInfo = components['schemas']['TaskRunInfo'];
+export type Throughput = components['schemas']['Throughput'];
 export type ValidationResult = components['schemas']['ValidationResult'];
 export type WorkflowCreated = components['schemas']['WorkflowCreated'];
 export type WorkflowDetail = components['schemas']['WorkflowDetail'];
@@ -3305,6 +4052,867 @@ export interface operations {
         };
       };
       /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  run_graph_api_runs__run_id__graph_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  workflow_graph_api_workflows_graph_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WorkflowSpec'];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  workflow_file_graph_api_files_graph_get: {
+    parameters: {
+      query: {
+        path: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  run_states_api_runs__run_id__states_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunStates'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  run_progress_api_runs__run_id__progress_get: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunProgress'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  run_durations_api_runs__run_id__durations_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DurationHistogram'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  run_throughput_api_runs__run_id__throughput_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Throughput'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  run_cost_api_runs__run_id__cost_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostBurn'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  run_lanes_api_runs__run_id__lanes_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Lanes'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  run_slowest_api_runs__run_id__slowest_get: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskRowPage'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  run_failures_api_runs__run_id__failures_get: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskRowPage'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  run_objective_api_runs__run_id__objective_get: {
+    parameters: {
+      query?: {
+        group?: string | null;
+        bins?: number;
+      };
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Objective'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  run_results_api_runs__run_id__results_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RunResults'];
+        };
+      };
+      /** @description Malformed request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Missing or wrong token (standalone) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description Validation Error */
       422: {
         headers: {
           [name: string]: unknown;

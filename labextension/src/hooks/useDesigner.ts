@@ -19,7 +19,7 @@ import {
   withLayout
 } from '../model/layout';
 import { edgesOf, pasteTasks, removeTasks } from '../model/specEdit';
-import { BIG_WORKFLOW } from '../model/aggregate';
+import { isBigGraph } from '../model/aggregate';
 import { Task, WorkflowSpec } from '../types';
 
 export interface DesignState {
@@ -31,13 +31,13 @@ export interface DesignState {
 }
 
 function isBig(spec: WorkflowSpec): boolean {
-  return spec.tasks.length >= BIG_WORKFLOW;
+  return isBigGraph(spec.tasks.length);
 }
 
 /** dagre positions for every task (rounded), none for big workflows. */
 export function layoutFor(spec: WorkflowSpec): Positions {
   if (isBig(spec)) {
-    return {}; // big workflows are shown aggregated, never laid out node by node
+    return {}; // big workflows are drawn from the server's layout, never laid out here
   }
   const auto = autoLayout(
     spec.tasks.map(t => t.id),

@@ -1,13 +1,15 @@
 /**
  * Live state of one run: seeded from GET /runs/{id}, then kept current from the SSE
  * stream. Updates are applied in batches at most 10 times a second so a run with
- * thousands of tasks never floods React.
+ * thousands of tasks never floods React. A `light` view (a big workflow, drawn by the run
+ * view from its own aggregate reads) follows only the run's own status: no per-task rows
+ * are downloaded or kept.
  */
 import { useEffect, useState } from 'react';
 import { requestAPI, streamEvents } from '../api';
 import { RUN_TERMINAL } from '../generated/status';
 import { Throttle } from '../model/aggregate';
-import { RunDetail, RunEvent, RunStatus, TaskStatus } from '../types';
+import { RunDetail, RunEvent, RunProgress, RunStatus, TaskStatus } from '../types';
 
 export const TERMINAL_RUN = RUN_TERMINAL;
 
@@ -59,12 +61,19 @@ export function updatesFromDetail(detail: RunDetail): StatusUpdate[] {
   return out;
 }
 
-/** Apply a batch of updates to a run state (pure). */
-export function applyUpdates(state: RunState, batch: StatusUpdate[]): RunState {
-  const tasks = { ...state.tasks };
+/** Apply a batch of updates to a run state (pure); `light` keeps no task states. */
+export function applyUpdates(
+  state: RunState,
+  batch: StatusUpdate[],
+  light = false
+): RunState {
+  const tasks = light ? state.tasks : { ...state.tasks };
   let runStatus = state.runStatus;
   for (const u of batch) {
     if (u.task) {
+      if (light) {
+        continue;
+      }
       tasks[u.task] =
         u.cacheHit && u.status === 'succeeded' ? 'cached' : (u.status as TaskStatus);
     } else {
@@ -80,7 +89,10 @@ export function applyUpdates(state: RunState, batch: StatusUpdate[]): RunState {
   };
 }
 
-export function useRunStatus(runId: string | null): RunState {
+export function useRunStatus(
+  runId: string | null,
+  { light = false }: { light?: boolean } = {}
+): RunState {
   const [state, setState] = useState<RunState>(EMPTY_RUN);
   useEffect(() => {
     if (!runId) {
@@ -91,10 +103,15 @@ export function useRunStatus(runId: string | null): RunState {
     const path = `runs/${encodeURIComponent(runId)}`;
     setState({ ...EMPTY_RUN, runId });
     const throttle = new Throttle<StatusUpdate>(batch =>
-      setState(s => (s.runId === runId ? applyUpdates(s, batch) : s))
+      setState(s => (s.runId === runId ? applyUpdates(s, batch, light) : s))
     );
     const reread = () =>
-      requestAPI<RunDetail>(path)
+      (light
+        ? requestAPI<RunProgress>(`${path}/progress?limit=1`).then(
+            p => ({ ...p, tasks: [] }) as unknown as RunDetail
+          )
+        : requestAPI<RunDetail>(path)
+      )
         .then(detail => {
           if (!abort.signal.aborted) {
             updatesFromDetail(detail).forEach(u => throttle.push(u));
@@ -142,6 +159,6 @@ export function useRunStatus(runId: string | null): RunState {
       abort.abort();
       throttle.dispose();
     };
-  }, [runId]);
+  }, [runId, light]);
   return state;
 }

@@ -1,25 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { aggregate, groupOf, Throttle } from './aggregate';
-import { Task } from '../types';
+import { BIG_GRAPH, isBigGraph, Throttle } from './aggregate';
 
-const t = (id: string, group?: string): Task => ({
-  id,
-  kind: 'classical',
-  fn: 'f',
-  group
-});
-
-describe('aggregate', () => {
-  it('counts per state and per group', () => {
-    const tasks = [t('a_1'), t('a_2'), t('b', 'g')];
-    const { total, groups } = aggregate(tasks, { a_1: 'succeeded', b: 'failed' });
-    expect(total.succeeded).toBe(1);
-    expect(total.pending).toBe(1);
-    expect(groups.map(g => [g.group, g.total])).toEqual([
-      ['a', 2],
-      ['g', 1]
-    ]);
-    expect(groupOf(t('x-12'))).toBe('x');
+describe('isBigGraph', () => {
+  it('is the server threshold: more than BIG_GRAPH tasks', () => {
+    expect(isBigGraph(BIG_GRAPH)).toBe(false);
+    expect(isBigGraph(BIG_GRAPH + 1)).toBe(true);
   });
 });
 

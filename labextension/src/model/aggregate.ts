@@ -1,59 +1,15 @@
 /**
- * Big runs: per-state and per-group counts instead of one node per task, and a
- * throttle so bursts of SSE events repaint at most `maxPerSecond` times.
+ * Big runs: the one size threshold (generated from quantumflow/spec/groups.py; groups come
+ * from the server's layout, never from a rule here) and a throttle so bursts of SSE events
+ * repaint at most `maxPerSecond` times.
  */
-import { TASK_STATUSES } from '../generated/status';
-import { Task, TaskStatus } from '../types';
+import { BIG_GRAPH } from '../generated/graph';
 
-/** Workflows with at least this many tasks get the aggregated views. */
-export const BIG_WORKFLOW = 1000;
+export { BIG_GRAPH };
 
-export const STATES: readonly TaskStatus[] = TASK_STATUSES;
-
-export type StateCounts = Record<TaskStatus, number>;
-
-export function emptyCounts(): StateCounts {
-  return Object.fromEntries(STATES.map(s => [s, 0])) as StateCounts;
-}
-
-/** The group a task is shown under: its `group`, else its id without a trailing number. */
-export function groupOf(task: Task): string {
-  if (task.group) {
-    return task.group;
-  }
-  const stripped = task.id.replace(/[_-]?\d+$/, '');
-  return stripped || task.id;
-}
-
-export interface GroupRow {
-  group: string;
-  total: number;
-  counts: StateCounts;
-}
-
-/** Counts per state overall and per group (groups sorted by name). */
-export function aggregate(
-  tasks: Task[],
-  status: Record<string, TaskStatus | undefined>
-): { total: StateCounts; groups: GroupRow[] } {
-  const total = emptyCounts();
-  const groups = new Map<string, GroupRow>();
-  for (const t of tasks) {
-    const s = status[t.id] ?? 'pending';
-    total[s] += 1;
-    const g = groupOf(t);
-    let row = groups.get(g);
-    if (!row) {
-      row = { group: g, total: 0, counts: emptyCounts() };
-      groups.set(g, row);
-    }
-    row.total += 1;
-    row.counts[s] += 1;
-  }
-  return {
-    total,
-    groups: [...groups.values()].sort((a, b) => a.group.localeCompare(b.group))
-  };
+/** Whether a workflow of `tasks` tasks is drawn as dots (the server's `layout.big`). */
+export function isBigGraph(tasks: number): boolean {
+  return tasks > BIG_GRAPH;
 }
 
 /**

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  chartCandidates,
   countsFromValue,
   countsOf,
   curveFromValue,
   curveOf,
   perBackend,
-  resultCharts,
   timeline
 } from './dashboardData';
 import { RunDetail } from '../types';
@@ -121,46 +119,5 @@ describe('dashboardData', () => {
       labels: ['{"a":0,"b":1}', '{"a":1,"b":1}'],
       values: [0.9, 0.3]
     });
-  });
-
-  it('asks for the outputs of finished quantum tasks and list/object previews', () => {
-    const run: RunDetail = {
-      ...detail,
-      tasks: [
-        { ...detail.tasks[0], output_summary: '{"counts": {"0' },
-        { ...detail.tasks[1], output_summary: '7' },
-        { ...detail.tasks[1], task_id: 'trace', output_summary: '[1, 0.5' },
-        { ...detail.tasks[1], task_id: 'late', status: 'running' }
-      ]
-    };
-    const spec = {
-      name: 'w',
-      tasks: [
-        {
-          id: 'q',
-          kind: 'quantum' as const,
-          backend: 'qiskit.aer',
-          circuit: { builtin: 'ghz' }
-        }
-      ]
-    };
-    expect(chartCandidates(run, spec)).toEqual(['q', 'trace']);
-    expect(chartCandidates(run, spec, 1)).toEqual(['q']);
-    // The preview of 'q' is cut before any count; its full output has them all.
-    expect(resultCharts(run, new Map())).toEqual([]);
-    const many = Object.fromEntries(
-      Array.from({ length: 64 }, (_, i) => [i.toString(2).padStart(6, '0'), i + 1])
-    );
-    const outputs = new Map<string, unknown>([
-      ['q', { counts: many }],
-      ['trace', [3, 2, 1]]
-    ]);
-    const charts = resultCharts(run, outputs);
-    expect(charts.map(c => [c.taskId, c.kind])).toEqual([
-      ['q', 'counts'],
-      ['trace', 'convergence']
-    ]);
-    expect(charts[0].series.values).toHaveLength(64);
-    expect(resultCharts(run, outputs, 1)).toHaveLength(1);
   });
 });

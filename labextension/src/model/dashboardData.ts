@@ -1,6 +1,5 @@
 /** Chart data for the dashboard, computed from API answers (pure, unit-tested). */
 import { RunDetail, Task, TaskMetrics, TaskAggregate, WorkflowSpec } from '../types';
-import { aggregate } from './aggregate';
 
 export interface Series {
   labels: string[];
@@ -220,90 +219,4 @@ export function curveFromValue(value: unknown): Curve | null {
 /** A sweep or convergence trace in a task's output preview (when it parses). */
 export function curveOf(preview: string | null | undefined): Curve | null {
   return curveFromValue(parseMaybe(preview));
-}
-
-/** Tasks of a run whose full output may hold a chart: finished quantum tasks, and
- * finished tasks whose preview looks like a list or an object (at most `limit`). */
-export function chartCandidates(
-  detail: RunDetail,
-  spec: WorkflowSpec | null | undefined,
-  limit = 12
-): string[] {
-  const quantum = new Set(
-    (spec?.tasks ?? []).filter(t => t.kind === 'quantum').map(t => t.id)
-  );
-  const out: string[] = [];
-  for (const t of detail.tasks) {
-    if (out.length >= limit) {
-      break;
-    }
-    if (t.status !== 'succeeded' && t.status !== 'cached') {
-      continue;
-    }
-    const preview = (t.output_summary ?? '').trimStart();
-    if (quantum.has(t.task_id) || preview.startsWith('[') || preview.startsWith('{')) {
-      out.push(t.task_id);
-    }
-  }
-  return out;
-}
-
-export interface ResultChart {
-  taskId: string;
-  kind: 'counts' | 'sweep' | 'convergence';
-  label: string;
-  series: Series;
-}
-
-/** The charts of a run's results: from full outputs where loaded, else from previews. */
-export function resultCharts(
-  detail: RunDetail,
-  outputs: Map<string, unknown>,
-  limit = 6
-): ResultChart[] {
-  const charts: ResultChart[] = [];
-  for (const t of detail.tasks) {
-    if (charts.length >= limit) {
-      break;
-    }
-    const full = outputs.has(t.task_id);
-    const value = outputs.get(t.task_id);
-    const counts = full ? countsFromValue(value) : countsOf(t.output_summary);
-    if (counts) {
-      charts.push({
-        taskId: t.task_id,
-        kind: 'counts',
-        label: 'counts',
-        series: counts
-      });
-      continue;
-    }
-    const curve = full ? curveFromValue(value) : curveOf(t.output_summary);
-    if (curve) {
-      const { kind, label, labels, values } = curve;
-      charts.push({ taskId: t.task_id, kind, label, series: { labels, values } });
-    }
-  }
-  return charts;
-}
-
-/** For big runs: tasks per group in the finished/active/waiting buckets. */
-export function groupProgress(spec: WorkflowSpec, detail: RunDetail) {
-  const status = Object.fromEntries(detail.tasks.map(t => [t.task_id, t.status]));
-  return aggregate(spec.tasks, status);
-}
-
-/** Histogram of task durations (for runs too big for a per-task timeline). */
-export function durationHistogram(detail: RunDetail, bins = 20): Series {
-  const ds = detail.tasks.map(t => t.duration).filter((d): d is number => d != null);
-  if (!ds.length) {
-    return { labels: [], values: [] };
-  }
-  const max = Math.max(...ds) || 1;
-  const width = max / bins;
-  const values = new Array<number>(bins).fill(0);
-  for (const d of ds) {
-    values[Math.min(bins - 1, Math.floor(d / width))] += 1;
-  }
-  return { labels: values.map((_, i) => `${(i * width).toFixed(3)}s`), values };
 }

@@ -1,8 +1,11 @@
-"""RunWidget: a live view of one run (DAG with task states, progress, time, charts).
+"""RunWidget: a live view of one run (DAG with task states, progress, durations, results).
 
 A thin ``anywidget.AnyWidget``: the Python side folds events into a :class:`RunState` and
 pushes its snapshot as synced traits, coalesced (``hold_sync``) and throttled to at most
-ten updates a second; ``widget.js`` draws them. Feed it in-process events
+ten updates a second. The browser side is the lab extension's own run view (graph, charts,
+results), bundled as the widget's ESM by ``make labext`` (``labextension/src/widget``):
+the traits carry the REST API's shapes, so the notebook and the side panel draw one
+picture with one renderer. Feed it in-process events
 (``on_event``, what ``quantumflow.run(..., on_event=w.on_event)`` calls) or let it follow a
 run started anywhere through the store's persisted events (:meth:`RunWidget.follow`).
 """
@@ -18,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
+from ...api.results import Results
 from ...spec import WorkflowSpec
 from ...spec.loader import load_spec
 from ...status import RUN_TERMINAL
-from .charts import ChartState
 from .state import RunState
 from .throttle import INTERVAL_S, Coalescer
 
@@ -32,6 +35,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _HERE = Path(__file__).parent
+#: The run view bundled for the widget (``make labext``); not in git.
+BUNDLE = _HERE / "static" / "run_view.js"
+STYLE = _HERE / "static" / "run_view.css"
+#: Shown instead when the bundle was never built (a source checkout without ``make labext``).
+MISSING = """export default { render({ el }) {
+  el.textContent = "The QuantumFlow run view is not built: run `make labext` in the source tree.";
+} };"""
 #: Seconds between two reads of the store's event stream when following a run.
 POLL_S = 0.25
 
@@ -39,21 +49,20 @@ POLL_S = 0.25
 class RunWidget(anywidget.AnyWidget):
     """The live dashboard of one run; display it in a notebook cell."""
 
-    _esm = _HERE / "widget.js"
-    _css = _HERE / "widget.css"
+    _esm = BUNDLE if BUNDLE.is_file() else MISSING
+    _css = STYLE if STYLE.is_file() else ""
 
     run_id = traitlets.Unicode("").tag(sync=True)
     name = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Unicode("pending").tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
-    graph = traitlets.Dict().tag(sync=True)
-    node_states = traitlets.Dict().tag(sync=True)
-    counts = traitlets.Dict().tag(sync=True)
-    total = traitlets.Int(0).tag(sync=True)
-    elapsed_s = traitlets.Float(0.0).tag(sync=True)
-    estimate_s = traitlets.Float(-1.0).tag(sync=True)
-    histogram = traitlets.Dict().tag(sync=True)
-    series: traitlets.List[Any] = traitlets.List().tag(sync=True)
+    #: the drawing (``GET /api/runs/{id}/graph``); not ``layout``, which is ipywidgets' CSS
+    drawing = traitlets.Dict().tag(sync=True)
+    states = traitlets.Unicode("").tag(sync=True)
+    progress = traitlets.Dict().tag(sync=True)
+    durations = traitlets.Dict().tag(sync=True)
+    results = traitlets.Dict().tag(sync=True)
+    tasks: traitlets.List[Any] = traitlets.List().tag(sync=True)
 
     def __init__(
         self,
@@ -68,7 +77,7 @@ class RunWidget(anywidget.AnyWidget):
         super().__init__(run_id=run_id, name=spec.name, **kwargs)
         self._lock = threading.Lock()
         self.state = RunState(spec, run_id=run_id, load_output=load_output)
-        self.graph = self.state.graph.to_trait()
+        self.drawing = self.state.layout
         self.throttle = Coalescer(self._push, interval=interval)
         self._follower: threading.Thread | None = None
         self._stop = threading.Event()
@@ -100,14 +109,16 @@ class RunWidget(anywidget.AnyWidget):
             st.run_id = run.id
             ordered = sorted(run.tasks.items(), key=lambda kv: kv[1].finished_at or 0.0)
             for task_id, result in ordered:
-                if st.task_status.get(task_id) != result.status:
-                    st.set_task(task_id, result.status, at=result.finished_at, error=result.error)
-            st.charts = ChartState()  # rebuild the charts from the real outputs, in order
+                if st.task_status.get(task_id) == result.status:
+                    continue
+                if result.started_at is not None and task_id not in st.task_times:
+                    st.set_task(task_id, "running", at=result.started_at)
+                st.set_task(task_id, result.status, at=result.finished_at, error=result.error)
+            st.results = Results()  # rebuild the results from the real outputs, in order
             st._pending_outputs.clear()
             for task_id, _ in ordered:
                 if task_id in run.outputs and task_id in st.task_status:
-                    group = st.graph.node_of[task_id]
-                    st.charts.add_output(task_id, group, run.outputs[task_id])
+                    st.results.add_output(task_id, run.outputs[task_id])
             if run.started_at is not None:
                 st.started_at = run.started_at
             st.finished_at = run.finished_at

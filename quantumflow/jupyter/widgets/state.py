@@ -1,8 +1,17 @@
 """What a run looks like right now, folded from its task events (in-process or persisted).
 
 :class:`RunState` is plain Python with no widget in it: it takes engine ``TaskEvent`` s or
-the store's ``EventRecord`` s, keeps per-node status counts, run progress and chart data,
-and :meth:`RunState.snapshot` returns the values of the RunWidget's traits.
+the store's ``EventRecord`` s and keeps exactly what the lab extension's run view reads
+from the REST API, in the same shapes, so the notebook and the side panel draw one picture:
+
+- ``layout`` (the widget's ``drawing`` trait): the drawing of the workflow
+  (:func:`quantumflow.graph.layout.layout`, the ``GET /api/runs/{id}/graph`` answer),
+  groups included: the one grouping rule;
+- ``states``: one status digit per task in layout order (``GET .../states``'s ``codes``);
+- ``progress``: tasks per state, done, elapsed and ETA (``GET .../progress``);
+- ``durations``: the log-binned duration histogram (``GET .../durations``);
+- ``results``: scalars, histograms and series (``GET .../results``,
+  :mod:`quantumflow.api.results`).
 """
 
 from __future__ import annotations
@@ -13,17 +22,30 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from ...api.results import Results
+from ...errors import CycleError
+from ...graph.layout import graph_shape, layout
 from ...spec import WorkflowSpec
-from ...status import RUN_TERMINAL, TASK_TERMINAL
-from .charts import ChartState
-from .layout import build_graph, group_key
+from ...spec.groups import BIG_GRAPH
+from ...status import RUN_TERMINAL, TASK_STATUSES, TASK_TERMINAL
+from ...store.aggregates import duration_bins
 
 log = logging.getLogger(__name__)
 
-#: Task states after which a task never changes again.
-#: Run states after which the run is over.
-#: Outputs read per snapshot (the most recent first); bounds chart work on huge runs.
+#: Outputs read per snapshot (the most recent first); bounds result work on huge runs.
 OUTPUTS_PER_SNAPSHOT = 32
+_CODE = {s: ord(str(i)) for i, s in enumerate(TASK_STATUSES)}
+
+
+def drawing(spec: WorkflowSpec) -> dict[str, Any]:
+    """The layout of ``spec``; a spec with a dependency cycle (the run fails on it) is drawn
+    without its edges rather than not at all."""
+    try:
+        return layout(spec)
+    except CycleError:
+        shape = graph_shape(spec)
+        shape.src, shape.dst = [], []
+        return layout(shape)
 
 
 class RunState:
@@ -35,29 +57,25 @@ class RunState:
         *,
         run_id: str = "",
         load_output: Callable[[str], Any] | None = None,
-        max_nodes: int | None = None,
     ) -> None:
         self.spec = spec
         self.run_id = run_id
-        self.graph = (
-            build_graph(spec) if max_nodes is None else build_graph(spec, max_nodes=max_nodes)
-        )
+        self.layout = drawing(spec)
+        self.index: dict[str, int] = {tid: i for i, tid in enumerate(self.layout["ids"])}
+        self.codes = bytearray(b"0" * len(self.index))
         self.status = "pending"
         self.error: str | None = None
-        self.task_status: dict[str, str] = {t.id: "pending" for t in spec.tasks}
-        self.node_counts: dict[str, Counter[str]] = {}
-        for nid in self.graph.node_of.values():
-            self.node_counts.setdefault(nid, Counter())["pending"] += 1
+        self.task_status: dict[str, str] = dict.fromkeys(self.index, "pending")
+        self.state_counts: Counter[str] = Counter({"pending": len(self.index)})
         self.started_at: float | None = None
         self.finished_at: float | None = None
         self.durations: list[float] = []
+        self.task_times: dict[str, list[float | None]] = {}
+        self.task_errors: dict[str, str] = {}
         self._began: dict[str, float] = {}
-        self._groups = {t.id: t.group or group_key(t.id, None) for t in spec.tasks}
         self._load_output = load_output
         self._pending_outputs: dict[str, str] = {}
-        self.charts = ChartState()
-        self.concurrency = spec.policies.max_concurrency
-        self.planned_makespan: float | None = None
+        self.results = Results()
 
     # ------------------------------------------------------------------ events in
     def apply(self, event: Any) -> None:
@@ -68,7 +86,7 @@ class RunState:
         if getattr(event, "kind", None) == "metric":  # a value a running task reported
             values = data.get("values") if isinstance(data, dict) else None
             if task_id is not None and isinstance(values, dict):
-                self.charts.add_metric(task_id, values)
+                self.results.add_metric(task_id, values)
             return
         if isinstance(data, dict):  # persisted EventRecord
             status = data.get("status")
@@ -114,33 +132,35 @@ class RunState:
             self.started_at = at
             if self.status == "pending":
                 self.status = "running"
-        nid = self.graph.node_of[task_id]
-        counts = self.node_counts[nid]
-        counts[old] -= 1
-        if counts[old] <= 0:
-            del counts[old]
-        counts[status] += 1
+        self.state_counts[old] -= 1
+        self.state_counts[status] += 1
         self.task_status[task_id] = status
+        self.codes[self.index[task_id]] = _CODE.get(status, 48)
+        times = self.task_times.setdefault(task_id, [None, None])
         if status == "running":
             self._began[task_id] = at
+            times[0] = at
         elif status in TASK_TERMINAL:
+            times[1] = at
             began = self._began.pop(task_id, None)
             if began is not None:
                 self.durations.append(max(0.0, at - began))
-        if error and status == "failed" and self.error is None:
-            self.error = f"task '{task_id}': {error}"
+        if error and status == "failed":
+            self.task_errors[task_id] = str(error)
+            if self.error is None:
+                self.error = f"task '{task_id}': {error}"
         if output_ref and status in ("succeeded", "cached"):
             self._pending_outputs.pop(task_id, None)
             self._pending_outputs[task_id] = output_ref
 
     # ------------------------------------------------------------------ values out
     def counts(self) -> dict[str, int]:
-        """Tasks per status."""
-        return dict(Counter(self.task_status.values()))
+        """Tasks per status (states no task is in are left out)."""
+        return {s: c for s, c in self.state_counts.items() if c > 0}
 
     def done(self) -> int:
         """Tasks in a terminal state."""
-        return sum(1 for s in self.task_status.values() if s in TASK_TERMINAL)
+        return sum(c for s, c in self.state_counts.items() if s in TASK_TERMINAL)
 
     def elapsed(self, now: float | None = None) -> float:
         """Seconds since the run started (frozen once it finished)."""
@@ -149,19 +169,16 @@ class RunState:
         end = self.finished_at or (now or time.time())
         return max(0.0, end - self.started_at)
 
-    def estimate(self, now: float | None = None) -> float | None:
-        """Predicted total seconds: the plan's makespan, refined by measured task durations."""
+    def eta(self, now: float | None = None) -> float | None:
+        """Seconds left at the rate tasks finished so far (the API's ETA rule)."""
         total, done = len(self.task_status), self.done()
-        if self.finished_at is not None:
-            return self.elapsed(now)
-        if done and self.durations and total:
-            mean = sum(self.durations) / len(self.durations)
-            left = (total - done) * mean / max(1, min(self.concurrency, total - done))
-            return self.elapsed(now) + left
-        return self.planned_makespan
+        if done >= total or self.finished_at is not None:
+            return 0.0
+        elapsed = self.elapsed(now)
+        return (total - done) * elapsed / done if done and elapsed > 0 else None
 
     def drain_outputs(self) -> bool:
-        """Read the newest finished outputs into the charts; True when a chart changed."""
+        """Fold the newest finished outputs into the results; True when one was read."""
         if not self._pending_outputs or self._load_output is None:
             self._pending_outputs.clear()
             return False
@@ -174,21 +191,47 @@ class RunState:
             except Exception:  # an unreadable output must not break the display
                 log.debug("cannot read output %s of task %s", ref, task_id, exc_info=True)
                 continue
-            changed |= self.charts.add_output(task_id, self._groups[task_id], value)
+            self.results.add_output(task_id, value)
+            changed = True
         return changed
 
+    def tasks(self) -> list[dict[str, Any]]:
+        """Per task timings (``TaskRunInfo`` fields) for the timeline, small runs only."""
+        if len(self.task_status) > BIG_GRAPH:
+            return []
+        out = []
+        for tid, status in self.task_status.items():
+            began, ended = self.task_times.get(tid, [None, None])
+            out.append(
+                {
+                    "task_id": tid,
+                    "status": status,
+                    "started_at": began,
+                    "finished_at": ended,
+                    "duration": None if began is None or ended is None else ended - began,
+                    "error": self.task_errors.get(tid),
+                }
+            )
+        return out
+
     def snapshot(self, now: float | None = None) -> dict[str, Any]:
-        """The RunWidget trait values for the state right now."""
+        """The RunWidget trait values for the state right now (the drawing is sent once)."""
         self.drain_outputs()
-        estimate = self.estimate(now)
+        eta = self.eta(now)
         return {
             "status": self.status,
             "error": self.error or "",
-            "node_states": {nid: dict(c) for nid, c in self.node_counts.items()},
-            "counts": self.counts(),
-            "total": len(self.task_status),
-            "elapsed_s": round(self.elapsed(now), 3),
-            "estimate_s": round(estimate, 3) if estimate is not None else -1.0,
-            "histogram": dict(self.charts.histogram),
-            "series": [dict(s, points=[list(p) for p in s["points"]]) for s in self.charts.series],
+            "states": self.codes.decode("ascii"),
+            "progress": {
+                "states": self.counts(),
+                "total": len(self.task_status),
+                "done": self.done(),
+                "started_at": self.started_at,
+                "finished_at": self.finished_at,
+                "elapsed_s": round(self.elapsed(now), 3),
+                "eta_s": None if eta is None else round(eta, 3),
+            },
+            "durations": duration_bins(self.durations),
+            "results": self.results.to_json(),
+            "tasks": self.tasks(),
         }

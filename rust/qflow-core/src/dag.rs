@@ -237,6 +237,22 @@ impl Dag {
         rank
     }
 
+    /// Per task: its level, the number of edges on the longest path from a source to it
+    /// (sources are level 0, and every edge goes to a higher level). A layered drawing puts
+    /// each level in one column.
+    #[must_use]
+    pub fn levels(&self) -> Vec<u32> {
+        let mut level = vec![0u32; self.n()];
+        for &v in &self.topo {
+            let next = level[v as usize] + 1;
+            for &s in self.successors(v) {
+                let l = &mut level[s as usize];
+                *l = (*l).max(next);
+            }
+        }
+        level
+    }
+
     /// The longest cost path (tasks in order) and its total cost; empty for an empty graph.
     #[must_use]
     pub fn critical_path(&self) -> (Vec<u32>, f64) {

@@ -35,6 +35,14 @@ fn upward_rank_is_cost_plus_longest_tail() {
 }
 
 #[test]
+fn levels_are_longest_edge_paths_from_a_source() {
+    assert_eq!(diamond().levels(), vec![0, 1, 1, 2]);
+    // 0 -> 1 -> 2 and a shortcut 0 -> 2: the long way decides
+    let d = Dag::new(4, &[0, 1, 0], &[1, 2, 2], None).expect("acyclic");
+    assert_eq!(d.levels(), vec![0, 1, 2, 0]);
+}
+
+#[test]
 fn default_cost_is_one() {
     let d = Dag::new(3, &[0, 1], &[1, 2], None).expect("chain");
     assert_eq!(d.critical_path(), (vec![0, 1, 2], 3.0));

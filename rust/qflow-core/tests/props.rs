@@ -58,6 +58,20 @@ proptest! {
     }
 
     #[test]
+    fn levels_rise_along_every_edge_and_sources_are_level_zero(g in graph(60)) {
+        let d = build(&g);
+        let level = d.levels();
+        for (&s, &t) in g.src.iter().zip(&g.dst) {
+            prop_assert!(level[s as usize] < level[t as usize]);
+        }
+        for v in 0..g.n as u32 {
+            let preds = d.predecessors(v);
+            let want = preds.iter().map(|&p| level[p as usize] + 1).max().unwrap_or(0);
+            prop_assert_eq!(level[v as usize], want);
+        }
+    }
+
+    #[test]
     fn critical_path_is_a_path_at_least_as_long_as_any_other(g in graph(60), walks in prop::collection::vec(any::<u64>(), 8)) {
         let d = build(&g);
         let (path, len) = d.critical_path();

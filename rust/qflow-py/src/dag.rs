@@ -87,6 +87,11 @@ impl PyDag {
         py.detach(|| self.inner.upward_rank())
     }
 
+    /// Per task: the number of edges on the longest path from a source to it.
+    fn levels(&self, py: Python<'_>) -> Vec<u32> {
+        py.detach(|| self.inner.levels())
+    }
+
     fn predecessors(&self, task: i64) -> PyResult<Vec<u32>> {
         Ok(self
             .inner
