@@ -159,10 +159,16 @@ def states_vector(engine: Engine, run_id: str) -> tuple[str, int]:
             f"SELECT MAX(id) FROM events WHERE run_id = {mark}",  # noqa: S608 - a placeholder
             (run_id,),
         ).scalar()
-        rows = conn.exec_driver_sql(
-            f"SELECT position, status FROM task_runs WHERE run_id = {mark}",  # noqa: S608
-            (run_id,),
-        ).fetchall()
+        # the driver's own cursor: SQLAlchemy's row objects cost ~2 us each, 5x the query
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(
+                f"SELECT position, status FROM task_runs WHERE run_id = {mark}",  # noqa: S608
+                (run_id,),
+            )
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
     out = ["0"] * len(rows)
     code = _CODE
     for position, status in rows:
