@@ -6,8 +6,8 @@ work dominates a fan-out of trivial tasks. The engine's lanes hand calls to a
 resources group, keeping their order. It never waits on purpose: calls that arrive while
 it is sending form the next burst, so a lone call (a chain's next step) goes out at once
 and a fan-out goes out in a few messages. While the cluster is busy (``busy()``: more
-calls in flight than twice its threads) it lingers ``bulk_thread.LINGER_S`` first, so calls started a
-moment apart share a message; the workers have queued work meanwhile.
+calls in flight than twice its threads) it lingers ``bulk_thread.LINGER_S`` first, so
+calls started a moment apart share a message; the workers have queued work meanwhile.
 
 Keys are ``("<function>-<token>", "<task>-<attempt>-<uuid>")``: Dask names the task
 prefix after the function and makes one task *group* per token. A token covers at most
