@@ -5,12 +5,14 @@ import { perBackend } from '../model/dashboardData';
 import { RunDetail, TaskMetrics, WorkflowSpec } from '../types';
 import { baseOptions, themeColor } from './register';
 import { ChartCard } from './ChartCard';
+import { useThemeChange } from './useThemeChange';
 
 export function BackendChart(props: {
   spec?: WorkflowSpec;
   detail: RunDetail;
   metrics: TaskMetrics[];
 }) {
+  useThemeChange(); // theme colours are read below
   const d = perBackend(props.spec, props.detail, props.metrics);
   const base = baseOptions('Cost and time per backend');
   return (

@@ -6,6 +6,7 @@ import { pathText, planVsActual, seconds } from '../model/planData';
 import { RunDetail, RunPlan, TaskAggregate } from '../types';
 import { baseOptions, themeColor } from './register';
 import { ChartCard } from './ChartCard';
+import { useThemeChange } from './useThemeChange';
 
 export function ExpectedChart({
   detail,
@@ -18,6 +19,7 @@ export function ExpectedChart({
   /** Earlier runs' task means: the fallback when no plan was stored. */
   history: TaskAggregate[];
 }) {
+  useThemeChange(); // theme colours are read below
   const d = planVsActual(detail, plan, history);
   const fromPlan = d.source === 'plan';
   // a run served from the cache took no time: a ratio like ×0.00 says nothing

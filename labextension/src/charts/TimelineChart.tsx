@@ -5,6 +5,7 @@ import { timeline } from '../model/dashboardData';
 import { RunDetail, TaskMetrics } from '../types';
 import { baseOptions, themeColor } from './register';
 import { ChartCard } from './ChartCard';
+import { useThemeChange } from './useThemeChange';
 
 export function TimelineChart({
   detail,
@@ -13,6 +14,7 @@ export function TimelineChart({
   detail: RunDetail;
   metrics: TaskMetrics[];
 }) {
+  useThemeChange(); // theme colours are read below
   const t = timeline(detail, metrics);
   const base = baseOptions('Task timeline (s from run start): queue vs run');
   return (

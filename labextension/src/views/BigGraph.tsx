@@ -24,6 +24,7 @@ import {
   View
 } from './canvasDraw';
 import { stateSummary, statusOfCode } from './viewData';
+import { useThemeChange } from '../charts/useThemeChange';
 
 export interface BigGraphProps {
   layout: GraphLayout;
@@ -71,17 +72,7 @@ export function BigGraph({ layout, states, onSelect, height }: BigGraphProps) {
 
   // a resize clears the canvas and a theme change changes the colours: both redraw
   const [size, setSize] = useState(0);
-  const [theme, setTheme] = useState(document.body.dataset.jpThemeLight ?? '');
-  useEffect(() => {
-    const obs = new MutationObserver(() =>
-      setTheme(document.body.dataset.jpThemeLight ?? '')
-    );
-    obs.observe(document.body, {
-      attributes: true,
-      attributeFilter: ['data-jp-theme-light']
-    });
-    return () => obs.disconnect();
-  }, []);
+  const theme = useThemeChange();
   const palette = useMemo<Palette>(() => {
     const el = box.current ?? document.body;
     const colours = TASK_STATUSES.map(s => resolveStatusColor(el, s, 'border'));

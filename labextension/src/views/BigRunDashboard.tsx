@@ -25,6 +25,7 @@ import {
 } from '../types';
 import { DurationChart } from './DurationChart';
 import { LanesGantt } from './LanesGantt';
+import { useThemeChange } from '../charts/useThemeChange';
 
 const PAGE = 20;
 
@@ -132,6 +133,7 @@ function GroupProgress({ runId, version }: { runId: string; version?: number }) 
 }
 
 function ThroughputChart({ t }: { t: Throughput }) {
+  useThemeChange(); // theme colours are read below
   if (!t.buckets) {
     return null;
   }
@@ -175,6 +177,7 @@ function ThroughputChart({ t }: { t: Throughput }) {
 
 /** A sweep's objective over its tasks in spec order (bins: mean with min and max). */
 function ObjectiveChart({ o }: { o: Objective }) {
+  useThemeChange(); // theme colours are read below
   if (!o.group || !o.points.length) {
     return null;
   }
@@ -213,6 +216,7 @@ function ObjectiveChart({ o }: { o: Objective }) {
 }
 
 function CostChart({ c }: { c: CostBurn }) {
+  useThemeChange(); // theme colours are read below
   if (!c.cumulative.length || (!c.total && c.budget_usd == null)) {
     return null;
   }

@@ -6,6 +6,7 @@ import { baseOptions, themeColor } from '../charts/register';
 import { ChartCard } from '../charts/ChartCard';
 import { formatDuration } from '../model/format';
 import { DurationHistogram } from '../types';
+import { useThemeChange } from '../charts/useThemeChange';
 
 /** Bin labels: "100 ms–178 ms". */
 export function binLabels(edges: number[]): string[] {
@@ -15,6 +16,7 @@ export function binLabels(edges: number[]): string[] {
 }
 
 export function DurationChart({ hist }: { hist?: DurationHistogram | null }) {
+  useThemeChange(); // theme colours are read below
   if (!hist?.counts?.length) {
     return null;
   }

@@ -9,6 +9,7 @@ import { Scatter } from 'react-chartjs-2';
 import { baseOptions, themeColor } from '../charts/register';
 import { ChartCard } from '../charts/ChartCard';
 import { MitigatedObservable, MitigatedResult } from '../types';
+import { useThemeChange } from '../charts/useThemeChange';
 
 interface Point {
   x: number;
@@ -60,6 +61,7 @@ function ObservableChart({
   name: string;
   obs: MitigatedObservable;
 }) {
+  useThemeChange(); // theme colours are read below
   const text = themeColor('--jp-ui-font-color1', '#333');
   const raw = themeColor('--jp-warn-color1', '#f80');
   const fixed = themeColor('--jp-brand-color1', '#39f');

@@ -10,6 +10,7 @@ import { baseOptions, themeColor } from '../charts/register';
 import { ChartCard } from '../charts/ChartCard';
 import { CountsHistogram, ResultSeries, RunResults } from '../types';
 import { MitigationCharts } from './MitigationChart';
+import { useThemeChange } from '../charts/useThemeChange';
 
 function valueText(v: number): string {
   return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3)
@@ -68,6 +69,7 @@ export function ScalarsTable({ rows: all }: { rows: RunResults['scalars'] }) {
 }
 
 export function CountsChart({ hist }: { hist: CountsHistogram }) {
+  useThemeChange(); // theme colours are read below
   const labels = hist.bars.map(([k]) => k);
   const values = hist.bars.map(([, v]) => v);
   if (hist.other > 0) {
@@ -101,6 +103,7 @@ export function CountsChart({ hist }: { hist: CountsHistogram }) {
 }
 
 export function SeriesChart({ series }: { series: ResultSeries }) {
+  useThemeChange(); // theme colours are read below
   const base = baseOptions(series.name);
   return (
     <ChartCard id={`series-${series.name}`} source="results">
