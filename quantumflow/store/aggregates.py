@@ -406,25 +406,38 @@ def lanes(engine: Engine, run_id: str, *, now: float, limit: int = 2000) -> dict
 
 
 # ------------------------------------------------------------------------- task tables
-def slowest(engine: Engine, run_id: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """Finished tasks by run time, longest first (a page), and how many there are."""
-    where = (
-        "run_id = :r AND started_at IS NOT NULL AND finished_at IS NOT NULL"
-        f" AND status IN ({_IN_TERMINAL})"
-    )
+def _task_page(
+    engine: Engine, run_id: str, *, where: str, columns: str, order: str, limit: int, offset: int
+) -> tuple[int, list[Sequence[Any]]]:
+    """How many of the run's task rows match ``where``, and one page of ``columns`` of them
+    in ``order`` (fixed SQL text from this module, never input)."""
     with read_tx(engine) as conn:
         total = conn.execute(
-            sa.text(f"SELECT COUNT(*) FROM task_runs WHERE {where}"),  # noqa: S608
+            sa.text(f"SELECT COUNT(*) FROM task_runs WHERE run_id = :r AND {where}"),  # noqa: S608
             {"r": run_id},
         ).scalar_one()
         rows = conn.execute(
             sa.text(
-                "SELECT task_id, grp, status, attempts, started_at, finished_at,"  # noqa: S608
-                f" finished_at - started_at AS d FROM task_runs WHERE {where}"
-                " ORDER BY d DESC, position LIMIT :l OFFSET :o"
+                f"SELECT {columns} FROM task_runs WHERE run_id = :r AND {where}"  # noqa: S608
+                f" ORDER BY {order} LIMIT :l OFFSET :o"
             ),
             {"r": run_id, "l": limit, "o": offset},
         ).all()
+    return int(total), list(rows)
+
+
+def slowest(engine: Engine, run_id: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """Finished tasks by run time, longest first (a page), and how many there are."""
+    total, rows = _task_page(
+        engine,
+        run_id,
+        where=f"started_at IS NOT NULL AND finished_at IS NOT NULL AND status IN ({_IN_TERMINAL})",
+        columns="task_id, grp, status, attempts, started_at, finished_at,"
+        " finished_at - started_at AS d",
+        order="d DESC, position",
+        limit=limit,
+        offset=offset,
+    )
     items = [
         {
             "task_id": r[0],
@@ -437,23 +450,20 @@ def slowest(engine: Engine, run_id: str, *, limit: int = 20, offset: int = 0) ->
         }
         for r in rows
     ]
-    return {"items": items, "total": int(total), "limit": limit, "offset": offset}
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 def failures(engine: Engine, run_id: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
     """Failed tasks in spec order (a page), with their errors, and how many there are."""
-    with read_tx(engine) as conn:
-        total = conn.execute(
-            sa.text("SELECT COUNT(*) FROM task_runs WHERE run_id = :r AND status = 'failed'"),
-            {"r": run_id},
-        ).scalar_one()
-        rows = conn.execute(
-            sa.text(
-                "SELECT task_id, grp, attempts, error, finished_at FROM task_runs"
-                " WHERE run_id = :r AND status = 'failed' ORDER BY position LIMIT :l OFFSET :o"
-            ),
-            {"r": run_id, "l": limit, "o": offset},
-        ).all()
+    total, rows = _task_page(
+        engine,
+        run_id,
+        where="status = 'failed'",
+        columns="task_id, grp, attempts, error, finished_at",
+        order="position",
+        limit=limit,
+        offset=offset,
+    )
     items = [
         {
             "task_id": r[0],
@@ -464,7 +474,7 @@ def failures(engine: Engine, run_id: str, *, limit: int = 20, offset: int = 0) -
         }
         for r in rows
     ]
-    return {"items": items, "total": int(total), "limit": limit, "offset": offset}
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 # ------------------------------------------------------------------------- sweep objective
