@@ -1,0 +1,324 @@
+"""The RunWidget in a real JupyterLab notebook, fed by a real kernel (issue 18, "the same
+numbers for the RunWidget in a notebook cell").
+
+``views_bench.py --part browser`` measures the run view's bundle in a bare page with a fake
+model. This measures what a user gets: a JupyterLab server on a free loopback port, a
+notebook whose cell runs ``follow_run(open_store(URL), RUN_ID)`` in a real kernel, the
+widget's comm traffic through JupyterLab's widget manager, and the state changes written
+into a real SQLite store through the store's writer (as the engine writes them), which the
+kernel-side follower reads back (``Store.events_since``), folds and pushes, coalesced.
+
+For each size and shape (a sweep, a layered DAG; runs made by ``benchmarks/views_data.py``,
+started, every task pending) one JSON line:
+
+- ``first_render_ms``: from asking JupyterLab to run the cell to every task drawn pending
+  (the widget's ``data-drawn-summary``), measured in the page;
+- ``frame_median_ms`` / ``frame_p95_ms`` / ``frame_max_ms``: every animation frame while
+  ``--rate`` task state changes a second (pending -> running -> succeeded, every 37th
+  fails) are written for ``--seconds`` in 100 ms batches;
+- ``catch_up_ms``: from the last write to the widget drawing the store's final states;
+  ``drawn_matches``: the tasks drawn per state equal the store's (``Store.get_run``);
+- ``heap_lab_mb`` (JupyterLab with the notebook open, before the cell), ``heap_mb`` (after
+  the live part), ``heap_gc_mb`` (after a forced collection): the tab's JS heap (CDP
+  ``Performance.getMetrics``).
+
+    python benchmarks/ui/widget_notebook_bench.py [--sizes 10000,100000] [--shapes sweep,layered]
+        [--rate 2000] [--seconds 6]
+    python benchmarks/ui/widget_notebook_bench.py --screenshots docs/img   # ui-widget-100k-*.png
+
+Needs ``make labext`` (the bundle and the lab extension) and /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from views_data import fake_run, layered_spec, sweep_spec  # noqa: E402
+
+from quantumflow.store.records import TaskEvent  # noqa: E402
+from quantumflow.store.store import Store, open_store  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+LAB_DATA = ROOT / "jupyter-data" / "data" / "share" / "jupyter"
+OUT = ".jp-NotebookPanel .jp-OutputArea .jp-QFlow-widget"
+SHAPES = {"sweep": sweep_spec, "layered": layered_spec}
+
+# Runs the notebook's cells and times, in the page, until the widget draws `want`.
+FIRST = """
+async ({ sel }) => {
+  const t0 = performance.now();
+  window.jupyterapp.commands.execute('notebook:run-all-cells');
+  let widgetAt = null;
+  await new Promise((resolve) => {
+    const check = () => {
+      if (widgetAt === null && document.querySelector('%s')) widgetAt = performance.now() - t0;
+      if (document.querySelector(sel)) resolve(); else requestAnimationFrame(check);
+    };
+    check();
+  });
+  return { first_render_ms: performance.now() - t0, widget_shown_ms: widgetAt };
+}
+""" % OUT.replace("'", "\\'")
+
+FRAMES_START = """
+() => {
+  window.qfFrames = [];
+  window.qfStop = false;
+  let last = performance.now();
+  const tick = (now) => {
+    window.qfFrames.push(now - last); last = now;
+    if (!window.qfStop) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+"""
+
+FRAMES_STOP = """
+() => {
+  window.qfStop = true;
+  const f = window.qfFrames.slice().sort((a, b) => a - b);
+  return { frames: f.length, frame_median_ms: f[Math.floor(f.length / 2)],
+           frame_p95_ms: f[Math.floor(f.length * 0.95)], frame_max_ms: f[f.length - 1] };
+}
+"""
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A running JupyterLab: its URL and token."""
+
+    url: str
+    token: str
+
+    def api(self, method: str, path: str, body: object | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(
+            f"{self.url}{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            raw = resp.read()
+        return json.loads(raw) if raw else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def jupyter_lab(base: Path, db_url: str) -> Iterator[Lab]:
+    """JupyterLab (with the QuantumFlow extensions) on a free loopback port, store at ``db_url``."""
+    root = base / "notebooks"
+    root.mkdir()
+    token, port = secrets.token_hex(16), _free_port()
+    env = {**os.environ, "QUANTUMFLOW_HOME": str(base / "qf-home"), "QUANTUMFLOW_DB": db_url,
+           "JUPYTER_PATH": str(LAB_DATA), "JUPYTER_CONFIG_DIR": str(base / "config"),
+           "JUPYTER_RUNTIME_DIR": str(base / "runtime")}  # fmt: skip
+    news = base / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+           f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]  # fmt: skip
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = (base / "lab.log").open("wb")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+    lab = Lab(f"http://127.0.0.1:{port}", token)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"jupyter lab did not start:\n{(base / 'lab.log').read_text()}")
+            try:
+                lab.api("GET", "/api/status")
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield lab
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def notebook(db_url: str, run_id: str) -> dict[str, Any]:
+    """One cell: follow ``run_id`` in the store at ``db_url`` with a RunWidget."""
+    source = ("from quantumflow.store.store import open_store\n"
+              "from quantumflow.jupyter.widgets import follow_run\n"
+              f"w = follow_run(open_store({db_url!r}), {run_id!r})\n"
+              "w")  # fmt: skip
+    return {
+        "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                   "source": source}],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }  # fmt: skip
+
+
+def drive(store: Store, run_id: str, ids: list[str], rate: int, seconds: float) -> Counter[str]:
+    """Write ``rate`` task state changes a second for ``seconds`` (100 ms batches) through
+    the store's writer; returns the tasks per state it left (pending ones included)."""
+    state = dict.fromkeys(ids, "pending")
+    per_batch, changes, nxt = rate // 10, 0, 0
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < seconds:
+        tick, now, batch = time.monotonic(), time.time(), []
+        for _ in range(per_batch):
+            i = nxt % len(ids)
+            tid = ids[i]
+            if state[tid] == "pending":
+                new = "running"
+            else:
+                new = "failed" if i % 37 == 0 else "succeeded"
+                nxt += 1
+            state[tid] = new
+            batch.append(TaskEvent(run_id, tid, new, 1, now))
+            changes += 1
+        store.record(batch)
+        time.sleep(max(0.0, 0.1 - (time.monotonic() - tick)))
+    store.flush()
+    return Counter(state.values())
+
+
+def summary(counts: Counter[str]) -> str:
+    """The widget's ``data-drawn-summary`` for these tasks per state."""
+    return ",".join(f"{s}:{n}" for s, n in sorted(counts.items()) if n)
+
+
+def open_notebook(browser: Any, lab: Lab, name: str, db_url: str, run_id: str) -> Any:
+    """A fresh JupyterLab page with the notebook open and its kernel ready."""
+    lab.api("PUT", f"/api/contents/{name}", {"type": "notebook",
+                                              "content": notebook(db_url, run_id)})  # fmt: skip
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.set_default_timeout(180_000)
+    page.goto(f"{lab.url}/lab/workspaces/{secrets.token_hex(4)}/tree/{name}?reset&token={lab.token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell .jp-InputArea")
+    page.wait_for_function(
+        "async () => { const w = window.jupyterapp.shell.currentWidget;"
+        " if (!w || !w.sessionContext) return false; await w.sessionContext.ready;"
+        " const k = w.sessionContext.session?.kernel; return !!k && k.status === 'idle'; }"
+    )
+    news = page.locator(".jp-toast-button", has_text="No")
+    if news.count():
+        news.first.click()
+    # the right side bar stays closed: the notebook gets the width
+    return page
+
+
+def heap_mb(cdp: Any) -> float:
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return round(metrics["JSHeapUsedSize"] / 2**20, 1)
+
+
+def measure(browser: Any, lab: Lab, store: Store, db_url: str, shape: str, n: int,
+            rate: int, seconds: float) -> dict[str, Any]:  # fmt: skip
+    """One JSON line of numbers for an ``n``-task ``shape`` run."""
+    spec = SHAPES[shape](n)
+    run_id = fake_run(store, spec, finished=0.0)
+    store.flush()
+    ids = [t["id"] for t in spec["tasks"]]
+    page = open_notebook(browser, lab, f"{shape}-{n}.ipynb", db_url, run_id)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    heap_lab = heap_mb(cdp)
+    out: dict[str, Any] = {"part": "notebook", "shape": shape, "tasks": n}
+    first = page.evaluate("(a) => (" + FIRST + ")(a)", {"sel": f"{OUT} [data-drawn-summary='pending:{n}']"})
+    out |= {k: round(v, 1) for k, v in first.items() if v is not None}
+    page.evaluate(FRAMES_START)
+    counts = drive(store, run_id, ids, rate, seconds)
+    t_last = time.monotonic()
+    record = store.get_run(run_id)
+    truth = summary(Counter(t.status for t in record.tasks.values()))
+    assert truth == summary(counts), (truth, summary(counts))
+    drawn_sel = f"{OUT} [data-drawn-summary='{truth}']"
+    try:
+        page.wait_for_selector(drawn_sel, timeout=60_000)
+        out["catch_up_ms"] = round((time.monotonic() - t_last) * 1000, 1)
+    except Exception:  # report what the widget drew instead
+        out["catch_up_ms"] = None
+    frames = page.evaluate(FRAMES_STOP)
+    out["changes"] = round(rate * seconds)
+    out |= {k: round(v, 1) if isinstance(v, float) else v for k, v in frames.items()}
+    drawn = page.get_attribute(f"{OUT} [data-drawn-summary]", "data-drawn-summary")
+    out["drawn_matches"] = drawn == truth
+    if drawn != truth:
+        out["drawn"], out["store"] = drawn, truth
+    out["heap_lab_mb"] = heap_lab
+    out["heap_mb"] = heap_mb(cdp)
+    cdp.send("HeapProfiler.collectGarbage")
+    out["heap_gc_mb"] = heap_mb(cdp)
+    store.finish_run(run_id, "succeeded")  # the follower stops at a terminal status
+    page.evaluate("() => window.jupyterapp.commands.execute('kernelmenu:shutdown')")
+    page.context.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--shapes", default="sweep,layered")
+    ap.add_argument("--rate", type=int, default=2000)
+    ap.add_argument("--seconds", type=float, default=6.0)
+    ap.add_argument("--screenshots", type=Path, help="write ui-widget-100k-*.png here")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        base = Path(tmp)
+        db_url = f"sqlite:///{base}/qf.db"
+        store = open_store(db_url, artifacts_dir=base / "artifacts")
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-dev-shm-usage", "--enable-precise-memory-info"],
+        )
+        try:
+            with jupyter_lab(base, db_url) as lab:
+                if args.screenshots:
+                    screenshots(browser, lab, store, db_url, args.screenshots)
+                    return
+                for n in (int(s) for s in args.sizes.split(",")):
+                    for shape in args.shapes.split(","):
+                        line = measure(browser, lab, store, db_url, shape, n, args.rate, args.seconds)
+                        print(json.dumps(line), flush=True)
+        finally:
+            browser.close()
+            store.close()
+
+
+def screenshots(browser: Any, lab: Lab, store: Store, db_url: str, out: Path) -> None:
+    """Placeholder until the measuring part works."""
+    raise NotImplementedError
+
+
+if __name__ == "__main__":
+    main()
