@@ -65,8 +65,10 @@ SHAPES = {"sweep": sweep_spec, "layered": layered_spec}
 # Runs the notebook's cells and times, in the page, until the widget draws `want`.
 FIRST = """
 async ({ sel }) => {
+  const nb = window.jupyterapp.shell.currentWidget;
+  nb.content.activeCellIndex = 1;
   const t0 = performance.now();
-  window.jupyterapp.commands.execute('notebook:run-all-cells');
+  window.jupyterapp.commands.execute('notebook:run-cell');
   let widgetAt = null;
   await new Promise((resolve) => {
     const check = () => {
@@ -78,6 +80,17 @@ async ({ sel }) => {
   return { first_render_ms: performance.now() - t0, widget_shown_ms: widgetAt };
 }
 """ % OUT.replace("'", "\\'")
+
+# Runs the first cell (imports, open the store) and waits until it is done.
+SETUP = """
+async () => {
+  const nb = window.jupyterapp.shell.currentWidget;
+  nb.content.activeCellIndex = 0;
+  await window.jupyterapp.commands.execute('notebook:run-cell');
+  const cell = nb.content.widgets[0].model;
+  while (!cell.executionCount) await new Promise((r) => setTimeout(r, 20));
+}
+"""
 
 FRAMES_START = """
 () => {
@@ -170,14 +183,15 @@ def jupyter_lab(base: Path, db_url: str) -> Iterator[Lab]:
 
 
 def notebook(db_url: str, run_id: str) -> dict[str, Any]:
-    """One cell: follow ``run_id`` in the store at ``db_url`` with a RunWidget."""
-    source = ("from quantumflow.store.store import open_store\n"
-              "from quantumflow.jupyter.widgets import follow_run\n"
-              f"w = follow_run(open_store({db_url!r}), {run_id!r})\n"
-              "w")  # fmt: skip
+    """Two cells: open the store at ``db_url`` (imports, timed apart), then follow
+    ``run_id`` with a RunWidget (the cell measured)."""
+    setup = ("from quantumflow.store.store import open_store\n"
+             "from quantumflow.jupyter.widgets import follow_run\n"
+             f"store = open_store({db_url!r})")  # fmt: skip
+    follow = f"w = follow_run(store, {run_id!r})\nw"
     return {
         "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                   "source": source}],
+                   "source": src} for src in (setup, follow)],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                     "language": "python"}},
         "nbformat": 4, "nbformat_minor": 5,
@@ -252,6 +266,9 @@ def measure(browser: Any, lab: Lab, store: Store, db_url: str, shape: str, n: in
     cdp.send("Performance.enable")
     heap_lab = heap_mb(cdp)
     out: dict[str, Any] = {"part": "notebook", "shape": shape, "tasks": n}
+    t = time.monotonic()
+    page.evaluate(SETUP)
+    out["setup_cell_ms"] = round((time.monotonic() - t) * 1000, 1)
     first = page.evaluate("(a) => (" + FIRST + ")(a)", {"sel": f"{OUT} [data-drawn-summary='pending:{n}']"})
     out |= {k: round(v, 1) for k, v in first.items() if v is not None}
     page.evaluate(FRAMES_START)
