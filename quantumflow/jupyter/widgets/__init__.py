@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
+from ...api.graphs import run_layout_text
+from ...errors import CycleError, SpecError
 from .run_widget import RunWidget
 
 if TYPE_CHECKING:
@@ -29,8 +32,24 @@ def run_bundle(run: Run) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def follow_run(store: Store, run_id: str) -> RunWidget:
-    """A RunWidget for a run in ``store`` (started anywhere), live until the run ends."""
-    record = store.get_run(run_id)
-    widget = RunWidget(record.spec, run_id=run_id, load_output=store.get_output)
+    """A RunWidget for a run in ``store`` (started anywhere), live until the run ends.
+
+    The drawing is the one the store keeps for the run's workflow (what the side panel
+    draws; laid out and kept on first use), read as one row: no task rows and no new
+    layout of a 10^5-task spec before the widget shows.
+    """
+    header = store.get_run_header(run_id)
+    spec = header.spec if isinstance(header.spec, dict) else {}
+    try:
+        text = run_layout_text(store, run_id)
+    except (CycleError, SpecError):  # laid out (cycle without its edges) or refused below
+        widget = RunWidget(spec, run_id=run_id, load_output=store.get_output)
+    else:
+        widget = RunWidget(
+            run_id=run_id,
+            load_output=store.get_output,
+            drawing=json.loads(text),
+            name=str(spec.get("name") or run_id),
+        )
     widget.follow(store, run_id)
     return widget

@@ -66,17 +66,39 @@ class RunWidget(anywidget.AnyWidget):
 
     def __init__(
         self,
-        spec: WorkflowSpec | dict[str, Any],
+        spec: WorkflowSpec | dict[str, Any] | None = None,
         *,
         run_id: str = "",
         load_output: Callable[[str], Any] | None = None,
         interval: float = INTERVAL_S,
+        drawing: dict[str, Any] | None = None,
+        name: str = "",
         **kwargs: Any,
     ) -> None:
-        spec = load_spec(spec)
-        super().__init__(run_id=run_id, name=spec.name, **kwargs)
+        """A widget with every task pending.
+
+        Args:
+            spec: the workflow (checked and laid out here); None when ``drawing`` is given.
+            run_id: the run's id, when known.
+            load_output: reads a task's output from its reference (for the results).
+            interval: the least time between two updates sent to the browser.
+            drawing: the workflow's drawing as the store keeps it (``follow_run``), which
+                spares laying out, and checking, a stored run's 10^5 tasks again.
+            name: the workflow's name when ``spec`` is None.
+            **kwargs: passed to ``anywidget.AnyWidget``.
+
+        Raises:
+            ValueError: neither a spec nor a drawing.
+        """
+        loaded = None if spec is None else load_spec(spec)
+        if loaded is None and drawing is None:
+            raise ValueError("a RunWidget needs a workflow spec or its drawing")
+        name = loaded.name if loaded is not None else name
+        super().__init__(run_id=run_id, name=name, **kwargs)
         self._lock = threading.Lock()
-        self.state = RunState(spec, run_id=run_id, load_output=load_output)
+        self.state = RunState(
+            loaded, run_id=run_id, load_output=load_output, layout=drawing, name=name
+        )
         self.drawing = self.state.layout
         self.throttle = Coalescer(self._push, interval=interval)
         self._follower: threading.Thread | None = None
@@ -180,7 +202,7 @@ class RunWidget(anywidget.AnyWidget):
     def __repr__(self) -> str:
         st = self.state
         return (
-            f"RunWidget(run={st.run_id or None!r}, name={st.spec.name!r}, status={st.status!r}, "
+            f"RunWidget(run={st.run_id or None!r}, name={st.name!r}, status={st.status!r}, "
             f"done={st.done()}/{len(st.task_status)})"
         )
 

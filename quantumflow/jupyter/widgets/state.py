@@ -53,14 +53,35 @@ class RunState:
 
     def __init__(
         self,
-        spec: WorkflowSpec,
+        spec: WorkflowSpec | None,
         *,
         run_id: str = "",
         load_output: Callable[[str], Any] | None = None,
+        layout: dict[str, Any] | None = None,
+        name: str = "",
     ) -> None:
+        """Start every task pending.
+
+        Args:
+            spec: the workflow the run runs; None when ``layout`` is given (a run's stored
+                spec was checked when the run was made: no need to check 10^5 tasks again).
+            run_id: the run's id, when known.
+            load_output: reads a task's output from its reference (for the results).
+            layout: the drawing of the workflow when the caller has it (the store keeps one
+                per workflow); None lays ``spec`` out here.
+            name: the workflow's name when ``spec`` is None.
+
+        Raises:
+            ValueError: neither a spec nor a layout.
+        """
+        if layout is None:
+            if spec is None:
+                raise ValueError("a run's state needs its workflow spec or its drawing")
+            layout = drawing(spec)
         self.spec = spec
+        self.name = spec.name if spec is not None else name
         self.run_id = run_id
-        self.layout = drawing(spec)
+        self.layout = layout
         self.index: dict[str, int] = {tid: i for i, tid in enumerate(self.layout["ids"])}
         self.codes = bytearray(b"0" * len(self.index))
         self.status = "pending"
