@@ -32,6 +32,8 @@ async ({ src, state }) => {
     set: (k, v) => { state[k] = v; (handlers[`change:${k}`] || []).forEach((f) => f()); },
     save_changes: () => {},
   };
+  // the drawing comes as JSON bytes, which anywidget hands over as a DataView
+  state.drawing = new DataView(new TextEncoder().encode(state.drawing).buffer);
   const url = URL.createObjectURL(new Blob([src], { type: "text/javascript" }));
   const mod = await import(url);
   const el = document.getElementById("root");
@@ -73,8 +75,12 @@ def load(pg: Any, state: dict[str, Any]) -> None:
 def synced(w: RunWidget) -> dict[str, Any]:
     w.throttle.cancel()
     w.throttle.flush_now()
-    state: dict[str, Any] = json.loads(json.dumps(w.get_state()))
-    return state
+    state = w.get_state()
+    drawing = state.pop("drawing")
+    assert isinstance(drawing, bytes), "the drawing goes to the browser as a binary buffer"
+    out: dict[str, Any] = json.loads(json.dumps(state))
+    out["drawing"] = drawing.decode()
+    return out
 
 
 def small_widget() -> RunWidget:

@@ -10,6 +10,7 @@ import '../../style/status.css';
 import '../../style/base.css';
 import { RunView } from '../views/RunView';
 import { RunViewData } from '../views/viewData';
+import { drawingOf } from './drawing';
 
 /** The part of anywidget's model the view reads. */
 export interface WidgetModel {
@@ -38,7 +39,7 @@ export function dataOf(model: WidgetModel): RunViewData {
     name: String(model.get('name') ?? ''),
     status: String(model.get('status') ?? 'pending'),
     error: (model.get('error') as string) || null,
-    layout: (model.get('drawing') as RunViewData['layout']) ?? null,
+    layout: drawingOf(model.get('drawing')),
     states: String(model.get('states') ?? ''),
     progress: model.get('progress') as RunViewData['progress'],
     durations: model.get('durations') as RunViewData['durations'],
