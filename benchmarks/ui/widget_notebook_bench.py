@@ -92,6 +92,16 @@ async () => {
 }
 """
 
+# A value of the kernel's namespace (the kernel-side time of the measured cell).
+KERNEL_VALUE = """
+async (name) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const reply = await kernel.requestExecute({ code: "", silent: true,
+                                              user_expressions: { v: name } }).done;
+  return reply.content.user_expressions.v.data["text/plain"];
+}
+"""
+
 FRAMES_START = """
 () => {
   window.qfFrames = [];
@@ -185,10 +195,14 @@ def jupyter_lab(base: Path, db_url: str) -> Iterator[Lab]:
 def notebook(db_url: str, run_id: str) -> dict[str, Any]:
     """Two cells: open the store at ``db_url`` (imports, timed apart), then follow
     ``run_id`` with a RunWidget (the cell measured)."""
-    setup = ("from quantumflow.store.store import open_store\n"
+    setup = ("import time\n"
+             "from quantumflow.store.store import open_store\n"
              "from quantumflow.jupyter.widgets import follow_run\n"
              f"store = open_store({db_url!r})")  # fmt: skip
-    follow = f"w = follow_run(store, {run_id!r})\nw"
+    follow = ("_t0 = time.perf_counter()\n"
+              f"w = follow_run(store, {run_id!r})\n"
+              "_follow_s = time.perf_counter() - _t0\n"
+              "w")  # fmt: skip
     return {
         "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
                    "source": src} for src in (setup, follow)],
@@ -271,6 +285,7 @@ def measure(browser: Any, lab: Lab, store: Store, db_url: str, shape: str, n: in
     out["setup_cell_ms"] = round((time.monotonic() - t) * 1000, 1)
     first = page.evaluate("(a) => (" + FIRST + ")(a)", {"sel": f"{OUT} [data-drawn-summary='pending:{n}']"})
     out |= {k: round(v, 1) for k, v in first.items() if v is not None}
+    out["kernel_follow_ms"] = round(float(page.evaluate(KERNEL_VALUE, "_follow_s")) * 1000, 1)
     page.evaluate(FRAMES_START)
     counts = drive(store, run_id, ids, rate, seconds)
     t_last = time.monotonic()

@@ -35,21 +35,21 @@ def follow_run(store: Store, run_id: str) -> RunWidget:
     """A RunWidget for a run in ``store`` (started anywhere), live until the run ends.
 
     The drawing is the one the store keeps for the run's workflow (what the side panel
-    draws; laid out and kept on first use), read as one row: no task rows and no new
-    layout of a 10^5-task spec before the widget shows.
+    draws; laid out and kept on first use), read as one row: no task rows, no spec to
+    parse and no new layout of a 10^5-task workflow before the widget shows.
+
+    Raises:
+        RunNotFoundError: no run ``run_id`` in ``store``.
     """
-    header = store.get_run_header(run_id)
-    spec = header.spec if isinstance(header.spec, dict) else {}
+    name = store.run_name(run_id)
     try:
         text = run_layout_text(store, run_id)
-    except (CycleError, SpecError):  # laid out (cycle without its edges) or refused below
+    except (CycleError, SpecError):  # laid out here (a cycle without its edges) or refused
+        spec = store.get_run_header(run_id).spec
         widget = RunWidget(spec, run_id=run_id, load_output=store.get_output)
     else:
         widget = RunWidget(
-            run_id=run_id,
-            load_output=store.get_output,
-            drawing=json.loads(text),
-            name=str(spec.get("name") or run_id),
+            run_id=run_id, load_output=store.get_output, drawing=json.loads(text), name=name
         )
     widget.follow(store, run_id)
     return widget
