@@ -169,15 +169,6 @@ def get_run_header(engine: Engine, run_id: str) -> RunRecord:
     return _run(row)
 
 
-def run_name(engine: Engine, run_id: str) -> str:
-    """The run's name alone: one short column, not its stored spec (10 MB at 10^5 tasks)."""
-    with read_tx(engine) as conn:
-        name = conn.execute(sa.select(runs.c.name).where(runs.c.id == run_id)).scalar()
-    if name is None:
-        raise RunNotFoundError(run_id)
-    return str(name)
-
-
 def list_runs(
     engine: Engine, workflow_id: str | None, status: str | None, limit: int, offset: int
 ) -> list[RunRecord]:

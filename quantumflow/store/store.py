@@ -307,11 +307,6 @@ class Store:
         self._sync()
         return queries.get_run_header(self.engine, run_id)
 
-    def run_name(self, run_id: str) -> str:
-        """The run's name without reading its spec; ``RunNotFoundError`` when missing."""
-        self._sync()
-        return queries.run_name(self.engine, run_id)
-
     def list_runs(
         self,
         *,

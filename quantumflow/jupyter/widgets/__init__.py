@@ -6,7 +6,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ...api.graphs import run_layout_text
-from ...errors import CycleError, SpecError
+from ...errors import CycleError, RunNotFoundError, SpecError
+from ...store import aggregates
 from .run_widget import RunWidget
 
 if TYPE_CHECKING:
@@ -41,7 +42,10 @@ def follow_run(store: Store, run_id: str) -> RunWidget:
     Raises:
         RunNotFoundError: no run ``run_id`` in ``store``.
     """
-    name = store.run_name(run_id)
+    brief = aggregates.run_brief(store.engine, run_id)
+    if brief is None:
+        raise RunNotFoundError(run_id)
+    name = str(brief["name"])
     try:
         text = run_layout_text(store, run_id)
     except (CycleError, SpecError):  # laid out here (a cycle without its edges) or refused

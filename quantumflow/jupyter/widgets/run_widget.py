@@ -24,9 +24,11 @@ import traitlets
 
 from ...api.results import Results
 from ...spec import WorkflowSpec
+from ...spec.groups import BIG_GRAPH
 from ...spec.loader import load_spec
 from ...status import RUN_TERMINAL
-from .state import RunState
+from ...store import aggregates
+from .state import OUTPUTS_PER_SNAPSHOT, RunState
 from .throttle import INTERVAL_S, Coalescer
 
 if TYPE_CHECKING:
@@ -157,23 +159,58 @@ class RunWidget(anywidget.AnyWidget):
         """Track ``run_id`` through ``store.events_since`` in a background thread.
 
         Works for runs started anywhere (side panel, REST API, CLI, another kernel); the
-        thread stops once the run reaches a terminal status or :meth:`stop` is called.
+        thread stops once the run reaches a terminal status or :meth:`stop` is called. A
+        big run (more than ``BIG_GRAPH`` tasks) is first read as the store holds it now
+        (:meth:`_seed`, as the side panel reads it), then followed from its last event:
+        a 100,000-task run 60 % through has 180,000 events to fold otherwise (7 s).
         """
         self.run_id = run_id
         self.state.run_id = run_id
         if self.state._load_output is None:
             self.state._load_output = store.get_output
+        after = self._seed(store, run_id) if len(self.state.index) > BIG_GRAPH else None
+        if after is not None:
+            self.throttle.flush_now()
         self._stop.clear()
         self._follower = threading.Thread(
             target=self._follow_loop,
-            args=(store, run_id, poll_s),
+            args=(store, run_id, poll_s, after),
             name=f"quantumflow-follow-{run_id}",
             daemon=True,
         )
         self._follower.start()
 
-    def _follow_loop(self, store: Store, run_id: str, poll_s: float) -> None:
-        after = 0
+    def _seed(self, store: Store, run_id: str) -> int | None:
+        """Take the run's state from the store; the id of the last event it includes, or
+        None when it could not be taken (then every event is folded instead).
+
+        The states and that event id come from one transaction: following the events
+        after it misses and repeats nothing. The charts' inputs (run times, outputs,
+        reported values) are read just before it, so what finished in that instant can be
+        missing from them until the run ends, when the run times are read again.
+        """
+        engine = store.engine
+        try:
+            run = aggregates.run_brief(engine, run_id) or {}
+            durations = aggregates.duration_histogram(engine, run_id)
+            failed = aggregates.failures(engine, run_id, limit=1)["items"]
+            outputs = aggregates.recent_outputs(engine, run_id, limit=OUTPUTS_PER_SNAPSHOT)
+            metrics = aggregates.metric_events(engine, run_id)
+            codes, last = aggregates.states_vector(engine, run_id)
+        except Exception:  # an older store or a read error: fold every event instead
+            log.warning("cannot read run %s at once; folding its events", run_id, exc_info=True)
+            return None
+        first = (failed[0]["task_id"], failed[0]["error"]) if failed else None
+        with self._lock:
+            taken = self.state.seed(
+                codes, run=run, durations=durations, first_failure=first,
+                outputs=outputs, metrics=metrics,
+            )  # fmt: skip
+        return last if taken else None
+
+    def _follow_loop(self, store: Store, run_id: str, poll_s: float, after: int | None) -> None:
+        seeded = after is not None
+        after = after or 0
         while not self._stop.is_set():
             try:
                 batch = store.events_since(run_id, after_id=after, limit=1000)
@@ -184,6 +221,14 @@ class RunWidget(anywidget.AnyWidget):
                 after = max(after, int(ev.id))
                 self.on_event(ev)
             if self.state.status in RUN_TERMINAL:
+                if seeded:  # the run times as the store holds them, exact
+                    try:
+                        durations = aggregates.duration_histogram(store.engine, run_id)
+                    except Exception:
+                        log.debug("cannot read run times of %s", run_id, exc_info=True)
+                    else:
+                        with self._lock:
+                            self.state.set_durations(durations)
                 self.throttle.cancel()
                 self.throttle.flush_now()
                 return

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ...api.results import Results
@@ -28,7 +28,7 @@ from ...graph.layout import graph_shape, layout
 from ...spec import WorkflowSpec
 from ...spec.groups import BIG_GRAPH
 from ...status import RUN_TERMINAL, TASK_STATUSES, TASK_TERMINAL
-from ...store.aggregates import duration_bins
+from ...store.aggregates import DURATION_EDGES, duration_bins
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,10 @@ class RunState:
         self.started_at: float | None = None
         self.finished_at: float | None = None
         self.durations: list[float] = []
+        #: run times binned so far (per :data:`DURATION_EDGES` bin): a push bins only the
+        #: durations that came since the last one, not all 10^5 again (30 ms at 10^5)
+        self._bins = [0] * (len(DURATION_EDGES) - 1)
+        self._binned = 0
         self.task_times: dict[str, list[float | None]] = {}
         self.task_errors: dict[str, str] = {}
         self._began: dict[str, float] = {}
@@ -174,7 +178,84 @@ class RunState:
             self._pending_outputs.pop(task_id, None)
             self._pending_outputs[task_id] = output_ref
 
+    # ------------------------------------------------------------------ a big run's state at once
+    def seed(
+        self,
+        codes: str,
+        *,
+        run: dict[str, Any],
+        durations: dict[str, Any],
+        first_failure: tuple[str, str | None] | None = None,
+        outputs: Sequence[tuple[str, str]] = (),
+        metrics: Sequence[tuple[str, Any]] = (),
+    ) -> bool:
+        """Take a run's state as the store holds it, instead of folding all its events.
+
+        Args:
+            codes: one status digit per task in spec (= layout) order
+                (:func:`~quantumflow.store.aggregates.states_vector`).
+            run: the run's ``status``, ``error``, ``started_at`` and ``finished_at``.
+            durations: its duration histogram (``duration_histogram``'s shape).
+            first_failure: a failed task's id and error, named in the header.
+            outputs: ``(task id, output ref)`` of the latest outputs, oldest first.
+            metrics: ``(task id, values)`` the tasks reported, oldest first.
+
+        Returns:
+            False (nothing taken) when ``codes`` is not one digit per task of the drawing.
+        """
+        if len(codes) != len(self.codes) or not codes.isdigit():
+            return False
+        ids = self.layout["ids"]
+        self.codes[:] = codes.encode("ascii")
+        self.state_counts.clear()
+        for i, c in enumerate(codes):
+            status = TASK_STATUSES[int(c)] if int(c) < len(TASK_STATUSES) else "pending"
+            self.task_status[ids[i]] = status
+            self.state_counts[status] += 1
+        self.status = str(run.get("status") or self.status)
+        self.started_at = run.get("started_at") or self.started_at
+        self.finished_at = run.get("finished_at") or self.finished_at
+        if run.get("error"):
+            self.error = str(run["error"])
+        if first_failure is not None:
+            task_id, error = first_failure
+            self.task_errors[task_id] = str(error or "")
+            if self.error is None and error:
+                self.error = f"task '{task_id}': {error}"
+        self.set_durations(durations)
+        for task_id, ref in outputs:
+            self._pending_outputs[task_id] = ref
+        for task_id, values in metrics:
+            if isinstance(values, dict):
+                self.results.add_metric(task_id, values)
+        return True
+
+    def set_durations(self, histogram: dict[str, Any]) -> None:
+        """Replace the run times folded so far with ``histogram`` (the store's, exact)."""
+        self._bins = [0] * (len(DURATION_EDGES) - 1)
+        self._binned = len(self.durations)
+        edges = histogram.get("edges") or []
+        if edges:
+            start = DURATION_EDGES.index(edges[0])
+            for k, count in enumerate(histogram.get("counts") or []):
+                self._bins[start + k] += int(count)
+
     # ------------------------------------------------------------------ values out
+    def duration_histogram(self) -> dict[str, Any]:
+        """Run times in :func:`~quantumflow.store.aggregates.duration_bins`' bins and shape."""
+        fresh = self.durations[self._binned :]
+        if fresh:
+            self._binned = len(self.durations)
+            part = duration_bins(fresh)
+            start = DURATION_EDGES.index(part["edges"][0])
+            for k, count in enumerate(part["counts"]):
+                self._bins[start + k] += count
+        nonzero = [i for i, c in enumerate(self._bins) if c]
+        if not nonzero:
+            return {"edges": [], "counts": []}
+        lo, hi = nonzero[0], nonzero[-1]
+        return {"edges": list(DURATION_EDGES[lo : hi + 2]), "counts": self._bins[lo : hi + 1]}
+
     def counts(self) -> dict[str, int]:
         """Tasks per status (states no task is in are left out)."""
         return {s: c for s, c in self.state_counts.items() if c > 0}
@@ -252,7 +333,7 @@ class RunState:
                 "elapsed_s": round(self.elapsed(now), 3),
                 "eta_s": None if eta is None else round(eta, 3),
             },
-            "durations": duration_bins(self.durations),
+            "durations": self.duration_histogram(),
             "results": self.results.to_json(),
             "tasks": self.tasks(),
         }
