@@ -5,6 +5,7 @@ gives, while the run goes on and once it has ended."""
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from quantumflow.api.graphs import run_layout_text
 from quantumflow.jupyter.widgets import RunWidget, follow_run
 from quantumflow.jupyter.widgets.state import RunState
 from quantumflow.spec.groups import BIG_GRAPH
@@ -95,6 +97,10 @@ def test_a_big_run_under_way_is_taken_at_once_then_followed(store: Store) -> Non
     # follow_run: the run goes on and ends; the widget ends on the store's picture
     widget = follow_run(store, run_id)
     assert widget.progress["states"] == store_summary(store, run_id)  # before any event
+    # the drawing the store keeps, sent as it is (bytes: a binary buffer), once
+    kept = run_layout_text(store, run_id)
+    assert widget.get_state()["drawing"] == kept.encode()
+    assert widget.drawing == json.loads(kept) == taken.drawing
     run_tasks(store, run_id, ids[400:], rnd)
     store.finish_run(run_id, "failed", error="some tasks failed")
     assert widget.wait_followed(30)

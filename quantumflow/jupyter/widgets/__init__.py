@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from ...api.graphs import run_layout_text
@@ -53,7 +52,7 @@ def follow_run(store: Store, run_id: str) -> RunWidget:
         widget = RunWidget(spec, run_id=run_id, load_output=store.get_output)
     else:
         widget = RunWidget(
-            run_id=run_id, load_output=store.get_output, drawing=json.loads(text), name=name
+            run_id=run_id, load_output=store.get_output, drawing_json=text, name=name
         )
     widget.follow(store, run_id)
     return widget

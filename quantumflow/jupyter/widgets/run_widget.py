@@ -75,19 +75,21 @@ class RunWidget(anywidget.AnyWidget):
         run_id: str = "",
         load_output: Callable[[str], Any] | None = None,
         interval: float = INTERVAL_S,
-        drawing: dict[str, Any] | None = None,
+        drawing_json: str | None = None,
         name: str = "",
         **kwargs: Any,
     ) -> None:
         """A widget with every task pending.
 
         Args:
-            spec: the workflow (checked and laid out here); None when ``drawing`` is given.
+            spec: the workflow (checked and laid out here); None when ``drawing_json`` is
+                given.
             run_id: the run's id, when known.
             load_output: reads a task's output from its reference (for the results).
             interval: the least time between two updates sent to the browser.
-            drawing: the workflow's drawing as the store keeps it (``follow_run``), which
-                spares laying out, and checking, a stored run's 10^5 tasks again.
+            drawing_json: the workflow's drawing as the store keeps it (``follow_run``):
+                sent as it is; spares laying out, and checking, a stored run's 10^5 tasks
+                again.
             name: the workflow's name when ``spec`` is None.
             **kwargs: passed to ``anywidget.AnyWidget``.
 
@@ -95,6 +97,9 @@ class RunWidget(anywidget.AnyWidget):
             ValueError: neither a spec nor a drawing.
         """
         self._drawing_sent: tuple[dict[str, Any], bytes] | None = None
+        drawing = None if drawing_json is None else json.loads(drawing_json)
+        if drawing is not None and drawing_json is not None:  # sent as the store keeps it
+            self._drawing_sent = (drawing, drawing_json.encode())
         loaded = None if spec is None else load_spec(spec)
         if loaded is None and drawing is None:
             raise ValueError("a RunWidget needs a workflow spec or its drawing")
@@ -261,10 +266,12 @@ class RunWidget(anywidget.AnyWidget):
         lists of a 100k-task drawing), JSON-encoded inside the message and parsed with it
         on the browser's main thread; the view parses these bytes once."""
         sent = self._drawing_sent
-        if sent is not None and sent[0] is drawing:
+        # traitlets keeps a shallow copy: equal, with the very same lists (a quick compare)
+        if sent is not None and (sent[0] is drawing or sent[0] == drawing):
             return sent[1]
         data = json.dumps(drawing, separators=(",", ":")).encode()
-        self._drawing_sent = (drawing, data)
+        if drawing:  # not the empty default the widget opens with
+            self._drawing_sent = (drawing, data)
         return data
 
     def _push(self) -> None:
