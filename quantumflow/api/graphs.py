@@ -76,7 +76,7 @@ def layout_text(store: Store, spec: WorkflowSpec | dict[str, Any]) -> tuple[str,
     key = graph_key(shape)
     text = _recall(key) or layouts.get_layout(store.engine, key)
     if text is None:
-        text = json.dumps(layout(shape), separators=(",", ":"))
+        text = json.dumps(layout(shape, key=key), separators=(",", ":"))
         layouts.save_layout(store.engine, key, len(shape.ids), text)
     _remember(key, text)
     return text, key
