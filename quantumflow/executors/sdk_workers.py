@@ -5,7 +5,8 @@ Qiskit Aer, qsim and PennyLane Lightning in one process inflates small-circuit l
 several-fold. A :class:`SdkWorkerPool` keeps up to ``per_sdk`` processes per SDK (started
 when a call needs one), imports the SDK once in each, and gives every call a thread budget
 of ``cores // calls in flight`` (so one big simulation gets every core, and several at
-once never oversubscribe them). Tasks travel as plain JSON-able data; results come back as
+once never oversubscribe them; a circuit of 20 qubits or more runs alone, see
+:mod:`.alone`). Tasks travel as plain JSON-able data; results come back as
 the backends' output dict.
 """
 
@@ -30,6 +31,7 @@ from ..backends.sdks import warm_modules
 from ..config import restore_trust, trust_state
 from ..errors import BackendError, TaskTimeoutError
 from ..spec import QuantumTask
+from .alone import SharedOrAlone, runs_alone
 from .children import Lifeline, die_with_parent, start_child
 
 log = logging.getLogger(__name__)
@@ -213,6 +215,7 @@ class SdkWorkerPool:
         self.threads = threads or threads_per_worker(len(self.sdks) * self.per_sdk, self.cores)
         self._in_flight = 0
         self._in_flight_lock = threading.Lock()
+        self._gate = SharedOrAlone()  # a big simulation runs alone (alone.py)
         self._workers = {
             s: [_Worker(s, self.threads) for _ in range(self.per_sdk)] for s in self.sdks
         }
@@ -260,7 +263,8 @@ class SdkWorkerPool:
         """
         msg = (self._task_json(task), dict(inputs), dict(params or {}))
         sdk = self.sdk_of(task)
-        return self._call(sdk, msg, timeout=timeout, task_id=task.id, token=token)  # type: ignore[no-any-return]
+        with self._gate.hold(alone=runs_alone([task])):
+            return self._call(sdk, msg, timeout=timeout, task_id=task.id, token=token)  # type: ignore[no-any-return]
 
     def execute_batch(
         self,
@@ -278,7 +282,8 @@ class SdkWorkerPool:
 
         sdk = self.sdk_of(tasks[0])
         msg = sdk_batch.message([self._task_json(t) for t in tasks], inputs, params or {})
-        entries = self._call(sdk, msg, timeout=timeout, task_id=tasks[0].id, token=token)
+        with self._gate.hold(alone=runs_alone(tasks)):
+            entries = self._call(sdk, msg, timeout=timeout, task_id=tasks[0].id, token=token)
         return [e[1] if e[0] == "ok" else worker_error(e) for e in entries]
 
     def abort(self, token: object) -> bool:
