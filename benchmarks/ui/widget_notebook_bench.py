@@ -69,10 +69,14 @@ async ({ sel, widget }) => {
   const t0 = performance.now();
   window.jupyterapp.commands.execute('notebook:run-cell');
   let widgetAt = null;
-  await new Promise((resolve) => {
+  await new Promise((resolve, reject) => {
     const check = () => {
       if (widgetAt === null && document.querySelector(widget)) widgetAt = performance.now() - t0;
-      if (document.querySelector(sel)) resolve(); else requestAnimationFrame(check);
+      if (document.querySelector(sel)) resolve();
+      else if (performance.now() - t0 > 180000) {
+        const drawn = document.querySelector(widget + ' [data-drawn-summary]');
+        reject(new Error(`not drawn in 180 s: ${sel}; drawn: ${drawn?.dataset.drawnSummary}`));
+      } else requestAnimationFrame(check);
     };
     check();
   });
@@ -278,6 +282,7 @@ def measure(browser: Any, lab: Lab, store: Store, db_url: str, shape: str, n: in
     """One JSON line of numbers for an ``n``-task ``shape`` run; ``kept``: the side panel
     drew the run first (its drawing is kept in the store), else the widget lays it out."""
     spec = SHAPES[shape](n, name=f"{shape}-{n}-{kept}")
+    n = len(spec["tasks"])  # a layered DAG has whole layers of 1,000
     run_id = fake_run(store, spec, finished=0.0)
     store.flush()
     if kept:

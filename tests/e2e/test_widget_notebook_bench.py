@@ -23,7 +23,7 @@ def test_the_notebook_benchmark_draws_the_stores_states() -> None:
         missing("needs `make labext` and /usr/bin/chromium")
     out = subprocess.run(
         [sys.executable, str(REPO / "benchmarks/ui/widget_notebook_bench.py"),
-         "--sizes", "600", "--shapes", "layered", "--rate", "400", "--seconds", "1.5"],
+         "--sizes", "600", "--shapes", "sweep", "--rate", "400", "--seconds", "1.5"],
         check=False, capture_output=True, text=True, timeout=600, cwd=REPO,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-3000:]
