@@ -129,3 +129,23 @@ def test_run_times_binned_as_they_come_equal_binning_them_all() -> None:
         every += fresh
         assert state.duration_histogram() == duration_bins(every)
     assert set(TASK_STATUSES) >= set(state.counts())
+
+
+def test_a_widget_drawing_another_task_order_folds_the_events(store: Store) -> None:
+    """States in spec order fit only a drawing of the run's own spec: a widget built from
+    the same tasks in another order follows by folding events, and shows each task right."""
+    spec = big_spec()
+    ids = [t["id"] for t in spec["tasks"]]
+    run_id = store.create_run(spec=spec, task_ids=ids)
+    store.start_run(run_id, {"policy": "fifo", "workers": 2})
+    run_tasks(store, run_id, ids[:50], random.Random(5))
+    store.finish_run(run_id, "failed")
+    widget = RunWidget({**spec, "tasks": spec["tasks"][::-1]})
+    widget.follow(store, run_id)
+    assert widget.wait_followed(30)
+    truth = {tid: t.status for tid, t in store.get_run(run_id).tasks.items()}
+    drawn = widget.drawing["ids"]
+    assert drawn[0] == ids[-1]
+    assert {
+        tid: TASK_STATUSES[int(c)] for tid, c in zip(drawn, widget.states, strict=True)
+    } == truth

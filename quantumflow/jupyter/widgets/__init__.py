@@ -54,5 +54,5 @@ def follow_run(store: Store, run_id: str) -> RunWidget:
         widget = RunWidget(
             run_id=run_id, load_output=store.get_output, drawing_json=text, name=name
         )
-    widget.follow(store, run_id)
+    widget.follow(store, run_id, at_once=True)  # the drawing is of the run's own spec
     return widget

@@ -160,20 +160,30 @@ class RunWidget(anywidget.AnyWidget):
         self.throttle.flush_now()
 
     # ------------------------------------------------------------------ following the store
-    def follow(self, store: Store, run_id: str, *, poll_s: float = POLL_S) -> None:
+    def follow(
+        self, store: Store, run_id: str, *, poll_s: float = POLL_S, at_once: bool = False
+    ) -> None:
         """Track ``run_id`` through ``store.events_since`` in a background thread.
 
         Works for runs started anywhere (side panel, REST API, CLI, another kernel); the
-        thread stops once the run reaches a terminal status or :meth:`stop` is called. A
-        big run (more than ``BIG_GRAPH`` tasks) is first read as the store holds it now
-        (:meth:`_seed`, as the side panel reads it), then followed from its last event:
-        a 100,000-task run 60 % through has 180,000 events to fold otherwise (7 s).
+        thread stops once the run reaches a terminal status or :meth:`stop` is called.
+
+        Args:
+            store: the store the run is in.
+            run_id: the run.
+            poll_s: seconds between two reads of its events.
+            at_once: the widget draws the run's own spec (``follow_run`` makes sure): a big
+                run (more than ``BIG_GRAPH`` tasks) is first read as the store holds it now
+                (:meth:`_seed`, as the side panel reads it; its task states in spec order),
+                then followed from its last event: a 100,000-task run 60 % through has
+                180,000 events to fold otherwise (7 s).
         """
         self.run_id = run_id
         self.state.run_id = run_id
         if self.state._load_output is None:
             self.state._load_output = store.get_output
-        after = self._seed(store, run_id) if len(self.state.index) > BIG_GRAPH else None
+        big = len(self.state.index) > BIG_GRAPH
+        after = self._seed(store, run_id) if at_once and big else None
         if after is not None:
             self.throttle.flush_now()
         self._stop.clear()
