@@ -17,6 +17,7 @@ started, every task pending) one JSON line:
   ``--rate`` task state changes a second (pending -> running -> succeeded, every 37th
   fails) are written for ``--seconds`` in 100 ms batches;
 - ``catch_up_ms``: from the last write to the widget drawing the store's final states;
+  ``kernel_cpu_pct``: the kernel's CPU time meanwhile, as a share of one core;
   ``drawn_matches``: the tasks drawn per state equal the store's (``Store.get_run``);
 - ``heap_lab_mb`` (JupyterLab with the notebook open, before the cell), ``heap_mb`` (after
   the live part), ``heap_gc_mb`` (after a forced collection): the tab's JS heap (CDP
@@ -302,7 +303,9 @@ def measure(browser: Any, lab: Lab, store: Store, db_url: str, shape: str, n: in
     )
     out |= {k: round(v, 1) for k, v in first.items() if v is not None}
     out["kernel_follow_ms"] = round(float(page.evaluate(KERNEL_VALUE, "_follow_s")) * 1000, 1)
+    cpu0 = float(page.evaluate(KERNEL_VALUE, "time.process_time()"))
     page.evaluate(FRAMES_START)
+    t_drive = time.monotonic()
     counts, changes = drive(store, run_id, ids, rate, seconds)
     t_last = time.monotonic()  # every change is committed
     try:
@@ -311,6 +314,9 @@ def measure(browser: Any, lab: Lab, store: Store, db_url: str, shape: str, n: in
     except Exception:  # drawn_matches below says what the widget drew instead
         out["catch_up_ms"] = None
     frames = page.evaluate(FRAMES_STOP)
+    # the kernel's CPU time (its threads included) as a share of one core while live
+    cpu = float(page.evaluate(KERNEL_VALUE, "time.process_time()")) - cpu0
+    out["kernel_cpu_pct"] = round(100 * cpu / (time.monotonic() - t_drive), 1)
     out["changes"] = changes
     # what the kernel folded and sent: events read from the store, widget updates pushed
     kernel = page.evaluate(KERNEL_VALUE, "(w.throttle.pokes, w.throttle.flushes)")
