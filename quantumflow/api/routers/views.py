@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...errors import RunNotFoundError
 from ...status import TASK_STATUSES
-from ...store import aggregates
+from ...store import agg_cache, aggregates
 from ..context import ApiContext, get_context
 from ..graphs import file_layout_text, layout_text, run_layout_text
 from ..results import read_results
@@ -191,8 +191,13 @@ def run_results(run_id: str, ctx: Ctx) -> dict[str, Any]:
     (``quantumflow.report``, e.g. a loss) as series. Reads the last 40 outputs."""
     _header(ctx, run_id)
     engine = ctx.store.engine
-    return read_results(
-        aggregates.recent_outputs(engine, run_id),
-        ctx.store.get_output,
-        aggregates.metric_events(engine, run_id),
+    return agg_cache.memo(
+        engine,
+        run_id,
+        "results",
+        lambda: read_results(
+            aggregates.recent_outputs(engine, run_id),
+            ctx.store.get_output,
+            aggregates.metric_events(engine, run_id),
+        ),
     )
