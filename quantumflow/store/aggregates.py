@@ -26,8 +26,9 @@ from .db import read_tx
 
 #: Duration histogram bin edges (seconds): four per decade, 100 us .. ~1 day.
 DURATION_EDGES: tuple[float, ...] = tuple(10 ** (k / 4) for k in range(-16, 21))
-#: Most time buckets a time series is cut into.
+#: Most time buckets a time series is cut into (the lanes' Gantt: LANE_BUCKETS).
 MAX_BUCKETS = 240
+LANE_BUCKETS = 120
 
 _TERMINAL = tuple(sorted(TASK_TERMINAL))
 _IN_TERMINAL = ", ".join(f"'{s}'" for s in _TERMINAL)  # fixed names, not input
@@ -42,11 +43,13 @@ def _bucket(conn: Connection, expr: str) -> str:
 
 
 def _time_bucket(conn: Connection, expr: str) -> str:
-    """SQL for the time bucket ``floor(expr)``, the ones past the last (``:last``) counted
-    in the last: a live run's rows come one per bucket up to now, never one per bucket
-    of what finished after ``now`` (the caller's clock may lag the workers')."""
+    """SQL for the time bucket ``floor(expr)``, those past ``:cap`` (the most buckets a
+    window is cut into, so never before its last) counted in ``:cap``: a live run whose
+    workers' clocks run ahead of ``now`` still answers at most ``cap`` rows per series.
+    A constant, not the window's last bucket, which moves with ``now`` and would make
+    every call of a live run a new query to the cache."""
     least = "MIN" if conn.dialect.name == "sqlite" else "LEAST"
-    return f"{least}({_bucket(conn, expr)}, :last)"
+    return f"{least}({_bucket(conn, expr)}, :cap)"
 
 
 # ------------------------------------------------------------------------- states and groups
@@ -121,18 +124,13 @@ def run_brief(engine: Engine, run_id: str) -> dict[str, Any] | None:
 
 
 def run_budget(engine: Engine, run_id: str) -> float | None:
-    """The run's ``policies.budget.usd``, read by the database from the stored spec."""
-    if engine.dialect.name == "postgresql":
-        expr = "spec->'policies'->'budget'->>'usd'"
-    else:
-        expr = "json_extract(spec, '$.policies.budget.usd')"
-    with cached_read(engine, run_id) as q:  # the spec never changes; parsing it costs
-        value = q.scalar(f"SELECT {expr} FROM runs WHERE id = :r", {"r": run_id})  # noqa: S608
-    try:
-        budget = float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-    return budget if budget is not None and math.isfinite(budget) else None
+    """The run's ``policies.budget.usd`` (kept in ``runs.budget_usd`` when it was created)."""
+    with read_tx(engine) as conn:
+        value = conn.execute(
+            sa.text(f"SELECT budget_usd FROM {runs_header(conn)} WHERE id = :r"),  # noqa: S608
+            {"r": run_id},
+        ).scalar()
+    return float(value) if value is not None else None
 
 
 def _eta(left: int, done: int, elapsed: float) -> float | None:
@@ -294,7 +292,7 @@ def throughput(engine: Engine, run_id: str, *, now: float) -> dict[str, Any]:
             f"SELECT {b} AS b, status, COUNT(*) FROM task_runs"  # noqa: S608 - fixed SQL
             f" WHERE run_id = :r AND finished_at IS NOT NULL AND finished_at >= :t0"
             f" AND status IN ({_IN_TERMINAL}) GROUP BY b, status",
-            {"r": run_id, "t0": start, "w": width, "last": n - 1},
+            {"r": run_id, "t0": start, "w": width, "cap": MAX_BUCKETS},
         )
     series: dict[str, list[int]] = {}
     for bucket, status, count in rows:
@@ -318,7 +316,7 @@ def cost_burn(engine: Engine, run_id: str, *, now: float) -> dict[str, Any]:
             f"SELECT {b} AS b, SUM(cost_usd) FROM performance_metrics"  # noqa: S608
             f" WHERE run_id = :r AND cost_usd IS NOT NULL AND finished_at IS NOT NULL"
             f" AND finished_at >= :t0 GROUP BY b",
-            {"r": run_id, "t0": start, "w": width, "last": n - 1},
+            {"r": run_id, "t0": start, "w": width, "cap": MAX_BUCKETS},
         )
     spent = [0.0] * n
     for bucket, usd in rows:
@@ -351,7 +349,7 @@ def lanes(engine: Engine, run_id: str, *, now: float, limit: int = 2000) -> dict
         start, end = _window(q, run_id, now)
         if start is None:
             return {"start": start, "width": 1.0, "buckets": 0, "lanes": [], "intervals": []}
-        width = bucket_width(end - start, 120)
+        width = bucket_width(end - start, LANE_BUCKETS)
         n = int((end - start) // width) + 1
         b = _time_bucket(q.conn, "(started_at - :t0) / :w")
         rows = q.all(
@@ -360,7 +358,7 @@ def lanes(engine: Engine, run_id: str, *, now: float, limit: int = 2000) -> dict
             f" THEN started_at - queued_at ELSE 0 END)"
             f" FROM performance_metrics WHERE run_id = :r AND started_at IS NOT NULL"
             f" AND started_at >= :t0 GROUP BY lane, b",
-            {"r": run_id, "t0": start, "w": width, "last": n - 1},
+            {"r": run_id, "t0": start, "w": width, "cap": LANE_BUCKETS},
         )
         attempts = q.scalar(
             "SELECT COUNT(*) FROM performance_metrics WHERE run_id = :r", {"r": run_id}

@@ -57,8 +57,12 @@ runs = sa.Table(
     sa.Column("cancel_requested", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("host", sa.String(255), nullable=True),
     sa.Column("pid", sa.Integer, nullable=True),
+    # the spec's policies.budget.usd, for the cost view (migration 0006)
+    sa.Column("budget_usd", sa.Float, nullable=True),
     # what the views read of a run without its spec (migration 0006 says why)
-    sa.Index("ix_runs_header", "id", "status", "started_at", "finished_at", "name", "error"),
+    sa.Index(
+        "ix_runs_header", "id", "status", "started_at", "finished_at", "name", "error", "budget_usd"
+    ),
 )
 
 task_runs = sa.Table(
