@@ -45,9 +45,7 @@ Version = tuple[Any, ...]
 _LAST_EVENT = sa.text("SELECT MAX(id) FROM events WHERE run_id = :r")
 
 _lock = threading.Lock()
-_caches: weakref.WeakKeyDictionary[Engine, OrderedDict[Hashable, Any]] = (
-    weakref.WeakKeyDictionary()
-)
+_caches: weakref.WeakKeyDictionary[Engine, OrderedDict[Hashable, Any]] = weakref.WeakKeyDictionary()
 
 
 def run_version(conn: Connection, run_id: str) -> Version | None:

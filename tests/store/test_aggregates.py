@@ -197,8 +197,14 @@ def check_objective(
             for row in rows:
                 binned.setdefault((row[0] - lo) // per, []).append(row)
             ref = [
-                [b[0][0], len(b), min(v for *_, v in b), sum(v for *_, v in b) / len(b),
-                 max(v for *_, v in b), b[0][1] if len(b) == 1 else None]  # fmt: skip
+                [
+                    b[0][0],
+                    len(b),
+                    min(v for *_, v in b),
+                    sum(v for *_, v in b) / len(b),
+                    max(v for *_, v in b),
+                    b[0][1] if len(b) == 1 else None,
+                ]
                 for _, b in sorted(binned.items())
             ]
             got = aggregates.objective(store.engine, run_id, group=group, bins=bins)
@@ -209,8 +215,16 @@ def check_objective(
 
 @pytest.mark.parametrize(
     ("usd", "kept"),
-    [(2.5, 2.5), (3, 3.0), ("0.5", 0.5), ("lots", None), (True, None), (float("inf"), None),
-     (None, None), ({"x": 1}, None)],  # fmt: skip
+    [
+        (2.5, 2.5),
+        (3, 3.0),
+        ("0.5", 0.5),
+        ("lots", None),
+        (True, None),
+        (float("inf"), None),
+        (None, None),
+        ({"x": 1}, None),
+    ],
 )
 def test_the_budget_kept_with_a_run(usd: Any, kept: float | None) -> None:
     assert budget_of({"policies": {"budget": {"usd": usd}}}) == kept
