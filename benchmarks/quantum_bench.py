@@ -96,10 +96,12 @@ def q1(quick: bool) -> dict[str, Any]:
 
 def q1_worker(quick: bool, big: str) -> dict[str, Any]:
     """Q1 through a warm qiskit worker process (what the engine does) vs direct Aer."""
+    from quantumflow.config import default_quantum_workers
     from quantumflow.executors.sdk_workers import SdkWorkerPool
 
     out: dict[str, Any] = {}
-    with SdkWorkerPool(sdks=("qiskit",)) as pool:  # one SDK: its worker gets every core
+    # the engine's default pool; a call alone gets every core
+    with SdkWorkerPool(sdks=("qiskit",), per_sdk=default_quantum_workers()) as pool:
         pool.warm()
         task = QuantumTask(id="q1", backend="qiskit.aer", circuit={"qasm": big}, shots=1000, seed=1)
         engine, direct = _paired(

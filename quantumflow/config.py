@@ -145,6 +145,17 @@ def _limits() -> Limits:
     )
 
 
+#: Past this many, more workers per SDK mostly add memory (a worker imports its SDK).
+MAX_DEFAULT_QUANTUM_WORKERS = 4
+
+
+def default_quantum_workers() -> int:
+    """Workers per SDK unless ``QUANTUMFLOW_QUANTUM_WORKERS`` says: one per core, up to
+    :data:`MAX_DEFAULT_QUANTUM_WORKERS` (a batch of many small circuits is split between
+    them; a big simulation still gets every core, see :mod:`.executors.sdk_workers`)."""
+    return max(1, min(MAX_DEFAULT_QUANTUM_WORKERS, os.cpu_count() or 1))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime settings, from ``QUANTUMFLOW_*`` environment variables with sensible defaults.
@@ -157,8 +168,10 @@ class Settings:
         max_memory_bytes: statevector memory limit; None = what the machine has free
             (``QUANTUMFLOW_MAX_MEMORY_GB``).
         workers: default worker count for local executors (``QUANTUMFLOW_WORKERS``).
-        quantum_workers: warm worker processes per quantum SDK that run local simulator
-            tasks; 0 runs them in the engine's own process (``QUANTUMFLOW_QUANTUM_WORKERS``).
+        quantum_workers: most worker processes per quantum SDK that run local simulator
+            tasks (each started when first needed; default: the cores, at most
+            :data:`MAX_DEFAULT_QUANTUM_WORKERS`); 0 runs them in the engine's own process
+            (``QUANTUMFLOW_QUANTUM_WORKERS``).
         store_writer: where a SQLite store group-commits task events: ``process`` (a writer
             process, the default with more than one core) or ``thread`` (a thread of the
             engine's process) (``QUANTUMFLOW_STORE_WRITER``).
@@ -181,7 +194,7 @@ class Settings:
     dask_address: str | None = None
     max_memory_bytes: int | None = None
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
-    quantum_workers: int = 1
+    quantum_workers: int = field(default_factory=default_quantum_workers)
     store_writer: str = field(default_factory=_default_writer)
     store_max_bytes: int | None = None
     allow_modules: tuple[str, ...] | None = None
@@ -212,7 +225,7 @@ def load_settings() -> Settings:
         dask_address=os.environ.get("QUANTUMFLOW_DASK_ADDRESS") or None,
         max_memory_bytes=int(mem_gb * 2**30) if mem_gb is not None else None,
         workers=int(workers) if workers else max(1, os.cpu_count() or 1),
-        quantum_workers=max(0, int(quantum)) if quantum else 1,
+        quantum_workers=max(0, int(quantum)) if quantum else default_quantum_workers(),
         store_writer=_store_writer(os.environ.get("QUANTUMFLOW_STORE_WRITER")),
         store_max_bytes=_mebibytes("QUANTUMFLOW_STORE_MAX_MB"),
         allow_modules=_modules(os.environ.get("QUANTUMFLOW_ALLOW_MODULES")),

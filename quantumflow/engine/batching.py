@@ -62,8 +62,11 @@ def plan_batches(
     routes: Mapping[int, Route],
     resource: Sequence[int] | None,
     costs: Sequence[float],
+    capacities: Sequence[int] | None = None,
 ) -> BatchPlan | None:
-    """Group the batchable tasks (None when no group has two members)."""
+    """Group the batchable tasks (None when no group has two members). ``resource`` and
+    ``capacities``: each task's slot and each slot's capacity (a group's batches run as
+    many at once as its slot allows)."""
     keys = batch_keys(spec, routes, resource)
     index: dict[str, int] = {}
     found: list[BatchKey] = []
@@ -93,7 +96,22 @@ def plan_batches(
             remote=key.remote,
             window_ms=pol.batch_window_ms,
             max_size=pol.batch_max_size,
+            workers=_concurrent(tasks[0], routes, resource, capacities),
         )
         max_size.append(size)
         window.append(wait)
     return BatchPlan(group, max_size, window, found, [len(m) for m in members])
+
+
+def _concurrent(
+    task: int,
+    routes: Mapping[int, Route],
+    resource: Sequence[int] | None,
+    capacities: Sequence[int] | None,
+) -> int:
+    """How many batches of ``task``'s group can run at once: its slot's capacity (the
+    SDK's worker processes unless ``policies.resources`` says otherwise)."""
+    if resource is not None and capacities is not None and resource[task] > 0:
+        return max(1, capacities[resource[task]])
+    r = routes.get(task)
+    return max(1, r.slots) if r is not None else 1

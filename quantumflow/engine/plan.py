@@ -95,7 +95,13 @@ def make_plan(vw: ValidatedWorkflow, *, workers: int, store: Store | None = None
     }
     if slots is not None:
         schedule["resources"] = dict(zip(slots.names[1:], slots.capacities[1:], strict=True))
-    batches = plan_batches(vw.spec, routes, None if slots is None else slots.resource, costs)
+    batches = plan_batches(
+        vw.spec,
+        routes,
+        None if slots is None else slots.resource,
+        costs,
+        None if slots is None else slots.capacities,
+    )
     if batches is not None:
         schedule["batching"] = batches.describe()
     modes = plan_modes(vw, routes, start, finish)

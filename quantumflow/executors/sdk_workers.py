@@ -2,9 +2,12 @@
 
 Quantum simulators hold the GIL and each SDK ships its own OpenMP runtime, so running
 Qiskit Aer, qsim and PennyLane Lightning in one process inflates small-circuit latency
-several-fold. A :class:`SdkWorkerPool` keeps one process per SDK, imports that SDK once,
-and pins thread counts so that ``workers x threads ≤ cores`` (no oversubscription).
-Tasks travel as plain JSON-able data; results come back as the backends' output dict.
+several-fold. A :class:`SdkWorkerPool` keeps up to ``per_sdk`` processes per SDK (started
+when a call needs one), imports the SDK once in each, and gives every call a thread budget
+of ``cores // calls in flight`` (so one big simulation gets every core, and several at
+once never oversubscribe them; a circuit of 20 qubits or more runs alone, see
+:mod:`.alone`). Tasks travel as plain JSON-able data; results come back as
+the backends' output dict.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from ..backends.sdks import warm_modules
 from ..config import restore_trust, trust_state
 from ..errors import BackendError, TaskTimeoutError
 from ..spec import QuantumTask
+from .alone import SharedOrAlone, runs_alone
 from .children import Lifeline, die_with_parent, start_child
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,11 @@ _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "Q
 def threads_per_worker(workers: int, cores: int | None = None) -> int:
     """The simulator thread count that keeps ``workers x threads ≤ cores``."""
     return max(1, (cores or os.cpu_count() or 1) // max(1, workers))
+
+
+def with_threads(msg: tuple[Any, ...], threads: int) -> tuple[Any, ...]:
+    """A task or batch message with the call's thread budget appended (its last item)."""
+    return (*msg, threads)
 
 
 def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
@@ -77,9 +86,10 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
         if msg == "ping":
             conn.send(("ok", {"pid": os.getpid(), "threads": threads, "sdk": sdk}))
             continue
-        if sdk_batch.is_batch(msg):
+        *msg, budget = msg  # the call's thread budget (SdkWorkerPool._call)
+        if sdk_batch.is_batch(tuple(msg)):
             try:
-                conn.send(sdk_batch.run_in_worker(msg, parse, threads))
+                conn.send(sdk_batch.run_in_worker(tuple(msg), parse, budget))
             except Exception as exc:  # the batch as a whole failed: every member fails
                 conn.send(("err", "BackendError", f"{type(exc).__name__}: {exc}", "backend"))
             continue
@@ -87,7 +97,7 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
         try:
             task = parse(task_json)
             cpu = time.process_time()
-            out = execute_quantum_task(task, inputs=inputs, params=params, threads=threads)
+            out = execute_quantum_task(task, inputs=inputs, params=params, threads=budget)
             stats = {
                 "cpu_s": time.process_time() - cpu,
                 "peak_mem_bytes": peak_rss_bytes(),
@@ -185,8 +195,10 @@ class SdkWorkerPool:
     Args:
         sdks: which SDK workers this pool may start (default: qiskit, cirq, pennylane).
         cores: cores to share between workers (default: this machine's).
-        threads: simulator threads per worker (default: cores // number of workers, ≥ 1).
-        per_sdk: worker processes per SDK (default 1).
+        threads: the OpenMP thread count a worker starts with, for libraries whose threads
+            cannot be set per call (default: cores // number of workers, ≥ 1). Aer and qsim
+            take each call's budget instead: ``cores // calls in flight``.
+        per_sdk: worker processes per SDK (default 1), each started when first needed.
     """
 
     def __init__(
@@ -199,7 +211,11 @@ class SdkWorkerPool:
     ) -> None:
         self.sdks = tuple(sdks)
         self.per_sdk = max(1, per_sdk)
-        self.threads = threads or threads_per_worker(len(self.sdks) * self.per_sdk, cores)
+        self.cores = max(1, cores or os.cpu_count() or 1)
+        self.threads = threads or threads_per_worker(len(self.sdks) * self.per_sdk, self.cores)
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
+        self._gate = SharedOrAlone()  # a big simulation runs alone (alone.py)
         self._workers = {
             s: [_Worker(s, self.threads) for _ in range(self.per_sdk)] for s in self.sdks
         }
@@ -247,7 +263,8 @@ class SdkWorkerPool:
         """
         msg = (self._task_json(task), dict(inputs), dict(params or {}))
         sdk = self.sdk_of(task)
-        return self._call(sdk, msg, timeout=timeout, task_id=task.id, token=token)  # type: ignore[no-any-return]
+        with self._gate.hold(alone=runs_alone([task])):
+            return self._call(sdk, msg, timeout=timeout, task_id=task.id, token=token)  # type: ignore[no-any-return]
 
     def execute_batch(
         self,
@@ -265,7 +282,8 @@ class SdkWorkerPool:
 
         sdk = self.sdk_of(tasks[0])
         msg = sdk_batch.message([self._task_json(t) for t in tasks], inputs, params or {})
-        entries = self._call(sdk, msg, timeout=timeout, task_id=tasks[0].id, token=token)
+        with self._gate.hold(alone=runs_alone(tasks)):
+            entries = self._call(sdk, msg, timeout=timeout, task_id=tasks[0].id, token=token)
         return [e[1] if e[0] == "ok" else worker_error(e) for e in entries]
 
     def abort(self, token: object) -> bool:
@@ -302,10 +320,18 @@ class SdkWorkerPool:
         w.lock.acquire()
         return w
 
+    def _budget(self, delta: int) -> int:
+        """Count a call in (+1) or out (-1); the thread budget of a call starting now."""
+        with self._in_flight_lock:
+            self._in_flight = max(0, self._in_flight + delta)
+            return max(1, self.cores // max(1, self._in_flight))
+
     def _call(
         self, sdk: str, msg: Any, *, timeout: float | None, task_id: str, token: object
     ) -> Any:
         w = self._pick(sdk)
+        if isinstance(msg, tuple):
+            msg = with_threads(msg, self._budget(+1))
         try:
             if not w.alive():
                 w.start()
@@ -333,6 +359,8 @@ class SdkWorkerPool:
                 with w.state:
                     w.token = None
         finally:
+            if isinstance(msg, tuple):
+                self._budget(-1)
             w.lock.release()
         if reply[0] == "ok":
             if len(reply) > 2 and token is not None and hasattr(token, "stats"):

@@ -83,6 +83,30 @@ def test_unseeded_tasks_share_one_native_call_with_time_shares(db_url: str) -> N
     assert sum(r["wall_s"] for r in rows) <= max(r["extra"]["elapsed_s"] for r in rows) * 1.01
 
 
+@pytest.mark.slow
+def test_a_big_group_is_split_between_the_sdks_workers_and_runs_at_once(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUANTUMFLOW_QUANTUM_WORKERS", "2")
+    tasks = [sampling(i, "qiskit.aer", seed=None) for i in range(20)]
+    result = run(wf(*tasks, policies={"max_concurrency": 4}), db=db_url)
+    assert result.status == "succeeded", result.error
+    plan = open_db(db_url).get_schedule(result.id)
+    assert plan is not None
+    (group,) = plan["batching"]
+    assert group["max_size"] == 10 and group["predicted_batches"] == 2
+    rows = open_db(db_url).task_metrics(run_id=result.id)
+    assert sorted(r["extra"]["batch_size"] for r in rows) == [10] * 20
+    assert len({r["worker"] for r in rows}) == 2  # two worker processes, one batch each
+    spans: dict[int, list[tuple[float, float]]] = {}
+    for r in rows:
+        t = result.tasks[r["task_id"]]
+        assert t.started_at is not None and t.finished_at is not None
+        spans.setdefault(r["extra"]["batch_id"], []).append((t.started_at, t.finished_at))
+    (a0, a1), (b0, b1) = ((min(s for s, _ in v), max(e for _, e in v)) for v in spans.values())
+    assert a0 < b1 and b0 < a1, "the two batches did not overlap"
+
+
 def test_the_plan_shows_batch_groups_and_tasks_can_opt_out(db_url: str) -> None:
     tasks = [sampling(i, "qiskit.aer") for i in range(5)]
     tasks.append(sampling(9, "qiskit.aer", batch=False))

@@ -32,6 +32,12 @@ print(json.dumps({"status": r.status, "counts": r.outputs["a"]["counts"],
 """
 
 
+@pytest.fixture(autouse=True)
+def one_worker_per_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests follow one worker's life: its SDK gets exactly one."""
+    monkeypatch.setenv("QUANTUMFLOW_QUANTUM_WORKERS", "1")
+
+
 def slow(tid: str = "slow", **extra: Any) -> dict[str, Any]:
     """A circuit that simulates for many seconds."""
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -23,10 +24,42 @@ def ghz(backend: str, **kw: object) -> QuantumTask:
     )
 
 
+def slowish() -> QuantumTask:
+    """Long enough (~0.5 s) that two calls sent together overlap."""
+    return QuantumTask(
+        id="s",
+        backend="qiskit.aer",
+        circuit={"builtin": "random", "args": {"n": 16, "depth": 20, "seed": 1}},
+        shots=2000,
+        seed=3,
+        cache=False,
+    )
+
+
 def test_threads_never_oversubscribe() -> None:
     assert threads_per_worker(3, 2) == 1
     assert threads_per_worker(2, 16) == 8
     assert threads_per_worker(1, 1) == 1
+
+
+def test_each_call_gets_the_cores_left_by_the_calls_in_flight() -> None:
+    pool = SdkWorkerPool(sdks=("qiskit",), cores=4, per_sdk=2)
+    assert pool._budget(+1) == 4  # alone: every core (one big simulation)
+    assert pool._budget(+1) == 2  # two at once: half each
+    assert pool._budget(-1) == 4
+    assert pool._budget(-1) == 4 and pool._in_flight == 0
+
+
+@pytest.mark.slow
+def test_a_second_worker_starts_only_when_two_calls_overlap() -> None:
+    with SdkWorkerPool(sdks=("qiskit",), cores=2, per_sdk=2) as pool:
+        assert pool.execute(ghz("qiskit.aer"), inputs={})["counts"]
+        assert pool.execute(ghz("qiskit.aer"), inputs={})["counts"]
+        assert len(pool.pids()["qiskit"]) == 1  # one after another: one process
+        with ThreadPoolExecutor(2) as ex:
+            outs = list(ex.map(lambda _: pool.execute(slowish(), inputs={}), range(2)))
+        assert all(o["counts"] for o in outs)
+        assert len(pool.pids()["qiskit"]) == 2
 
 
 @pytest.mark.slow

@@ -49,7 +49,8 @@ def test_without_a_limit_the_same_tasks_overlap(store: Any) -> None:
     assert most_at_once(result, ids) > 2
 
 
-def test_local_simulators_hold_one_slot_per_sdk_worker() -> None:
+def test_local_simulators_hold_one_slot_per_sdk_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUANTUMFLOW_QUANTUM_WORKERS", "3")
     spec = load_spec(
         wf(
             {"id": "a", "kind": "quantum", "backend": "qiskit.aer",
@@ -69,7 +70,7 @@ def test_local_simulators_hold_one_slot_per_sdk_worker() -> None:
     held = [slots.names[r] for r in slots.resource]
     assert held == ["sdk:qiskit", "sdk:cirq", "qiskit.ibm:ibm_brisbane", "mine", ""]
     caps = dict(zip(slots.names, slots.capacities, strict=True))
-    assert caps == {"": 4, "sdk:qiskit": 1, "sdk:cirq": 1, "qiskit.ibm:ibm_brisbane": 5, "mine": 1}
+    assert caps == {"": 4, "sdk:qiskit": 3, "sdk:cirq": 3, "qiskit.ibm:ibm_brisbane": 5, "mine": 1}
 
 
 def test_in_process_simulators_have_no_slot(monkeypatch: pytest.MonkeyPatch) -> None:
