@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from quantumflow.store import Store, TaskEvent, agg_cache, aggregates
+from quantumflow.store import Store, TaskEvent, agg_cache, agg_time, aggregates
 
 
 def _run(store: Store, n: int = 30, done: int = 25) -> tuple[str, list[str]]:
@@ -40,9 +40,9 @@ def _views(store: Store, run_id: str) -> dict[str, Any]:
         "progress": aggregates.progress(e, run_id, now=now),
         "states": aggregates.states_vector(e, run_id),
         "durations": aggregates.duration_histogram(e, run_id),
-        "throughput": aggregates.throughput(e, run_id, now=now),
-        "cost": aggregates.cost_burn(e, run_id, now=now),
-        "lanes": aggregates.lanes(e, run_id, now=now),
+        "throughput": agg_time.throughput(e, run_id, now=now),
+        "cost": agg_time.cost_burn(e, run_id, now=now),
+        "lanes": agg_time.lanes(e, run_id, now=now),
         "slowest": aggregates.slowest(e, run_id),
         "failures": aggregates.failures(e, run_id),
         "objective": aggregates.objective(e, run_id),

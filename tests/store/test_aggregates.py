@@ -13,7 +13,7 @@ import pytest
 
 from quantumflow.spec.groups import task_groups
 from quantumflow.status import TASK_STATUSES, TASK_TERMINAL
-from quantumflow.store import Store, aggregates
+from quantumflow.store import Store, agg_time, aggregates
 from quantumflow.store.records import TaskEvent
 from quantumflow.store.run_sql import budget_of
 
@@ -110,7 +110,7 @@ def test_aggregates_match_a_python_reference(store: Store, seed: int) -> None:
     assert sum(aggregates.duration_bins(durations)["counts"]) == len(durations)
 
     # throughput: every finished task in one bucket, by status
-    tp = aggregates.throughput(engine, run_id, now=now)
+    tp = agg_time.throughput(engine, run_id, now=now)
     finished = Counter(tasks[i].status for i in ids if tasks[i].status in FINAL)
     assert {s: sum(v) for s, v in tp["series"].items()} == dict(finished)
 
@@ -131,12 +131,12 @@ def test_aggregates_match_a_python_reference(store: Store, seed: int) -> None:
     assert all(r["error"] == "boom" for r in fails["items"])
 
     # cost: the per-attempt costs summed, and the budget read from the spec by SQL
-    burn = aggregates.cost_burn(engine, run_id, now=now)
+    burn = agg_time.cost_burn(engine, run_id, now=now)
     assert burn["total"] == pytest.approx(spec["spent"])
     assert sum(burn["spent"]) == pytest.approx(spec["spent"])
     assert burn["cumulative"][-1] == pytest.approx(burn["total"])
     assert aggregates.run_budget(engine, run_id) == spec["policies"]["budget"]["usd"]
-    check_lanes(aggregates.lanes(engine, run_id, now=now), spec["attempts"], record.started_at)
+    check_lanes(agg_time.lanes(engine, run_id, now=now), spec["attempts"], record.started_at)
     check_objective(store, run_id, spec, ids, groups)
 
     brief = aggregates.run_brief(engine, run_id)
