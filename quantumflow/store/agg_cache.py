@@ -39,6 +39,9 @@ from .db import read_tx
 #: Answers kept per engine (a 10^5-task run's states string is the biggest: ~100 kB).
 MAX_ENTRIES = 256
 
+#: PostgreSQL's work_mem for the aggregates' read transactions (see :func:`cached_read`).
+WORK_MEM = "32MB"
+
 T = TypeVar("T")
 Version = tuple[Any, ...]
 
@@ -118,6 +121,11 @@ class CachedReads:
 def cached_read(engine: Engine, run_id: str) -> Iterator[CachedReads]:
     """A read transaction whose queries about ``run_id`` are kept at its version."""
     with read_tx(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            # PostgreSQL cannot tell how many buckets a GROUP BY of an expression makes and
+            # assumes one per row: within the default 4 MB it sorts 10^5 rows (on disk)
+            # instead of hashing a few hundred buckets. Local to this read transaction.
+            conn.execute(sa.text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
         yield CachedReads(conn, engine, run_id)
 
 
