@@ -43,7 +43,8 @@ class PgServer:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
 
-def _find_bindir() -> Path | None:
+def find_bindir() -> Path | None:
+    """Where ``initdb`` and ``pg_ctl`` are (the newest version first), or None."""
     for pattern in _SEARCH:
         for found in sorted(glob.glob(pattern), reverse=True):  # newest version first
             if (Path(found) / "initdb").exists():
@@ -79,15 +80,11 @@ def _run(cmd: list[str]) -> None:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """Start PostgreSQL once per test session; stop it and delete its files at the end."""
-    bindir = _find_bindir()
-    if bindir is None:
-        msg = "PostgreSQL binaries not found (apt-get install postgresql)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{msg}; CI must run the PostgreSQL tests")
-        pytest.skip(msg)
+@contextlib.contextmanager
+def running_server(bindir: Path) -> Iterator[PgServer]:
+    """A PostgreSQL server from ``bindir`` in a temporary directory, on a free loopback
+    port (fsync off: test data), stopped and deleted afterwards. The benchmarks start
+    theirs this way too (``benchmarks/ui/views_bench.py --postgres``)."""
     root = Path(tempfile.mkdtemp(prefix="qf-pg-"))
     data, sock = root / "data", root / "sock"
     sock.mkdir()
@@ -111,6 +108,19 @@ def pg_server() -> Iterator[PgServer]:
             _run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
         time.sleep(0.1)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """Start PostgreSQL once per test session; stop it and delete its files at the end."""
+    bindir = find_bindir()
+    if bindir is None:
+        msg = "PostgreSQL binaries not found (apt-get install postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{msg}; CI must run the PostgreSQL tests")
+        pytest.skip(msg)
+    with running_server(bindir) as server:
+        yield server
 
 
 @pytest.fixture

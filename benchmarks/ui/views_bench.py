@@ -1,9 +1,10 @@
 """The run view at 10^4 and 10^5 tasks in a real browser, and the aggregate endpoints behind
 it (issue 18). Two parts, one JSON line per measurement:
 
-- ``api``: every view endpoint against a 100,000-task run in a real SQLite store (written
-  through the store's writer by ``benchmarks/views_data.py``), median of five calls through
-  the FastAPI app (no network);
+- ``api``: every view endpoint against a 100,000-task run in a real SQLite store (or
+  PostgreSQL: ``--postgres`` starts a server as the tests do, ``--db`` names one), written
+  through the store's writer by ``benchmarks/views_data.py``; medians of five calls through
+  the FastAPI app (no network), cold (kept answers forgotten first) and warm;
 - ``browser``: the one run view (``quantumflow/jupyter/widgets/static/run_view.js``, the
   renderer the side panel draws with too) in headless Debian Chromium, fed a sweep and a
   layered DAG of N tasks laid out by the server's layout: time to the first frame with every
@@ -12,6 +13,7 @@ it (issue 18). Two parts, one JSON line per measurement:
   and the JS heap; the drawn states are checked against the states sent.
 
     python benchmarks/ui/views_bench.py [--sizes 10000,100000] [--rate 2000] [--seconds 6]
+    python benchmarks/ui/views_bench.py --part api --sizes 100000 [--postgres | --db URL]
     python benchmarks/ui/views_bench.py --screenshots docs/img   # the 100k pictures in docs/ui.md
 
 Needs ``make labext`` (the bundle) and /usr/bin/chromium.
@@ -38,6 +40,7 @@ from quantumflow.api import create_app  # noqa: E402
 from quantumflow.graph.layout import layout  # noqa: E402
 from quantumflow.jupyter.widgets.run_widget import BUNDLE, STYLE  # noqa: E402
 from quantumflow.status import TASK_STATUSES  # noqa: E402
+from quantumflow.store import agg_cache  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ENDPOINTS = ("states", "progress?limit=50", "durations", "throughput", "lanes", "cost",
@@ -113,26 +116,53 @@ async ({ rate, seconds, statuses }) => {
 """
 
 
-def api_latency(n: int) -> None:
-    """Median latency of each view endpoint on an ``n``-task run (SQLite)."""
+def api_latency(n: int, url: str | None = None, repeat: int = 5) -> None:
+    """Latency of each view endpoint on an ``n``-task run, 70 % through, in the store at
+    ``url`` (default: a new SQLite file), through the FastAPI app (no network).
+
+    ``cold_ms``: median of ``repeat`` calls, each made after forgetting the kept answers
+    (``store/agg_cache.py``): what the first call after a change of a live run costs, and
+    what every call cost before answers were kept. ``warm_ms``: median of ``repeat``
+    calls again with nothing changed (a finished run, or a live one between two events).
+    """
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/views.db"
+        url = url or f"sqlite:///{tmp}/views.db"
         with TestClient(create_app(store_url=url)) as client:
             store = client.app.state.qf.store  # type: ignore[attr-defined]
             t0 = time.perf_counter()
             run_id = fake_run(store, sweep_spec(n), finished=0.7)
             written = time.perf_counter() - t0
-            print(json.dumps({"part": "api", "tasks": n, "write_s": round(written, 1)}))
+            db = store.engine.dialect.name
+            print(json.dumps({"part": "api", "db": db, "tasks": n, "write_s": round(written, 1)}))
             for what in ENDPOINTS:
-                times = []
-                for _ in range(5):
-                    t = time.perf_counter()
-                    r = client.get(f"/api/runs/{run_id}/{what}")
-                    times.append((time.perf_counter() - t) * 1000)
-                    assert r.status_code == 200, (what, r.text[:200])
-                print(json.dumps({"part": "api", "tasks": n, "endpoint": what.split("?")[0],
-                                  "median_ms": round(statistics.median(times), 1),
-                                  "first_ms": round(times[0], 1)}))  # fmt: skip
+                cold, warm = [], []
+                for times, forget in ((cold, True), (warm, False)):
+                    for _ in range(repeat):
+                        if forget:
+                            agg_cache.clear()
+                        t = time.perf_counter()
+                        r = client.get(f"/api/runs/{run_id}/{what}")
+                        times.append((time.perf_counter() - t) * 1000)
+                        assert r.status_code == 200, (what, r.text[:200])
+                print(json.dumps({"part": "api", "db": db, "tasks": n,
+                                  "endpoint": what.split("?")[0],
+                                  "cold_ms": round(statistics.median(cold), 1),
+                                  "cold_max_ms": round(max(cold), 1),
+                                  "warm_ms": round(statistics.median(warm), 1)}),
+                      flush=True)  # fmt: skip
+
+
+def api_postgres(n: int, repeat: int) -> None:
+    """:func:`api_latency` on a PostgreSQL server started for it the way the tests start
+    theirs (``tests/pg.py``: Debian's initdb/pg_ctl, a temporary directory, fsync off)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.pg import find_bindir, running_server
+
+    bindir = find_bindir()
+    if bindir is None:
+        sys.exit("PostgreSQL binaries not found (apt-get install postgresql)")
+    with running_server(bindir) as server:
+        api_latency(n, server.url(), repeat)
 
 
 def browser(sizes: list[int], rate: int, seconds: float) -> None:
@@ -219,6 +249,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=6.0)
     ap.add_argument("--part", choices=("api", "browser", "both"), default="both")
     ap.add_argument("--screenshots", type=Path, help="write ui-run-100k-*.png into this folder")
+    ap.add_argument("--db", help="api part: the store's URL (default: a new SQLite file)")
+    ap.add_argument("--postgres", action="store_true", help="api part: on a PostgreSQL server")
+    ap.add_argument("--repeat", type=int, default=5, help="api part: calls per measurement")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.screenshots:
@@ -227,7 +260,10 @@ def main() -> None:
     if args.part in ("browser", "both"):
         browser(sizes, args.rate, args.seconds)
     if args.part in ("api", "both"):
-        api_latency(max(sizes))
+        if args.postgres:
+            api_postgres(max(sizes), args.repeat)
+        else:
+            api_latency(max(sizes), args.db, args.repeat)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
-"""The SQL behind the big-run dashboard: counts, histograms and time buckets, never rows.
+"""The SQL behind the big-run dashboard: counts, histograms and pages, never all rows.
 
 Each function answers one chart of one run from ``task_runs`` (one row per task, with its
 group in ``grp``) and ``performance_metrics`` (one row per attempt), aggregated by the
-database, so a 100,000-task run costs the API a few hundred result rows at most. The same
-SQL runs on SQLite and PostgreSQL: the two differ only in how a float becomes a bucket
-number (:func:`_bucket`). Tables of tasks (slowest, failures) come a page at a time.
+database, so a 100,000-task run costs the API a few hundred result rows at most; the time
+series (throughput, cost, lanes) are in ``agg_time.py``. The same SQL runs on SQLite and
+PostgreSQL: the two differ only in how a float becomes a bucket number
+(:func:`~.agg_time.floor_sql`). Tables of tasks (slowest, failures) come a page at a time.
+Answers are kept while the run cannot have changed (``agg_cache.py``).
 ``tests/store/test_aggregates.py`` holds each function against a plain-Python reference
 on random runs, on both databases.
 """
@@ -21,28 +23,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..status import TASK_STATUSES, TASK_TERMINAL
+from .agg_cache import cached_read, runs_header
+from .agg_time import floor_sql
 from .db import read_tx
 
 #: Duration histogram bin edges (seconds): four per decade, 100 us .. ~1 day.
 DURATION_EDGES: tuple[float, ...] = tuple(10 ** (k / 4) for k in range(-16, 21))
-#: Most time buckets a time series is cut into.
-MAX_BUCKETS = 240
-
 _TERMINAL = tuple(sorted(TASK_TERMINAL))
 _IN_TERMINAL = ", ".join(f"'{s}'" for s in _TERMINAL)  # fixed names, not input
-
-
-def _bucket(conn: Connection, expr: str) -> str:
-    """SQL for ``floor(expr)`` of a non-negative ``expr`` (SQLite: CAST truncates; PostgreSQL's
-    CAST rounds, so FLOOR there)."""
-    if conn.dialect.name == "sqlite":
-        return f"CAST(({expr}) AS INTEGER)"
-    return f"CAST(FLOOR({expr}) AS BIGINT)"
-
-
-def _rows(engine: Engine, sql: str, params: dict[str, Any]) -> list[Sequence[Any]]:
-    with read_tx(engine) as conn:
-        return list(conn.execute(sa.text(sql), params).all())
 
 
 # ------------------------------------------------------------------------- states and groups
@@ -58,16 +46,15 @@ def progress(
     ``eta_s``, ``groups`` (``group``, ``total``, ``done``, ``states``, ``eta_s``) and
     ``total_groups``.
     """
-    with read_tx(engine) as conn:
-        run = conn.execute(
-            sa.text("SELECT started_at, finished_at FROM runs WHERE id = :r"), {"r": run_id}
-        ).first()
-        rows = conn.execute(
-            sa.text(
-                "SELECT grp, status, COUNT(*) FROM task_runs WHERE run_id = :r GROUP BY grp, status"
-            ),
+    with cached_read(engine, run_id) as q:
+        run = q.first(
+            f"SELECT started_at, finished_at FROM {runs_header(q.conn)} WHERE id = :r",  # noqa: S608
             {"r": run_id},
-        ).all()
+        )
+        rows = q.all(
+            "SELECT grp, status, COUNT(*) FROM task_runs WHERE run_id = :r GROUP BY grp, status",
+            {"r": run_id},
+        )
     started, finished = (run[0], run[1]) if run is not None else (None, None)
     end = finished if finished is not None else now
     states = dict.fromkeys(TASK_STATUSES, 0)
@@ -106,7 +93,10 @@ def run_brief(engine: Engine, run_id: str) -> dict[str, Any] | None:
     10^5 tasks, most of a view endpoint's time when parsed)."""
     with read_tx(engine) as conn:
         row = conn.execute(
-            sa.text("SELECT name, status, error, started_at, finished_at FROM runs WHERE id = :r"),
+            sa.text(
+                "SELECT name, status, error, started_at, finished_at"  # noqa: S608 - fixed text
+                f" FROM {runs_header(conn)} WHERE id = :r"
+            ),
             {"r": run_id},
         ).first()
     if row is None:
@@ -115,21 +105,13 @@ def run_brief(engine: Engine, run_id: str) -> dict[str, Any] | None:
 
 
 def run_budget(engine: Engine, run_id: str) -> float | None:
-    """The run's ``policies.budget.usd``, read by the database from the stored spec."""
-    if engine.dialect.name == "postgresql":
-        expr = "spec->'policies'->'budget'->>'usd'"
-    else:
-        expr = "json_extract(spec, '$.policies.budget.usd')"
+    """The run's ``policies.budget.usd`` (kept in ``runs.budget_usd`` when it was created)."""
     with read_tx(engine) as conn:
         value = conn.execute(
-            sa.text(f"SELECT {expr} FROM runs WHERE id = :r"),  # noqa: S608 - constants only
+            sa.text(f"SELECT budget_usd FROM {runs_header(conn)} WHERE id = :r"),  # noqa: S608
             {"r": run_id},
         ).scalar()
-    try:
-        budget = float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-    return budget if budget is not None and math.isfinite(budget) else None
+    return float(value) if value is not None else None
 
 
 def _eta(left: int, done: int, elapsed: float) -> float | None:
@@ -151,33 +133,69 @@ def states_vector(engine: Engine, run_id: str) -> tuple[str, int]:
     follows the events after it misses nothing and repeats nothing).
 
     Not an aggregate: it is what lets a view colour every task once, after which it follows
-    the event stream. One pass over the run's rows, in the driver's own tuples.
+    the event stream. The database writes the string (one pass in position order), so no
+    row comes to Python.
     """
-    mark = "?" if engine.dialect.name == "sqlite" else "%s"
-    with read_tx(engine) as conn:
-        last = conn.exec_driver_sql(
-            f"SELECT MAX(id) FROM events WHERE run_id = {mark}",  # noqa: S608 - a placeholder
-            (run_id,),
+    with cached_read(engine, run_id) as q:
+        if q.version is not None:  # its last event is the version's
+            return q.memo("states", lambda: _states(q.conn, run_id)), int(q.version[3] or 0)
+        last = q.conn.execute(
+            sa.text("SELECT MAX(id) FROM events WHERE run_id = :r"), {"r": run_id}
         ).scalar()
-        # the driver's own cursor: SQLAlchemy's row objects cost ~2 us each, 5x the query
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(
-                f"SELECT position, status FROM task_runs WHERE run_id = {mark}",  # noqa: S608
-                (run_id,),
-            )
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
+        return _states(q.conn, run_id), int(last or 0)
+
+
+_CODE_SQL = (
+    "CASE status "
+    + " ".join(f"WHEN '{s}' THEN '{i}'" for i, s in enumerate(TASK_STATUSES))  # fixed names
+    + " ELSE '0' END"
+)
+
+
+def _states(conn: Connection, run_id: str) -> str:
+    """The states string, concatenated by the database in position order; by rows in
+    Python when the positions are not 0 .. n-1 (never so as ``create_run`` writes them)."""
+    if conn.dialect.name == "sqlite":
+        # SQLite's group_concat appends in the order its (ordered) subquery yields rows
+        sql = (
+            "SELECT group_concat(c, ''), COUNT(*), MIN(position), MAX(position)"  # noqa: S608
+            f" FROM (SELECT {_CODE_SQL} AS c, position FROM task_runs WHERE run_id = :r"
+            " ORDER BY position)"
+        )
+    else:
+        sql = (
+            f"SELECT string_agg({_CODE_SQL}, '' ORDER BY position), COUNT(*),"  # noqa: S608
+            " MIN(position), MAX(position) FROM task_runs WHERE run_id = :r"
+        )
+    codes, n, lo, hi = conn.execute(sa.text(sql), {"r": run_id}).one()
+    if not n:
+        return ""
+    if lo == 0 and hi == n - 1 and isinstance(codes, str) and len(codes) == n:
+        return codes
+    return _states_by_row(conn, run_id)
+
+
+def _states_by_row(conn: Connection, run_id: str) -> str:
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    # the driver's own cursor: SQLAlchemy's row objects cost ~2 us each, 5x the query
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
+            f"SELECT position, status FROM task_runs WHERE run_id = {mark}",  # noqa: S608
+            (run_id,),
+        )
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     out = ["0"] * len(rows)
     code = _CODE
     for position, status in rows:
         if 0 <= position < len(out):
             out[position] = code.get(status, "0")
-    return "".join(out), int(last or 0)
+    return "".join(out)
 
 
-# ------------------------------------------------------------------------- durations and time
+# ------------------------------------------------------------------------- durations
 def duration_histogram(engine: Engine, run_id: str) -> dict[str, Any]:
     """Finished tasks' run times in log-spaced bins (:data:`DURATION_EDGES`).
 
@@ -187,22 +205,20 @@ def duration_histogram(engine: Engine, run_id: str) -> dict[str, Any]:
     """
     d = "(finished_at - started_at)"
     last = len(DURATION_EDGES) - 2
-    with read_tx(engine) as conn:
-        if _has_log10(conn):  # the bin by arithmetic: ~25 % faster than the CASE below
+    with cached_read(engine, run_id) as q:
+        if _has_log10(q.conn):  # the bin by arithmetic: ~25 % faster than the CASE below
             lo = -16  # DURATION_EDGES[0] is 10 ** (-16 / 4)
             safe = f"CASE WHEN {d} > 1e-9 THEN {d} ELSE 1e-9 END"
             b = f"CAST(FLOOR(4 * LOG10({safe})) AS INTEGER) - ({lo})"
         else:
             whens = " ".join(f"WHEN {d} < {e!r} THEN {i}" for i, e in enumerate(DURATION_EDGES[1:]))
             b = f"CASE {whens} ELSE {last} END"
-        rows = conn.execute(
-            sa.text(
-                f"SELECT {b} AS b, COUNT(*) FROM task_runs"  # noqa: S608 - constants only
-                f" WHERE run_id = :r AND started_at IS NOT NULL AND finished_at IS NOT NULL"
-                f" AND status IN ({_IN_TERMINAL}) GROUP BY b"
-            ),
+        rows = q.all(
+            f"SELECT {b} AS b, COUNT(*) FROM task_runs"  # noqa: S608 - constants only
+            f" WHERE run_id = :r AND started_at IS NOT NULL AND finished_at IS NOT NULL"
+            f" AND status IN ({_IN_TERMINAL}) GROUP BY b",
             {"r": run_id},
-        ).all()
+        )
     counts = [0] * (len(DURATION_EDGES) - 1)
     for bin_, count in rows:
         counts[min(max(int(bin_), 0), last)] += int(count)
@@ -248,181 +264,22 @@ def _has_log10(conn: Connection) -> bool:
     return found
 
 
-def _window(engine: Engine, run_id: str, now: float) -> tuple[float | None, float]:
-    """The run's time span: its start (None before it started) to its end, or ``now``."""
-    with read_tx(engine) as conn:
-        row = conn.execute(
-            sa.text("SELECT started_at, finished_at FROM runs WHERE id = :r"), {"r": run_id}
-        ).first()
-    if row is None or row[0] is None:
-        return None, now
-    start, end = float(row[0]), row[1]
-    return start, max(start, float(end) if end is not None else now)
-
-
-def bucket_width(span: float, buckets: int = MAX_BUCKETS) -> float:
-    """A round bucket width (1, 2 or 5 times a power of ten seconds) that cuts ``span`` into
-    at most ``buckets`` buckets."""
-    raw = max(span, 1e-3) / max(1, buckets)
-    power = 10 ** math.floor(math.log10(raw))
-    for step in (1, 2, 5, 10):
-        if step * power >= raw:
-            return float(step * power)
-    return float(10 * power)
-
-
-def throughput(engine: Engine, run_id: str, *, now: float) -> dict[str, Any]:
-    """Tasks finished per time bucket and status, from the run's start.
-
-    Returns ``start`` (epoch seconds), ``width`` (seconds per bucket), ``buckets`` (count)
-    and ``series``: status -> tasks finished in each bucket.
-    """
-    start, end = _window(engine, run_id, now)
-    if start is None:
-        return {"start": None, "width": 1.0, "buckets": 0, "series": {}}
-    width = bucket_width(end - start)
-    n = int((end - start) // width) + 1
-    with read_tx(engine) as conn:
-        b = _bucket(conn, "(finished_at - :t0) / :w")
-        rows = conn.execute(
-            sa.text(
-                f"SELECT {b} AS b, status, COUNT(*) FROM task_runs"  # noqa: S608 - fixed SQL
-                f" WHERE run_id = :r AND finished_at IS NOT NULL AND finished_at >= :t0"
-                f" AND status IN ({_IN_TERMINAL}) GROUP BY b, status"
-            ),
-            {"r": run_id, "t0": start, "w": width},
-        ).all()
-    series: dict[str, list[int]] = {}
-    for bucket, status, count in rows:
-        i = min(int(bucket), n - 1)
-        series.setdefault(str(status), [0] * n)[i] += int(count)
-    return {"start": start, "width": width, "buckets": n, "series": series}
-
-
-def cost_burn(engine: Engine, run_id: str, *, now: float) -> dict[str, Any]:
-    """Money spent (USD) per time bucket and its running total, from ``cost_usd`` of each
-    attempt by when it finished. Returns ``start``, ``width``, ``spent`` (per bucket),
-    ``cumulative`` and ``total``."""
-    start, end = _window(engine, run_id, now)
-    if start is None:
-        return {"start": None, "width": 1.0, "spent": [], "cumulative": [], "total": 0.0}
-    width = bucket_width(end - start)
-    n = int((end - start) // width) + 1
-    with read_tx(engine) as conn:
-        b = _bucket(conn, "(finished_at - :t0) / :w")
-        rows = conn.execute(
-            sa.text(
-                f"SELECT {b} AS b, SUM(cost_usd) FROM performance_metrics"  # noqa: S608
-                f" WHERE run_id = :r AND cost_usd IS NOT NULL AND finished_at IS NOT NULL"
-                f" AND finished_at >= :t0 GROUP BY b"
-            ),
-            {"r": run_id, "t0": start, "w": width},
-        ).all()
-    spent = [0.0] * n
-    for bucket, usd in rows:
-        spent[min(int(bucket), n - 1)] += float(usd or 0.0)
-    cumulative: list[float] = []
-    total = 0.0
-    for s in spent:
-        total += s
-        cumulative.append(total)
-    return {
-        "start": start,
-        "width": width,
-        "spent": spent,
-        "cumulative": cumulative,
-        "total": total,
-    }
-
-
-def lanes(engine: Engine, run_id: str, *, now: float, limit: int = 2000) -> dict[str, Any]:
-    """Which worker lane ran what: per lane, attempts, busy seconds and, per time bucket,
-    busy seconds and queue seconds (each attempt counted in the bucket it started in);
-    with at most ``limit`` attempts in the run, each attempt's interval too.
-
-    Returns ``start``, ``width``, ``buckets``, ``lanes`` (``lane``, ``attempts``, ``busy_s``,
-    ``run`` and ``queue`` per bucket) and ``intervals`` (``[lane index, task, group,
-    queued_at, started_at, finished_at, status]``, or null past ``limit``).
-    """
-    start, end = _window(engine, run_id, now)
-    empty: dict[str, Any] = {
-        "start": start,
-        "width": 1.0,
-        "buckets": 0,
-        "lanes": [],
-        "intervals": [],
-    }
-    if start is None:
-        return empty
-    width = bucket_width(end - start, 120)
-    n = int((end - start) // width) + 1
-    lane = "COALESCE(worker, '')"
-    with read_tx(engine) as conn:
-        b = _bucket(conn, "(started_at - :t0) / :w")
-        rows = conn.execute(
-            sa.text(
-                f"SELECT {lane} AS lane, {b} AS b, COUNT(*), SUM(finished_at - started_at),"  # noqa: S608
-                f" SUM(CASE WHEN queued_at IS NOT NULL AND started_at > queued_at"
-                f" THEN started_at - queued_at ELSE 0 END)"
-                f" FROM performance_metrics WHERE run_id = :r AND started_at IS NOT NULL"
-                f" AND started_at >= :t0 GROUP BY lane, b"
-            ),
-            {"r": run_id, "t0": start, "w": width},
-        ).all()
-        attempts = conn.execute(
-            sa.text("SELECT COUNT(*) FROM performance_metrics WHERE run_id = :r"), {"r": run_id}
-        ).scalar_one()
-        detail = None
-        if attempts <= limit:
-            detail = conn.execute(
-                sa.text(
-                    f"SELECT {lane}, pm.task_id, tr.grp, pm.queued_at, pm.started_at,"  # noqa: S608
-                    " pm.finished_at, pm.status FROM performance_metrics pm"
-                    " LEFT JOIN task_runs tr ON tr.run_id = pm.run_id AND tr.task_id = pm.task_id"
-                    " WHERE pm.run_id = :r AND pm.started_at IS NOT NULL ORDER BY pm.started_at"
-                ),
-                {"r": run_id},
-            ).all()
-    by_lane: dict[str, dict[str, Any]] = {}
-    for name, bucket, count, busy, queue in rows:
-        entry = by_lane.setdefault(
-            name, {"lane": name, "attempts": 0, "busy_s": 0.0, "run": [0.0] * n, "queue": [0.0] * n}
-        )
-        i = min(int(bucket), n - 1)
-        entry["attempts"] += int(count)
-        entry["busy_s"] += float(busy or 0.0)
-        entry["run"][i] += float(busy or 0.0)
-        entry["queue"][i] += float(queue or 0.0)
-    ordered = sorted(by_lane.values(), key=lambda e: e["lane"])
-    index = {e["lane"]: i for i, e in enumerate(ordered)}
-    intervals = None
-    if detail is not None:
-        intervals = [
-            [index.get(r[0], -1), r[1], r[2], r[3], r[4], r[5], r[6]]
-            for r in detail
-            if r[0] in index
-        ]
-    return {"start": start, "width": width, "buckets": n, "lanes": ordered, "intervals": intervals}
-
-
 # ------------------------------------------------------------------------- task tables
 def _task_page(
     engine: Engine, run_id: str, *, where: str, columns: str, order: str, limit: int, offset: int
 ) -> tuple[int, list[Sequence[Any]]]:
     """How many of the run's task rows match ``where``, and one page of ``columns`` of them
     in ``order`` (fixed SQL text from this module, never input)."""
-    with read_tx(engine) as conn:
-        total = conn.execute(
-            sa.text(f"SELECT COUNT(*) FROM task_runs WHERE run_id = :r AND {where}"),  # noqa: S608
+    with cached_read(engine, run_id) as q:
+        total = q.scalar(
+            f"SELECT COUNT(*) FROM task_runs WHERE run_id = :r AND {where}",  # noqa: S608
             {"r": run_id},
-        ).scalar_one()
-        rows = conn.execute(
-            sa.text(
-                f"SELECT {columns} FROM task_runs WHERE run_id = :r AND {where}"  # noqa: S608
-                f" ORDER BY {order} LIMIT :l OFFSET :o"
-            ),
+        )
+        rows = q.all(
+            f"SELECT {columns} FROM task_runs WHERE run_id = :r AND {where}"  # noqa: S608
+            f" ORDER BY {order} LIMIT :l OFFSET :o",
             {"r": run_id, "l": limit, "o": offset},
-        ).all()
+        )
     return int(total), list(rows)
 
 
@@ -489,29 +346,25 @@ def objective(
     value) and ``points``: ``[first position, count, min, mean, max, task id or null]``.
     """
     where = "run_id = :r AND value IS NOT NULL"
-    with read_tx(engine) as conn:
-        counts = conn.execute(
-            sa.text(
-                "SELECT grp, COUNT(*), MIN(position), MAX(position) FROM task_runs"  # noqa: S608
-                f" WHERE {where} GROUP BY grp"
-            ),
+    with cached_read(engine, run_id) as q:
+        counts = q.all(
+            "SELECT grp, COUNT(*), MIN(position), MAX(position) FROM task_runs"  # noqa: S608
+            f" WHERE {where} GROUP BY grp",
             {"r": run_id},
-        ).all()
+        )
         if not counts:
             return {"group": None, "groups": {}, "points": []}
         by_group = {str(g): (int(c), int(lo), int(hi)) for g, c, lo, hi in counts}
         chosen = group if group in by_group else max(by_group, key=lambda g: by_group[g][0])
         _, lo, hi = by_group[chosen]
         per = max(1, math.ceil((hi - lo + 1) / bins))
-        b = _bucket(conn, "(position - :lo) / :per")
-        rows = conn.execute(
-            sa.text(
-                f"SELECT {b} AS b, MIN(position), COUNT(*), MIN(value), AVG(value),"  # noqa: S608
-                f" MAX(value), MIN(task_id) FROM task_runs WHERE {where} AND grp = :g"
-                " GROUP BY b ORDER BY b"
-            ),
+        b = floor_sql(q.conn, "(position - :lo) / :per")
+        rows = q.all(
+            f"SELECT {b} AS b, MIN(position), COUNT(*), MIN(value), AVG(value),"  # noqa: S608
+            f" MAX(value), MIN(task_id) FROM task_runs WHERE {where} AND grp = :g"
+            " GROUP BY b ORDER BY b",
             {"r": run_id, "g": chosen, "lo": lo, "per": float(per)},
-        ).all()
+        )
     points = [
         [int(r[1]), int(r[2]), float(r[3]), float(r[4]), float(r[5]), r[6] if r[2] == 1 else None]
         for r in rows

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The newest migration's revision id (tests check it matches ``migrations/versions``).
-HEAD = "0005"
+HEAD = "0006"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _PG_LOCK_KEY = 0x51F10  # any constant; scopes pg_advisory_xact_lock to QuantumFlow
 

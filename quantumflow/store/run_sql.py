@@ -13,6 +13,7 @@ so the engine does not wait for those commits before its first task runs.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import socket
 import time
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 _INSERT_RUN = (
     "INSERT INTO runs (id, workflow_id, name, status, spec, params, created_at,"
-    " cancel_requested, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " cancel_requested, host, pid, budget_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 #: ``DO NOTHING``: ``resume`` queues a run's task rows again in case they were never written.
 _INSERT_TASK = (
@@ -85,6 +86,21 @@ def spec_json(spec: SpecData) -> tuple[dict[str, Any], str]:
     return clean, dumps(clean)
 
 
+def budget_of(spec: Mapping[str, Any]) -> float | None:
+    """The spec's ``policies.budget.usd`` as a finite float (a number or a numeric string),
+    else None: kept in ``runs.budget_usd`` so the cost view never parses the spec."""
+    value: Any = spec
+    for key in ("policies", "budget", "usd"):
+        value = value.get(key) if isinstance(value, Mapping) else None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        budget = float(value)
+    except ValueError:
+        return None
+    return budget if math.isfinite(budget) else None
+
+
 def check_run_status(status: str) -> None:
     if status not in RUN_STATUSES:
         raise StoreError(f"unknown run status {status!r}; one of {', '.join(RUN_STATUSES)}")
@@ -113,6 +129,7 @@ def create_run(
         False,
         socket.gethostname()[:255],
         os.getpid(),
+        budget_of(data),
     )
     with db.write() as tx:
         try:

@@ -57,6 +57,12 @@ runs = sa.Table(
     sa.Column("cancel_requested", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("host", sa.String(255), nullable=True),
     sa.Column("pid", sa.Integer, nullable=True),
+    # the spec's policies.budget.usd, for the cost view (migration 0006)
+    sa.Column("budget_usd", sa.Float, nullable=True),
+    # what the views read of a run without its spec (migration 0006 says why)
+    sa.Index(
+        "ix_runs_header", "id", "status", "started_at", "finished_at", "name", "error", "budget_usd"
+    ),
 )
 
 task_runs = sa.Table(
@@ -146,6 +152,14 @@ events = sa.Table(
     sa.Column("data", Json, nullable=False),
     sa.Column("at", Time, nullable=False),
     sa.Index("ix_events_run_id_id", "run_id", "id"),
+    # the results view's reported values (partial: task events never enter it)
+    sa.Index(
+        "ix_events_metric",
+        "run_id",
+        "id",
+        sqlite_where=sa.text("kind = 'metric'"),
+        postgresql_where=sa.text("kind = 'metric'"),
+    ),
 )
 
 #: Graph layouts of big workflows (``quantumflow.graph.layout``), computed once per graph

@@ -13,8 +13,9 @@ import pytest
 
 from quantumflow.spec.groups import task_groups
 from quantumflow.status import TASK_STATUSES, TASK_TERMINAL
-from quantumflow.store import Store, aggregates
+from quantumflow.store import Store, agg_time, aggregates
 from quantumflow.store.records import TaskEvent
+from quantumflow.store.run_sql import budget_of
 
 FINAL = ("succeeded", "failed", "skipped", "cancelled")
 
@@ -35,6 +36,7 @@ def random_run(store: Store, rnd: random.Random, n: int) -> tuple[str, dict[str,
     t0 = time.time()
     events: list[TaskEvent] = []
     spent: list[float] = []
+    attempts: list[tuple[str, float, float, float]] = []  # lane, queued, started, finished
     for t in tasks:
         fate = rnd.random()
         if fate < 0.2:
@@ -52,11 +54,17 @@ def random_run(store: Store, rnd: random.Random, n: int) -> tuple[str, dict[str,
             spent.append(cost)
         metrics = {"started_at": start, "queued_at": queued, "wall_s": end - start,
                    "worker": f"lane-{rnd.randrange(3)}", "cost_usd": cost}  # fmt: skip
+        if status == "succeeded":
+            metrics["value"] = round(rnd.gauss(0, 1), 6)  # the sweep objective
+            t["value"] = metrics["value"]
+        if status != "skipped":
+            attempts.append((str(metrics["worker"]), queued, start, end))
         error = "boom" if status == "failed" else None
         events.append(TaskEvent(run_id, t["id"], status, 1, end, error, None, False, metrics))
     store.record(events)
     store.flush()
     spec["spent"] = sum(spent)  # the reference total cost (not part of the stored spec)
+    spec["attempts"] = attempts  # and the attempts
     return run_id, spec
 
 
@@ -102,7 +110,7 @@ def test_aggregates_match_a_python_reference(store: Store, seed: int) -> None:
     assert sum(aggregates.duration_bins(durations)["counts"]) == len(durations)
 
     # throughput: every finished task in one bucket, by status
-    tp = aggregates.throughput(engine, run_id, now=now)
+    tp = agg_time.throughput(engine, run_id, now=now)
     finished = Counter(tasks[i].status for i in ids if tasks[i].status in FINAL)
     assert {s: sum(v) for s, v in tp["series"].items()} == dict(finished)
 
@@ -123,11 +131,14 @@ def test_aggregates_match_a_python_reference(store: Store, seed: int) -> None:
     assert all(r["error"] == "boom" for r in fails["items"])
 
     # cost: the per-attempt costs summed, and the budget read from the spec by SQL
-    burn = aggregates.cost_burn(engine, run_id, now=now)
+    burn = agg_time.cost_burn(engine, run_id, now=now)
     assert burn["total"] == pytest.approx(spec["spent"])
     assert sum(burn["spent"]) == pytest.approx(spec["spent"])
     assert burn["cumulative"][-1] == pytest.approx(burn["total"])
     assert aggregates.run_budget(engine, run_id) == spec["policies"]["budget"]["usd"]
+    check_lanes(agg_time.lanes(engine, run_id, now=now), spec["attempts"], record.started_at)
+    check_objective(store, run_id, spec, ids, groups)
+
     brief = aggregates.run_brief(engine, run_id)
     assert brief is not None and brief["status"] == record.status
     assert aggregates.run_brief(engine, "nope") is None
@@ -139,3 +150,82 @@ def test_duration_bins_edges() -> None:
     assert hist["edges"][0] == aggregates.DURATION_EDGES[0]  # shorter ones in the first bin
     assert hist["edges"][-1] == aggregates.DURATION_EDGES[-1]  # longer ones in the last
     assert aggregates.duration_bins([]) == {"edges": [], "counts": []}
+
+
+def check_lanes(found: dict[str, Any], attempts: list[Any], started: float | None) -> None:
+    """Per lane: attempts, busy seconds, and run/queue seconds in the bucket each attempt
+    started in (the last bucket takes any later ones)."""
+    assert started is not None and found["start"] == started
+    width, n = found["width"], found["buckets"]
+    ref: dict[str, dict[str, Any]] = {}
+    for lane, queued, start, end in attempts:
+        e = ref.setdefault(lane, {"attempts": 0, "busy_s": 0.0, "run": [0.0] * n,
+                                  "queue": [0.0] * n})  # fmt: skip
+        i = min(int((start - started) // width), n - 1)
+        e["attempts"] += 1
+        e["busy_s"] += end - start
+        e["run"][i] += end - start
+        e["queue"][i] += max(0.0, start - queued)
+    assert [e["lane"] for e in found["lanes"]] == sorted(ref)
+    for e in found["lanes"]:
+        r = ref[e["lane"]]
+        assert e["attempts"] == r["attempts"]
+        assert e["busy_s"] == pytest.approx(r["busy_s"])
+        assert e["run"] == pytest.approx(r["run"], abs=1e-9)
+        assert e["queue"] == pytest.approx(r["queue"], abs=1e-9)
+    assert len(found["intervals"]) == len(attempts)
+
+
+def check_objective(
+    store: Store, run_id: str, spec: dict[str, Any], ids: list[str], groups: dict[str, str]
+) -> None:
+    """The objective per group, task by task and in bins of consecutive tasks."""
+    values: dict[str, list[tuple[int, str, float]]] = {}
+    for pos, t in enumerate(spec["tasks"]):
+        if "value" in t:
+            values.setdefault(groups[t["id"]], []).append((pos, t["id"], t["value"]))
+    found = aggregates.objective(store.engine, run_id)
+    assert found["groups"] == {g: len(v) for g, v in values.items()}
+    if not values:
+        return
+    assert len(values[found["group"]]) == max(len(v) for v in values.values())
+    for group, rows in values.items():
+        for bins in (10, 1000):
+            lo, hi = rows[0][0], rows[-1][0]
+            per = max(1, -(-(hi - lo + 1) // bins))
+            binned: dict[int, list[tuple[int, str, float]]] = {}
+            for row in rows:
+                binned.setdefault((row[0] - lo) // per, []).append(row)
+            ref = [
+                [
+                    b[0][0],
+                    len(b),
+                    min(v for *_, v in b),
+                    sum(v for *_, v in b) / len(b),
+                    max(v for *_, v in b),
+                    b[0][1] if len(b) == 1 else None,
+                ]
+                for _, b in sorted(binned.items())
+            ]
+            got = aggregates.objective(store.engine, run_id, group=group, bins=bins)
+            assert got["group"] == group
+            assert [p[:2] + p[5:] for p in got["points"]] == [r[:2] + r[5:] for r in ref]
+            assert [p[2:5] for p in got["points"]] == [pytest.approx(r[2:5]) for r in ref]
+
+
+@pytest.mark.parametrize(
+    ("usd", "kept"),
+    [
+        (2.5, 2.5),
+        (3, 3.0),
+        ("0.5", 0.5),
+        ("lots", None),
+        (True, None),
+        (float("inf"), None),
+        (None, None),
+        ({"x": 1}, None),
+    ],
+)
+def test_the_budget_kept_with_a_run(usd: Any, kept: float | None) -> None:
+    assert budget_of({"policies": {"budget": {"usd": usd}}}) == kept
+    assert budget_of({"policies": {"budget": 5}}) is None

@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from quantumflow.errors import StoreError
-from quantumflow.store import open_store
+from quantumflow.store import aggregates, open_store
 from quantumflow.store.db import make_engine
 from quantumflow.store.migrate import HEAD, MIGRATIONS_DIR, current_revision
 from quantumflow.store.tables import metadata
@@ -146,3 +146,26 @@ def test_reopening_a_deleted_database_recreates_it(tmp_path: Path) -> None:
     with open_store(str(db), artifacts_dir=tmp_path) as store:
         assert store.list_runs() == []
         store.create_run(spec={"name": "x"}, task_ids=[])
+
+
+def test_0006_fills_the_budget_of_existing_runs(tmp_path: Path) -> None:
+    from alembic.command import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = make_engine(url)
+    insert = sa.text(
+        "INSERT INTO runs (id, name, status, spec, params, created_at)"
+        " VALUES (:id, 'r', 'succeeded', :spec, '{}', 0)"
+    )
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        upgrade(cfg, "0005")
+        conn.execute(insert, {"id": "with", "spec": '{"policies": {"budget": {"usd": 2.5}}}'})
+        conn.execute(insert, {"id": "text", "spec": '{"policies": {"budget": {"usd": "0.5"}}}'})
+        conn.execute(insert, {"id": "none", "spec": '{"policies": {}}'})
+    engine.dispose()
+    with open_store(url, artifacts_dir=tmp_path) as store:
+        budgets = {r: aggregates.run_budget(store.engine, r) for r in ("with", "text", "none")}
+    assert budgets == {"with": 2.5, "text": 0.5, "none": None}

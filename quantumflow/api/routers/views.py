@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...errors import RunNotFoundError
 from ...status import TASK_STATUSES
-from ...store import aggregates
+from ...store import agg_cache, agg_time, aggregates
 from ..context import ApiContext, get_context
 from ..graphs import file_layout_text, layout_text, run_layout_text
 from ..results import read_results
@@ -138,14 +138,14 @@ def run_durations(run_id: str, ctx: Ctx) -> dict[str, Any]:
 def run_throughput(run_id: str, ctx: Ctx) -> dict[str, Any]:
     """Tasks finished per time bucket and status, from the run's start."""
     _header(ctx, run_id)
-    return aggregates.throughput(ctx.store.engine, run_id, now=time.time())
+    return agg_time.throughput(ctx.store.engine, run_id, now=time.time())
 
 
 @router.get("/runs/{run_id}/cost", response_model=CostBurn, responses=NOT_FOUND)
 def run_cost(run_id: str, ctx: Ctx) -> dict[str, Any]:
     """Money spent over time and in all, against the run's budget (``policies.budget.usd``)."""
     _header(ctx, run_id)
-    burn = aggregates.cost_burn(ctx.store.engine, run_id, now=time.time())
+    burn = agg_time.cost_burn(ctx.store.engine, run_id, now=time.time())
     return {**burn, "budget_usd": aggregates.run_budget(ctx.store.engine, run_id)}
 
 
@@ -154,7 +154,7 @@ def run_lanes(run_id: str, ctx: Ctx) -> dict[str, Any]:
     """Which worker lane ran what: busy and queue seconds per lane and time bucket, and
     each attempt's interval for runs of at most 2,000 attempts."""
     _header(ctx, run_id)
-    return aggregates.lanes(ctx.store.engine, run_id, now=time.time())
+    return agg_time.lanes(ctx.store.engine, run_id, now=time.time())
 
 
 @router.get("/runs/{run_id}/slowest", response_model=TaskRowPage, responses=NOT_FOUND)
@@ -191,8 +191,13 @@ def run_results(run_id: str, ctx: Ctx) -> dict[str, Any]:
     (``quantumflow.report``, e.g. a loss) as series. Reads the last 40 outputs."""
     _header(ctx, run_id)
     engine = ctx.store.engine
-    return read_results(
-        aggregates.recent_outputs(engine, run_id),
-        ctx.store.get_output,
-        aggregates.metric_events(engine, run_id),
+    return agg_cache.memo(
+        engine,
+        run_id,
+        "results",
+        lambda: read_results(
+            aggregates.recent_outputs(engine, run_id),
+            ctx.store.get_output,
+            aggregates.metric_events(engine, run_id),
+        ),
     )
