@@ -100,7 +100,9 @@ class QFlowMagics(Magics):
         except QuantumFlowError as err:
             raise UsageError(str(err)) from None
         widget.run_id = widget.state.run_id = handle.run_id
-        widget.state._load_output = engine.open_db(args.db).get_output
+        store = engine.open_db(args.db)
+        widget.state._load_output = store.get_output
+        widget.details_from(store)
         display(widget)
         try:
             run = handle.wait()

@@ -196,6 +196,31 @@ def events_since(engine: Engine, run_id: str, after_id: int, limit: int) -> list
         ]
 
 
+def task_events(engine: Engine, run_id: str, task_id: str, limit: int) -> list[EventRecord]:
+    query = (
+        events.select()
+        .where(events.c.run_id == run_id, events.c.task_id == task_id)
+        .order_by(events.c.id)
+        .limit(max(0, limit))
+    )
+    with read_tx(engine) as conn:
+        return [
+            EventRecord(r.id, r.run_id, r.task_id, r.kind, r.data, r.at)
+            for r in conn.execute(query)
+        ]
+
+
+def task_row(engine: Engine, run_id: str, task_id: str) -> TaskRunRecord | None:
+    t = task_runs.c
+    query = sa.select(
+        t.task_id, t.status, t.attempts, t.error, t.output_ref, t.cache_hit,
+        t.queued_at, t.started_at, t.finished_at,
+    ).where(t.run_id == run_id, t.task_id == task_id)  # fmt: skip
+    with read_tx(engine) as conn:
+        r = conn.execute(query).first()
+    return None if r is None else TaskRunRecord(*r)
+
+
 def task_metrics(
     engine: Engine, workflow_id: str | None, run_id: str | None, task_id: str | None
 ) -> list[dict[str, Any]]:

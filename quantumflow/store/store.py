@@ -31,7 +31,7 @@ from .committer import STORE_ERROR, lost_message
 from .dbapi import Db, EngineDb, SqliteDb, resolve_url, sqlite_path
 from .memo import Memo
 from .migrate import ensure_db_schema
-from .records import EventRecord, RunRecord, TaskEvent, WorkflowRecord
+from .records import EventRecord, RunRecord, TaskEvent, TaskRunRecord, WorkflowRecord
 from .writer import GroupWriter
 from .writer_process import ProcessWriter
 
@@ -323,6 +323,16 @@ class Store:
         """Persisted events of ``run_id`` with id > ``after_id`` (SSE ``Last-Event-ID``)."""
         self._sync()
         return queries.events_since(self.engine, run_id, after_id, limit)
+
+    def task_events(self, run_id: str, task_id: str, limit: int = 1000) -> list[EventRecord]:
+        """The first ``limit`` persisted events of one task of ``run_id``, oldest first."""
+        self._sync()
+        return queries.task_events(self.engine, run_id, task_id, limit)
+
+    def task_row(self, run_id: str, task_id: str) -> TaskRunRecord | None:
+        """One task of ``run_id`` as last recorded (None: no such task)."""
+        self._sync()
+        return queries.task_row(self.engine, run_id, task_id)
 
     def task_metrics(
         self,

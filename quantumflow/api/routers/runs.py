@@ -154,20 +154,11 @@ def task_logs(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> TaskLogs:
     """A task's events (state changes, retries, errors, log lines), oldest first."""
-    run = ctx.store.get_run(run_id)
-    if task_id not in run.tasks:
+    if ctx.store.task_row(run_id, task_id) is None:
+        ctx.store.get_run_header(run_id)  # 404 naming the run when there is none
         raise TaskNotFoundError(f"run '{run_id}' has no task '{task_id}'")
-    entries: list[dict[str, Any]] = []
-    after = 0
-    while len(entries) < limit:
-        batch = ctx.store.events_since(run_id, after_id=after, limit=1000)
-        if not batch:
-            break
-        after = batch[-1].id
-        entries.extend(event_json(e) for e in batch if e.task_id == task_id)
-    return TaskLogs.model_validate(
-        {"run_id": run_id, "task_id": task_id, "entries": entries[:limit]}
-    )
+    entries = [event_json(e) for e in ctx.store.task_events(run_id, task_id, limit)]
+    return TaskLogs.model_validate({"run_id": run_id, "task_id": task_id, "entries": entries})
 
 
 @router.get(

@@ -45,6 +45,8 @@ STYLE = _HERE / "static" / "run_view.css"
 MISSING = """export default { render({ el }) {
   el.textContent = "The QuantumFlow run view is not built: run `make labext` in the source tree.";
 } };"""
+#: What a clicked task's details say when the widget knows no store to read them from.
+NO_DETAILS = "this widget's run is not in a store it can read; open it with follow_run"
 #: Seconds between two reads of the store's event stream when following a run.
 POLL_S = 0.25
 
@@ -113,7 +115,31 @@ class RunWidget(anywidget.AnyWidget):
         self.throttle = Coalescer(self._push, interval=interval)
         self._follower: threading.Thread | None = None
         self._stop = threading.Event()
+        self._store: Store | None = None  # where a clicked task's details are read
+        self.on_msg(self._on_message)
         self._push()
+
+    # ------------------------------------------------------------------ task details
+    def details_from(self, store: Store) -> None:
+        """Answer the view's requests for a clicked task's details from ``store``."""
+        self._store = store
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or content.get("type") != "details":
+            return
+        task = str(content.get("task", ""))[:1000]
+        store, run_id = self._store, self.state.run_id
+        if store is None or not run_id:
+            self.send({"type": "details", "task": task, "detail": {"error": NO_DETAILS}})
+            return
+
+        def answer() -> None:  # a store read: off the kernel's message loop
+            from .details import task_details
+
+            self.send({"type": "details", "task": task,
+                       "detail": task_details(store, run_id, task)})  # fmt: skip
+
+        threading.Thread(target=answer, name="quantumflow-details", daemon=True).start()
 
     # ------------------------------------------------------------------ feeding
     def on_event(self, event: Any) -> None:
@@ -156,6 +182,8 @@ class RunWidget(anywidget.AnyWidget):
             st.finished_at = run.finished_at
             st.set_run_status(run.status, at=run.finished_at, error=run.error)
         self.run_id = run.id
+        if run.store is not None and self._store is None:
+            self.details_from(run.store)
         self.throttle.cancel()
         self.throttle.flush_now()
 
@@ -180,6 +208,7 @@ class RunWidget(anywidget.AnyWidget):
         """
         self.run_id = run_id
         self.state.run_id = run_id
+        self.details_from(store)
         if self.state._load_output is None:
             self.state._load_output = store.get_output
         big = len(self.state.index) > BIG_GRAPH
