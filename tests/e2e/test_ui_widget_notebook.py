@@ -137,3 +137,10 @@ def test_widget_in_a_notebook_shows_the_panels_picture(page: Any, lab: Lab) -> N
         page.wait_for_selector(f"{out} [data-drawn-summary='{truth}']")
         page.locator(out).screenshot(path=str(ARTIFACTS / f"ui-widget-{theme.lower()}.png"))
     set_theme(page, "JupyterLab Light")
+    # a task found in the widget shows its details, read by the kernel from the store
+    page.locator(f"{out} input[placeholder='Find a task by id']").fill("point-7")
+    page.locator(f"{out} button", has_text="Find").click()
+    details = page.locator(f"{out} [data-task-details='point-7']")
+    details.get_by_text("succeeded").first.wait_for(timeout=30_000)
+    assert "Log" in details.inner_text() and "7" in details.locator("[data-output]").inner_text()
+    details.screenshot(path=str(ARTIFACTS / "ui-widget-task-details.png"))

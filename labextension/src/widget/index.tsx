@@ -10,13 +10,12 @@ import '../../style/status.css';
 import '../../style/base.css';
 import { RunView } from '../views/RunView';
 import { RunViewData } from '../views/viewData';
+import { MessagingModel, TaskDetails } from './TaskDetails';
 import { drawingOf } from './drawing';
 
-/** The part of anywidget's model the view reads. */
-export interface WidgetModel {
+/** The part of anywidget's model the view reads (and asks a task's details through). */
+export interface WidgetModel extends MessagingModel {
   get(name: string): unknown;
-  on(event: string, callback: () => void): void;
-  off(event?: string | null, callback?: (() => void) | null): void;
 }
 
 const TRAITS = [
@@ -67,7 +66,12 @@ function WidgetView({ model }: { model: WidgetModel }) {
       }
     };
   }, [model]);
-  return <RunView data={data} />;
+  return (
+    <RunView
+      data={data}
+      details={taskId => <TaskDetails key={taskId} model={model} taskId={taskId} />}
+    />
+  );
 }
 
 function render({ model, el }: { model: WidgetModel; el: HTMLElement }) {
