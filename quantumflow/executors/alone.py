@@ -3,7 +3,8 @@
 Several SDK workers run small circuits side by side, but two big statevector simulations
 at once would split the cores between them and could together outgrow the memory each
 was checked against on its own. :class:`SharedOrAlone` lets ordinary calls overlap and
-makes a big one wait until the others are done, then keeps the others out until it is.
+makes a wide one wait until the others are done, then keeps the others out until it is:
+wide circuits get every core, one after another, as with a single worker.
 :func:`runs_alone` says which calls are big (:data:`ALONE_QUBITS` qubits or more).
 """
 
@@ -15,8 +16,10 @@ from contextlib import contextmanager
 
 from ..spec import QuantumTask
 
-#: A circuit this wide simulates alone: every core, and memory no other call shares.
-ALONE_QUBITS = 20
+#: A circuit this wide simulates alone: every core, and memory no other call shares. Below
+#: it simulators do not split a statevector between threads (Aer's default
+#: ``statevector_parallel_threshold`` is 14), so such calls lose nothing sharing the cores.
+ALONE_QUBITS = 14
 
 
 def runs_alone(tasks: Sequence[QuantumTask]) -> bool:

@@ -3,11 +3,11 @@
 Quantum simulators hold the GIL and each SDK ships its own OpenMP runtime, so running
 Qiskit Aer, qsim and PennyLane Lightning in one process inflates small-circuit latency
 several-fold. A :class:`SdkWorkerPool` keeps up to ``per_sdk`` processes per SDK (started
-when a call needs one), imports the SDK once in each, and gives every call a thread budget
-of ``cores // calls in flight`` (so one big simulation gets every core, and several at
-once never oversubscribe them; a circuit of 20 qubits or more runs alone, see
-:mod:`.alone`). Tasks travel as plain JSON-able data; results come back as
-the backends' output dict.
+when a call needs one) and imports the SDK once in each. A wide circuit (14 qubits or
+more, where simulators start to use threads) runs alone with every core (:mod:`.alone`);
+other calls run side by side, each with ``cores // workers`` threads, so they never
+oversubscribe the machine (:meth:`SdkWorkerPool.budget`). Tasks travel as plain JSON-able
+data; results come back as the backends' output dict.
 """
 
 from __future__ import annotations
@@ -38,11 +38,6 @@ log = logging.getLogger(__name__)
 
 SDKS = tuple(KNOWN_SDKS)
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "QSIM_NUM_THREADS")
-
-
-def threads_per_worker(workers: int, cores: int | None = None) -> int:
-    """The simulator thread count that keeps ``workers x threads ≤ cores``."""
-    return max(1, (cores or os.cpu_count() or 1) // max(1, workers))
 
 
 def with_threads(msg: tuple[Any, ...], threads: int) -> tuple[Any, ...]:
@@ -195,9 +190,9 @@ class SdkWorkerPool:
     Args:
         sdks: which SDK workers this pool may start (default: qiskit, cirq, pennylane).
         cores: cores to share between workers (default: this machine's).
-        threads: the OpenMP thread count a worker starts with, for libraries whose threads
-            cannot be set per call (default: cores // number of workers, ≥ 1). Aer and qsim
-            take each call's budget instead: ``cores // calls in flight``.
+        threads: the OpenMP thread count a worker starts with (default: every core). It is
+            a ceiling: Aer never runs more threads than it, whatever ``max_parallel_threads``
+            says. Each call's budget (:meth:`budget`) sets Aer's and qsim's threads below it.
         per_sdk: worker processes per SDK (default 1), each started when first needed.
     """
 
@@ -212,9 +207,7 @@ class SdkWorkerPool:
         self.sdks = tuple(sdks)
         self.per_sdk = max(1, per_sdk)
         self.cores = max(1, cores or os.cpu_count() or 1)
-        self.threads = threads or threads_per_worker(len(self.sdks) * self.per_sdk, self.cores)
-        self._in_flight = 0
-        self._in_flight_lock = threading.Lock()
+        self.threads = threads or self.cores
         self._gate = SharedOrAlone()  # a big simulation runs alone (alone.py)
         self._workers = {
             s: [_Worker(s, self.threads) for _ in range(self.per_sdk)] for s in self.sdks
@@ -263,7 +256,9 @@ class SdkWorkerPool:
         """
         msg = (self._task_json(task), dict(inputs), dict(params or {}))
         sdk = self.sdk_of(task)
-        with self._gate.hold(alone=runs_alone([task])):
+        alone = runs_alone([task])
+        with self._gate.hold(alone=alone):
+            msg = with_threads(msg, self.budget(alone=alone))
             return self._call(sdk, msg, timeout=timeout, task_id=task.id, token=token)  # type: ignore[no-any-return]
 
     def execute_batch(
@@ -282,7 +277,9 @@ class SdkWorkerPool:
 
         sdk = self.sdk_of(tasks[0])
         msg = sdk_batch.message([self._task_json(t) for t in tasks], inputs, params or {})
-        with self._gate.hold(alone=runs_alone(tasks)):
+        alone = runs_alone(tasks)
+        with self._gate.hold(alone=alone):
+            msg = with_threads(msg, self.budget(alone=alone))
             entries = self._call(sdk, msg, timeout=timeout, task_id=tasks[0].id, token=token)
         return [e[1] if e[0] == "ok" else worker_error(e) for e in entries]
 
@@ -320,18 +317,18 @@ class SdkWorkerPool:
         w.lock.acquire()
         return w
 
-    def _budget(self, delta: int) -> int:
-        """Count a call in (+1) or out (-1); the thread budget of a call starting now."""
-        with self._in_flight_lock:
-            self._in_flight = max(0, self._in_flight + delta)
-            return max(1, self.cores // max(1, self._in_flight))
+    def budget(self, *, alone: bool) -> int:
+        """Simulator threads for a call: every core for one that runs alone (a wide
+        circuit, :mod:`.alone`); otherwise the cores shared evenly by as many calls as the
+        pool's workers can run at once, so they never oversubscribe the machine."""
+        if alone:
+            return self.cores
+        return max(1, self.cores // (len(self.sdks) * self.per_sdk))
 
     def _call(
         self, sdk: str, msg: Any, *, timeout: float | None, task_id: str, token: object
     ) -> Any:
         w = self._pick(sdk)
-        if isinstance(msg, tuple):
-            msg = with_threads(msg, self._budget(+1))
         try:
             if not w.alive():
                 w.start()
@@ -359,8 +356,6 @@ class SdkWorkerPool:
                 with w.state:
                     w.token = None
         finally:
-            if isinstance(msg, tuple):
-                self._budget(-1)
             w.lock.release()
         if reply[0] == "ok":
             if len(reply) > 2 and token is not None and hasattr(token, "stats"):

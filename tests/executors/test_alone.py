@@ -64,14 +64,16 @@ def test_an_alone_holder_waits_for_shared_ones_and_keeps_them_out() -> None:
 
 
 @pytest.mark.slow
-def test_a_big_simulation_has_the_pool_to_itself() -> None:
+def test_a_wide_simulation_has_the_pool_and_every_core_to_itself() -> None:
     from quantumflow.executors.sdk_workers import SdkWorkerPool
 
     with SdkWorkerPool(sdks=("qiskit",), cores=2, per_sdk=2) as pool:
         spans: list[tuple[str, float, float]] = []
+        budgets: dict[str, set[int]] = {}
         call = pool._call
 
-        def timed(sdk: str, msg: object, **kw: Any) -> Any:
+        def timed(sdk: str, msg: Any, **kw: Any) -> Any:
+            budgets.setdefault(kw["task_id"], set()).add(msg[-1])  # threads it was given
             start = time.monotonic()
             try:
                 return call(sdk, msg, **kw)
@@ -81,16 +83,17 @@ def test_a_big_simulation_has_the_pool_to_itself() -> None:
         pool._call = timed  # type: ignore[method-assign]
         wide = QuantumTask(
             id="wide", backend="qiskit.aer", shots=10, seed=1, cache=False,
-            circuit={"builtin": "random", "args": {"n": ALONE_QUBITS, "depth": 4, "seed": 1}},
+            circuit={"builtin": "random", "args": {"n": ALONE_QUBITS + 4, "depth": 4, "seed": 1}},
         )  # fmt: skip
         small = QuantumTask(
-            id="small", backend="qiskit.aer", shots=10, seed=1, cache=False,
-            circuit={"builtin": "random", "args": {"n": 14, "depth": 30, "seed": 1}},
+            id="small", backend="qiskit.aer", shots=20_000, seed=1, cache=False,
+            circuit={"builtin": "random", "args": {"n": ALONE_QUBITS - 2, "depth": 40, "seed": 1}},
         )  # fmt: skip
         with ThreadPoolExecutor(4) as ex:
             outs = list(ex.map(lambda t: pool.execute(t, inputs={}), [small, wide] * 3))
         assert all(o["counts"] for o in outs)
         assert len(pool.pids()["qiskit"]) == 2  # small calls did overlap (a second worker)
+        assert budgets == {"wide": {2}, "small": {1}}  # every core alone; shared evenly
         for name, a, b in spans:
             if name == "wide":
                 others = [(c, d) for other, c, d in spans if (other, c, d) != (name, a, b)]
