@@ -183,12 +183,12 @@ def list_runs(
 
 
 def events_since(engine: Engine, run_id: str, after_id: int, limit: int) -> list[EventRecord]:
-    query = (
-        events.select()
-        .where(events.c.run_id == run_id, events.c.id > after_id)
-        .order_by(events.c.id)
-        .limit(max(0, limit))
-    )
+    return _events(engine, events.c.run_id == run_id, events.c.id > after_id, limit=limit)
+
+
+def _events(engine: Engine, *where: Any, limit: int) -> list[EventRecord]:
+    """The first ``limit`` events matching ``where``, oldest first."""
+    query = events.select().where(*where).order_by(events.c.id).limit(max(0, limit))
     with read_tx(engine) as conn:
         return [
             EventRecord(r.id, r.run_id, r.task_id, r.kind, r.data, r.at)
@@ -197,17 +197,7 @@ def events_since(engine: Engine, run_id: str, after_id: int, limit: int) -> list
 
 
 def task_events(engine: Engine, run_id: str, task_id: str, limit: int) -> list[EventRecord]:
-    query = (
-        events.select()
-        .where(events.c.run_id == run_id, events.c.task_id == task_id)
-        .order_by(events.c.id)
-        .limit(max(0, limit))
-    )
-    with read_tx(engine) as conn:
-        return [
-            EventRecord(r.id, r.run_id, r.task_id, r.kind, r.data, r.at)
-            for r in conn.execute(query)
-        ]
+    return _events(engine, events.c.run_id == run_id, events.c.task_id == task_id, limit=limit)
 
 
 def task_row(engine: Engine, run_id: str, task_id: str) -> TaskRunRecord | None:
