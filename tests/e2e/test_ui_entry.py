@@ -59,6 +59,7 @@ def test_file_new_and_browser_menu_create_in_the_current_folder(lab_page: Any, l
     assert read_file(lab, "menus/untitled1.qflow") == {"name": "untitled1", "tasks": []}
     # the file browser and the document tab show the QuantumFlow icon
     row = page.locator(".jp-DirListing-item", has_text="untitled1.qflow")
+    row.locator(".jp-DirListing-itemIcon svg").wait_for()  # the listing refreshes after the tab
     assert row.locator(".jp-DirListing-itemIcon svg").count() == 1
 
 

@@ -1,7 +1,7 @@
 import React from 'react';
 import { act, render } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { MessagingModel, TaskDetails } from './TaskDetails';
+import { MessagingModel, NO_KERNEL, TaskDetails } from './TaskDetails';
 
 /** anywidget's custom-message channel, both ends in one object (the kernel's answer is
  * delivered by `answer`). */
@@ -76,5 +76,11 @@ describe('TaskDetails', () => {
     expect(container.textContent).toContain('run r has no task x');
     unmount();
     expect(listeners.size).toBe(0);
+  });
+
+  it('says so, and does not fail, when no kernel can answer', () => {
+    const model = { on: () => {}, off: () => {} } as unknown as MessagingModel;
+    const { container } = render(<TaskDetails model={model} taskId="x" />);
+    expect(container.textContent).toContain(NO_KERNEL);
   });
 });

@@ -40,6 +40,9 @@ interface Answer {
   detail?: TaskDetail;
 }
 
+/** What the pane says when no kernel can answer (the model cannot send). */
+export const NO_KERNEL = 'Task details come from the kernel, and this view has none.';
+
 /** Ask the kernel for `taskId`'s details; undefined until it answers. */
 export function useTaskDetail(
   model: MessagingModel,
@@ -54,6 +57,11 @@ export function useTaskDetail(
         setDetail(answer.detail);
       }
     };
+    if (typeof model.send !== 'function') {
+      // a page that draws the widget without a kernel behind it (a static export)
+      setDetail({ error: NO_KERNEL });
+      return;
+    }
     model.on('msg:custom', onMessage);
     model.send({ type: 'details', task: taskId });
     return () => model.off('msg:custom', onMessage);
