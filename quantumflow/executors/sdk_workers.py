@@ -81,10 +81,11 @@ def _worker_main(conn: Connection, sdk: str, threads: int) -> None:
         if msg == "ping":
             conn.send(("ok", {"pid": os.getpid(), "threads": threads, "sdk": sdk}))
             continue
-        *msg, budget = msg  # the call's thread budget (SdkWorkerPool._call)
-        if sdk_batch.is_batch(tuple(msg)):
+        *body, budget = msg  # the call's thread budget (SdkWorkerPool.budget), last
+        msg = tuple(body)
+        if sdk_batch.is_batch(msg):
             try:
-                conn.send(sdk_batch.run_in_worker(tuple(msg), parse, budget))
+                conn.send(sdk_batch.run_in_worker(msg, parse, budget))
             except Exception as exc:  # the batch as a whole failed: every member fails
                 conn.send(("err", "BackendError", f"{type(exc).__name__}: {exc}", "backend"))
             continue
