@@ -45,15 +45,23 @@ class Coalescer:
             self._timer.start()
 
     def _fire(self) -> None:
+        # Clearing the timer and stamping the flush happen under one lock: a poke that
+        # slips in between would otherwise measure its delay from the previous flush and
+        # schedule a second flush straight after this one.
         with self._lock:
             self._timer = None
-        self.flush_now()
+            self._last = time.monotonic()
+        self._run_flush()
 
     def flush_now(self) -> None:
         """Flush at once (used for the final state when a run ends)."""
+        with self._lock:
+            self._last = time.monotonic()
+        self._run_flush()
+
+    def _run_flush(self) -> None:
         with self._flush_lock:
             with self._lock:
-                self._last = time.monotonic()
                 self.flushes += 1
             try:
                 self._flush()
