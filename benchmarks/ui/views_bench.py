@@ -27,6 +27,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from itertools import count, islice
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -40,7 +42,7 @@ from quantumflow.api import create_app  # noqa: E402
 from quantumflow.graph.layout import layout  # noqa: E402
 from quantumflow.jupyter.widgets.run_widget import BUNDLE, STYLE  # noqa: E402
 from quantumflow.status import TASK_STATUSES  # noqa: E402
-from quantumflow.store import agg_cache  # noqa: E402
+from quantumflow.store import TaskEvent, agg_cache  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ENDPOINTS = ("states", "progress?limit=50", "durations", "throughput", "lanes", "cost",
@@ -116,38 +118,67 @@ async ({ rate, seconds, statuses }) => {
 """
 
 
+#: State changes written between two calls of ``changed_ms``: what a run making 2,000
+#: changes a second writes in the 0.1 s between two updates of a view.
+CHANGES = 200
+
+
 def api_latency(n: int, url: str | None = None, repeat: int = 5) -> None:
     """Latency of each view endpoint on an ``n``-task run, 70 % through, in the store at
     ``url`` (default: a new SQLite file), through the FastAPI app (no network).
 
-    ``cold_ms``: median of ``repeat`` calls, each made after forgetting the kept answers
-    (``store/agg_cache.py``): what the first call after a change of a live run costs, and
-    what every call cost before answers were kept. ``warm_ms``: median of ``repeat``
-    calls again with nothing changed (a finished run, or a live one between two events).
+    ``first_ms``: median of ``repeat`` calls, each made after forgetting everything kept
+    (``store/agg_cache.py``): the first view of a run after the server started, which
+    reads its rows whole. ``changed_ms``: median of ``repeat`` calls, each made after
+    :data:`CHANGES` more state changes of the live run were written: what a view of a
+    live run costs (before answers and frames were kept, every call cost this much and
+    more). ``warm_ms``: calls again with nothing changed.
     """
     with tempfile.TemporaryDirectory() as tmp:
         url = url or f"sqlite:///{tmp}/views.db"
         with TestClient(create_app(store_url=url)) as client:
             store = client.app.state.qf.store  # type: ignore[attr-defined]
+            spec = sweep_spec(n)
             t0 = time.perf_counter()
-            run_id = fake_run(store, sweep_spec(n), finished=0.7)
+            run_id = fake_run(store, spec, finished=0.7)
             written = time.perf_counter() - t0
             db = store.engine.dialect.name
             print(json.dumps({"part": "api", "db": db, "tasks": n, "write_s": round(written, 1)}))
+            rest = [t["id"] for t in spec["tasks"][int(n * 0.7) :]]
+
+            def moves() -> Iterator[TaskEvent]:
+                """The unfinished tasks start, then succeed, then start again ..."""
+                for k in count():
+                    for t in rest:
+                        at = time.time()
+                        if k % 2 == 0:
+                            yield TaskEvent(run_id, t, "running", 1 + k // 2, at)
+                        else:
+                            done = {"started_at": at - 0.05, "wall_s": 0.05, "worker": "lane-0"}
+                            yield TaskEvent(run_id, t, "succeeded", k // 2 + 1, at, metrics=done)
+
+            stream = moves()
+
+            def change() -> None:
+                """:data:`CHANGES` more state changes, committed."""
+                store.record(list(islice(stream, CHANGES)))
+                store.flush()
+
             for what in ENDPOINTS:
-                cold, warm = [], []
-                for times, forget in ((cold, True), (warm, False)):
+                first, changed, warm = [], [], []
+                for times, before in ((first, agg_cache.clear), (changed, change), (warm, None)):
                     for _ in range(repeat):
-                        if forget:
-                            agg_cache.clear()
+                        if before is not None:
+                            before()
                         t = time.perf_counter()
                         r = client.get(f"/api/runs/{run_id}/{what}")
                         times.append((time.perf_counter() - t) * 1000)
                         assert r.status_code == 200, (what, r.text[:200])
                 print(json.dumps({"part": "api", "db": db, "tasks": n,
                                   "endpoint": what.split("?")[0],
-                                  "cold_ms": round(statistics.median(cold), 1),
-                                  "cold_max_ms": round(max(cold), 1),
+                                  "first_ms": round(statistics.median(first), 1),
+                                  "changed_ms": round(statistics.median(changed), 1),
+                                  "changed_max_ms": round(max(changed), 1),
                                   "warm_ms": round(statistics.median(warm), 1)}),
                       flush=True)  # fmt: skip
 

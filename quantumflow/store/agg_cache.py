@@ -29,26 +29,48 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from .db import read_tx
+from .run_frame import (
+    CHUNK,
+    MAX_DELTA_SHARE,
+    AttemptFrame,
+    TaskFrame,
+    changed_tasks,
+    load_attempts,
+    load_tasks,
+    refresh_attempts,
+    refresh_tasks,
+)
 
 #: Answers kept per engine (a 10^5-task run's states string is the biggest: ~100 kB).
 MAX_ENTRIES = 256
+
+#: Rows kept in frames per engine (a 10^5-task frame holds ~12 MB, its ids most of it).
+MAX_FRAME_TASKS = 1_000_000
 
 #: PostgreSQL's work_mem for the aggregates' read transactions (see :func:`cached_read`).
 WORK_MEM = "32MB"
 
 T = TypeVar("T")
-Version = tuple[Any, ...]
+Version = tuple[Any, ...]  # run_frame.Version
 
 _LAST_EVENT = sa.text("SELECT MAX(id) FROM events WHERE run_id = :r")
 
 _lock = threading.Lock()
 _caches: weakref.WeakKeyDictionary[Engine, OrderedDict[Hashable, Any]] = weakref.WeakKeyDictionary()
+Frame = TaskFrame | AttemptFrame
+F = TypeVar("F", TaskFrame, AttemptFrame)
+_frames: weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[str, str], Frame]] = (
+    weakref.WeakKeyDictionary()
+)
+#: Locks a frame's reader holds (one of them, by the run and kind): views that ask at once
+#: wait for one read instead of making one each.
+_reading = tuple(threading.Lock() for _ in range(64))
 
 
 def run_version(conn: Connection, run_id: str) -> Version | None:
@@ -79,8 +101,9 @@ class CachedReads:
     def __init__(self, conn: Connection, engine: Engine, run_id: str) -> None:
         self.conn = conn
         self.version = run_version(conn, run_id)
+        self.run_id = run_id
         self._prefix: Hashable = (run_id, self.version)
-        self._engine = engine
+        self.engine = engine
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, or its answer kept under ``key`` at this version of the run."""
@@ -88,18 +111,50 @@ class CachedReads:
             return compute()
         full = (self._prefix, key)
         with _lock:
-            cache = _caches.get(self._engine)
+            cache = _caches.get(self.engine)
             if cache is not None and full in cache:
                 cache.move_to_end(full)
                 found: T = cache[full]
                 return found
         value = compute()
         with _lock:
-            cache = _caches.setdefault(self._engine, OrderedDict())
+            cache = _caches.setdefault(self.engine, OrderedDict())
             cache[full] = value
             while len(cache) > MAX_ENTRIES:
                 cache.popitem(last=False)
         return value
+
+    def frame(self) -> TaskFrame:
+        """The run's task rows at this version (``run_frame.py``)."""
+        return self._kept("tasks", load_tasks, refresh_tasks)
+
+    def attempts(self) -> AttemptFrame:
+        """The run's attempts (``performance_metrics`` rows) at this version."""
+        return self._kept("attempts", load_attempts, refresh_attempts)
+
+    def _kept(self, kind: str, load: Callable[..., F], refresh: Callable[..., F | None]) -> F:
+        """The kept frame of ``kind`` at this version: as it is, refreshed from the tasks
+        its new events name, or read whole when that cannot be exact. One reader at a time
+        per run and kind: views asking at once wait for one read, not make one each."""
+        version, run_id, conn = self.version, self.run_id, self.conn
+        if version is None:  # pending or missing: its rows may change without an event
+            return load(conn, run_id, None)
+        key = (run_id, kind)
+        with _reading[hash(key) % len(_reading)]:
+            with _lock:
+                kept = cast("F | None", _frames.get(self.engine, OrderedDict()).get(key))
+            if kept is not None and kept.version == version:
+                return kept
+            frame = None
+            if kept is not None and kept.version is not None and kept.version[:2] == version[:2]:
+                last, now = int(kept.version[3] or 0), int(version[3] or 0)
+                tasks = changed_tasks(conn, run_id, last, now) if now > last else None
+                if tasks is not None and len(tasks) <= max(CHUNK, MAX_DELTA_SHARE * kept.size):
+                    frame = refresh(kept, conn, run_id, tasks, version)
+            if frame is None:
+                frame = load(conn, run_id, version)
+            _keep_frame(self.engine, key, frame)
+            return frame
 
     def all(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         """The rows of ``sql`` (fixed text from the caller's module) as plain tuples."""
@@ -115,6 +170,26 @@ class CachedReads:
         """The first column of the first row of ``sql``, or None."""
         row = self.first(sql, params)
         return row[0] if row else None
+
+
+def _keep_frame(engine: Engine, key: tuple[str, str], frame: Frame) -> None:
+    """Keep ``frame`` (under its run and kind) unless a newer one is kept; at most
+    :data:`MAX_FRAME_TASKS` rows, the least recently used frame going first."""
+    with _lock:
+        frames = _frames.setdefault(engine, OrderedDict())
+        old = frames.get(key)
+        if old is not None and _last_event(old.version) > _last_event(frame.version):
+            return
+        frames[key] = frame
+        frames.move_to_end(key)
+        total = sum(f.size for f in frames.values())
+        while total > MAX_FRAME_TASKS and len(frames) > 1:
+            _, dropped = frames.popitem(last=False)
+            total -= dropped.size
+
+
+def _last_event(version: Version | None) -> int:
+    return int(version[3] or 0) if version is not None else -1
 
 
 @contextmanager
@@ -136,14 +211,24 @@ def memo(engine: Engine, run_id: str, key: Hashable, compute: Callable[[], T]) -
         return q.memo(key, compute)
 
 
-def clear(engine: Engine | None = None) -> None:
-    """Forget the kept answers (of ``engine``, or of every engine): what a benchmark does
-    to measure the first call after a run changed."""
+def clear(engine: Engine | None = None, *, frames: bool = True) -> None:
+    """Forget the kept answers and, unless ``frames`` is false, the kept frames (of
+    ``engine``, or of every engine). Without frames: what the first call after a change
+    of a live run costs (the frame refreshed from the changed rows, every answer
+    computed again)."""
     with _lock:
-        if engine is None:
-            _caches.clear()
-        else:
-            _caches.pop(engine, None)
+        for kept in (_caches, _frames) if frames else (_caches,):
+            if engine is None:
+                kept.clear()
+            else:
+                kept.pop(engine, None)
+
+
+def kept_frame(engine: Engine, run_id: str, kind: str = "tasks") -> Frame | None:
+    """The frame of ``kind`` (``tasks`` or ``attempts``) kept for ``run_id``, if any (for
+    tests)."""
+    with _lock:
+        return _frames.get(engine, OrderedDict()).get((run_id, kind))
 
 
 def entries(engine: Engine) -> Sequence[Hashable]:

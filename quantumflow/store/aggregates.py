@@ -1,14 +1,15 @@
-"""The SQL behind the big-run dashboard: counts, histograms and pages, never all rows.
+"""The big-run dashboard's answers: counts, histograms and pages, never all rows.
 
-Each function answers one chart of one run from ``task_runs`` (one row per task, with its
-group in ``grp``) and ``performance_metrics`` (one row per attempt), aggregated by the
-database, so a 100,000-task run costs the API a few hundred result rows at most; the time
-series (throughput, cost, lanes) are in ``agg_time.py``. The same SQL runs on SQLite and
-PostgreSQL: the two differ only in how a float becomes a bucket number
-(:func:`~.agg_time.floor_sql`). Tables of tasks (slowest, failures) come a page at a time.
-Answers are kept while the run cannot have changed (``agg_cache.py``).
+Each function answers one chart of one run over its :class:`~.run_frame.TaskFrame` (the
+run's task and attempt columns as arrays, read once and then refreshed from the rows that
+changed), so a 100,000-task run costs the API a few hundred result values at most and a
+state change of a live run costs it the changed rows, not another scan of all of them
+(``run_frame.py`` says why). The time series (throughput, cost, lanes) are in
+``agg_time.py``. Tables of tasks (slowest, failures) come a page at a time. Answers are
+kept while the run cannot have changed (``agg_cache.py``).
 ``tests/store/test_aggregates.py`` holds each function against a plain-Python reference
-on random runs, on both databases.
+on random runs, on both databases, and ``tests/store/test_run_frame.py`` a refreshed frame
+against one read whole.
 """
 
 from __future__ import annotations
@@ -19,18 +20,19 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from ..status import TASK_STATUSES, TASK_TERMINAL
 from .agg_cache import cached_read, runs_header
-from .agg_time import floor_sql
 from .db import read_tx
+from .run_frame import STATUS_CODE, TaskFrame
 
 #: Duration histogram bin edges (seconds): four per decade, 100 us .. ~1 day.
 DURATION_EDGES: tuple[float, ...] = tuple(10 ** (k / 4) for k in range(-16, 21))
-_TERMINAL = tuple(sorted(TASK_TERMINAL))
-_IN_TERMINAL = ", ".join(f"'{s}'" for s in _TERMINAL)  # fixed names, not input
+_EDGES = np.array(DURATION_EDGES)
+_FAILED = STATUS_CODE["failed"]
 
 
 # ------------------------------------------------------------------------- states and groups
@@ -41,35 +43,28 @@ def progress(
     ETAs: remaining tasks at the rate tasks have finished since the run started (a group's
     at its own rate).
 
-    One read of the ``(run_id, grp, status)`` index, no table rows: returns ``states``
-    (every status, zeros included), ``total``, ``done``, ``started_at``, ``elapsed_s``,
-    ``eta_s``, ``groups`` (``group``, ``total``, ``done``, ``states``, ``eta_s``) and
-    ``total_groups``.
+    Returns ``states`` (every status, zeros included), ``total``, ``done``,
+    ``started_at``, ``elapsed_s``, ``eta_s``, ``groups`` (``group``, ``total``, ``done``,
+    ``states``, ``eta_s``) and ``total_groups``.
     """
     with cached_read(engine, run_id) as q:
         run = q.first(
             f"SELECT started_at, finished_at FROM {runs_header(q.conn)} WHERE id = :r",  # noqa: S608
             {"r": run_id},
         )
-        rows = q.all(
-            "SELECT grp, status, COUNT(*) FROM task_runs WHERE run_id = :r GROUP BY grp, status",
-            {"r": run_id},
-        )
+        counts = q.memo("progress", lambda: _counts(q.frame()))
     started, finished = (run[0], run[1]) if run is not None else (None, None)
     end = finished if finished is not None else now
+    elapsed = max(0.0, end - started) if started is not None else 0.0
     states = dict.fromkeys(TASK_STATUSES, 0)
     groups: dict[str, dict[str, Any]] = {}
-    for grp, status, count in rows:
-        name = "" if grp is None else str(grp)
-        g = groups.setdefault(name, {"group": name, "total": 0, "done": 0, "states": {}})
-        n = int(count)
-        g["total"] += n
-        g["states"][status] = n
-        states[status] = states.get(status, 0) + n
-        if status in TASK_TERMINAL:
-            g["done"] += n
-    elapsed = max(0.0, end - started) if started is not None else 0.0
-    page = [groups[k] for k in sorted(groups)[offset : offset + limit]]
+    for name, by_status in counts.items():
+        done = sum(n for s, n in by_status.items() if s in TASK_TERMINAL)
+        total = sum(by_status.values())
+        groups[name] = {"group": name, "total": total, "done": done, "states": dict(by_status)}
+        for status, n in by_status.items():
+            states[status] += n
+    page = [dict(groups[k]) for k in sorted(groups)[offset : offset + limit]]
     for g in page:
         g["eta_s"] = _eta(g["total"] - g["done"], g["done"], elapsed)
     total = sum(states.values())
@@ -85,6 +80,21 @@ def progress(
         "groups": page,
         "total_groups": len(groups),
     }
+
+
+def _counts(frame: TaskFrame) -> dict[str, dict[str, int]]:
+    """Tasks per group name (``""`` for none) and status, zeros left out."""
+    k = len(TASK_STATUSES)
+    grid = np.bincount(frame.group * k + frame.status, minlength=len(frame.groups) * k)
+    out: dict[str, dict[str, int]] = {}
+    for g, row in enumerate(grid.reshape(-1, k).tolist()):
+        if any(row):
+            name = frame.groups[g]
+            into = out.setdefault("" if name is None else str(name), {})
+            for s, n in enumerate(row):
+                if n:
+                    into[TASK_STATUSES[s]] = into.get(TASK_STATUSES[s], 0) + n
+    return out
 
 
 def run_brief(engine: Engine, run_id: str) -> dict[str, Any] | None:
@@ -123,9 +133,6 @@ def _eta(left: int, done: int, elapsed: float) -> float | None:
     return left * elapsed / done
 
 
-_CODE = {s: str(i) for i, s in enumerate(TASK_STATUSES)}
-
-
 def states_vector(engine: Engine, run_id: str) -> tuple[str, int]:
     """One character per task, in spec order: the digit of its status's index in
     :data:`~quantumflow.status.TASK_STATUSES` (``"0"`` pending ... ``"8"`` cached), and the
@@ -133,66 +140,19 @@ def states_vector(engine: Engine, run_id: str) -> tuple[str, int]:
     follows the events after it misses nothing and repeats nothing).
 
     Not an aggregate: it is what lets a view colour every task once, after which it follows
-    the event stream. The database writes the string (one pass in position order), so no
-    row comes to Python.
+    the event stream.
     """
     with cached_read(engine, run_id) as q:
         if q.version is not None:  # its last event is the version's
-            return q.memo("states", lambda: _states(q.conn, run_id)), int(q.version[3] or 0)
+            return q.memo("states", lambda: _states(q.frame())), int(q.version[3] or 0)
         last = q.conn.execute(
             sa.text("SELECT MAX(id) FROM events WHERE run_id = :r"), {"r": run_id}
         ).scalar()
-        return _states(q.conn, run_id), int(last or 0)
+        return _states(q.frame()), int(last or 0)
 
 
-_CODE_SQL = (
-    "CASE status "
-    + " ".join(f"WHEN '{s}' THEN '{i}'" for i, s in enumerate(TASK_STATUSES))  # fixed names
-    + " ELSE '0' END"
-)
-
-
-def _states(conn: Connection, run_id: str) -> str:
-    """The states string, concatenated by the database in position order; by rows in
-    Python when the positions are not 0 .. n-1 (never so as ``create_run`` writes them)."""
-    if conn.dialect.name == "sqlite":
-        # SQLite's group_concat appends in the order its (ordered) subquery yields rows
-        sql = (
-            "SELECT group_concat(c, ''), COUNT(*), MIN(position), MAX(position)"  # noqa: S608
-            f" FROM (SELECT {_CODE_SQL} AS c, position FROM task_runs WHERE run_id = :r"
-            " ORDER BY position)"
-        )
-    else:
-        sql = (
-            f"SELECT string_agg({_CODE_SQL}, '' ORDER BY position), COUNT(*),"  # noqa: S608
-            " MIN(position), MAX(position) FROM task_runs WHERE run_id = :r"
-        )
-    codes, n, lo, hi = conn.execute(sa.text(sql), {"r": run_id}).one()
-    if not n:
-        return ""
-    if lo == 0 and hi == n - 1 and isinstance(codes, str) and len(codes) == n:
-        return codes
-    return _states_by_row(conn, run_id)
-
-
-def _states_by_row(conn: Connection, run_id: str) -> str:
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
-    # the driver's own cursor: SQLAlchemy's row objects cost ~2 us each, 5x the query
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(
-            f"SELECT position, status FROM task_runs WHERE run_id = {mark}",  # noqa: S608
-            (run_id,),
-        )
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    out = ["0"] * len(rows)
-    code = _CODE
-    for position, status in rows:
-        if 0 <= position < len(out):
-            out[position] = code.get(status, "0")
-    return "".join(out)
+def _states(frame: TaskFrame) -> str:
+    return (frame.status + ord("0")).astype(np.uint8).tobytes().decode("ascii")
 
 
 # ------------------------------------------------------------------------- durations
@@ -203,40 +163,31 @@ def duration_histogram(engine: Engine, run_id: str) -> dict[str, Any]:
     takes anything shorter, the last anything longer) and ``counts`` per bin, trimmed to
     the bins from the first to the last non-empty one.
     """
-    d = "(finished_at - started_at)"
-    last = len(DURATION_EDGES) - 2
     with cached_read(engine, run_id) as q:
-        if _has_log10(q.conn):  # the bin by arithmetic: ~25 % faster than the CASE below
-            lo = -16  # DURATION_EDGES[0] is 10 ** (-16 / 4)
-            safe = f"CASE WHEN {d} > 1e-9 THEN {d} ELSE 1e-9 END"
-            b = f"CAST(FLOOR(4 * LOG10({safe})) AS INTEGER) - ({lo})"
-        else:
-            whens = " ".join(f"WHEN {d} < {e!r} THEN {i}" for i, e in enumerate(DURATION_EDGES[1:]))
-            b = f"CASE {whens} ELSE {last} END"
-        rows = q.all(
-            f"SELECT {b} AS b, COUNT(*) FROM task_runs"  # noqa: S608 - constants only
-            f" WHERE run_id = :r AND started_at IS NOT NULL AND finished_at IS NOT NULL"
-            f" AND status IN ({_IN_TERMINAL}) GROUP BY b",
-            {"r": run_id},
-        )
-    counts = [0] * (len(DURATION_EDGES) - 1)
-    for bin_, count in rows:
-        counts[min(max(int(bin_), 0), last)] += int(count)
-    nonzero = [i for i, c in enumerate(counts) if c]
-    if not nonzero:
-        return {"edges": [], "counts": []}
-    lo_i, hi_i = nonzero[0], nonzero[-1]
-    return {"edges": list(DURATION_EDGES[lo_i : hi_i + 2]), "counts": counts[lo_i : hi_i + 1]}
+        return q.memo("durations", lambda: _durations(q.frame()))
+
+
+def _durations(frame: TaskFrame) -> dict[str, Any]:
+    timed = frame.timed()
+    d = frame.finished[timed] - frame.started[timed]
+    last = len(DURATION_EDGES) - 2
+    bins = np.clip(np.searchsorted(_EDGES, d, side="right") - 1, 0, last)
+    return _trimmed(np.bincount(bins, minlength=last + 1).tolist())
 
 
 def duration_bins(durations: Sequence[float]) -> dict[str, Any]:
     """:func:`duration_histogram` of plain durations (seconds), in Python: the same bins and
     trimming, for views that fold events themselves (the RunWidget) and as the reference
-    the SQL is tested against."""
+    the arrays are tested against."""
     last = len(DURATION_EDGES) - 2
     counts = [0] * (len(DURATION_EDGES) - 1)
     for d in durations:
         counts[min(max(bisect.bisect_right(DURATION_EDGES, d) - 1, 0), last)] += 1
+    return _trimmed(counts)
+
+
+def _trimmed(counts: list[int]) -> dict[str, Any]:
+    """Bins from the first to the last non-empty one, with their edges."""
     nonzero = [i for i, c in enumerate(counts) if c]
     if not nonzero:
         return {"edges": [], "counts": []}
@@ -244,94 +195,77 @@ def duration_bins(durations: Sequence[float]) -> dict[str, Any]:
     return {"edges": list(DURATION_EDGES[lo_i : hi_i + 2]), "counts": counts[lo_i : hi_i + 1]}
 
 
-_log10: dict[str, bool] = {}
-
-
-def _has_log10(conn: Connection) -> bool:
-    """PostgreSQL has LOG10 and FLOOR; SQLite only when built with its math functions
-    (asked once per database URL)."""
-    if conn.dialect.name != "sqlite":
-        return True
-    key = str(conn.engine.url)
-    found = _log10.get(key)
-    if found is None:
-        try:
-            conn.execute(sa.text("SELECT FLOOR(LOG10(10.0))")).scalar()
-            found = True
-        except sa.exc.OperationalError:
-            found = False
-        _log10[key] = found
-    return found
-
-
 # ------------------------------------------------------------------------- task tables
-def _task_page(
-    engine: Engine, run_id: str, *, where: str, columns: str, order: str, limit: int, offset: int
-) -> tuple[int, list[Sequence[Any]]]:
-    """How many of the run's task rows match ``where``, and one page of ``columns`` of them
-    in ``order`` (fixed SQL text from this module, never input)."""
-    with cached_read(engine, run_id) as q:
-        total = q.scalar(
-            f"SELECT COUNT(*) FROM task_runs WHERE run_id = :r AND {where}",  # noqa: S608
-            {"r": run_id},
-        )
-        rows = q.all(
-            f"SELECT {columns} FROM task_runs WHERE run_id = :r AND {where}"  # noqa: S608
-            f" ORDER BY {order} LIMIT :l OFFSET :o",
-            {"r": run_id, "l": limit, "o": offset},
-        )
-    return int(total), list(rows)
+def _at(values: Any, i: int) -> float | None:
+    """A float column's value (NaN is NULL)."""
+    v = float(values[i])
+    return None if math.isnan(v) else v
 
 
 def slowest(engine: Engine, run_id: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
-    """Finished tasks by run time, longest first (a page), and how many there are."""
-    total, rows = _task_page(
-        engine,
-        run_id,
-        where=f"started_at IS NOT NULL AND finished_at IS NOT NULL AND status IN ({_IN_TERMINAL})",
-        columns="task_id, grp, status, attempts, started_at, finished_at,"
-        " finished_at - started_at AS d",
-        order="d DESC, position",
-        limit=limit,
-        offset=offset,
-    )
+    """Finished tasks by run time, longest first (ties in spec order; a page), and how many
+    there are."""
+    with cached_read(engine, run_id) as q:
+        return q.memo(
+            ("slowest", limit, offset), lambda: _slowest(q.frame(), limit=limit, offset=offset)
+        )
+
+
+def _slowest(frame: TaskFrame, *, limit: int, offset: int) -> dict[str, Any]:
+    rows = np.flatnonzero(frame.timed())
+    d = frame.finished[rows] - frame.started[rows]
+    want = min(len(rows), max(0, offset) + max(0, limit))
+    if 0 < want < len(rows):  # only the candidates that can be on the page: ties included
+        cut = np.partition(d, len(d) - want)[len(d) - want]
+        keep = d >= cut
+        rows, d = rows[keep], d[keep]
+    order = rows[np.lexsort((rows, -d))][offset : offset + limit].tolist()
     items = [
         {
-            "task_id": r[0],
-            "group": r[1],
-            "status": r[2],
-            "attempts": int(r[3] or 0),
-            "started_at": r[4],
-            "finished_at": r[5],
-            "duration": r[6],
+            "task_id": frame.ids[i],
+            "group": frame.groups[int(frame.group[i])],
+            "status": TASK_STATUSES[int(frame.status[i])],
+            "attempts": int(frame.attempts[i]),
+            "started_at": _at(frame.started, i),
+            "finished_at": _at(frame.finished, i),
+            "duration": float(frame.finished[i] - frame.started[i]),
         }
-        for r in rows
+        for i in order
     ]
+    total = int(frame.timed().sum())
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
 def failures(engine: Engine, run_id: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
     """Failed tasks in spec order (a page), with their errors, and how many there are."""
-    total, rows = _task_page(
-        engine,
-        run_id,
-        where="status = 'failed'",
-        columns="task_id, grp, attempts, error, finished_at",
-        order="position",
-        limit=limit,
-        offset=offset,
-    )
-    items = [
-        {
-            "task_id": r[0],
-            "group": r[1],
-            "attempts": int(r[2] or 0),
-            "error": r[3],
-            "finished_at": r[4],
-        }
-        for r in rows
-    ]
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    with cached_read(engine, run_id) as q:
+
+        def page() -> dict[str, Any]:
+            frame = q.frame()
+            failed = np.flatnonzero(frame.status == _FAILED)
+            rows = failed[offset : offset + limit].tolist()
+            ids = [frame.ids[i] for i in rows]
+            errors: dict[str, str | None] = dict(
+                q.conn.execute(
+                    sa.text(
+                        "SELECT task_id, error FROM task_runs WHERE run_id = :r AND task_id IN :ids"
+                    ).bindparams(sa.bindparam("ids", expanding=True)),
+                    {"r": run_id, "ids": ids or [""]},
+                ).all()
+            )
+            items = [
+                {
+                    "task_id": frame.ids[i],
+                    "group": frame.groups[int(frame.group[i])],
+                    "attempts": int(frame.attempts[i]),
+                    "error": errors.get(frame.ids[i]),
+                    "finished_at": _at(frame.finished, i),
+                }
+                for i in rows
+            ]
+            return {"items": items, "total": len(failed), "limit": limit, "offset": offset}
+
+        return q.memo(("failures", limit, offset), page)
 
 
 # ------------------------------------------------------------------------- sweep objective
@@ -345,31 +279,34 @@ def objective(
     its count, min, mean and max. Returns ``group``, ``groups`` (name -> tasks with a
     value) and ``points``: ``[first position, count, min, mean, max, task id or null]``.
     """
-    where = "run_id = :r AND value IS NOT NULL"
     with cached_read(engine, run_id) as q:
-        counts = q.all(
-            "SELECT grp, COUNT(*), MIN(position), MAX(position) FROM task_runs"  # noqa: S608
-            f" WHERE {where} GROUP BY grp",
-            {"r": run_id},
-        )
-        if not counts:
-            return {"group": None, "groups": {}, "points": []}
-        by_group = {str(g): (int(c), int(lo), int(hi)) for g, c, lo, hi in counts}
-        chosen = group if group in by_group else max(by_group, key=lambda g: by_group[g][0])
-        _, lo, hi = by_group[chosen]
-        per = max(1, math.ceil((hi - lo + 1) / bins))
-        b = floor_sql(q.conn, "(position - :lo) / :per")
-        rows = q.all(
-            f"SELECT {b} AS b, MIN(position), COUNT(*), MIN(value), AVG(value),"  # noqa: S608
-            f" MAX(value), MIN(task_id) FROM task_runs WHERE {where} AND grp = :g"
-            " GROUP BY b ORDER BY b",
-            {"r": run_id, "g": chosen, "lo": lo, "per": float(per)},
-        )
-    points = [
-        [int(r[1]), int(r[2]), float(r[3]), float(r[4]), float(r[5]), r[6] if r[2] == 1 else None]
-        for r in rows
-    ]
-    return {"group": chosen, "groups": {g: v[0] for g, v in by_group.items()}, "points": points}
+        return q.memo(("objective", group, bins), lambda: _objective(q.frame(), group, bins))
+
+
+def _objective(frame: TaskFrame, group: str | None, bins: int) -> dict[str, Any]:
+    valued = np.flatnonzero(~np.isnan(frame.value))
+    if not len(valued):
+        return {"group": None, "groups": {}, "points": []}
+    per_group = np.bincount(frame.group[valued], minlength=len(frame.groups))
+    by_group = {str(frame.groups[g]): int(n) for g, n in enumerate(per_group.tolist()) if n}
+    chosen = group if group in by_group else max(by_group, key=lambda g: by_group[g])
+    code = next(g for g, name in enumerate(frame.groups) if str(name) == chosen)
+    rows = valued[frame.group[valued] == code]  # in position order
+    position, value = frame.position[rows], frame.value[rows]
+    lo, hi = int(position[0]), int(position[-1])
+    per = max(1, math.ceil((hi - lo + 1) / max(1, bins)))
+    b = (position - lo) // per
+    starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+    counts = np.diff(np.r_[starts, len(b)])
+    lows = np.minimum.reduceat(value, starts)
+    highs = np.maximum.reduceat(value, starts)
+    means = np.add.reduceat(value, starts) / counts
+    points = []
+    bins_ = zip(starts.tolist(), counts.tolist(), lows, means, highs, strict=True)
+    for s, c, mn, mean, mx in bins_:
+        single = frame.ids[int(rows[s])] if c == 1 else None
+        points.append([int(position[s]), int(c), float(mn), float(mean), float(mx), single])
+    return {"group": chosen, "groups": by_group, "points": points}
 
 
 # ------------------------------------------------------------------------- for the results view

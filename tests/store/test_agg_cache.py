@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from quantumflow.store import Store, TaskEvent, agg_cache, agg_time, aggregates
+from quantumflow.store import Store, TaskEvent, agg_cache, aggregates
+from tests.store.agg_views import every_view
 
 
 def _run(store: Store, n: int = 30, done: int = 25) -> tuple[str, list[str]]:
@@ -34,19 +35,7 @@ def _run(store: Store, n: int = 30, done: int = 25) -> tuple[str, list[str]]:
 
 
 def _views(store: Store, run_id: str) -> dict[str, Any]:
-    """Every aggregate of the run at one fixed ``now`` (the answers depend on it)."""
-    e, now = store.engine, 2e9
-    return {
-        "progress": aggregates.progress(e, run_id, now=now),
-        "states": aggregates.states_vector(e, run_id),
-        "durations": aggregates.duration_histogram(e, run_id),
-        "throughput": agg_time.throughput(e, run_id, now=now),
-        "cost": agg_time.cost_burn(e, run_id, now=now),
-        "lanes": agg_time.lanes(e, run_id, now=now),
-        "slowest": aggregates.slowest(e, run_id),
-        "failures": aggregates.failures(e, run_id),
-        "objective": aggregates.objective(e, run_id),
-    }
+    return every_view(store, run_id)
 
 
 def _tamper(store: Store, run_id: str) -> None:

@@ -1,0 +1,284 @@
+"""A run's task and attempt columns held as arrays, refreshed from the rows that changed.
+
+The big-run dashboard asks a dozen questions of the same 10^5 rows (states per group,
+duration bins, throughput per bucket, the slowest tasks ...). A ``GROUP BY`` per question
+reads every row again after each state change of a live run: 50-70 ms each on SQLite at
+10^5 tasks, even with covering indexes (``docs/benchmarks.md``). A frame reads the
+rows once (:class:`TaskFrame` the task rows, :class:`AttemptFrame` the attempts, each when
+a view first needs it); after that, each new version of the run re-reads only the tasks its
+new ``events`` name, and the questions are answered over the arrays (``aggregates.py``,
+``agg_time.py``) in about a millisecond.
+
+Why that is exact: every write that changes a started run's ``task_runs`` or
+``performance_metrics`` rows commits an ``events`` row in the same transaction, naming the
+task (``events_sql.write_batch``), and ``events.id`` only grows (``agg_cache.py`` keys its
+answers on the same fact). Writes that touch a run as a whole -- its task rows, start,
+finish, resume -- commit an event without a task; when one is among the new events, or
+the run's status or start changed, or more than :data:`MAX_DELTA_SHARE` of the tasks
+changed, the frame is read again whole.
+
+Frames are never changed in place: a refresh builds a new one (copying the arrays costs
+~1 ms at 10^5 tasks), so a view computing over the old one is never torn. Which frames
+are kept, and when one is refreshed or read again, is ``agg_cache.py``'s business.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy.engine import Connection
+
+from ..status import TASK_STATUSES, TASK_TERMINAL
+
+#: Past this share of a run's tasks changed since the last read, reading it whole is cheaper.
+MAX_DELTA_SHARE = 0.25
+#: Task ids per ``IN (...)`` of a refresh (SQLite's default cap is 32,766 variables).
+CHUNK = 900
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+#: A run's version (``agg_cache.run_version``): status, start, end, last event id.
+Version = tuple[Any, ...]
+
+#: Status name -> its index in TASK_STATUSES (unknown names read as ``pending``).
+STATUS_CODE: defaultdict[str, int] = defaultdict(int, {s: i for i, s in enumerate(TASK_STATUSES)})
+#: ``IS_TERMINAL[code]``: whether that status ends a task.
+IS_TERMINAL = np.array([s in TASK_TERMINAL for s in TASK_STATUSES])
+
+_TASKS = (
+    "SELECT position, status, attempts, grp, started_at, finished_at, value, task_id"
+    " FROM task_runs WHERE run_id = ?"
+)
+#: A metrics row keeps its ``id`` when a repeated attempt replaces it (an upsert), and new
+#: rows get higher ones: the frame finds a row again by it.
+_ATTEMPTS = (
+    "SELECT id, worker, status, queued_at, started_at, finished_at, cost_usd"
+    " FROM performance_metrics WHERE run_id = ?"
+)
+
+
+@dataclass(frozen=True)
+class TaskFrame:
+    """One version of a run's task rows, in position order (see the module docstring)."""
+
+    version: Version | None
+    ids: list[str]
+    position: Ints
+    status: Ints  # index into TASK_STATUSES
+    attempts: Ints
+    group: Ints  # index into ``groups``
+    groups: list[str | None]
+    started: Floats
+    finished: Floats
+    value: Floats
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def terminal(self) -> npt.NDArray[np.bool_]:
+        """Which tasks have ended."""
+        ended: npt.NDArray[np.bool_] = IS_TERMINAL[self.status]
+        return ended
+
+    def timed(self) -> npt.NDArray[np.bool_]:
+        """Which tasks have ended with a start and an end time (those with a duration)."""
+        timed: npt.NDArray[np.bool_] = (
+            self.terminal() & ~np.isnan(self.started) & ~np.isnan(self.finished)
+        )
+        return timed
+
+
+@dataclass(frozen=True)
+class AttemptFrame:
+    """One version of a run's ``performance_metrics`` rows, in ``id`` order."""
+
+    version: Version | None
+    id: Ints
+    lane: Ints  # index into ``lanes`` (the worker; "" when none)
+    lanes: list[str]
+    status: Ints
+    queued: Floats
+    started: Floats
+    finished: Floats
+    cost: Floats
+
+    @property
+    def size(self) -> int:
+        return len(self.id)
+
+
+# ------------------------------------------------------------------------- reading rows
+def _rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows through the driver's own cursor (SQLAlchemy's row objects cost ~2 us each)."""
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql.replace("?", mark), tuple(params))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _rows_of(conn: Connection, sql: str, run_id: str, tasks: Sequence[str]) -> list[Any]:
+    """``sql`` restricted to the rows of ``tasks``, in chunks."""
+    rows: list[Any] = []
+    for k in range(0, len(tasks), CHUNK):
+        part = tasks[k : k + CHUNK]
+        rows += _rows(conn, f"{sql} AND task_id IN ({', '.join('?' * len(part))})", (run_id, *part))
+    return rows
+
+
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[npt.NDArray[np.object_]]:
+    """``rows`` as columns (numpy builds the table in C: 3x faster than ``zip(*rows)``)."""
+    table = np.array(rows, dtype=object).reshape(len(rows), width)
+    return [table[:, k] for k in range(width)]
+
+
+def _floats(values: Any) -> Floats:
+    """A float column, NULL as NaN."""
+    return np.array(values, dtype=np.float64)
+
+
+def _ints(values: Any) -> Ints:
+    """An integer column (no NULLs)."""
+    return np.array(values, dtype=np.int64)
+
+
+def _statuses(names: Any) -> Ints:
+    return np.fromiter(map(STATUS_CODE.__getitem__, names), dtype=np.int64, count=len(names))
+
+
+def _codes(names: Any, known: list[Any]) -> Ints:
+    """Each name's index in ``known``, the names not yet in it added at its end."""
+    index = {name: i for i, name in enumerate(known)}
+    for name in dict.fromkeys(names):  # the distinct names, in C
+        if name not in index:
+            index[name] = len(known)
+            known.append(name)
+    return np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
+
+
+# ------------------------------------------------------------------------- tasks
+def load_tasks(conn: Connection, run_id: str, version: Version | None) -> TaskFrame:
+    """The run's task rows, read whole."""
+    position, status, attempts, grp, started, finished, value, ids = _columns(
+        _rows(conn, _TASKS, (run_id,)), 8
+    )
+    # the rows come in task id order (the primary key's); numpy sorts them faster than SQL
+    order = np.argsort(np.array(position, dtype=np.int64), kind="stable")
+    groups: list[Any] = []
+    return TaskFrame(
+        version=version,
+        ids=ids[order].tolist(),
+        position=np.array(position, dtype=np.int64)[order],
+        status=_statuses(status)[order],
+        attempts=_ints(attempts)[order],
+        group=_codes(grp, groups)[order],
+        groups=groups,
+        started=_floats(started)[order],
+        finished=_floats(finished)[order],
+        value=_floats(value)[order],
+    )
+
+
+def refresh_tasks(
+    frame: TaskFrame, conn: Connection, run_id: str, tasks: list[str], version: Version
+) -> TaskFrame | None:
+    """``frame`` with the rows of ``tasks`` read again, at ``version``; None when one of
+    them is not in it (a row it never saw: read the run whole)."""
+    position, status, attempts, grp, started, finished, value, _ = _columns(
+        _rows_of(conn, _TASKS, run_id, tasks), 8
+    )
+    fresh = np.array(position, dtype=np.int64)
+    at = np.searchsorted(frame.position, fresh)
+    if len(at) and (at.max() >= frame.size or (frame.position[at] != fresh).any()):
+        return None
+    groups = list(frame.groups)
+    columns: dict[str, Any] = {}
+    for name, new in (
+        ("status", _statuses(status)),
+        ("attempts", _ints(attempts)),
+        ("group", _codes(grp, groups)),
+        ("started", _floats(started)),
+        ("finished", _floats(finished)),
+        ("value", _floats(value)),
+    ):
+        column = getattr(frame, name).copy()
+        column[at] = new
+        columns[name] = column
+    return replace(frame, version=version, groups=groups, **columns)
+
+
+# ------------------------------------------------------------------------- attempts
+def load_attempts(conn: Connection, run_id: str, version: Version | None) -> AttemptFrame:
+    """The run's attempts, read whole."""
+    none, nan = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+    empty = AttemptFrame(version, none, none, [], none, nan, nan, nan, nan)
+    return _put(empty, _rows(conn, _ATTEMPTS, (run_id,)), version) or empty
+
+
+def refresh_attempts(
+    frame: AttemptFrame, conn: Connection, run_id: str, tasks: list[str], version: Version
+) -> AttemptFrame | None:
+    """``frame`` with the attempts of ``tasks`` read again, at ``version``; None when one
+    of them is not where it should be (read the run whole)."""
+    return _put(frame, _rows_of(conn, _ATTEMPTS, run_id, tasks), version)
+
+
+def _put(
+    frame: AttemptFrame, rows: list[tuple[Any, ...]], version: Version | None
+) -> AttemptFrame | None:
+    """``frame`` with ``rows`` (of :data:`_ATTEMPTS`) replacing the rows of their ids, and
+    those with ids past its last appended; None when an id is neither (a row it missed)."""
+    ident, worker, status, queued, started, finished, cost = _columns(rows, 7)
+    ids = np.array(ident, dtype=np.int64)
+    last = int(frame.id[-1]) if frame.size else -1
+    old = ids <= last
+    at = np.searchsorted(frame.id, ids[old])
+    if len(at) and (frame.id[at] != ids[old]).any():
+        return None
+    new = np.flatnonzero(~old)
+    new = new[np.argsort(ids[new], kind="stable")]
+    # where each row goes: its old slot, or its place past the end (new ones by id)
+    slot = np.empty(len(ids), dtype=np.int64)
+    slot[old] = at
+    slot[new] = frame.size + np.arange(len(new))
+    size = frame.size + len(new)
+    lanes = list(frame.lanes)
+    values = {
+        "id": ids,
+        "lane": _codes([w or "" for w in worker], lanes),
+        "status": _statuses(status),
+        "queued": _floats(queued),
+        "started": _floats(started),
+        "finished": _floats(finished),
+        "cost": _floats(cost),
+    }
+    columns: dict[str, Any] = {}
+    for name, fresh in values.items():
+        before = getattr(frame, name)
+        column = np.empty(size, dtype=before.dtype)
+        column[: frame.size] = before
+        column[slot] = fresh
+        columns[name] = column
+    return replace(frame, version=version, lanes=lanes, **columns)
+
+
+# ------------------------------------------------------------------------- what changed
+def changed_tasks(conn: Connection, run_id: str, after: int, upto: int) -> list[str] | None:
+    """The tasks named by the run's events ``after`` < id <= ``upto``; None when one of
+    them is about the run as a whole (its rows may all have changed)."""
+    rows = _rows(
+        conn,
+        "SELECT DISTINCT task_id FROM events WHERE run_id = ? AND id > ? AND id <= ?",
+        (run_id, after, upto),
+    )
+    if any(r[0] is None for r in rows):
+        return None
+    return [str(r[0]) for r in rows]

@@ -1,0 +1,101 @@
+"""A run's frame refreshed from the rows its new events name (quantumflow/store/run_frame.py)
+answers every view as a frame read whole does, through random state changes of a live
+run (retries, failures, values, costs, lanes); a run-level write reads it whole again. On
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from quantumflow.store import Store, TaskEvent, agg_cache
+from tests.store.agg_views import every_view, same
+
+
+def _start(store: Store, n: int) -> tuple[str, list[str]]:
+    kinds = ("sweep_", "layer-", "x", "solo")
+    ids = [f"{kinds[i % 4]}{i}" for i in range(n)]
+    spec = {"name": "f", "tasks": [{"id": t, "kind": "classical", "fn": "constant"} for t in ids]}
+    run_id = store.create_run(spec=spec, task_ids=ids)
+    store.start_run(run_id, {"policy": "heft", "workers": 3})
+    store.flush()
+    return run_id, ids
+
+
+def _changes(rnd: random.Random, run_id: str, ids: list[str], attempt: dict[str, int],
+             t: float) -> list[TaskEvent]:  # fmt: skip
+    """State changes of a few tasks, as an engine makes them: queued, running, then an
+    end (some retried into a new attempt, some failed, some with an objective)."""
+    events = []
+    for task in rnd.sample(ids, rnd.randrange(1, 30)):
+        a = attempt.setdefault(task, 1)
+        start = t + rnd.uniform(0, 2)
+        end = start + rnd.lognormvariate(-2.0, 1.0)
+        lane = f"lane-{rnd.randrange(3)}"
+        metrics = {"started_at": start, "queued_at": start - 0.1, "wall_s": end - start,
+                   "worker": lane, "cost_usd": rnd.random() / 100}  # fmt: skip
+        fate = rnd.random()
+        if fate < 0.3:
+            events.append(TaskEvent(run_id, task, "running", a, start))
+        elif fate < 0.45:
+            events.append(
+                TaskEvent(run_id, task, "retrying", a, end, "flaky", None, False, metrics)
+            )
+            attempt[task] = a + 1
+        elif fate < 0.6:
+            events.append(TaskEvent(run_id, task, "failed", a, end, "boom", None, False, metrics))
+        else:
+            metrics["value"] = round(rnd.gauss(0, 1), 6)
+            events.append(TaskEvent(run_id, task, "succeeded", a, end, None, None, False, metrics))
+    return events
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_refreshed_frame_answers_as_one_read_whole(store: Store, seed: int) -> None:
+    rnd = random.Random(seed)
+    run_id, ids = _start(store, 400)
+    attempt: dict[str, int] = {}
+    t0 = time.time()
+    first = None
+    for step in range(10):
+        store.record(_changes(rnd, run_id, ids, attempt, t0 + step))
+        store.flush()
+        live = every_view(store, run_id)
+        frame = agg_cache.kept_frame(store.engine, run_id)
+        assert frame is not None
+        if first is None:
+            first = frame
+        assert frame.ids is first.ids  # refreshed from the changed rows, not read whole
+        agg_cache.clear(store.engine)
+        same(live, every_view(store, run_id), f"step {step}")
+        agg_cache.clear(store.engine)
+        every_view(store, run_id)  # the next step refreshes a frame read whole
+        first = agg_cache.kept_frame(store.engine, run_id)
+
+
+def test_a_run_level_write_reads_the_frame_whole(store: Store) -> None:
+    run_id, ids = _start(store, 20)
+    store.record([TaskEvent(run_id, ids[0], "running", 1, time.time())])
+    store.flush()
+    every_view(store, run_id)
+    before = agg_cache.kept_frame(store.engine, run_id)
+    store.finish_run(run_id, "cancelled")  # an event without a task: every row may change
+    after = every_view(store, run_id)
+    frame = agg_cache.kept_frame(store.engine, run_id)
+    assert before is not None and frame is not None and frame.ids is not before.ids
+    assert after["progress"]["states"]["running"] == 1
+
+
+def test_a_big_change_reads_the_frame_whole(store: Store) -> None:
+    run_id, ids = _start(store, 2000)
+    every_view(store, run_id)
+    before = agg_cache.kept_frame(store.engine, run_id)
+    t = time.time()
+    store.record([TaskEvent(run_id, i, "running", 1, t) for i in ids[:1500]])
+    store.flush()
+    views = every_view(store, run_id)
+    frame = agg_cache.kept_frame(store.engine, run_id)
+    assert before is not None and frame is not None and frame.ids is not before.ids
+    assert views["progress"]["states"]["running"] == 1500
