@@ -28,8 +28,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import count, islice
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -127,6 +129,8 @@ def api_latency(n: int, url: str | None = None, repeat: int = 5) -> None:
     """Latency of each view endpoint on an ``n``-task run, 70 % through, in the store at
     ``url`` (default: a new SQLite file), through the FastAPI app (no network).
 
+    ``dashboard``: every endpoint asked at once (as the panel opens a run) after forgetting
+    everything kept, the wall time until the last answer (median of ``repeat``).
     ``first_ms``: median of ``repeat`` calls, each made after forgetting everything kept
     (``store/agg_cache.py``): the first view of a run after the server started, which
     reads its rows whole. ``changed_ms``: median of ``repeat`` calls, each made after
@@ -164,6 +168,22 @@ def api_latency(n: int, url: str | None = None, repeat: int = 5) -> None:
                 store.record(list(islice(stream, CHANGES)))
                 store.flush()
 
+            def get(what: str) -> Any:
+                return client.get(f"/api/runs/{run_id}/{what}")
+
+            opened = []
+            for _ in range(repeat):
+                agg_cache.clear()
+                t = time.perf_counter()
+                with ThreadPoolExecutor(len(ENDPOINTS)) as pool:
+                    answers = list(
+                        pool.map(lambda w: client.get(f"/api/runs/{run_id}/{w}"), ENDPOINTS)
+                    )
+                opened.append((time.perf_counter() - t) * 1000)
+                assert all(r.status_code == 200 for r in answers)
+            first_open = round(statistics.median(opened), 1)
+            print(json.dumps({"part": "api", "db": db, "tasks": n, "endpoint": "dashboard",
+                              "first_ms": first_open}), flush=True)  # fmt: skip
             for what in ENDPOINTS:
                 first, changed, warm = [], [], []
                 for times, before in ((first, agg_cache.clear), (changed, change), (warm, None)):

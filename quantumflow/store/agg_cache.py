@@ -34,6 +34,7 @@ from typing import Any, TypeVar, cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ..status import RUN_TERMINAL
 from .db import read_tx
 from .run_frame import (
     CHUNK,
@@ -146,7 +147,7 @@ class CachedReads:
             if kept is not None and kept.version == version:
                 return kept
             frame = None
-            if kept is not None and kept.version is not None and kept.version[:2] == version[:2]:
+            if kept is not None and kept.version is not None and _goes_on(kept.version, version):
                 last, now = int(kept.version[3] or 0), int(version[3] or 0)
                 tasks = changed_tasks(conn, run_id, last, now) if now > last else None
                 if tasks is not None and len(tasks) <= max(CHUNK, MAX_DELTA_SHARE * kept.size):
@@ -186,6 +187,16 @@ def _keep_frame(engine: Engine, key: tuple[str, str], frame: Frame) -> None:
         while total > MAX_FRAME_TASKS and len(frames) > 1:
             _, dropped = frames.popitem(last=False)
             total -= dropped.size
+
+
+def _goes_on(before: Version, after: Version) -> bool:
+    """Whether the run at ``after`` is the run at ``before`` with more events: the same
+    start, and the same status or a running run's end. A resume (an ended run running
+    again) may have rewritten any row: its frames are read whole."""
+    same_start = before[1] == after[1]
+    return same_start and (
+        before[0] == after[0] or (before[0], after[0] in RUN_TERMINAL) == ("running", True)
+    )
 
 
 def _last_event(version: Version | None) -> int:

@@ -24,7 +24,6 @@ are kept, and when one is refreshed or read again, is ``agg_cache.py``'s busines
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -45,19 +44,26 @@ Ints = npt.NDArray[np.int64]
 #: A run's version (``agg_cache.run_version``): status, start, end, last event id.
 Version = tuple[Any, ...]
 
-#: Status name -> its index in TASK_STATUSES (unknown names read as ``pending``).
-STATUS_CODE: defaultdict[str, int] = defaultdict(int, {s: i for i, s in enumerate(TASK_STATUSES)})
+#: Status name -> its index in TASK_STATUSES.
+STATUS_CODE = {s: i for i, s in enumerate(TASK_STATUSES)}
 #: ``IS_TERMINAL[code]``: whether that status ends a task.
 IS_TERMINAL = np.array([s in TASK_TERMINAL for s in TASK_STATUSES])
 
+#: The status as its index in TASK_STATUSES, by the database: a small int is one shared
+#: object in Python, a string a new one per row (the rows' read is most of a frame's cost).
+_CODE = (
+    "CASE status "
+    + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(TASK_STATUSES))  # fixed names
+    + " ELSE 0 END"
+)
 _TASKS = (
-    "SELECT position, status, attempts, grp, started_at, finished_at, value, task_id"
+    f"SELECT position, {_CODE}, attempts, grp, started_at, finished_at, value, task_id"  # noqa: S608
     " FROM task_runs WHERE run_id = ?"
 )
 #: A metrics row keeps its ``id`` when a repeated attempt replaces it (an upsert), and new
 #: rows get higher ones: the frame finds a row again by it.
 _ATTEMPTS = (
-    "SELECT id, worker, status, queued_at, started_at, finished_at, cost_usd"
+    "SELECT id, worker, queued_at, started_at, finished_at, cost_usd"
     " FROM performance_metrics WHERE run_id = ?"
 )
 
@@ -102,7 +108,6 @@ class AttemptFrame:
     id: Ints
     lane: Ints  # index into ``lanes`` (the worker; "" when none)
     lanes: list[str]
-    status: Ints
     queued: Floats
     started: Floats
     finished: Floats
@@ -150,10 +155,6 @@ def _ints(values: Any) -> Ints:
     return np.array(values, dtype=np.int64)
 
 
-def _statuses(names: Any) -> Ints:
-    return np.fromiter(map(STATUS_CODE.__getitem__, names), dtype=np.int64, count=len(names))
-
-
 def _codes(names: Any, known: list[Any]) -> Ints:
     """Each name's index in ``known``, the names not yet in it added at its end."""
     index = {name: i for i, name in enumerate(known)}
@@ -177,7 +178,7 @@ def load_tasks(conn: Connection, run_id: str, version: Version | None) -> TaskFr
         version=version,
         ids=ids[order].tolist(),
         position=np.array(position, dtype=np.int64)[order],
-        status=_statuses(status)[order],
+        status=_ints(status)[order],
         attempts=_ints(attempts)[order],
         group=_codes(grp, groups)[order],
         groups=groups,
@@ -202,7 +203,7 @@ def refresh_tasks(
     groups = list(frame.groups)
     columns: dict[str, Any] = {}
     for name, new in (
-        ("status", _statuses(status)),
+        ("status", _ints(status)),
         ("attempts", _ints(attempts)),
         ("group", _codes(grp, groups)),
         ("started", _floats(started)),
@@ -219,7 +220,7 @@ def refresh_tasks(
 def load_attempts(conn: Connection, run_id: str, version: Version | None) -> AttemptFrame:
     """The run's attempts, read whole."""
     none, nan = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-    empty = AttemptFrame(version, none, none, [], none, nan, nan, nan, nan)
+    empty = AttemptFrame(version, none, none, [], nan, nan, nan, nan)
     return _put(empty, _rows(conn, _ATTEMPTS, (run_id,)), version) or empty
 
 
@@ -236,7 +237,7 @@ def _put(
 ) -> AttemptFrame | None:
     """``frame`` with ``rows`` (of :data:`_ATTEMPTS`) replacing the rows of their ids, and
     those with ids past its last appended; None when an id is neither (a row it missed)."""
-    ident, worker, status, queued, started, finished, cost = _columns(rows, 7)
+    ident, worker, queued, started, finished, cost = _columns(rows, 6)
     ids = np.array(ident, dtype=np.int64)
     last = int(frame.id[-1]) if frame.size else -1
     old = ids <= last
@@ -254,7 +255,6 @@ def _put(
     values = {
         "id": ids,
         "lane": _codes([w or "" for w in worker], lanes),
-        "status": _statuses(status),
         "queued": _floats(queued),
         "started": _floats(started),
         "finished": _floats(finished),
@@ -273,12 +273,13 @@ def _put(
 # ------------------------------------------------------------------------- what changed
 def changed_tasks(conn: Connection, run_id: str, after: int, upto: int) -> list[str] | None:
     """The tasks named by the run's events ``after`` < id <= ``upto``; None when one of
-    them is about the run as a whole (its rows may all have changed)."""
+    them is about the run as a whole and not a change of its status (which changes the
+    ``runs`` row only, and the caller's version with it)."""
     rows = _rows(
         conn,
-        "SELECT DISTINCT task_id FROM events WHERE run_id = ? AND id > ? AND id <= ?",
+        "SELECT DISTINCT task_id, kind FROM events WHERE run_id = ? AND id > ? AND id <= ?",
         (run_id, after, upto),
     )
-    if any(r[0] is None for r in rows):
+    if any(task is None and kind != "run" for task, kind in rows):
         return None
-    return [str(r[0]) for r in rows]
+    return list({str(task) for task, _ in rows if task is not None})

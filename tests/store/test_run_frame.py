@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -75,17 +77,26 @@ def test_a_refreshed_frame_answers_as_one_read_whole(store: Store, seed: int) ->
         first = agg_cache.kept_frame(store.engine, run_id)
 
 
-def test_a_run_level_write_reads_the_frame_whole(store: Store) -> None:
+def test_a_run_that_ends_keeps_its_frame_and_a_resumed_one_is_read_whole(store: Store) -> None:
     run_id, ids = _start(store, 20)
     store.record([TaskEvent(run_id, ids[0], "running", 1, time.time())])
     store.flush()
     every_view(store, run_id)
-    before = agg_cache.kept_frame(store.engine, run_id)
-    store.finish_run(run_id, "cancelled")  # an event without a task: every row may change
-    after = every_view(store, run_id)
+    live = agg_cache.kept_frame(store.engine, run_id)
+    t = time.time()
+    store.record([TaskEvent(run_id, ids[0], "succeeded", 1, t, None, None, False,
+                            {"started_at": t - 1, "wall_s": 1.0, "worker": "w"})])  # fmt: skip
+    store.finish_run(run_id, "cancelled")  # its run event changes the runs row only
+    ended = every_view(store, run_id)
     frame = agg_cache.kept_frame(store.engine, run_id)
-    assert before is not None and frame is not None and frame.ids is not before.ids
-    assert after["progress"]["states"]["running"] == 1
+    assert live is not None and frame is not None and frame.ids is live.ids  # refreshed
+    assert ended["progress"]["states"]["succeeded"] == 1
+    agg_cache.clear(store.engine)
+    same(ended, every_view(store, run_id))
+    store.set_run_status(run_id, "running")  # a resume: any row may have been rewritten
+    every_view(store, run_id)
+    resumed = agg_cache.kept_frame(store.engine, run_id)
+    assert resumed is not None and resumed.ids is not frame.ids
 
 
 def test_a_big_change_reads_the_frame_whole(store: Store) -> None:
@@ -99,3 +110,26 @@ def test_a_big_change_reads_the_frame_whole(store: Store) -> None:
     frame = agg_cache.kept_frame(store.engine, run_id)
     assert before is not None and frame is not None and frame.ids is not before.ids
     assert views["progress"]["states"]["running"] == 1500
+
+
+def test_views_asking_at_once_wait_for_one_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_id, ids = _start(store, 500)
+    store.record([TaskEvent(run_id, i, "running", 1, time.time()) for i in ids[:50]])
+    store.flush()
+    reads: list[str] = []
+    real = agg_cache.load_tasks
+
+    def counted(*args: Any) -> Any:
+        reads.append(args[1])
+        time.sleep(0.2)  # a slow read: the others arrive while it runs
+        return real(*args)
+
+    monkeypatch.setattr(agg_cache, "load_tasks", counted)
+    views = [every_view] * 6
+    with ThreadPoolExecutor(len(views)) as pool:
+        answers = list(pool.map(lambda view: view(store, run_id), views))
+    assert reads == [run_id]
+    assert all(a == answers[0] for a in answers)
+    assert answers[0]["progress"]["states"]["running"] == 50

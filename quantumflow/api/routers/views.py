@@ -1,6 +1,7 @@
 """What the big-run views read: a drawing of the graph, every task's state, and the
-dashboard's aggregates, each computed by the database (``store/aggregates.py``), so a
-100,000-task run never sends 100,000 rows to the browser. Tables of tasks come in pages.
+dashboard's aggregates, each counted on the server over the run's frame
+(``store/aggregates.py``, ``store/run_frame.py``), so a 100,000-task run never sends
+100,000 rows to the browser. Tables of tasks come in pages.
 """
 
 from __future__ import annotations
