@@ -60,6 +60,10 @@ _TASKS = (
     f"SELECT position, {_CODE}, attempts, grp, started_at, finished_at, value, task_id"  # noqa: S608
     " FROM task_runs WHERE run_id = ?"
 )
+_GROUPS = "SELECT DISTINCT grp FROM task_runs WHERE run_id = ?"
+#: Up to this many groups, the database gives each row its group's index (an int is one
+#: shared object in Python, a string a new one per row); past it, Python does.
+MAX_CODED_GROUPS = 500
 #: A metrics row keeps its ``id`` when a repeated attempt replaces it (an upsert), and new
 #: rows get higher ones: the frame finds a row again by it.
 _ATTEMPTS = (
@@ -168,19 +172,33 @@ def _codes(names: Any, known: list[Any]) -> Ints:
 # ------------------------------------------------------------------------- tasks
 def load_tasks(conn: Connection, run_id: str, version: Version | None) -> TaskFrame:
     """The run's task rows, read whole."""
-    position, status, attempts, grp, started, finished, value, ids = _columns(
-        _rows(conn, _TASKS, (run_id,)), 8
-    )
+    groups: list[Any] = [g for (g,) in _rows(conn, _GROUPS, (run_id,))]
+    group: Ints | None = None
+    if len(groups) <= MAX_CODED_GROUPS:  # the database gives each row its group's index
+        named = [g for g in groups if g is not None]
+        known = " ".join(
+            f"WHEN grp IS NULL THEN {i}" if g is None else f"WHEN grp = ? THEN {i}"
+            for i, g in enumerate(groups)
+        )
+        sql = _TASKS.replace(" grp,", f" CASE {known} ELSE -1 END," if groups else " -1,")
+        columns = _columns(_rows(conn, sql, (*named, run_id)), 8)
+        group = _ints(columns[3])
+        if len(group) and group.min() < 0:  # a group committed since it was read (PostgreSQL)
+            group = None
+    if group is None:
+        columns = _columns(_rows(conn, _TASKS, (run_id,)), 8)
+        groups = []
+        group = _codes(columns[3], groups)
+    position, status, attempts, _, started, finished, value, ids = columns
     # the rows come in task id order (the primary key's); numpy sorts them faster than SQL
     order = np.argsort(np.array(position, dtype=np.int64), kind="stable")
-    groups: list[Any] = []
     return TaskFrame(
         version=version,
         ids=ids[order].tolist(),
         position=np.array(position, dtype=np.int64)[order],
         status=_ints(status)[order],
         attempts=_ints(attempts)[order],
-        group=_codes(grp, groups)[order],
+        group=group[order],
         groups=groups,
         started=_floats(started)[order],
         finished=_floats(finished)[order],

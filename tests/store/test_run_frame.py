@@ -11,8 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
-from quantumflow.store import Store, TaskEvent, agg_cache
+from quantumflow.store import Store, TaskEvent, agg_cache, run_frame
 from tests.store.agg_views import every_view, same
 
 
@@ -54,8 +55,12 @@ def _changes(rnd: random.Random, run_id: str, ids: list[str], attempt: dict[str,
     return events
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_a_refreshed_frame_answers_as_one_read_whole(store: Store, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "coded"), [(1, 500), (2, 0)])
+def test_a_refreshed_frame_answers_as_one_read_whole(
+    store: Store, seed: int, coded: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Groups given as indexes by the database (few), or named per row (many: ``coded``)."""
+    monkeypatch.setattr(run_frame, "MAX_CODED_GROUPS", coded)
     rnd = random.Random(seed)
     run_id, ids = _start(store, 400)
     attempt: dict[str, int] = {}
@@ -97,6 +102,18 @@ def test_a_run_that_ends_keeps_its_frame_and_a_resumed_one_is_read_whole(store: 
     every_view(store, run_id)
     resumed = agg_cache.kept_frame(store.engine, run_id)
     assert resumed is not None and resumed.ids is not frame.ids
+
+
+def test_a_task_without_a_group_is_counted(store: Store) -> None:
+    run_id, ids = _start(store, 10)
+    with store.engine.begin() as conn:  # rows from before groups were kept (migration 0005)
+        conn.execute(
+            sa.text("UPDATE task_runs SET grp = NULL WHERE run_id = :r AND task_id = :t"),
+            {"r": run_id, "t": ids[0]},
+        )
+    progress = every_view(store, run_id)["progress"]
+    assert {g["group"]: g["total"] for g in progress["groups"]}[""] == 1
+    assert progress["total"] == 10
 
 
 def test_a_big_change_reads_the_frame_whole(store: Store) -> None:
