@@ -141,7 +141,7 @@ class CachedReads:
         if version is None:  # pending or missing: its rows may change without an event
             return load(conn, run_id, None)
         key = (run_id, kind)
-        with _reading[hash(key) % len(_reading)]:
+        with _reading[hash(run_id) % len(_reading)]:
             with _lock:
                 kept = cast("F | None", _frames.get(self.engine, OrderedDict()).get(key))
             if kept is not None and kept.version == version:
