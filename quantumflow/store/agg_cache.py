@@ -37,8 +37,8 @@ from sqlalchemy.engine import Connection, Engine
 from ..status import RUN_TERMINAL
 from .db import read_tx
 from .run_frame import (
-    CHUNK,
     MAX_DELTA_SHARE,
+    MIN_DELTA,
     AttemptFrame,
     TaskFrame,
     changed_tasks,
@@ -150,8 +150,8 @@ class CachedReads:
             if kept is not None and kept.version is not None and _goes_on(kept.version, version):
                 last, now = int(kept.version[3] or 0), int(version[3] or 0)
                 tasks = changed_tasks(conn, run_id, last, now) if now > last else None
-                if tasks is not None and len(tasks) <= max(CHUNK, MAX_DELTA_SHARE * kept.size):
-                    frame = refresh(kept, conn, run_id, tasks, version)
+                if tasks is not None and tasks <= max(MIN_DELTA, MAX_DELTA_SHARE * kept.size):
+                    frame = refresh(kept, conn, run_id, (last, now), version)
             if frame is None:
                 frame = load(conn, run_id, version)
             _keep_frame(self.engine, key, frame)
