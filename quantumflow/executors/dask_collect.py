@@ -8,8 +8,9 @@ waiting on a call is woken once its value is here.
 
 Only calls Dask reports *finished* are gathered together. A call that erred or was
 cancelled, or a batch whose ``gather`` fails (e.g. a worker died and the data could not be
-recomputed), is left to its own waiter, which asks Dask for that one future as before and
-gets its own error: one failed member never fails the others.
+recomputed), is left to its own waiter, which asks Dask for that one future
+(:meth:`Collector.fetch_one`, one fetch at a time) and gets its own error: one failed
+member never fails the others.
 
 While the cluster is busy (more calls in flight than ``busy_at``) the collector lingers a
 couple of milliseconds after the first call finishes, so the ones finishing next share its
@@ -20,6 +21,7 @@ for sends (:meth:`Collector.busy`): each message costs the scheduler more than t
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from .bulk_thread import BulkThread
@@ -35,6 +37,7 @@ class Collector:
         self._client = client
         self.busy_at = busy_at
         self._in_flight = 0  # tracked calls not finished yet
+        self._fetching = threading.Lock()  # one fetch at a time (see fetch_one)
         self._bulk: BulkThread[Pending] = BulkThread(
             "qf-dask-collect", self._fetch, self.busy, _release
         )
@@ -55,6 +58,18 @@ class Collector:
             self._in_flight -= 1
             self._bulk.put_locked(item)
 
+    def fetch_one(self, future: Any, timeout: float | None) -> Any:
+        """``future.result(timeout)``, fetched while no other fetch of ours runs: Dask's
+        client merges gathers that overlap into one request, and when one of the values
+        cannot be loaded here, every merged waiter gets that error."""
+        if not future.done():  # wait for it without holding the others up
+            import distributed
+
+            distributed_wait: Any = distributed.wait
+            distributed_wait(future, timeout=timeout)
+        with self._fetching:
+            return future.result(timeout=timeout)
+
     def close(self) -> None:
         """Stop; waiters of calls not fetched yet ask Dask themselves."""
         self._bulk.close()
@@ -63,7 +78,8 @@ class Collector:
         ready = [i for i in items if not i.cancelled and i.future.status == "finished"]
         if ready:
             try:
-                values = self._client.gather([i.future for i in ready])
+                with self._fetching:
+                    values = self._client.gather([i.future for i in ready])
             except Exception as err:  # each waiter fetches its own and gets its own error
                 log.debug("gathering %d Dask results failed (%r); one by one", len(ready), err)
             else:

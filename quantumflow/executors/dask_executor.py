@@ -119,7 +119,7 @@ class _Result:
             self._owner._keep_remote(value, future)
             return value
         try:  # an error, a cancel, or a batch whose gather failed: ask for this one alone
-            value = future.result(timeout=left)
+            value = self._owner._collector.fetch_one(future, left)
         except distributed.KilledWorker as err:
             self._owner._forget(self._call)
             raise DaskWorkerLostError(self._call.task_id, str(err)) from err

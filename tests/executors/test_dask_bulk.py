@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -153,5 +154,31 @@ def test_a_member_the_client_cannot_load_fails_alone(executor: DaskExecutor) -> 
             g.done.clear()
         collector._fetch(good)
         assert [(g.fetched, g.value) for g in good] == [(True, 0), (True, 1), (True, 4)]
+    finally:
+        collector.close()
+
+
+def test_results_fetched_one_by_one_at_once_keep_their_own_errors(executor: DaskExecutor) -> None:
+    # Dask's client merges gathers that overlap into one request; when one of their values
+    # cannot be loaded here, every merged waiter got that error. Fetches one by one (the
+    # fallback of a failed batch) run one at a time, so each call gets its own outcome.
+    client = executor.client
+    good = [_finished(client, f"{FNS}:square", {"x": i}, f"alone{i}") for i in range(6)]
+    bad = _finished(client, f"{FNS}:client_cannot_load", {}, "alone-bad")
+    collector = Collector(client)
+
+    def outcome(item: Pending) -> Any:
+        try:
+            return collector.fetch_one(item.future, 30)
+        except ValueError as err:
+            return f"error: {err}"
+
+    try:
+        for _ in range(5):
+            items = [bad, *good, bad, *good]
+            with ThreadPoolExecutor(len(items)) as pool:
+                got = list(pool.map(outcome, items))
+            assert got[1:7] == got[8:] == [0, 1, 4, 9, 16, 25], got
+            assert got[0].startswith("error") and got[7].startswith("error"), got
     finally:
         collector.close()
