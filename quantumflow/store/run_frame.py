@@ -12,10 +12,11 @@ new ``events`` name, and the questions are answered over the arrays (``aggregate
 Why that is exact: every write that changes a started run's ``task_runs`` or
 ``performance_metrics`` rows commits an ``events`` row in the same transaction, naming the
 task (``events_sql.write_batch``), and ``events.id`` only grows (``agg_cache.py`` keys its
-answers on the same fact). Writes that touch a run as a whole -- its task rows, start,
-finish, resume -- commit an event without a task; when one is among the new events, or
-the run's status or start changed, or more than :data:`MAX_DELTA_SHARE` of the tasks
-changed, the frame is read again whole.
+answers on the same fact). A change of the run's status (start, end) commits an event
+without a task and changes the ``runs`` row only. A frame is read again whole when the run
+was resumed (an ended run running again may have had any row rewritten), when a new event
+without a task is not a status change, or when more than :data:`MAX_DELTA_SHARE` of the
+tasks changed.
 
 Frames are never changed in place: a refresh builds a new one (copying the arrays costs
 ~1 ms at 10^5 tasks), so a view computing over the old one is never torn. Which frames
