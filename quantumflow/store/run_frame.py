@@ -126,8 +126,11 @@ class AttemptFrame:
 # ------------------------------------------------------------------------- reading rows
 def _rows(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Rows through the driver's own cursor (SQLAlchemy's row objects cost ~2 us each)."""
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    raw: Any = conn.connection.driver_connection
+    if conn.dialect.name == "sqlite":
+        mark, cursor = "?", raw.cursor()
+    else:  # psycopg: numbers come as bytes, not text to parse (a third less time at 10^5)
+        mark, cursor = "%s", raw.cursor(binary=True)
     try:
         cursor.execute(sql.replace("?", mark), tuple(params))
         return list(cursor.fetchall())
