@@ -213,6 +213,7 @@ def slowest(engine: Engine, run_id: str, *, limit: int = 20, offset: int = 0) ->
 
 def _slowest(frame: TaskFrame, *, limit: int, offset: int) -> dict[str, Any]:
     rows = np.flatnonzero(frame.timed())
+    total = len(rows)
     d = frame.finished[rows] - frame.started[rows]
     want = min(len(rows), max(0, offset) + max(0, limit))
     if 0 < want < len(rows):  # only the candidates that can be on the page: ties included
@@ -232,7 +233,6 @@ def _slowest(frame: TaskFrame, *, limit: int, offset: int) -> dict[str, Any]:
         }
         for i in order
     ]
-    total = int(frame.timed().sum())
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
