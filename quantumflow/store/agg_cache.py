@@ -135,8 +135,11 @@ class CachedReads:
 
     def _kept(self, kind: str, load: Callable[..., F], refresh: Callable[..., F | None]) -> F:
         """The kept frame of ``kind`` at this version: as it is, refreshed from the tasks
-        its new events name, or read whole when that cannot be exact. One reader at a time
-        per run and kind: views asking at once wait for one read, not make one each."""
+        its new events name, or read whole when that cannot be exact; a newer one kept by
+        a view that read the run a moment later serves too (its answers are only newer).
+        One reader at a time per run: views asking at once wait for one read, not make one
+        each (and a run's two frames are read one after the other, not fighting for the
+        GIL)."""
         version, run_id, conn = self.version, self.run_id, self.conn
         if version is None:  # pending or missing: its rows may change without an event
             return load(conn, run_id, None)
@@ -144,11 +147,12 @@ class CachedReads:
         with _reading[hash(run_id) % len(_reading)]:
             with _lock:
                 kept = cast("F | None", _frames.get(self.engine, OrderedDict()).get(key))
-            if kept is not None and kept.version == version:
-                return kept
+            if kept is not None and kept.version is not None:
+                last, now = _last_event(kept.version), _last_event(version)
+                if kept.version == version or (last > now and _goes_on(version, kept.version)):
+                    return kept
             frame = None
             if kept is not None and kept.version is not None and _goes_on(kept.version, version):
-                last, now = int(kept.version[3] or 0), int(version[3] or 0)
                 tasks = changed_tasks(conn, run_id, last, now) if now > last else None
                 if tasks is not None and tasks <= max(MIN_DELTA, MAX_DELTA_SHARE * kept.size):
                     frame = refresh(kept, conn, run_id, (last, now), version)
@@ -193,10 +197,8 @@ def _goes_on(before: Version, after: Version) -> bool:
     """Whether the run at ``after`` is the run at ``before`` with more events: the same
     start, and the same status or a running run's end. A resume (an ended run running
     again) may have rewritten any row: its frames are read whole."""
-    same_start = before[1] == after[1]
-    return same_start and (
-        before[0] == after[0] or (before[0], after[0] in RUN_TERMINAL) == ("running", True)
-    )
+    ended = before[0] == "running" and after[0] in RUN_TERMINAL
+    return bool(before[1] == after[1] and (before[0] == after[0] or ended))
 
 
 def _last_event(version: Version | None) -> int:

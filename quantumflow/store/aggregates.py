@@ -143,8 +143,13 @@ def states_vector(engine: Engine, run_id: str) -> tuple[str, int]:
     the event stream.
     """
     with cached_read(engine, run_id) as q:
-        if q.version is not None:  # its last event is the version's
-            return q.memo("states", lambda: _states(q.frame())), int(q.version[3] or 0)
+        if q.version is not None:  # the last event is the frame's (maybe newer than q's)
+
+            def read() -> tuple[str, int]:
+                frame = q.frame()
+                return _states(frame), int(frame.version[3] or 0) if frame.version else 0
+
+            return q.memo("states", read)
         last = q.conn.execute(
             sa.text("SELECT MAX(id) FROM events WHERE run_id = :r"), {"r": run_id}
         ).scalar()

@@ -150,3 +150,20 @@ def test_views_asking_at_once_wait_for_one_read(
     assert reads == [run_id]
     assert all(a == answers[0] for a in answers)
     assert answers[0]["progress"]["states"]["running"] == 50
+
+
+def test_a_view_that_read_the_run_earlier_takes_the_newer_frame(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_id, ids = _start(store, 50)
+    every_view(store, run_id)
+    with agg_cache.cached_read(store.engine, run_id) as earlier:  # its version is read now
+        store.record([TaskEvent(run_id, ids[0], "running", 1, time.time())])
+        store.flush()
+        views = every_view(store, run_id)  # another view: the frame refreshed past it
+        newer = agg_cache.kept_frame(store.engine, run_id)
+        reads: list[str] = []
+        monkeypatch.setattr(agg_cache, "load_tasks", lambda *a: reads.append(a[1]))
+        assert earlier.frame() is newer and reads == []  # not read whole again
+    assert views["states"][0][0] == "2"
+    assert newer is not None and views["states"][1] == newer.version[3]  # type: ignore[index]
