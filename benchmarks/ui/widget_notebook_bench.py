@@ -34,31 +34,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))  # tests.e2e.lab_server: the browser tests' JupyterLab
 
 from views_data import fake_run, layered_spec, sweep_spec  # noqa: E402
 
 from quantumflow.store.records import TaskEvent  # noqa: E402
 from quantumflow.store.store import Store, open_store  # noqa: E402
+from tests.e2e.lab_server import Lab, jupyter_lab  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-LAB_DATA = ROOT / "jupyter-data" / "data" / "share" / "jupyter"
 OUT = ".jp-NotebookPanel .jp-OutputArea .jp-QFlow-widget"
 SHAPES = {"sweep": sweep_spec, "layered": layered_spec}
 
@@ -127,74 +121,6 @@ FRAMES_STOP = """
            frame_p95_ms: f[Math.floor(f.length * 0.95)], frame_max_ms: f[f.length - 1] };
 }
 """
-
-
-@dataclass(frozen=True)
-class Lab:
-    """A running JupyterLab: its URL and token."""
-
-    url: str
-    token: str
-
-    def api(self, method: str, path: str, body: object | None = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(
-            f"{self.url}{path}",
-            data=data,
-            method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            raw = resp.read()
-        return json.loads(raw) if raw else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def jupyter_lab(base: Path, db_url: str) -> Iterator[Lab]:
-    """JupyterLab (with the QuantumFlow extensions) on a free loopback port, store at ``db_url``."""
-    root = base / "notebooks"
-    root.mkdir()
-    token, port = secrets.token_hex(16), _free_port()
-    env = {**os.environ, "QUANTUMFLOW_HOME": str(base / "qf-home"), "QUANTUMFLOW_DB": db_url,
-           "JUPYTER_PATH": str(LAB_DATA), "JUPYTER_CONFIG_DIR": str(base / "config"),
-           "JUPYTER_RUNTIME_DIR": str(base / "runtime")}  # fmt: skip
-    news = base / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
-    news.mkdir(parents=True)
-    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-           f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
-           "--LabApp.news_url=",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]  # fmt: skip
-    if os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = (base / "lab.log").open("wb")
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
-    lab = Lab(f"http://127.0.0.1:{port}", token)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"jupyter lab did not start:\n{(base / 'lab.log').read_text()}")
-            try:
-                lab.api("GET", "/api/status")
-                break
-            except OSError:
-                time.sleep(0.5)
-        yield lab
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def notebook(db_url: str, run_id: str) -> dict[str, Any]:
@@ -359,7 +285,7 @@ def main() -> None:
             args=["--no-sandbox", "--disable-dev-shm-usage", "--enable-precise-memory-info"],
         )
         try:
-            with jupyter_lab(base, db_url) as lab:
+            with jupyter_lab(base, db_url=db_url, start_s=120, api_timeout=60) as lab:
                 if args.screenshots:
                     screenshots(browser, lab, store, db_url, args.screenshots)
                     return

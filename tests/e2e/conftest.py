@@ -3,24 +3,15 @@ extension and the built lab extension) on 127.0.0.1, driven by Debian's Chromium
 
 from __future__ import annotations
 
-import json
-import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.lab_server import LABEXT_DATA, REPO, Lab, jupyter_lab
 from tests.requirements import missing
 
-REPO = Path(__file__).resolve().parents[2]
-LABEXT_DATA = REPO / "jupyter-data" / "data" / "share" / "jupyter"
 BUILT = LABEXT_DATA / "labextensions" / "quantumflow" / "package.json"
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "e2e" / "artifacts"
@@ -34,48 +25,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@dataclass(frozen=True)
-class Lab:
-    """A running JupyterLab: its URL, token, notebook dir and log file."""
-
-    url: str
-    token: str
-    root: Path
-    log: Path
-
-    def api(self, method: str, path: str, body: object | None = None) -> object:
-        """Call the Jupyter server's REST API with the token (for test setup/checks)."""
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(
-            f"{self.url}{path}",
-            data=data,
-            method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            raw = resp.read()
-        return json.loads(raw) if raw else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"jupyter lab did not start:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """A real JupyterLab server with a token, its own QuantumFlow store and notebook dir."""
@@ -83,53 +32,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         missing("lab extension not built: run `make labext` first")
     if not CHROMIUM.exists():
         missing("no /usr/bin/chromium (apt-get install chromium)")
-    base = tmp_path_factory.mktemp("lab")
-    root = base / "notebooks"
-    root.mkdir()
-    token = secrets.token_hex(16)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "QUANTUMFLOW_HOME": str(base / "qf-home"),
-        "JUPYTER_PATH": str(LABEXT_DATA),
-        "JUPYTER_CONFIG_DIR": str(base / "config"),
-        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-    }
-    env.pop("QUANTUMFLOW_DB", None)
-    # no "get notified about Jupyter news?" toast over the pages under test
-    news = base / "config" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
-    news.mkdir(parents=True)
-    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    log = base / "lab.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True",
-        "--LabApp.news_url=",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    if os.geteuid() == 0:
-        cmd.append("--allow-root")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_up(f"{url}/api/status?token={token}", proc, log)
-        yield Lab(url=url, token=token, root=root, log=log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with jupyter_lab(tmp_path_factory.mktemp("lab")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
