@@ -41,6 +41,7 @@ from .run_frame import (
     MIN_DELTA,
     AttemptFrame,
     TaskFrame,
+    Version,
     changed_tasks,
     load_attempts,
     load_tasks,
@@ -58,7 +59,6 @@ MAX_FRAME_TASKS = 1_000_000
 WORK_MEM = "32MB"
 
 T = TypeVar("T")
-Version = tuple[Any, ...]  # run_frame.Version
 
 _LAST_EVENT = sa.text("SELECT MAX(id) FROM events WHERE run_id = :r")
 
